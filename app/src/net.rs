@@ -1,0 +1,114 @@
+//! HTTP calls to the server's JSON API through `fetch`, with its errors sorted into what the app does about them.
+
+use linli_core::Lang;
+use linli_core::protocol::ErrorBody;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, RequestCache, RequestInit, Response};
+
+/// Why a call failed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApiError {
+    /// No answer (offline, server down, connection cut): retry later.
+    Network,
+    /// The server answered with an error.
+    Http { status: u16, code: String, message: String, field: Option<String> },
+}
+
+impl ApiError {
+    /// 401: the token is missing, wrong or expired; the user must log in again.
+    pub fn is_auth(&self) -> bool {
+        matches!(self, ApiError::Http { status: 401, .. })
+    }
+
+    /// Worth trying again later: no answer, or the server (or a proxy) is overloaded or failing.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ApiError::Network => true,
+            ApiError::Http { status, .. } => *status >= 500 || *status == 408 || *status == 429,
+        }
+    }
+
+    pub fn code(&self) -> &str {
+        match self {
+            ApiError::Network => "network",
+            ApiError::Http { code, .. } => code,
+        }
+    }
+
+    /// A message for a person: the server's own message, or one made from the code.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            ApiError::Network => crate::i18n::server_code_message("network", lang).unwrap_or_default().to_string(),
+            ApiError::Http { code, message, .. } => {
+                if !message.is_empty() {
+                    message.clone()
+                } else {
+                    crate::i18n::server_code_message(code, lang).unwrap_or(code.as_str()).to_string()
+                }
+            }
+        }
+    }
+}
+
+fn lang_tag(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "zh",
+        Lang::En => "en",
+    }
+}
+
+/// Calls `path` (e.g. "/api/sync/pull?since=0") and returns the answer's body text on success.
+pub async fn call_text(method: &str, path: &str, token: Option<&str>, lang: Lang, body: Option<String>) -> Result<String, ApiError> {
+    let window = web_sys::window().ok_or(ApiError::Network)?;
+    let headers = Headers::new().map_err(|_| ApiError::Network)?;
+    let _ = headers.set("Accept", "application/json");
+    let _ = headers.set("Accept-Language", lang_tag(lang));
+    if let Some(t) = token {
+        let _ = headers.set("Authorization", &format!("Bearer {t}"));
+    }
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_cache(RequestCache::NoStore);
+    if let Some(b) = body {
+        let _ = headers.set("Content-Type", "application/json");
+        init.set_body(&JsValue::from_str(&b));
+    }
+    init.set_headers(&headers);
+    let resp: Response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
+        .await
+        .map_err(|_| ApiError::Network)?
+        .unchecked_into();
+    let text_promise = resp.text().map_err(|_| ApiError::Network)?;
+    let text = JsFuture::from(text_promise).await.map_err(|_| ApiError::Network)?.as_string().unwrap_or_default();
+    let status = resp.status();
+    if (200..300).contains(&status) {
+        return Ok(text);
+    }
+    // A proxy or captive portal may answer without our JSON error; keep the status so 401 still means "log in".
+    Err(match serde_json::from_str::<ErrorBody>(&text) {
+        Ok(b) => ApiError::Http { status, code: b.error.code, message: b.error.message, field: b.error.field },
+        Err(_) if status == 401 => ApiError::Http { status, code: "unauthorized".into(), message: String::new(), field: None },
+        Err(_) => ApiError::Http { status, code: format!("http_{status}"), message: format!("HTTP {status}"), field: None },
+    })
+}
+
+/// Calls with an optional JSON body and parses the JSON answer.
+pub async fn call<B: Serialize, R: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    lang: Lang,
+    body: Option<&B>,
+) -> Result<R, ApiError> {
+    let body = body.map(|b| serde_json::to_string(b).unwrap_or_default());
+    let text = call_text(method, path, token, lang, body).await?;
+    serde_json::from_str(&text).map_err(|e| ApiError::Http {
+        status: 200,
+        code: "invalid_response".into(),
+        message: e.to_string(),
+        field: None,
+    })
+}

@@ -1,0 +1,113 @@
+//! `/`: the compounds (小区) of the community, and a form to add one.
+
+use crate::components::field::{Field, FormError};
+use crate::i18n::T;
+use crate::state::{self, SaveError};
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use linli_core::places::CompoundFields;
+use linli_core::sync::{Body, EntityRef};
+use linli_core::EntityKind;
+use uuid::Uuid;
+
+const FIELDS: &[&str] = &["name", "address", "year_built"];
+
+#[component]
+pub fn CompoundsPage() -> impl IntoView {
+    if state::with(|l| l.session.is_none()) {
+        return view! { <Redirect path="/login" /> }.into_any();
+    }
+    let ui = state::ui().expect("state installed");
+    let lang = ui.lang;
+    let tr = move |k: T| k.in_lang(lang.get());
+    let compounds = move || {
+        ui.rev.get();
+        state::with(|l| {
+            let st = l.row_statuses();
+            l.view
+                .compounds()
+                .into_iter()
+                .map(|c| {
+                    let s = st.get(&c.id).map(|s| s.as_str()).unwrap_or("synced");
+                    (c, s)
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let community = state::with(|l| l.session.as_ref().map(|s| s.community_name.clone()).unwrap_or_default());
+
+    let name = RwSignal::new(String::new());
+    let address = RwSignal::new(String::new());
+    let year = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<SaveError>);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let year_built = match crate::forms::parse_u32(&year.get_untracked()) {
+            None => None,
+            Some(y) => Some(u16::try_from(y).unwrap_or(0)),
+        };
+        let body = Body::CompoundPut(CompoundFields {
+            name: name.get_untracked().trim().to_string(),
+            address: address.get_untracked().trim().to_string(),
+            year_built,
+        });
+        let entity = EntityRef { kind: EntityKind::Compound, id: Uuid::now_v7() };
+        wasm_bindgen_futures::spawn_local(async move {
+            match state::save(entity, body).await {
+                Ok(_) => {
+                    error.set(None);
+                    name.set(String::new());
+                    address.set(String::new());
+                    year.set(String::new());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+
+    view! {
+        <section class="page">
+            <h1>{community} " · " {move || tr(T::Compounds)}</h1>
+            <ul class="list">
+                {move || {
+                    let v = compounds();
+                    if v.is_empty() {
+                        return view! { <li class="empty">{move || tr(T::NoCompounds)}</li> }.into_any();
+                    }
+                    v.into_iter()
+                        .map(|(c, status)| {
+                            let year = c.fields.year_built.map(|y| y.to_string()).unwrap_or_default();
+                            view! {
+                                <li>
+                                    <a class="card link" data-testid="compound-link" data-status=status href=format!("/compound/{}", c.id)>
+                                        <span class="title">{c.fields.name.clone()}</span>
+                                        <span class="sub">{c.fields.address.clone()} " " {year}</span>
+                                        <span class=format!("badge {status}")>
+                                            {move || match status {
+                                                "pending" => tr(T::StatusPending),
+                                                "refused" => tr(T::StatusRefused),
+                                                _ => tr(T::StatusSynced),
+                                            }}
+                                        </span>
+                                    </a>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                        .into_any()
+                }}
+            </ul>
+            <form class="card form" on:submit=on_submit>
+                <h2>{move || tr(T::AddCompound)}</h2>
+                <Field label=T::CompoundName name="compound-name" value=name error=error fields=&["name"] />
+                <Field label=T::Address name="address" value=address error=error fields=&["address"] />
+                <Field label=T::YearBuilt name="year-built" value=year error=error fields=&["year_built"] inputmode="numeric" />
+                <FormError error=error fields=FIELDS />
+                <button type="submit" class="btn primary wide" data-testid="add-compound">
+                    {move || tr(T::AddCompound)}
+                </button>
+            </form>
+        </section>
+    }
+    .into_any()
+}

@@ -1,0 +1,342 @@
+//! The running app's state: the one [`Local`] and [`Db`] of this tab, the UI's signals, and the actions
+//! that change them (save, discard, log in, log out, language, save to a file).
+//!
+//! `Local` lives in a thread-local (wasm is single-threaded), never inside a signal; a revision signal tells
+//! the UI to read it again. No borrow is ever held across an `.await`.
+
+use crate::i18n::T;
+use crate::model::{Local, OutboxEntry, Session};
+use crate::net::{self, ApiError};
+use crate::store::{Db, StoreError};
+use leptos::prelude::*;
+use linli_core::protocol::{LoginRequest, LoginResponse, PushRequest};
+use linli_core::sync::{Body, EntityRef, Operation};
+use linli_core::{Lang, RuleError, RuleSet};
+use std::cell::{Cell, RefCell};
+use std::sync::OnceLock;
+use uuid::Uuid;
+
+thread_local! {
+    static LOCAL: RefCell<Local> = RefCell::new(Local::default());
+    static DB: RefCell<Option<Db>> = const { RefCell::new(None) };
+    static UI: Cell<Option<Ui>> = const { Cell::new(None) };
+    /// Another tab changed IndexedDB while this one was busy: reload before trusting memory.
+    static STALE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The signals the UI reads. `rev` changes whenever [`Local`] does.
+#[derive(Clone, Copy)]
+pub struct Ui {
+    pub rev: RwSignal<u64>,
+    pub lang: RwSignal<Lang>,
+    pub online: RwSignal<bool>,
+    pub syncing: RwSignal<bool>,
+    /// The last sync failure, for the status bar.
+    pub sync_error: RwSignal<Option<String>>,
+}
+
+/// The rule set the app checks with (the national defaults).
+pub fn rules() -> &'static RuleSet {
+    static RULES: OnceLock<RuleSet> = OnceLock::new();
+    RULES.get_or_init(RuleSet::default)
+}
+
+pub fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// Installs the loaded state and creates the UI's signals (once, at start).
+pub fn install(db: Db, local: Local) -> Ui {
+    let online = web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true);
+    let ui = Ui {
+        rev: RwSignal::new(0),
+        lang: RwSignal::new(local.lang),
+        online: RwSignal::new(online),
+        syncing: RwSignal::new(false),
+        sync_error: RwSignal::new(None),
+    };
+    LOCAL.with(|l| *l.borrow_mut() = local);
+    DB.with(|d| *d.borrow_mut() = Some(db));
+    UI.with(|u| u.set(Some(ui)));
+    ui
+}
+
+pub fn ui() -> Option<Ui> {
+    UI.with(|u| u.get())
+}
+
+pub fn db() -> Option<Db> {
+    DB.with(|d| d.borrow().clone())
+}
+
+/// Reads the state. Inside a reactive closure, call `ui.rev.get()` first so it re-runs on changes.
+pub fn with<R>(f: impl FnOnce(&Local) -> R) -> R {
+    LOCAL.with(|l| f(&l.borrow()))
+}
+
+/// Changes the state without telling the UI (call [`bump`] after).
+pub fn update_silent<R>(f: impl FnOnce(&mut Local) -> R) -> R {
+    LOCAL.with(|l| f(&mut l.borrow_mut()))
+}
+
+/// Tells the UI the state changed.
+pub fn bump() {
+    if let Some(ui) = ui() {
+        ui.rev.update(|r| *r += 1);
+    }
+}
+
+pub fn update<R>(f: impl FnOnce(&mut Local) -> R) -> R {
+    let r = update_silent(f);
+    bump();
+    r
+}
+
+pub fn lang() -> Lang {
+    with(|l| l.lang)
+}
+
+pub fn set_stale(v: bool) {
+    STALE.with(|s| s.set(v));
+}
+
+pub fn is_stale() -> bool {
+    STALE.with(|s| s.get())
+}
+
+/// Replaces memory with what IndexedDB holds (after another tab changed it).
+pub async fn reload() -> Result<(), StoreError> {
+    let db = db().ok_or_else(|| StoreError("not open".into()))?;
+    let fresh = db.load().await?;
+    set_stale(false);
+    update(|l| *l = fresh);
+    if let Some(ui) = ui() {
+        ui.lang.set(lang());
+    }
+    Ok(())
+}
+
+/// Why a change was not saved.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SaveError {
+    /// The rules refused it; nothing was stored. The message names the field.
+    Rule(RuleError),
+    /// Nobody is logged in on this device.
+    NoSession,
+    /// IndexedDB failed; nothing was stored.
+    Store(String),
+}
+
+impl SaveError {
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            SaveError::Rule(e) => e.field.as_deref().map(|f| f.rsplit('.').next().unwrap_or(f)),
+            _ => None,
+        }
+    }
+
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            SaveError::Rule(e) => e.message(lang),
+            SaveError::NoSession => T::LogInAgain.in_lang(lang).to_string(),
+            SaveError::Store(s) => format!("{} ({s})", T::SaveFailed.in_lang(lang)),
+        }
+    }
+}
+
+/// Makes and checks an operation against the local view (the rules of the core, RULES H1), without storing it.
+pub fn prepare(entity: EntityRef, body: Body) -> Result<Operation, SaveError> {
+    let now = now_ms();
+    update_silent(|l| {
+        let op = l.new_op(Uuid::now_v7(), now, entity, body).ok_or(SaveError::NoSession)?;
+        l.view.check(&op, rules(), now).map_err(SaveError::Rule)?;
+        Ok(op)
+    })
+}
+
+/// Saves one change: checked first (nothing stored on error), then outbox entry + clock in one strict
+/// transaction, then applied to the view. Returns the operation id.
+pub async fn save(entity: EntityRef, body: Body) -> Result<Uuid, SaveError> {
+    let db = db().ok_or(SaveError::NoSession)?;
+    let op = prepare(entity, body)?;
+    let entry = OutboxEntry::pending(op, now_ms());
+    let clock = with(|l| l.clock);
+    db.queue(std::slice::from_ref(&entry), &clock).await.map_err(|e| SaveError::Store(e.0))?;
+    let id = entry.op.id;
+    update(|l| {
+        // A reload from another tab's message may already have brought it in.
+        if !l.outbox.iter().any(|e| e.op.id == id) {
+            l.view.apply(&entry.op);
+            l.outbox.push(entry);
+        }
+    });
+    crate::sync::announce();
+    crate::sync::schedule(800);
+    Ok(id)
+}
+
+/// Discards a refused (or any queued) change, on the person's request.
+pub async fn discard(op_id: Uuid) -> Result<(), StoreError> {
+    let db = db().ok_or_else(|| StoreError("not open".into()))?;
+    let tx = db.write()?;
+    tx.delete_outbox(&op_id)?;
+    tx.commit().await?;
+    update(|l| {
+        l.outbox.retain(|e| e.op.id != op_id);
+        l.rebuild_view();
+    });
+    crate::sync::announce();
+    Ok(())
+}
+
+/// Why a login did not happen.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LoginError {
+    Api(ApiError),
+    /// The outbox holds another staff member's changes (they would be sent under this login).
+    ForeignChanges,
+    Store(String),
+}
+
+impl LoginError {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            LoginError::Api(ApiError::Network) => T::LoginNeedsNetwork.in_lang(lang).to_string(),
+            LoginError::Api(e) => e.message(lang),
+            LoginError::ForeignChanges => T::LoginWrongAuthor.in_lang(lang).to_string(),
+            LoginError::Store(s) => format!("{} ({s})", T::SaveFailed.in_lang(lang)),
+        }
+    }
+}
+
+/// Logs in online. Unsent changes of another staff member block it; a different account starts from empty
+/// confirmed data (its community's), but the outbox is never dropped.
+pub async fn login(username: String, password: String) -> Result<(), LoginError> {
+    let db = db().ok_or_else(|| LoginError::Store("not open".into()))?;
+    let req = LoginRequest { username: username.trim().to_string(), password };
+    let resp: LoginResponse =
+        net::call("POST", "/api/auth/login", None, lang(), Some(&req)).await.map_err(LoginError::Api)?;
+    // Re-read the outbox from IndexedDB: another tab may have queued changes.
+    let outbox = db.outbox().await.map_err(|e| LoginError::Store(e.0))?;
+    if outbox.iter().any(|e| e.op.author != resp.username) {
+        return Err(LoginError::ForeignChanges);
+    }
+    let session = Session {
+        token: resp.token,
+        expires_at: resp.expires_at,
+        username: resp.username,
+        role: resp.role,
+        community: resp.community,
+        community_name: resp.community_name,
+    };
+    let reset = with(|l| {
+        l.session.as_ref().is_none_or(|s| s.username != session.username || s.community != session.community)
+    });
+    db.save_session(&session, reset).await.map_err(|e| LoginError::Store(e.0))?;
+    reload().await.map_err(|e| LoginError::Store(e.0))?;
+    crate::sync::announce();
+    crate::sync::reset_backoff();
+    crate::sync::trigger();
+    request_persistence();
+    Ok(())
+}
+
+/// Logs out, if nothing unsent would be lost. Returns false (and does nothing) otherwise.
+pub async fn logout() -> Result<bool, StoreError> {
+    let db = db().ok_or_else(|| StoreError("not open".into()))?;
+    let meta = db.meta().await?;
+    let outbox = db.outbox().await?;
+    if !outbox.iter().all(|e| meta.exported.contains(&e.op.id)) {
+        return Ok(false);
+    }
+    if let Some(s) = with(|l| l.session.clone()) {
+        // Best effort: the token dies on its own when the server cannot be reached.
+        let _ = net::call_text("POST", "/api/auth/logout", Some(&s.token), lang(), None).await;
+    }
+    db.log_out().await?;
+    reload().await?;
+    crate::sync::announce();
+    Ok(true)
+}
+
+pub async fn set_lang(lang: Lang) {
+    update(|l| l.lang = lang);
+    if let Some(ui) = ui() {
+        ui.lang.set(lang);
+    }
+    if let Some(db) = db() {
+        let _ = db.set_meta("lang", &lang).await;
+    }
+    set_html_lang(lang);
+}
+
+pub fn set_html_lang(lang: Lang) {
+    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = el.set_attribute("lang", if lang == Lang::Zh { "zh-CN" } else { "en" });
+    }
+}
+
+/// Saves every unsent change (pending and refused) to a JSON file the server's push endpoint imports as is.
+pub async fn export_file() -> Result<usize, StoreError> {
+    let db = db().ok_or_else(|| StoreError("not open".into()))?;
+    let outbox = db.outbox().await?;
+    let device_id = with(|l| l.device_id);
+    let req = PushRequest { device_id, ops: outbox.iter().map(|e| e.op.clone()).collect() };
+    let json = serde_json::to_string_pretty(&req)?;
+    let d = js_sys::Date::new_0();
+    let name = format!("linli-unsent-{}{:02}{:02}-{:02}{:02}.json", d.get_full_year(), d.get_month() + 1, d.get_date(), d.get_hours(), d.get_minutes());
+    download(&name, &json)?;
+    let ids: std::collections::BTreeSet<Uuid> = outbox.iter().map(|e| e.op.id).collect();
+    db.set_meta("exported", &ids).await?;
+    update(|l| l.exported = ids);
+    Ok(req.ops.len())
+}
+
+fn download(name: &str, text: &str) -> Result<(), StoreError> {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&text.into());
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let doc = web_sys::window().and_then(|w| w.document()).ok_or_else(|| StoreError("no document".into()))?;
+    let a: web_sys::HtmlAnchorElement = doc.create_element("a")?.unchecked_into();
+    a.set_href(&url);
+    a.set_download(name);
+    if let Some(body) = doc.body() {
+        let _ = body.append_child(&a);
+        a.click();
+        let _ = body.remove_child(&a);
+    }
+    // Revoke later: some browsers start the download asynchronously.
+    let cb = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    if let Some(w) = web_sys::window() {
+        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), 60_000);
+    }
+    Ok(())
+}
+
+/// Asks the browser to keep this origin's storage (once logged in) and records the answer.
+pub fn request_persistence() {
+    wasm_bindgen_futures::spawn_local(async {
+        let Some(storage) = web_sys::window().map(|w| w.navigator().storage()) else { return };
+        let granted = match storage.persist() {
+            Ok(p) => wasm_bindgen_futures::JsFuture::from(p).await.ok().and_then(|v| v.as_bool()).unwrap_or(false),
+            Err(_) => false,
+        };
+        update(|l| l.persisted = Some(granted));
+        if let Some(db) = db() {
+            let _ = db.set_meta("persisted", &granted).await;
+        }
+    });
+}
+
+/// Marks the session expired (a 401): the queue is kept; the banner asks to log in again.
+pub async fn mark_expired() {
+    update(|l| l.session_expired = true);
+    if let Some(db) = db() {
+        let _ = db.set_meta("session_expired", &true).await;
+    }
+}

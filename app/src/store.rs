@@ -1,0 +1,406 @@
+//! The IndexedDB store: database `linli`, versioned migrations, and the few transactions the app makes.
+//!
+//! Object stores (version 1):
+//! - `confirmed`: key "community|kind|id" → `{key: RecordKey, record: Record}`, the state the server confirmed;
+//! - `outbox`: key op id → [`OutboxEntry`];
+//! - `meta`: key name → value (`device_id`, `session`, `cursor`, `clock`, `lang`, `last_sync_ms`, `persisted`, `exported`).
+//!
+//! Every write that must survive goes through one readwrite transaction with durability "strict"; all its
+//! requests are issued without awaiting each, then the transaction's completion is awaited.
+//! Uses web-sys directly: the `idb` crate cannot ask for a durability.
+
+use crate::model::{Local, OutboxEntry, Session};
+use js_sys::{Array, JSON, Promise};
+use linli_core::sync::{Record, RecordKey};
+use linli_core::{Clock, EntityKind, Lang};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    IdbDatabase, IdbObjectStore, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionDurability,
+    IdbTransactionMode, IdbTransactionOptions, IdbVersionChangeEvent,
+};
+
+pub const DB_NAME: &str = "linli";
+/// The schema version. To add version 2, bump this and add a `2 =>` step to [`migrate`].
+pub const DB_VERSION: u32 = 1;
+
+pub const CONFIRMED: &str = "confirmed";
+pub const OUTBOX: &str = "outbox";
+pub const META: &str = "meta";
+
+/// An error from IndexedDB, as text for the UI and the console.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoreError(pub String);
+
+impl From<JsValue> for StoreError {
+    fn from(v: JsValue) -> Self {
+        let msg = v
+            .dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .or_else(|| v.dyn_ref::<web_sys::DomException>().map(|e| e.message()))
+            .or_else(|| v.as_string())
+            .unwrap_or_else(|| "IndexedDB error".to_string());
+        StoreError(msg)
+    }
+}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(e: serde_json::Error) -> Self {
+        StoreError(e.to_string())
+    }
+}
+
+type Result<T> = std::result::Result<T, StoreError>;
+
+/// Runs the schema steps from `old` (exclusive) to `new` (inclusive) inside the upgrade transaction.
+fn migrate(db: &IdbDatabase, old: u32, new: u32) -> std::result::Result<(), JsValue> {
+    for step in old + 1..=new {
+        match step {
+            1 => {
+                db.create_object_store(CONFIRMED)?;
+                db.create_object_store(OUTBOX)?;
+                db.create_object_store(META)?;
+            }
+            // 2 => { ... } — future steps go here, each only adding to what earlier steps made.
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Converts a Rust value into a structured JS value for IndexedDB.
+pub fn to_js<T: Serialize>(v: &T) -> Result<JsValue> {
+    Ok(JSON::parse(&serde_json::to_string(v)?)?)
+}
+
+pub fn from_js<T: DeserializeOwned>(v: &JsValue) -> Result<T> {
+    let s = JSON::stringify(v)?;
+    Ok(serde_json::from_str(&String::from(s))?)
+}
+
+/// A future for an IndexedDB request. Must be made right after the request, before yielding to the event loop.
+fn request(r: &IdbRequest) -> JsFuture {
+    let p = Promise::new(&mut |ok, err| {
+        r.set_onsuccess(Some(&ok));
+        r.set_onerror(Some(&err));
+    });
+    JsFuture::from(p)
+}
+
+async fn result_of(r: IdbRequest, fut: JsFuture) -> Result<JsValue> {
+    if let Err(e) = fut.await {
+        return Err(r.error().ok().flatten().map(|e| StoreError(e.message())).unwrap_or_else(|| e.into()));
+    }
+    Ok(r.result()?)
+}
+
+/// A future for a transaction's completion (rejects on error or abort).
+fn completion(tx: &IdbTransaction) -> JsFuture {
+    let p = Promise::new(&mut |ok, err| {
+        tx.set_oncomplete(Some(&ok));
+        tx.set_onerror(Some(&err));
+        tx.set_onabort(Some(&err));
+    });
+    JsFuture::from(p)
+}
+
+async fn finish(tx: IdbTransaction, done: JsFuture) -> Result<()> {
+    match done.await {
+        Ok(_) => Ok(()),
+        Err(e) => Err(tx.error().map(|e| StoreError(e.message())).unwrap_or_else(|| e.into())),
+    }
+}
+
+/// The key of a confirmed record.
+pub fn record_key_string(k: &RecordKey) -> String {
+    let kind = match k.kind {
+        EntityKind::Compound => "compound",
+        EntityKind::Building => "building",
+        EntityKind::Unit => "unit",
+        EntityKind::Household => "household",
+    };
+    format!("{}|{kind}|{}", k.community, k.id)
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredRecord {
+    key: RecordKey,
+    record: Record,
+}
+
+/// A write transaction in progress: puts and deletes are issued at once, [`Tx::commit`] awaits them all.
+pub struct Tx {
+    tx: IdbTransaction,
+    done: JsFuture,
+}
+
+impl Tx {
+    fn store(&self, name: &str) -> Result<IdbObjectStore> {
+        Ok(self.tx.object_store(name)?)
+    }
+
+    fn fail(&self, e: StoreError) -> StoreError {
+        let _ = self.tx.abort();
+        e
+    }
+
+    pub fn put_meta<T: Serialize>(&self, key: &str, value: &T) -> Result<()> {
+        let v = to_js(value).map_err(|e| self.fail(e))?;
+        self.store(META)?.put_with_key(&v, &JsValue::from_str(key)).map_err(|e| self.fail(e.into()))?;
+        Ok(())
+    }
+
+    pub fn delete_meta(&self, key: &str) -> Result<()> {
+        self.store(META)?.delete(&JsValue::from_str(key)).map_err(|e| self.fail(e.into()))?;
+        Ok(())
+    }
+
+    pub fn put_outbox(&self, e: &OutboxEntry) -> Result<()> {
+        let v = to_js(e).map_err(|e| self.fail(e))?;
+        let key = JsValue::from_str(&e.op.id.to_string());
+        self.store(OUTBOX)?.put_with_key(&v, &key).map_err(|e| self.fail(e.into()))?;
+        Ok(())
+    }
+
+    pub fn delete_outbox(&self, id: &uuid::Uuid) -> Result<()> {
+        self.store(OUTBOX)?.delete(&JsValue::from_str(&id.to_string())).map_err(|e| self.fail(e.into()))?;
+        Ok(())
+    }
+
+    pub fn put_record(&self, key: &RecordKey, record: &Record) -> Result<()> {
+        let v = to_js(&StoredRecord { key: key.clone(), record: record.clone() }).map_err(|e| self.fail(e))?;
+        let k = JsValue::from_str(&record_key_string(key));
+        self.store(CONFIRMED)?.put_with_key(&v, &k).map_err(|e| self.fail(e.into()))?;
+        Ok(())
+    }
+
+    pub fn clear(&self, store: &str) -> Result<()> {
+        self.store(store)?.clear().map_err(|e| self.fail(e.into()))?;
+        Ok(())
+    }
+
+    /// Awaits the transaction's completion: after this, everything it wrote is on disk.
+    pub async fn commit(self) -> Result<()> {
+        let _ = self.tx.commit();
+        finish(self.tx, self.done).await
+    }
+}
+
+/// An open `linli` database.
+#[derive(Clone)]
+pub struct Db {
+    db: IdbDatabase,
+}
+
+impl Db {
+    /// Opens (creating or upgrading as needed) the database.
+    pub async fn open() -> Result<Db> {
+        let window = web_sys::window().ok_or_else(|| StoreError("no window".into()))?;
+        let factory = window.indexed_db()?.ok_or_else(|| StoreError("IndexedDB is not available".into()))?;
+        let req: IdbOpenDbRequest = factory.open_with_u32(DB_NAME, DB_VERSION)?;
+        let on_upgrade = Closure::<dyn FnMut(IdbVersionChangeEvent)>::new(move |ev: IdbVersionChangeEvent| {
+            let Some(req) = ev.target().and_then(|t| t.dyn_into::<IdbOpenDbRequest>().ok()) else { return };
+            let Ok(db) = req.result().and_then(|r| r.dyn_into::<IdbDatabase>()) else { return };
+            let new = ev.new_version().map(|v| v as u32).unwrap_or(DB_VERSION);
+            if let Err(e) = migrate(&db, ev.old_version() as u32, new) {
+                web_sys::console::error_2(&"linli: migration failed".into(), &e);
+                if let Some(tx) = req.transaction() {
+                    let _ = tx.abort();
+                }
+            }
+        });
+        req.set_onupgradeneeded(Some(on_upgrade.as_ref().unchecked_ref()));
+        let fut = request(&req);
+        let result = result_of(req.clone().into(), fut).await;
+        req.set_onupgradeneeded(None);
+        drop(on_upgrade);
+        let db: IdbDatabase = result?.dyn_into().map_err(|_| StoreError("not a database".into()))?;
+        // A newer version of the app in another tab wants to upgrade: let it, and reload this one.
+        let on_vc = Closure::<dyn FnMut()>::new({
+            let db = db.clone();
+            move || {
+                db.close();
+                if let Some(w) = web_sys::window() {
+                    let _ = w.location().reload();
+                }
+            }
+        });
+        db.set_onversionchange(Some(on_vc.as_ref().unchecked_ref()));
+        on_vc.forget();
+        Ok(Db { db })
+    }
+
+    /// Starts a readwrite transaction over all stores, durability "strict".
+    pub fn write(&self) -> Result<Tx> {
+        let names = Array::of3(&CONFIRMED.into(), &OUTBOX.into(), &META.into());
+        let opts = IdbTransactionOptions::new();
+        opts.set_durability(IdbTransactionDurability::Strict);
+        let tx = self.db.transaction_with_str_sequence_and_mode_and_options(
+            &names,
+            IdbTransactionMode::Readwrite,
+            &opts,
+        )?;
+        let done = completion(&tx);
+        Ok(Tx { tx, done })
+    }
+
+    fn read(&self, names: &[&str]) -> Result<IdbTransaction> {
+        let arr: Array = names.iter().map(|n| JsValue::from_str(n)).collect();
+        Ok(self.db.transaction_with_str_sequence(&arr)?)
+    }
+
+    /// Every queued change, read from IndexedDB (never from memory), ordered by HLC.
+    pub async fn outbox(&self) -> Result<Vec<OutboxEntry>> {
+        let tx = self.read(&[OUTBOX])?;
+        let r = tx.object_store(OUTBOX)?.get_all()?;
+        let f = request(&r);
+        let all: Array = result_of(r, f).await?.unchecked_into();
+        let mut v = Vec::with_capacity(all.length() as usize);
+        for item in all.iter() {
+            v.push(from_js::<OutboxEntry>(&item)?);
+        }
+        v.sort_by(|a, b| (a.op.hlc, a.op.id).cmp(&(b.op.hlc, b.op.id)));
+        Ok(v)
+    }
+
+    pub async fn outbox_len(&self) -> Result<u32> {
+        let tx = self.read(&[OUTBOX])?;
+        let r = tx.object_store(OUTBOX)?.count()?;
+        let f = request(&r);
+        Ok(result_of(r, f).await?.as_f64().unwrap_or(0.0) as u32)
+    }
+
+    async fn meta_map(&self, tx: &IdbTransaction) -> Result<Meta> {
+        let store = tx.object_store(META)?;
+        let (rk, rv) = (store.get_all_keys()?, store.get_all()?);
+        let (fk, fv) = (request(&rk), request(&rv));
+        let keys: Array = result_of(rk, fk).await?.unchecked_into();
+        let values: Array = result_of(rv, fv).await?.unchecked_into();
+        let mut m = Meta::default();
+        for (k, v) in keys.iter().zip(values.iter()) {
+            let k = k.as_string().unwrap_or_default();
+            // A value that no longer parses is left out rather than stopping the app from starting.
+            match k.as_str() {
+                "device_id" => m.device_id = from_js(&v).ok(),
+                "session" => m.session = from_js(&v).ok(),
+                "session_expired" => m.session_expired = from_js(&v).unwrap_or(false),
+                "cursor" => m.cursor = from_js(&v).unwrap_or(0),
+                "clock" => m.clock = from_js(&v).unwrap_or_default(),
+                "lang" => m.lang = from_js(&v).ok(),
+                "last_sync_ms" => m.last_sync_ms = from_js(&v).ok(),
+                "persisted" => m.persisted = from_js(&v).ok(),
+                "exported" => m.exported = from_js(&v).unwrap_or_default(),
+                _ => {}
+            }
+        }
+        Ok(m)
+    }
+
+    /// The small `meta` values only (cursor, clock, session…).
+    pub async fn meta(&self) -> Result<Meta> {
+        let tx = self.read(&[META])?;
+        self.meta_map(&tx).await
+    }
+
+    /// Loads everything into a [`Local`] (with its view rebuilt). A missing device id is made and stored.
+    pub async fn load(&self) -> Result<Local> {
+        let tx = self.read(&[CONFIRMED, OUTBOX, META])?;
+        let rc = tx.object_store(CONFIRMED)?.get_all()?;
+        let fc = request(&rc);
+        let ro = tx.object_store(OUTBOX)?.get_all()?;
+        let fo = request(&ro);
+        let meta = self.meta_map(&tx).await?;
+        let recs: Array = result_of(rc, fc).await?.unchecked_into();
+        let outbox: Array = result_of(ro, fo).await?.unchecked_into();
+        let mut local = Local {
+            session: meta.session,
+            session_expired: meta.session_expired,
+            cursor: meta.cursor,
+            clock: meta.clock,
+            lang: meta.lang.unwrap_or_default(),
+            last_sync_ms: meta.last_sync_ms,
+            persisted: meta.persisted,
+            exported: meta.exported,
+            ..Local::default()
+        };
+        for item in recs.iter() {
+            let s: StoredRecord = from_js(&item)?;
+            local.confirmed.insert_record(s.key, s.record);
+        }
+        for item in outbox.iter() {
+            local.outbox.push(from_js(&item)?);
+        }
+        local.device_id = match meta.device_id {
+            Some(id) => id,
+            None => {
+                let id = uuid::Uuid::now_v7();
+                let tx = self.write()?;
+                tx.put_meta("device_id", &id)?;
+                tx.commit().await?;
+                id
+            }
+        };
+        local.rebuild_view();
+        Ok(local)
+    }
+
+    /// Stores one small meta value on its own.
+    pub async fn set_meta<T: Serialize>(&self, key: &str, value: &T) -> Result<()> {
+        let tx = self.write()?;
+        tx.put_meta(key, value)?;
+        tx.commit().await
+    }
+
+    /// Queues changes: outbox entries and the clock, in one strict transaction.
+    pub async fn queue(&self, entries: &[OutboxEntry], clock: &Clock) -> Result<()> {
+        let tx = self.write()?;
+        for e in entries {
+            tx.put_outbox(e)?;
+        }
+        tx.put_meta("clock", clock)?;
+        tx.commit().await
+    }
+
+    /// Stores a new login. When `reset` (another staff member or community), the confirmed data and cursor
+    /// are cleared in the same transaction.
+    pub async fn save_session(&self, s: &Session, reset: bool) -> Result<()> {
+        let tx = self.write()?;
+        if reset {
+            tx.clear(CONFIRMED)?;
+            tx.put_meta("cursor", &0i64)?;
+            tx.delete_meta("last_sync_ms")?;
+        }
+        tx.put_meta("session", s)?;
+        tx.put_meta("session_expired", &false)?;
+        tx.commit().await
+    }
+
+    /// Logs out: forgets the session, the confirmed data and the outbox (checked empty or saved to a file).
+    pub async fn log_out(&self) -> Result<()> {
+        let tx = self.write()?;
+        tx.clear(CONFIRMED)?;
+        tx.clear(OUTBOX)?;
+        for k in ["session", "session_expired", "cursor", "last_sync_ms", "exported"] {
+            tx.delete_meta(k)?;
+        }
+        tx.commit().await
+    }
+}
+
+/// The `meta` store's values.
+#[derive(Default)]
+pub struct Meta {
+    pub device_id: Option<uuid::Uuid>,
+    pub session: Option<Session>,
+    pub session_expired: bool,
+    pub cursor: i64,
+    pub clock: Clock,
+    pub lang: Option<Lang>,
+    pub last_sync_ms: Option<u64>,
+    pub persisted: Option<bool>,
+    pub exported: BTreeSet<uuid::Uuid>,
+}

@@ -1,0 +1,427 @@
+//! The sync client (DESIGN.md "Sync model"): push the outbox in batches, then pull, inside a Web Lock so only
+//! one tab of the device syncs at a time; retried with back-off; other tabs told through a BroadcastChannel.
+
+use crate::model::OutboxStatus;
+use crate::net::{self, ApiError};
+use crate::state;
+use crate::store::StoreError;
+use linli_core::protocol::{MAX_PULL_LIMIT, OpStatus, PullResponse, PushRequest, PushResponse};
+use linli_core::sync::RecordKey;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// Operations per push (the server takes up to `MAX_PUSH_OPS`).
+pub const PUSH_BATCH: usize = 500;
+const LOCK_NAME: &str = "linli-sync";
+const CHANNEL: &str = "linli";
+const BACKOFF_START_MS: u32 = 1_000;
+const BACKOFF_MAX_MS: u32 = 60_000;
+/// The periodic sync.
+pub const INTERVAL_MS: i32 = 30_000;
+
+/// What one sync did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    pub pushed: u32,
+    pub pulled: u32,
+    pub rejected: u32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SyncError {
+    NoSession,
+    /// The login has expired (or the server refused the token): log in again; nothing is dropped.
+    Expired,
+    Api(ApiError),
+    Store(StoreError),
+}
+
+impl From<StoreError> for SyncError {
+    fn from(e: StoreError) -> Self {
+        SyncError::Store(e)
+    }
+}
+
+impl From<ApiError> for SyncError {
+    fn from(e: ApiError) -> Self {
+        if e.is_auth() { SyncError::Expired } else { SyncError::Api(e) }
+    }
+}
+
+impl SyncError {
+    pub fn code(&self) -> String {
+        match self {
+            SyncError::NoSession => "no_session".into(),
+            SyncError::Expired => "token_expired".into(),
+            SyncError::Api(e) => e.code().to_string(),
+            SyncError::Store(_) => "store".into(),
+        }
+    }
+
+    pub fn message(&self, lang: linli_core::Lang) -> String {
+        match self {
+            SyncError::NoSession | SyncError::Expired => {
+                crate::i18n::T::ExpiredBanner.in_lang(lang).to_string()
+            }
+            SyncError::Api(e) => e.message(lang),
+            SyncError::Store(e) => e.0.clone(),
+        }
+    }
+
+    fn retryable(&self) -> bool {
+        match self {
+            SyncError::Api(e) => e.is_retryable(),
+            SyncError::Store(_) => true,
+            _ => false,
+        }
+    }
+}
+
+/// Runs `f` while holding the Web Lock `linli-sync` (or directly where the browser has no Web Locks).
+async fn with_lock<F>(f: F) -> Result<SyncReport, SyncError>
+where
+    F: std::future::Future<Output = Result<SyncReport, SyncError>> + 'static,
+{
+    let out = std::rc::Rc::new(RefCell::new(None));
+    let locks = web_sys::window()
+        .map(|w| js_sys::Reflect::get(&w.navigator(), &"locks".into()).unwrap_or(JsValue::UNDEFINED))
+        .unwrap_or(JsValue::UNDEFINED);
+    let request = js_sys::Reflect::get(&locks, &"request".into()).ok().and_then(|r| r.dyn_into::<js_sys::Function>().ok());
+    match request {
+        Some(request) if !locks.is_undefined() => {
+            let slot = out.clone();
+            let cb = Closure::once_into_js(move |_lock: JsValue| {
+                wasm_bindgen_futures::future_to_promise(async move {
+                    let r = f.await;
+                    *slot.borrow_mut() = Some(r);
+                    Ok(JsValue::UNDEFINED)
+                })
+            });
+            let p = request
+                .call2(&locks, &JsValue::from_str(LOCK_NAME), &cb)
+                .map_err(|e| SyncError::Store(e.into()))?;
+            JsFuture::from(js_sys::Promise::from(p)).await.map_err(|e| SyncError::Store(e.into()))?;
+            let r = out.borrow_mut().take();
+            r.unwrap_or(Err(SyncError::Store(StoreError("lock released without result".into()))))
+        }
+        _ => f.await,
+    }
+}
+
+/// One full sync: push everything pending, then pull until up to date.
+pub async fn sync_once() -> Result<SyncReport, SyncError> {
+    let ui = state::ui();
+    if let Some(ui) = ui {
+        ui.syncing.set(true);
+    }
+    IN_FLIGHT.with(|c| c.set(c.get() + 1));
+    let r = with_lock(sync_locked()).await;
+    IN_FLIGHT.with(|c| c.set(c.get() - 1));
+    match &r {
+        Ok(_) => {
+            if let Some(ui) = ui {
+                ui.sync_error.set(None);
+            }
+        }
+        Err(SyncError::Expired) => state::mark_expired().await,
+        Err(e) => {
+            if let Some(ui) = ui {
+                ui.sync_error.set(Some(e.message(state::lang())));
+            }
+        }
+    }
+    if let Some(ui) = ui {
+        ui.syncing.set(false);
+    }
+    r
+}
+
+async fn sync_locked() -> Result<SyncReport, SyncError> {
+    let db = state::db().ok_or(SyncError::NoSession)?;
+    // Inside the lock, trust IndexedDB, not memory: another tab may have synced or queued changes.
+    let meta = db.meta().await?;
+    let session = meta.session.clone().ok_or(SyncError::NoSession)?;
+    if meta.session_expired {
+        return Err(SyncError::Expired);
+    }
+    if state::is_stale() || state::with(|l| l.cursor != meta.cursor || l.session != meta.session) {
+        state::reload().await?;
+    }
+    let lang = state::lang();
+    let token = session.token.as_str();
+    let device_id = state::with(|l| l.device_id);
+    let mut report = SyncReport::default();
+    let mut failed = false;
+
+    // Push: pending operations, by HLC, in batches.
+    let outbox = db.outbox().await?;
+    let pending: Vec<_> = outbox.into_iter().filter(|e| e.status == OutboxStatus::Pending).collect();
+    for batch in pending.chunks(PUSH_BATCH) {
+        let req = PushRequest { device_id, ops: batch.iter().map(|e| e.op.clone()).collect() };
+        let resp: PushResponse = net::call("POST", "/api/sync/push", Some(token), lang, Some(&req)).await?;
+        let by_id: HashMap<_, _> = resp.results.into_iter().map(|r| (r.op_id, r)).collect();
+        let tx = db.write()?;
+        let mut changed = BTreeSet::new();
+        let mut done = Vec::new();
+        let mut refused = Vec::new();
+        for e in batch {
+            // An operation the server did not answer for stays pending and goes again next time.
+            let Some(r) = by_id.get(&e.op.id) else { continue };
+            match r.status {
+                OpStatus::Accepted | OpStatus::Duplicate => {
+                    tx.delete_outbox(&e.op.id)?;
+                    changed.insert(RecordKey { community: e.op.community.clone(), kind: e.op.entity.kind, id: e.op.entity.id });
+                    done.push(e.op.clone());
+                }
+                OpStatus::Rejected => {
+                    let mut e = e.clone();
+                    e.status = OutboxStatus::Rejected;
+                    e.code = r.code.clone();
+                    e.message = r.message.clone();
+                    e.field = r.field.clone();
+                    tx.put_outbox(&e)?;
+                    refused.push(e);
+                }
+            }
+        }
+        let put = state::update_silent(|l| {
+            for op in &done {
+                l.confirmed.apply(op);
+            }
+            for k in &changed {
+                if let Some(rec) = l.confirmed.record(&k.community, linli_core::EntityRef { kind: k.kind, id: k.id }) {
+                    tx.put_record(k, rec)?;
+                }
+            }
+            Ok::<_, StoreError>(())
+        });
+        if let Err(e) = put {
+            state::set_stale(true);
+            return Err(e.into());
+        }
+        if let Err(e) = tx.commit().await {
+            state::set_stale(true);
+            return Err(e.into());
+        }
+        report.pushed += done.len() as u32;
+        report.rejected += refused.len() as u32;
+        state::update(|l| {
+            let ids: BTreeSet<_> = done.iter().map(|o| o.id).collect();
+            l.outbox.retain(|e| !ids.contains(&e.op.id));
+            for r in refused {
+                if let Some(e) = l.outbox.iter_mut().find(|e| e.op.id == r.op.id) {
+                    *e = r;
+                }
+            }
+        });
+        if done.is_empty() && refused.is_empty() {
+            failed = true;
+        }
+    }
+
+    // Pull: pages until one comes back short; each page and the cursor in one transaction.
+    loop {
+        let since = state::with(|l| l.cursor);
+        let path = format!("/api/sync/pull?since={since}&limit={MAX_PULL_LIMIT}");
+        let page: PullResponse = net::call::<(), _>("GET", &path, Some(token), lang, None).await?;
+        let n = page.ops.len();
+        let now = state::now_ms();
+        let tx = db.write()?;
+        let put = state::update_silent(|l| {
+            let mut changed = BTreeSet::new();
+            for op in &page.ops {
+                l.confirmed.apply(op);
+                l.clock.observe(op.hlc, now);
+                changed.insert(RecordKey { community: op.community.clone(), kind: op.entity.kind, id: op.entity.id });
+            }
+            for k in &changed {
+                if let Some(rec) = l.confirmed.record(&k.community, linli_core::EntityRef { kind: k.kind, id: k.id }) {
+                    tx.put_record(k, rec)?;
+                }
+            }
+            l.cursor = page.next.max(l.cursor);
+            tx.put_meta("cursor", &l.cursor)?;
+            tx.put_meta("clock", &l.clock)?;
+            Ok::<_, StoreError>(())
+        });
+        if let Err(e) = put {
+            state::set_stale(true);
+            return Err(e.into());
+        }
+        if let Err(e) = tx.commit().await {
+            state::set_stale(true);
+            return Err(e.into());
+        }
+        report.pulled += n as u32;
+        if n < MAX_PULL_LIMIT as usize || page.next <= since {
+            break;
+        }
+    }
+
+    let now = state::now_ms();
+    db.set_meta("last_sync_ms", &now).await?;
+    // Pick up changes queued meanwhile (here or in another tab) and show the merged state.
+    let outbox = db.outbox().await?;
+    state::update(|l| {
+        l.last_sync_ms = Some(now);
+        l.outbox = outbox;
+        l.rebuild_view();
+    });
+    if state::is_stale() {
+        state::reload().await?;
+    }
+    announce();
+    if failed {
+        return Err(SyncError::Api(ApiError::Network));
+    }
+    Ok(report)
+}
+
+// ---- Scheduling: triggers, back-off, the periodic timer, other tabs ----
+
+struct Sched {
+    running: bool,
+    again: bool,
+    backoff_ms: u32,
+    timer: Option<i32>,
+}
+
+thread_local! {
+    static SCHED: RefCell<Sched> = const { RefCell::new(Sched { running: false, again: false, backoff_ms: BACKOFF_START_MS, timer: None }) };
+    static IN_FLIGHT: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    static CHANNEL_HANDLE: RefCell<Option<web_sys::BroadcastChannel>> = const { RefCell::new(None) };
+}
+
+fn usable() -> bool {
+    let now = state::now_ms();
+    state::with(|l| l.session_usable(now))
+}
+
+/// Starts a sync now unless one is running (then one more follows it).
+pub fn trigger() {
+    if !usable() {
+        return;
+    }
+    let start = SCHED.with(|s| {
+        let mut s = s.borrow_mut();
+        if s.running {
+            s.again = true;
+            false
+        } else {
+            s.running = true;
+            true
+        }
+    });
+    if start {
+        wasm_bindgen_futures::spawn_local(run());
+    }
+}
+
+async fn run() {
+    loop {
+        let r = sync_once().await;
+        let retry = match r {
+            Ok(_) => {
+                reset_backoff();
+                None
+            }
+            Err(e) if e.retryable() => Some(SCHED.with(|s| {
+                let mut s = s.borrow_mut();
+                let d = s.backoff_ms;
+                s.backoff_ms = (s.backoff_ms * 2).min(BACKOFF_MAX_MS);
+                d
+            })),
+            Err(_) => None,
+        };
+        let again = SCHED.with(|s| {
+            let mut s = s.borrow_mut();
+            let a = s.again && retry.is_none();
+            s.again = false;
+            if !a {
+                s.running = false;
+            }
+            a
+        });
+        if let Some(d) = retry {
+            schedule(d as i32);
+        }
+        if !again {
+            break;
+        }
+    }
+}
+
+pub fn reset_backoff() {
+    SCHED.with(|s| s.borrow_mut().backoff_ms = BACKOFF_START_MS);
+}
+
+/// Syncs after `delay_ms` (replacing an earlier scheduled one).
+pub fn schedule(delay_ms: i32) {
+    let Some(w) = web_sys::window() else { return };
+    if let Some(t) = SCHED.with(|s| s.borrow_mut().timer.take()) {
+        w.clear_timeout_with_handle(t);
+    }
+    let cb = Closure::once_into_js(|| {
+        SCHED.with(|s| s.borrow_mut().timer = None);
+        trigger();
+    });
+    if let Ok(t) = w.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), delay_ms) {
+        SCHED.with(|s| s.borrow_mut().timer = Some(t));
+    }
+}
+
+/// Tells other tabs that IndexedDB changed.
+pub fn announce() {
+    CHANNEL_HANDLE.with(|c| {
+        if let Some(c) = c.borrow().as_ref() {
+            let _ = c.post_message(&JsValue::from_str("changed"));
+        }
+    });
+}
+
+/// Installs the triggers: `online`/`offline` events, the 30 s timer, and the channel from other tabs.
+pub fn start() {
+    let Some(w) = web_sys::window() else { return };
+    let on_online = Closure::<dyn FnMut()>::new(|| {
+        if let Some(ui) = state::ui() {
+            ui.online.set(true);
+        }
+        reset_backoff();
+        trigger();
+    });
+    let _ = w.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
+    on_online.forget();
+    let on_offline = Closure::<dyn FnMut()>::new(|| {
+        if let Some(ui) = state::ui() {
+            ui.online.set(false);
+        }
+    });
+    let _ = w.add_event_listener_with_callback("offline", on_offline.as_ref().unchecked_ref());
+    on_offline.forget();
+    let tick = Closure::<dyn FnMut()>::new(|| {
+        let online = web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true);
+        if online {
+            trigger();
+        }
+    });
+    let _ = w.set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), INTERVAL_MS);
+    tick.forget();
+    if let Ok(ch) = web_sys::BroadcastChannel::new(CHANNEL) {
+        let on_msg = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|_ev: web_sys::MessageEvent| {
+            let busy = IN_FLIGHT.with(|c| c.get()) > 0;
+            state::set_stale(true);
+            if !busy {
+                wasm_bindgen_futures::spawn_local(async {
+                    let _ = state::reload().await;
+                });
+            }
+        });
+        ch.set_onmessage(Some(on_msg.as_ref().unchecked_ref()));
+        on_msg.forget();
+        CHANNEL_HANDLE.with(|c| *c.borrow_mut() = Some(ch));
+    }
+    trigger();
+}

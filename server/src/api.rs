@@ -1,0 +1,137 @@
+//! The JSON API handlers (DESIGN.md "Server interface"): health, login/logout/me, push and pull.
+
+use crate::AppState;
+use crate::auth::{self, AuthUser};
+use crate::error::{ApiError, current_lang};
+use crate::extract::{JsonBody, PullQuery};
+use crate::writer::{Outcome, Prepared};
+use axum::Json;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use linli_core::protocol::{LoginRequest, LoginResponse, MAX_PUSH_OPS, OpResult, OpStatus, PushRequest, PushResponse, Role};
+use serde::Serialize;
+use serde_json::json;
+
+pub async fn health() -> Json<serde_json::Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+pub async fn login(State(state): State<AppState>, JsonBody(req): JsonBody<LoginRequest>) -> Result<Json<LoginResponse>, ApiError> {
+    let (token, user) = auth::login(&state, req.username, req.password).await?;
+    Ok(Json(LoginResponse {
+        token,
+        expires_at: user.expires_at_ms,
+        username: user.username,
+        role: user.role,
+        community: user.community,
+        community_name: user.community_name,
+    }))
+}
+
+pub async fn logout(State(state): State<AppState>, user: AuthUser) -> Result<Json<serde_json::Value>, ApiError> {
+    auth::logout(&state, &user).await?;
+    Ok(Json(json!({ "status": "ok" })))
+}
+
+/// `GET /api/me`: the login's account, without the token.
+#[derive(Serialize)]
+pub struct MeResponse {
+    pub expires_at: u64,
+    pub username: String,
+    pub role: Role,
+    pub community: String,
+    pub community_name: String,
+}
+
+pub async fn me(user: AuthUser) -> Json<MeResponse> {
+    Json(MeResponse {
+        expires_at: user.expires_at_ms,
+        username: user.username,
+        role: user.role,
+        community: user.community,
+        community_name: user.community_name,
+    })
+}
+
+/// `POST /api/sync/push`. Request-level checks refuse the whole batch and store nothing; then each
+/// operation is answered on its own, after the accepted ones are committed.
+pub async fn push(
+    State(state): State<AppState>,
+    user: AuthUser,
+    JsonBody(req): JsonBody<PushRequest>,
+) -> Result<Json<PushResponse>, ApiError> {
+    if req.ops.len() > MAX_PUSH_OPS {
+        return Err(ApiError::BatchTooLarge);
+    }
+    // RULES H1: a staff account changes only its own community, and only as itself.
+    for (i, op) in req.ops.iter().enumerate() {
+        if op.community != user.community {
+            return Err(ApiError::Forbidden { field: format!("ops[{i}].community") });
+        }
+        if op.author != user.username {
+            return Err(ApiError::Forbidden { field: format!("ops[{i}].author") });
+        }
+    }
+    let ids: Vec<_> = req.ops.iter().map(|op| op.id).collect();
+    let prepared = req.ops.into_iter().map(Prepared::new).collect::<Result<Vec<_>, _>>()?;
+    let outcomes = state.writer.submit(user.community, prepared).await?;
+    let lang = current_lang();
+    let results = ids
+        .into_iter()
+        .zip(outcomes)
+        .map(|(op_id, outcome)| match outcome {
+            Outcome::Accepted => OpResult { op_id, status: OpStatus::Accepted, code: None, message: None, field: None },
+            Outcome::Duplicate => OpResult { op_id, status: OpStatus::Duplicate, code: None, message: None, field: None },
+            Outcome::Rejected(e) => OpResult {
+                op_id,
+                status: OpStatus::Rejected,
+                code: Some(e.code.as_str().to_string()),
+                message: Some(e.message(lang)),
+                field: e.field.clone(),
+            },
+        })
+        .collect();
+    Ok(Json(PushResponse { results }))
+}
+
+/// `GET /api/sync/pull?since=N&limit=M`: the caller's community only (RULES H1). The stored JSON of
+/// each operation is sent as is.
+pub async fn pull(State(state): State<AppState>, user: AuthUser, q: PullQuery) -> Result<Response, ApiError> {
+    let community = user.community;
+    let rows = state
+        .db
+        .blocking(move |db| {
+            db.read(|c| {
+                let mut stmt = c.prepare_cached(
+                    "SELECT seq, json FROM ops WHERE community = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+                )?;
+                let rows = stmt.query_map(rusqlite::params![community, q.since, q.limit], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+                })?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()
+            })
+        })
+        .await?;
+    let next = rows.last().map(|r| r.0).unwrap_or(q.since);
+    let mut body = String::with_capacity(32 + rows.iter().map(|r| r.1.len() + 1).sum::<usize>());
+    body.push_str("{\"ops\":[");
+    for (i, (_, json)) in rows.iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        body.push_str(json);
+    }
+    body.push_str("],\"next\":");
+    body.push_str(&next.to_string());
+    body.push('}');
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+pub async fn api_not_found() -> ApiError {
+    ApiError::NotFound
+}
+
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}

@@ -1,0 +1,139 @@
+//! Configuration from the environment (`LINLI_*`, `DATABASE_URL`), the same for every subcommand.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Where the data lives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Database {
+    /// A SQLite file (created with its directory when missing).
+    Sqlite(PathBuf),
+    /// A private in-memory SQLite database, gone when the process ends (tests, trials).
+    Memory,
+}
+
+/// Everything the server and the CLI need to know. Tests build it directly.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `LINLI_ADDR`; port 0 picks a free port.
+    pub addr: SocketAddr,
+    /// `DATABASE_URL`
+    pub database: Database,
+    /// `LINLI_DIST`: the built app.
+    pub dist: PathBuf,
+    /// `LINLI_TOKEN_TTL_SECS`: how long a login lasts. Long, because staff work offline for days.
+    pub token_ttl: Duration,
+    /// `LINLI_ADMIN_PASSWORD`: the first admin's password; generated and printed once when unset.
+    pub admin_password: Option<String>,
+    /// `LINLI_COMMUNITY`: id of the first community.
+    pub community: String,
+    /// `LINLI_COMMUNITY_NAME`
+    pub community_name: String,
+}
+
+/// A configuration that cannot be used; the message is for the person starting the server.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("PostgreSQL is not supported by this build yet; use a sqlite:// DATABASE_URL")]
+    PostgresUnsupported,
+    #[error("DATABASE_URL `{0}` is not understood; use sqlite://path/to.db?mode=rwc, sqlite:path or sqlite::memory:")]
+    BadDatabaseUrl(String),
+    #[error("{name} `{value}` is not valid: {reason}")]
+    BadValue { name: &'static str, value: String, reason: String },
+}
+
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/linli.db?mode=rwc";
+pub const DEFAULT_TOKEN_TTL_SECS: u64 = 30 * 24 * 3600;
+
+impl Config {
+    /// A configuration for tests and embedding: the given database, loopback on a free port, no built app.
+    pub fn for_database(database: Database) -> Config {
+        Config {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            database,
+            dist: PathBuf::from("dist"),
+            token_ttl: Duration::from_secs(DEFAULT_TOKEN_TTL_SECS),
+            admin_password: None,
+            community: "community-1".into(),
+            community_name: "示范社区".into(),
+        }
+    }
+
+    /// Reads the environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Reads the variables through `get` (so tests need not touch the process environment).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let addr_text = get("LINLI_ADDR").unwrap_or_else(|| DEFAULT_ADDR.into());
+        let addr = addr_text.parse().map_err(|e: std::net::AddrParseError| ConfigError::BadValue {
+            name: "LINLI_ADDR",
+            value: addr_text.clone(),
+            reason: e.to_string(),
+        })?;
+        let database = parse_database_url(&get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()))?;
+        let ttl_secs = match get("LINLI_TOKEN_TTL_SECS") {
+            None => DEFAULT_TOKEN_TTL_SECS,
+            Some(v) => v.trim().parse().map_err(|_| ConfigError::BadValue {
+                name: "LINLI_TOKEN_TTL_SECS",
+                value: v.clone(),
+                reason: "expected a whole number of seconds".into(),
+            })?,
+        };
+        Ok(Config {
+            addr,
+            database,
+            dist: PathBuf::from(get("LINLI_DIST").unwrap_or_else(|| "dist".into())),
+            token_ttl: Duration::from_secs(ttl_secs),
+            admin_password: get("LINLI_ADMIN_PASSWORD"),
+            community: get("LINLI_COMMUNITY").unwrap_or_else(|| "community-1".into()),
+            community_name: get("LINLI_COMMUNITY_NAME").unwrap_or_else(|| "示范社区".into()),
+        })
+    }
+}
+
+/// Parses a `DATABASE_URL` in sqlx's form.
+pub fn parse_database_url(url: &str) -> Result<Database, ConfigError> {
+    let url = url.trim();
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Err(ConfigError::PostgresUnsupported);
+    }
+    let Some(rest) = url.strip_prefix("sqlite:") else {
+        return Err(ConfigError::BadDatabaseUrl(url.into()));
+    };
+    let rest = rest.strip_prefix("//").unwrap_or(rest);
+    let path = rest.split('?').next().unwrap_or("");
+    if path == ":memory:" || rest.contains("mode=memory") {
+        return Ok(Database::Memory);
+    }
+    if path.is_empty() {
+        return Err(ConfigError::BadDatabaseUrl(url.into()));
+    }
+    Ok(Database::Sqlite(Path::new(path).to_path_buf()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_urls() {
+        assert_eq!(parse_database_url("sqlite://data/linli.db?mode=rwc").unwrap(), Database::Sqlite("data/linli.db".into()));
+        assert_eq!(parse_database_url("sqlite:x.db").unwrap(), Database::Sqlite("x.db".into()));
+        assert_eq!(parse_database_url("sqlite:///tmp/a.db").unwrap(), Database::Sqlite("/tmp/a.db".into()));
+        assert_eq!(parse_database_url("sqlite::memory:").unwrap(), Database::Memory);
+        assert!(matches!(parse_database_url("postgres://u@h/db"), Err(ConfigError::PostgresUnsupported)));
+        assert!(matches!(parse_database_url("mysql://h"), Err(ConfigError::BadDatabaseUrl(_))));
+    }
+
+    #[test]
+    fn defaults() {
+        let c = Config::from_lookup(|_| None).unwrap();
+        assert_eq!(c.addr.to_string(), DEFAULT_ADDR);
+        assert_eq!(c.database, Database::Sqlite("data/linli.db".into()));
+        assert_eq!(c.token_ttl.as_secs(), DEFAULT_TOKEN_TTL_SECS);
+    }
+}

@@ -1,0 +1,181 @@
+//! The one error type of the HTTP API: each variant is a stable code, a status and a message in the request's language.
+//!
+//! The language comes from `Accept-Language` (`en…` → English, otherwise Chinese); the `lang_scope`
+//! middleware puts it in a task-local for the request, so errors raised by extractors, handlers and
+//! fallbacks alike are rendered in it. Internal details are logged, never sent.
+
+use axum::extract::Request;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use linli_core::Lang;
+use linli_core::protocol::{ErrorBody, ErrorDetail};
+
+tokio::task_local! {
+    static REQUEST_LANG: Lang;
+}
+
+/// The language a request asked for: `Accept-Language` starting with `en` means English; anything else Chinese.
+pub fn lang_of(headers: &HeaderMap) -> Lang {
+    match headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) {
+        Some(v) if v.trim_start().to_ascii_lowercase().starts_with("en") => Lang::En,
+        _ => Lang::Zh,
+    }
+}
+
+/// The language of the request being handled (Chinese outside a request).
+pub fn current_lang() -> Lang {
+    REQUEST_LANG.try_with(|l| *l).unwrap_or_default()
+}
+
+/// Middleware: runs the rest of the request with its language in scope.
+pub async fn lang_scope(req: Request, next: Next) -> Response {
+    let lang = lang_of(req.headers());
+    REQUEST_LANG.scope(lang, next.run(req)).await
+}
+
+/// Everything the API can answer instead of success. Request-level errors change nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 400: the body is not JSON at all (or is cut short).
+    #[error("invalid JSON: {detail}")]
+    InvalidJson { field: Option<String>, detail: String },
+    /// 400: JSON of the wrong shape (unknown field, wrong type, missing field) or a bad query parameter.
+    #[error("invalid request: {detail}")]
+    InvalidRequest { field: Option<String>, detail: String },
+    /// 401: wrong username or password.
+    #[error("bad credentials")]
+    BadCredentials,
+    /// 429: too many failed logins for one username.
+    #[error("too many attempts")]
+    TooManyAttempts,
+    /// 401: no token, or one the server does not know.
+    #[error("unauthorized")]
+    Unauthorized,
+    /// 401: a token that was valid but has expired; the app keeps its queue and asks to log in again.
+    #[error("token expired")]
+    TokenExpired,
+    /// 403: the batch touches another community (RULES H1) or claims another author.
+    #[error("forbidden: {field}")]
+    Forbidden { field: String },
+    /// 413: more operations than `MAX_PUSH_OPS`, or a body over the size limit.
+    #[error("batch too large")]
+    BatchTooLarge,
+    /// 404: no such API path.
+    #[error("not found")]
+    NotFound,
+    /// 405: the path exists, the method does not.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// 500: logged in full, answered without details.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn internal(e: impl std::fmt::Display) -> ApiError {
+        ApiError::Internal(e.to_string())
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::InvalidJson { .. } | ApiError::InvalidRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::BadCredentials | ApiError::Unauthorized | ApiError::TokenExpired => StatusCode::UNAUTHORIZED,
+            ApiError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            ApiError::BatchTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::InvalidJson { .. } => "invalid_json",
+            ApiError::InvalidRequest { .. } => "invalid_request",
+            ApiError::BadCredentials => "bad_credentials",
+            ApiError::TooManyAttempts => "too_many_attempts",
+            ApiError::Unauthorized => "unauthorized",
+            ApiError::TokenExpired => "token_expired",
+            ApiError::Forbidden { .. } => "forbidden",
+            ApiError::BatchTooLarge => "batch_too_large",
+            ApiError::NotFound => "not_found",
+            ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            ApiError::InvalidJson { field, .. } | ApiError::InvalidRequest { field, .. } => field.as_deref(),
+            ApiError::Forbidden { field } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// The message a person reads.
+    pub fn message(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        let at = |field: &Option<String>| match (field, zh) {
+            (Some(f), true) => format!("（字段 {f}）"),
+            (Some(f), false) => format!(" (field {f})"),
+            (None, _) => String::new(),
+        };
+        match self {
+            ApiError::InvalidJson { field, detail } if zh => format!("请求不是有效的 JSON{}：{detail}", at(field)),
+            ApiError::InvalidJson { field, detail } => format!("The request is not valid JSON{}: {detail}", at(field)),
+            ApiError::InvalidRequest { field, detail } if zh => format!("请求内容不正确{}：{detail}", at(field)),
+            ApiError::InvalidRequest { field, detail } => format!("The request is not valid{}: {detail}", at(field)),
+            ApiError::BadCredentials if zh => "用户名或密码不正确".into(),
+            ApiError::BadCredentials => "Wrong username or password".into(),
+            ApiError::TooManyAttempts if zh => "登录失败次数过多，请 5 分钟后再试".into(),
+            ApiError::TooManyAttempts => "Too many failed logins; please try again in 5 minutes".into(),
+            ApiError::Unauthorized if zh => "请先登录".into(),
+            ApiError::Unauthorized => "Please log in".into(),
+            ApiError::TokenExpired if zh => "登录已过期，请重新登录；未发送的修改会保留".into(),
+            ApiError::TokenExpired => "Your login has expired; please log in again. Unsent changes are kept".into(),
+            ApiError::Forbidden { field } if field.ends_with("author") => {
+                if zh { "只能提交本人账号的修改".into() } else { "You can only send changes made under your own account".into() }
+            }
+            ApiError::Forbidden { .. } if zh => "无权修改其他社区的数据".into(),
+            ApiError::Forbidden { .. } => "You may not change another community's records".into(),
+            ApiError::BatchTooLarge if zh => format!("一次提交的修改太多（最多 {} 条）或内容过大", linli_core::protocol::MAX_PUSH_OPS),
+            ApiError::BatchTooLarge => {
+                format!("Too many changes in one request (at most {}) or the request is too large", linli_core::protocol::MAX_PUSH_OPS)
+            }
+            ApiError::NotFound if zh => "没有这个接口".into(),
+            ApiError::NotFound => "No such API endpoint".into(),
+            ApiError::MethodNotAllowed if zh => "该接口不支持此请求方法".into(),
+            ApiError::MethodNotAllowed => "This endpoint does not support this method".into(),
+            ApiError::Internal(_) if zh => "服务器内部错误，请稍后再试".into(),
+            ApiError::Internal(_) => "Internal server error; please try again later".into(),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for ApiError {
+    fn from(e: rusqlite::Error) -> Self {
+        ApiError::internal(e)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(detail) = &self {
+            tracing::error!(%detail, "internal error");
+        }
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code().into(),
+                message: self.message(current_lang()),
+                field: self.field().map(str::to_string),
+            },
+        };
+        let mut resp = (self.status(), axum::Json(body)).into_response();
+        if matches!(self, ApiError::Unauthorized | ApiError::TokenExpired) {
+            resp.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+        }
+        resp
+    }
+}

@@ -1,0 +1,124 @@
+//! Request extractors whose failures are JSON `ApiError`s naming the field: JSON bodies and the pull query.
+
+use crate::error::ApiError;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+/// Largest request body accepted; larger ones get 413 `batch_too_large`. A full batch of
+/// `MAX_PUSH_OPS` operations is well under 1 MiB.
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+/// A JSON body. Malformed JSON is `invalid_json`; JSON of the wrong shape is `invalid_request` with the
+/// path of the offending field (`ops[2].body.area_m2`).
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::BatchTooLarge
+            } else {
+                ApiError::InvalidRequest { field: None, detail: e.body_text() }
+            }
+        })?;
+        parse_json(&bytes).map(JsonBody)
+    }
+}
+
+/// Parses JSON text, classifying errors as `invalid_json` (syntax) or `invalid_request` (shape).
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let field = (path != "." && !path.is_empty()).then_some(path);
+        classify(e.into_inner(), field)
+    })?;
+    de.end().map_err(|e| classify(e, None))?;
+    Ok(value)
+}
+
+fn classify(e: serde_json::Error, field: Option<String>) -> ApiError {
+    let text = e.to_string();
+    // serde's message without " at line L column C": positions mean little to a person.
+    let detail = match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    };
+    match e.classify() {
+        serde_json::error::Category::Data => ApiError::InvalidRequest { field, detail },
+        _ => ApiError::InvalidJson { field, detail },
+    }
+}
+
+/// `?since=N&limit=M` of `GET /api/sync/pull`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PullQuery {
+    pub since: i64,
+    pub limit: u32,
+}
+
+pub const DEFAULT_PULL_LIMIT: u32 = 1000;
+
+impl<S: Send + Sync> FromRequestParts<S> for PullQuery {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        parse_pull_query(parts.uri.query().unwrap_or(""))
+    }
+}
+
+/// `since` is a sequence number ≥ 0 (default 0); `limit` is 1 or more (default 1000), capped at
+/// `MAX_PULL_LIMIT`. Other parameters are ignored (cache busters).
+pub fn parse_pull_query(query: &str) -> Result<PullQuery, ApiError> {
+    let mut q = PullQuery { since: 0, limit: DEFAULT_PULL_LIMIT };
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let bad = |what: &str| ApiError::InvalidRequest { field: Some(key.to_string()), detail: what.to_string() };
+        match key {
+            "since" => q.since = value.parse().ok().filter(|n: &i64| *n >= 0).ok_or_else(|| bad("expected a whole number ≥ 0"))?,
+            "limit" => {
+                let n: u64 = value.parse().ok().filter(|n| *n >= 1).ok_or_else(|| bad("expected a whole number ≥ 1"))?;
+                q.limit = n.min(linli_core::protocol::MAX_PULL_LIMIT as u64) as u32;
+            }
+            _ => {}
+        }
+    }
+    Ok(q)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pull_query() {
+        assert_eq!(parse_pull_query("").unwrap(), PullQuery { since: 0, limit: 1000 });
+        assert_eq!(parse_pull_query("since=5&limit=99999&x=1").unwrap(), PullQuery { since: 5, limit: 5000 });
+        assert_eq!(parse_pull_query("since=-1").unwrap_err().field(), Some("since"));
+        assert_eq!(parse_pull_query("limit=abc").unwrap_err().field(), Some("limit"));
+        assert_eq!(parse_pull_query("limit=0").unwrap_err().code(), "invalid_request");
+    }
+
+    #[test]
+    fn json_errors_name_the_path() {
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        struct T {
+            #[allow(dead_code)]
+            a: Vec<u32>,
+        }
+        let e = parse_json::<T>(br#"{"a":[1,"x"]}"#).unwrap_err();
+        assert_eq!((e.code(), e.field()), ("invalid_request", Some("a[1]")));
+        let e = parse_json::<T>(br#"{"a":[1,"#).unwrap_err();
+        assert_eq!(e.code(), "invalid_json");
+        let e = parse_json::<T>(br#"{"a":[],"b":1}"#).unwrap_err();
+        assert_eq!(e.code(), "invalid_request");
+        let e = parse_json::<T>(br#"{"a":[]} x"#).unwrap_err();
+        assert_eq!(e.code(), "invalid_json");
+    }
+}

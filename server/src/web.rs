@@ -1,0 +1,49 @@
+//! Serving the built app from `LINLI_DIST`: files, the single-page-app fallback to `index.html`,
+//! `Cache-Control: no-cache` on `index.html` and `sw.js`, and a "not built yet" page when there is no build.
+
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use std::path::PathBuf;
+use tower::ServiceExt;
+use tower_http::services::{ServeDir, ServeFile};
+
+const NOT_BUILT: &str = r#"<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>邻里 Linli</title></head>
+<body style="font: 18px/1.6 system-ui, sans-serif; max-width: 40em; margin: 2em auto; padding: 0 1em">
+<h1>邻里 Linli</h1>
+<p>服务器正在运行，但应用还没有构建。请运行 <code>cargo xtask serve</code>。</p>
+<p>The server is running, but the app has not been built. Run <code>cargo xtask serve</code>.</p>
+</body></html>
+"#;
+
+/// Answers any request that is not for `/api`: a file of the build, or `index.html`.
+pub async fn serve_static(dist: PathBuf, req: Request) -> Response {
+    let index = dist.join("index.html");
+    if !tokio::fs::try_exists(&index).await.unwrap_or(false) {
+        return (StatusCode::OK, Html(NOT_BUILT)).into_response();
+    }
+    let service = ServeDir::new(&dist).append_index_html_on_directories(true).fallback(ServeFile::new(index));
+    match service.oneshot(req).await {
+        Ok(resp) => resp.map(axum::body::Body::new),
+        Err(e) => match e {},
+    }
+}
+
+/// Middleware: `index.html` (any HTML answer, including the SPA fallback) and `sw.js` must be revalidated
+/// so a new version of the app is picked up.
+pub async fn no_cache_for_entry_points(req: Request, next: Next) -> Response {
+    let is_sw = req.uri().path().ends_with("/sw.js");
+    let mut resp = next.run(req).await;
+    let html = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_sw || html {
+        resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    }
+    resp
+}

@@ -1,0 +1,228 @@
+//! The sync writer: one thread that owns the writer connection's operation inserts and the in-memory
+//! replicas, validates pushed operations with the rules core, and commits them with group commit.
+//!
+//! Each push becomes a job on a queue. The thread takes the first job and every job queued behind it,
+//! checks and applies their operations in order against each community's `Replica` (so a unit sees
+//! the building pushed just before it, in the same batch or an earlier one), inserts the accepted ones
+//! and the rejections in ONE transaction, commits (`synchronous=FULL`: on disk), and only then answers
+//! each job. One fsync thus covers many concurrent pushes.
+//!
+//! Invariants:
+//! - One server process per database: the replicas are a cache of the `ops` table that nobody else writes.
+//! - The replicas are only ever changed by this thread, so no per-community lock is needed beyond it.
+//! - If a transaction fails, the replicas of the communities it touched are dropped and rebuilt from
+//!   the database on next use, so memory never holds an operation the database does not.
+//! - `seq` is assigned by the single writer in commit order, so a pull cursor never skips an operation
+//!   committed later with a smaller number.
+
+use crate::db::Db;
+use crate::error::ApiError;
+use linli_core::sync::{Operation, Replica};
+use linli_core::{RuleError, RuleSet};
+use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot};
+
+/// An operation ready to store: parsed, and its JSON as it will be pulled.
+pub struct Prepared {
+    pub op: Operation,
+    pub json: String,
+}
+
+impl Prepared {
+    pub fn new(op: Operation) -> Result<Prepared, ApiError> {
+        let json = serde_json::to_string(&op).map_err(ApiError::internal)?;
+        Ok(Prepared { op, json })
+    }
+}
+
+/// The answer for one operation, before it is put into words.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Accepted,
+    Duplicate,
+    Rejected(RuleError),
+}
+
+struct Job {
+    community: String,
+    ops: Vec<Prepared>,
+    reply: oneshot::Sender<Result<Vec<Outcome>, String>>,
+}
+
+/// Handle on the writer thread. The thread ends when the last handle is dropped.
+#[derive(Clone)]
+pub struct Writer {
+    tx: mpsc::Sender<Job>,
+}
+
+/// Most operations one group transaction takes before committing.
+const GROUP_MAX_OPS: usize = 20_000;
+
+impl Writer {
+    pub fn start(db: Db, rules: Arc<RuleSet>) -> Writer {
+        let (tx, rx) = mpsc::channel::<Job>(4096);
+        std::thread::Builder::new()
+            .name("linli-writer".into())
+            .spawn(move || run(db, rules, rx))
+            .expect("spawning the writer thread");
+        Writer { tx }
+    }
+
+    /// Validates and stores `ops` for `community`; returns one outcome per operation, after the commit.
+    pub async fn submit(&self, community: String, ops: Vec<Prepared>) -> Result<Vec<Outcome>, ApiError> {
+        if ops.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Job { community, ops, reply })
+            .await
+            .map_err(|_| ApiError::internal("the writer thread has stopped"))?;
+        match rx.await {
+            Ok(Ok(outcomes)) => Ok(outcomes),
+            Ok(Err(e)) => Err(ApiError::Internal(e)),
+            Err(_) => Err(ApiError::internal("the writer thread dropped a job")),
+        }
+    }
+}
+
+fn run(db: Db, rules: Arc<RuleSet>, mut rx: mpsc::Receiver<Job>) {
+    let mut replicas: HashMap<String, Replica> = HashMap::new();
+    while let Some(first) = rx.blocking_recv() {
+        let mut count = first.ops.len();
+        let mut jobs = vec![first];
+        while count < GROUP_MAX_OPS {
+            match rx.try_recv() {
+                Ok(job) => {
+                    count += job.ops.len();
+                    jobs.push(job);
+                }
+                Err(_) => break,
+            }
+        }
+        let now = crate::auth::now_ms();
+        let result = {
+            let mut conn = db.writer();
+            process(&mut conn, &mut replicas, &rules, &jobs, now)
+        };
+        match result {
+            Ok(all) => {
+                tracing::debug!(jobs = jobs.len(), ops = count, "group committed");
+                for (job, outcomes) in jobs.into_iter().zip(all) {
+                    let _ = job.reply.send(Ok(outcomes));
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, jobs = jobs.len(), "push transaction failed; dropping cached replicas");
+                for job in jobs {
+                    replicas.remove(&job.community);
+                    let _ = job.reply.send(Err(e.to_string()));
+                }
+            }
+        }
+    }
+}
+
+/// Rebuilds a community's replica by replaying its operations in `seq` order.
+pub fn load_replica(conn: &Connection, community: &str) -> rusqlite::Result<Replica> {
+    let mut replica = Replica::new();
+    let mut stmt = conn.prepare_cached("SELECT seq, json FROM ops WHERE community = ?1 ORDER BY seq")?;
+    let mut rows = stmt.query([community])?;
+    while let Some(row) = rows.next()? {
+        let json: String = row.get(1)?;
+        match serde_json::from_str::<Operation>(&json) {
+            Ok(op) => replica.apply(&op),
+            Err(e) => tracing::error!(seq = row.get::<_, i64>(0)?, error = %e, "stored operation does not parse; skipped"),
+        }
+    }
+    Ok(replica)
+}
+
+fn process(
+    conn: &mut Connection,
+    replicas: &mut HashMap<String, Replica>,
+    rules: &RuleSet,
+    jobs: &[Job],
+    now: u64,
+) -> rusqlite::Result<Vec<Vec<Outcome>>> {
+    let tx = conn.transaction()?;
+    let mut all = Vec::with_capacity(jobs.len());
+    {
+        let mut find_op = tx.prepare_cached("SELECT 1 FROM ops WHERE id = ?1")?;
+        let mut find_rejection = tx.prepare_cached("SELECT error FROM rejections WHERE op_id = ?1")?;
+        let mut insert_op = tx.prepare_cached(
+            "INSERT INTO ops (id, community, device_id, author, entity_kind, entity_id, json, received_at_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        let mut insert_rejection = tx.prepare_cached(
+            "INSERT INTO rejections (op_id, community, code, field, error, json, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for job in jobs {
+            let replica = match replicas.entry(job.community.clone()) {
+                Entry::Occupied(e) => e.into_mut(),
+                Entry::Vacant(e) => e.insert(load_replica(&tx, &job.community)?),
+            };
+            let mut outcomes = Vec::with_capacity(job.ops.len());
+            for p in &job.ops {
+                let op = &p.op;
+                let id = op.id.to_string();
+                // Same id seen before: the same answer as the first time, and nothing stored again.
+                if find_op.exists([&id])? {
+                    outcomes.push(Outcome::Duplicate);
+                    continue;
+                }
+                if let Some(error) = find_rejection.query_row([&id], |r| r.get::<_, String>(0)).optional()? {
+                    let e = serde_json::from_str(&error)
+                        .unwrap_or_else(|_| RuleError::new(linli_core::ErrorCode::InvalidRequest));
+                    outcomes.push(Outcome::Rejected(e));
+                    continue;
+                }
+                match replica.check(op, rules, now) {
+                    Ok(()) => {
+                        replica.apply(op);
+                        insert_op.execute(params![
+                            id,
+                            op.community,
+                            op.device_id.to_string(),
+                            op.author,
+                            kind_str(op),
+                            op.entity.id.to_string(),
+                            p.json,
+                            now as i64
+                        ])?;
+                        outcomes.push(Outcome::Accepted);
+                    }
+                    Err(e) => {
+                        let error = serde_json::to_string(&e).unwrap_or_default();
+                        insert_rejection.execute(params![
+                            id,
+                            op.community,
+                            e.code.as_str(),
+                            e.field,
+                            error,
+                            p.json,
+                            now as i64
+                        ])?;
+                        outcomes.push(Outcome::Rejected(e));
+                    }
+                }
+            }
+            all.push(outcomes);
+        }
+    }
+    tx.commit()?;
+    Ok(all)
+}
+
+fn kind_str(op: &Operation) -> &'static str {
+    use linli_core::EntityKind::*;
+    match op.entity.kind {
+        Compound => "compound",
+        Building => "building",
+        Unit => "unit",
+        Household => "household",
+    }
+}

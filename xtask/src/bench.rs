@@ -1,0 +1,223 @@
+//! `cargo xtask bench`: measures Linli against DESIGN.md's performance budgets, beside the PouchDB peer, and prints one table.
+
+use crate::{Result, build_app, cargo, root, run, tools};
+use serde_json::Value;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// One line of the table.
+struct Row {
+    what: &'static str,
+    budget: String,
+    measured: Option<f64>,
+    unit: &'static str,
+    pass: Option<bool>,
+    peer: Option<f64>,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(18_080)
+}
+
+/// A child process killed when dropped.
+struct Guard(Child);
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn wait_for(url: &str) -> Result {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(30) {
+        if Command::new("curl").args(["-sf", "-o", "/dev/null", url]).status().is_ok_and(|s| s.success()) {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    Err(format!("{url} did not answer within 30 s"))
+}
+
+fn gzip_size(path: &Path) -> Result<u64> {
+    let out = Command::new("gzip").args(["-9", "-c"]).arg(path).output().map_err(|e| format!("gzip: {e}"))?;
+    Ok(out.stdout.len() as u64)
+}
+
+fn json_line(out: &[u8]) -> Result<Value> {
+    let text = String::from_utf8_lossy(out);
+    text.lines()
+        .rev()
+        .find_map(|l| serde_json::from_str::<Value>(l.trim()).ok().filter(Value::is_object))
+        .ok_or_else(|| format!("no JSON result in output:\n{text}"))
+}
+
+fn capture(cmd: &mut Command) -> Result<Value> {
+    let shown = format!("{cmd:?}");
+    eprintln!("xtask: $ {shown}");
+    if cmd.get_current_dir().is_none() {
+        cmd.current_dir(root());
+    }
+    let out = cmd.stderr(Stdio::inherit()).output().map_err(|e| format!("{shown}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("{shown} failed: {}", String::from_utf8_lossy(&out.stdout)));
+    }
+    json_line(&out.stdout)
+}
+
+fn num(v: &Value, key: &str) -> Option<f64> {
+    v.get(key).and_then(Value::as_f64)
+}
+
+/// The PouchDB peer from `../shared/bench/pouchdb-peer` (or `LINLI_POUCHDB_PEER`), run in the same Chromium.
+fn pouchdb_peer() -> Result<Value> {
+    let src = std::env::var("LINLI_POUCHDB_PEER")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| root().join("../shared/bench/pouchdb-peer"));
+    if !src.join("bench.mjs").exists() {
+        return Err(format!("PouchDB peer not found at {}", src.display()));
+    }
+    let dir = root().join("target/pouchdb-peer");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    for f in ["bench.mjs", "server.js", "package.json"] {
+        std::fs::copy(src.join(f), dir.join(f)).map_err(|e| format!("{f}: {e}"))?;
+    }
+    tools::ensure_npm_packages(&dir)?;
+    let port = free_port().to_string();
+    let _server = Guard(
+        Command::new("node")
+            .arg("server.js")
+            .env("PORT", &port)
+            .current_dir(&dir)
+            .stdout(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("pouchdb peer: {e}"))?,
+    );
+    wait_for(&format!("http://127.0.0.1:{port}/"))?;
+    capture(Command::new("node").arg("bench.mjs").env("PORT", &port).env("N", "10000").current_dir(&dir))
+}
+
+pub fn bench() -> Result {
+    tools::ensure_browser()?;
+    let dist = build_app(true)?;
+    run(cargo().args(["build", "--release", "-p", "linli-server", "-p", "linli-tests", "--bins"]))?;
+    let browser_dir = root().join("tests/browser");
+    tools::ensure_npm_packages(&browser_dir)?;
+
+    let mut rows = Vec::new();
+
+    // First load, everything transferred, gzip.
+    let mut total = 0;
+    for f in ["index.html", "pkg/linli_app.js", "pkg/linli_app_bg.wasm", "styles.css", "manifest.webmanifest"] {
+        let p = dist.join(f);
+        if p.exists() {
+            total += gzip_size(&p)?;
+        }
+    }
+    let kb = total as f64 / 1024.0;
+    rows.push(Row { what: "first load, gzip", budget: "≤ 200 KB".into(), measured: Some(kb), unit: "KB", pass: Some(kb <= 200.0), peer: None });
+
+    // A real server on a temporary database.
+    let tmp = std::env::temp_dir().join(format!("linli-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).map_err(|e| e.to_string())?;
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}");
+    let password = "bench-password-1";
+    let _server = Guard(
+        Command::new(root().join("target/release/linli-server"))
+            .arg("serve")
+            .env("LINLI_ADDR", format!("127.0.0.1:{port}"))
+            .env("DATABASE_URL", format!("sqlite://{}/linli.db?mode=rwc", tmp.display()))
+            .env("LINLI_DIST", &dist)
+            .env("LINLI_ADMIN_PASSWORD", password)
+            .stdout(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("server: {e}"))?,
+    );
+    wait_for(&format!("{url}/api/health"))?;
+
+    let browser = capture(
+        Command::new("node")
+            .arg(browser_dir.join("bench.mjs"))
+            .env("LINLI_URL", &url)
+            .env("LINLI_USER", "admin")
+            .env("LINLI_PASSWORD", password)
+            .current_dir(&browser_dir),
+    );
+    let peer = pouchdb_peer();
+    if let Err(e) = &peer {
+        eprintln!("xtask: PouchDB peer not measured: {e}");
+    }
+    let peer = peer.ok();
+    let peer_num = |k: &str| peer.as_ref().and_then(|p| num(p, k));
+    match &browser {
+        Ok(b) => {
+            let cold = num(b, "cold_start_ms");
+            rows.push(Row { what: "cold start, 4× CPU slow-down", budget: "≤ 1500 ms".into(), measured: cold, unit: "ms", pass: cold.map(|v| v <= 1500.0), peer: None });
+            let save = num(b, "save_p95_ms");
+            rows.push(Row { what: "local save p95 (record + outbox, strict)", budget: "≤ 5 ms".into(), measured: save, unit: "ms", pass: save.map(|v| v <= 5.0), peer: peer_num("put_p95_ms") });
+            let push = num(b, "push_10k_ms");
+            rows.push(Row { what: "push 10,000 ops, durable", budget: "≤ 1000 ms".into(), measured: push, unit: "ms", pass: push.map(|v| v <= 1000.0), peer: peer_num("push_ms") });
+            let pull = num(b, "pull_10k_ms");
+            rows.push(Row { what: "pull 10,000 ops into empty device", budget: "≤ 1000 ms".into(), measured: pull, unit: "ms", pass: pull.map(|v| v <= 1000.0), peer: peer_num("pull_ms") });
+            if let Some(t) = num(b, "tally_100k_ms") {
+                rows.push(Row { what: "tally 100,000 ballots (Wasm)", budget: "≤ 50 ms".into(), measured: Some(t), unit: "ms", pass: Some(t <= 50.0), peer: None });
+            }
+        }
+        Err(e) => eprintln!("xtask: browser bench failed: {e}"),
+    }
+
+    // Server throughput and latency under many devices.
+    let raw = capture(
+        Command::new(root().join("target/release/loadgen"))
+            .args(["--url", &url, "--username", "admin", "--password", password, "--mode", "throughput"]),
+    );
+    match &raw {
+        Ok(v) => {
+            let ops = num(v, "ops_per_sec");
+            rows.push(Row { what: "server accepted ops/s (SQLite, batches)", budget: "≥ 20000".into(), measured: ops, unit: "ops/s", pass: ops.map(|v| v >= 20_000.0), peer: None });
+        }
+        Err(e) => eprintln!("xtask: throughput bench failed: {e}"),
+    }
+    let many = capture(
+        Command::new(root().join("target/release/loadgen"))
+            .args(["--url", &url, "--username", "admin", "--password", password, "--mode", "devices", "--devices", "200"]),
+    );
+    match &many {
+        Ok(v) => {
+            let p99 = num(v, "push_p99_ms");
+            rows.push(Row { what: "push p99, 200 devices at once", budget: "≤ 100 ms".into(), measured: p99, unit: "ms", pass: p99.map(|v| v <= 100.0), peer: None });
+        }
+        Err(e) => eprintln!("xtask: 200-device bench failed: {e}"),
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+
+    println!();
+    println!("| measure | budget | Linli | PouchDB | Linli/PouchDB | result |");
+    println!("|---|---|---|---|---|---|");
+    let mut failed = 0;
+    for r in &rows {
+        let m = r.measured.map(|v| format!("{v:.1} {}", r.unit)).unwrap_or_else(|| "not measured".into());
+        let p = r.peer.map(|v| format!("{v:.1} {}", r.unit)).unwrap_or_else(|| "—".into());
+        let ratio = match (r.measured, r.peer) {
+            (Some(a), Some(b)) if b > 0.0 => format!("{:.2}", a / b),
+            _ => "—".into(),
+        };
+        let res = match r.pass {
+            Some(true) => "pass",
+            Some(false) => {
+                failed += 1;
+                "FAIL"
+            }
+            None => {
+                failed += 1;
+                "not measured"
+            }
+        };
+        println!("| {} | {} | {m} | {p} | {ratio} | {res} |", r.what, r.budget);
+    }
+    if failed == 0 { Ok(()) } else { Err(format!("{failed} budget(s) not met or not measured")) }
+}
