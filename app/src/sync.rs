@@ -295,7 +295,19 @@ thread_local! {
     static CHANNEL_HANDLE: RefCell<Option<web_sys::BroadcastChannel>> = const { RefCell::new(None) };
 }
 
+thread_local! {
+    static AUTO: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+/// Turns the automatic triggers on or off ("sync now" always works).
+pub fn set_auto(on: bool) {
+    AUTO.with(|a| a.set(on));
+}
+
 fn usable() -> bool {
+    if !AUTO.with(|a| a.get()) {
+        return false;
+    }
     let now = state::now_ms();
     state::with(|l| l.session_usable(now))
 }

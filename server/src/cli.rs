@@ -2,7 +2,7 @@
 //! Every subcommand reads the same environment (see `config.rs`), so `admin` acts on the database `serve` uses.
 
 use crate::auth::{self, MIN_PASSWORD_CHARS, now_ms};
-use crate::config::{Config, ConfigError};
+use crate::config::Config;
 use crate::db::{self, Db};
 use crate::{AppState, app, demo};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -266,9 +266,4 @@ async fn shutdown_signal() {
         _ = term => {},
     }
     tracing::info!("shutting down");
-}
-
-/// Only for the error type's sake in docs: a bad configuration exits with code 2.
-pub fn config_exit_code(_: &ConfigError) -> u8 {
-    2
 }

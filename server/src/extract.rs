@@ -15,7 +15,48 @@ pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 /// path of the offending field (`ops[2].body.area_m2`).
 pub struct JsonBody<T>(pub T);
 
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+/// A request body type. `refine` may sharpen a shape error (default: as is).
+pub trait Payload: DeserializeOwned {
+    fn refine(_bytes: &[u8], e: ApiError) -> ApiError {
+        e
+    }
+}
+
+impl Payload for linli_core::protocol::LoginRequest {}
+
+impl Payload for linli_core::protocol::PushRequest {
+    /// An operation's `body` is an internally tagged enum, which serde buffers before reading, so the
+    /// path of an error inside it stops at `ops[i].body`. Read that body again as the fields struct its
+    /// `type` names, to name the field itself (`ops[2].body.area_m2`).
+    fn refine(bytes: &[u8], e: ApiError) -> ApiError {
+        let ApiError::InvalidRequest { field: Some(field), .. } = &e else { return e };
+        let Some(index) = field.strip_prefix("ops[").and_then(|r| r.strip_suffix("].body")) else { return e };
+        let Ok(i) = index.parse::<usize>() else { return e };
+        let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) else { return e };
+        let Some(mut body) = value.get("ops").and_then(|o| o.get(i)).and_then(|o| o.get("body")).cloned() else {
+            return e;
+        };
+        let Some(obj) = body.as_object_mut() else { return e };
+        let Some(kind) = obj.remove("type") else { return e };
+        use linli_core::places::*;
+        let text = serde_json::Value::Object(obj.clone()).to_string();
+        let inner = match kind.as_str() {
+            Some("compound.put") => parse_json::<CompoundFields>(text.as_bytes()).err(),
+            Some("building.put") => parse_json::<BuildingFields>(text.as_bytes()).err(),
+            Some("unit.put") => parse_json::<UnitFields>(text.as_bytes()).err(),
+            Some("household.put") => parse_json::<HouseholdFields>(text.as_bytes()).err(),
+            _ => None,
+        };
+        match inner {
+            Some(ApiError::InvalidRequest { field: Some(f), detail }) => {
+                ApiError::InvalidRequest { field: Some(format!("ops[{i}].body.{f}")), detail }
+            }
+            _ => e,
+        }
+    }
+}
+
+impl<S: Send + Sync, T: Payload> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
@@ -26,7 +67,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                 ApiError::InvalidRequest { field: None, detail: e.body_text() }
             }
         })?;
-        parse_json(&bytes).map(JsonBody)
+        parse_json(&bytes).map(JsonBody).map_err(|e| T::refine(&bytes, e))
     }
 }
 
@@ -120,5 +161,30 @@ mod tests {
         assert_eq!(e.code(), "invalid_request");
         let e = parse_json::<T>(br#"{"a":[]} x"#).unwrap_err();
         assert_eq!(e.code(), "invalid_json");
+    }
+
+    #[test]
+    fn push_errors_name_the_body_field() {
+        use linli_core::protocol::PushRequest;
+        let op = |body: &str| {
+            format!(
+                r#"{{"v":1,"id":"01900000-0000-7000-8000-000000000001","device_id":"01900000-0000-7000-8000-000000000002",
+                "author":"a","hlc":{{"ms":1,"n":0}},"community":"c","entity":{{"kind":"household","id":"01900000-0000-7000-8000-000000000003"}},
+                "body":{body}}}"#
+            )
+        };
+        let good = op(r#"{"type":"household.put","unit_id":"01900000-0000-7000-8000-000000000004","door":"101","area_m2":60}"#);
+        let bad = op(r#"{"type":"household.put","unit_id":"01900000-0000-7000-8000-000000000004","door":"101","area_m2":"big"}"#);
+        let extra = op(r#"{"type":"household.put","unit_id":"01900000-0000-7000-8000-000000000004","door":"101","area_m2":6,"x":1}"#);
+        let req = format!(r#"{{"device_id":"01900000-0000-7000-8000-000000000002","ops":[{good},{good},{bad}]}}"#);
+        let e = parse_json::<PushRequest>(req.as_bytes()).map_err(|e| PushRequest::refine(req.as_bytes(), e)).unwrap_err();
+        assert_eq!((e.code(), e.field()), ("invalid_request", Some("ops[2].body.area_m2")));
+        let req = format!(r#"{{"device_id":"01900000-0000-7000-8000-000000000002","ops":[{extra}]}}"#);
+        let e = parse_json::<PushRequest>(req.as_bytes()).map_err(|e| PushRequest::refine(req.as_bytes(), e)).unwrap_err();
+        assert_eq!(e.code(), "invalid_request");
+        assert!(e.field().unwrap().starts_with("ops[0].body"), "{e:?}");
+        let req = r#"{"device_id":"01900000-0000-7000-8000-000000000002","ops":[],"extra":1}"#;
+        let e = parse_json::<PushRequest>(req.as_bytes()).unwrap_err();
+        assert_eq!((e.code(), e.field()), ("invalid_request", Some("extra")));
     }
 }

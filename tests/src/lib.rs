@@ -1,1 +1,148 @@
-//! placeholder
+//! Shared helpers for Linli's end-to-end tests and load generator: building operations and a small HTTP client.
+
+use linli_core::places::{BuildingFields, CompoundFields, HouseholdFields, UnitFields};
+use linli_core::protocol::{LoginRequest, LoginResponse, PullResponse, PushRequest, PushResponse};
+use linli_core::sync::{Body, EntityRef, OP_FORMAT_VERSION, Operation};
+use linli_core::{EntityKind, Hlc};
+use uuid::Uuid;
+
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
+/// Makes operations as one device would: fresh UUIDv7 ids, increasing HLC timestamps.
+#[derive(Clone, Debug)]
+pub struct Device {
+    pub id: Uuid,
+    pub author: String,
+    pub community: String,
+    n: u32,
+}
+
+impl Device {
+    pub fn new(author: &str, community: &str) -> Device {
+        Device { id: Uuid::now_v7(), author: author.into(), community: community.into(), n: 0 }
+    }
+
+    pub fn op(&mut self, kind: EntityKind, id: Uuid, body: Body) -> Operation {
+        self.n += 1;
+        Operation {
+            v: OP_FORMAT_VERSION,
+            id: Uuid::now_v7(),
+            device_id: self.id,
+            author: self.author.clone(),
+            hlc: Hlc { ms: now_ms(), n: self.n },
+            community: self.community.clone(),
+            entity: EntityRef { kind, id },
+            body,
+        }
+    }
+
+    pub fn compound(&mut self, name: &str) -> (Uuid, Operation) {
+        let id = Uuid::now_v7();
+        let body = Body::CompoundPut(CompoundFields { name: name.into(), address: String::new(), year_built: Some(1990) });
+        (id, self.op(EntityKind::Compound, id, body))
+    }
+
+    pub fn building(&mut self, compound_id: Uuid, name: &str) -> (Uuid, Operation) {
+        let id = Uuid::now_v7();
+        (id, self.op(EntityKind::Building, id, Body::BuildingPut(BuildingFields { compound_id, name: name.into() })))
+    }
+
+    pub fn unit(&mut self, building_id: Uuid, name: &str) -> (Uuid, Operation) {
+        let id = Uuid::now_v7();
+        (id, self.op(EntityKind::Unit, id, Body::UnitPut(UnitFields { building_id, name: name.into() })))
+    }
+
+    pub fn household(&mut self, unit_id: Uuid, door: &str, area_m2: f64) -> (Uuid, Operation) {
+        let id = Uuid::now_v7();
+        let body = Body::HouseholdPut(HouseholdFields { unit_id, door: door.into(), area_m2, owners: 1 });
+        (id, self.op(EntityKind::Household, id, body))
+    }
+
+    /// A compound with one building and one unit: the three operations and the unit's id.
+    pub fn place(&mut self) -> (Uuid, Vec<Operation>) {
+        let (c, a) = self.compound("测试小区");
+        let (b, bo) = self.building(c, "1号楼");
+        let (u, uo) = self.unit(b, "1单元");
+        (u, vec![a, bo, uo])
+    }
+
+    pub fn push_request(&self, ops: Vec<Operation>) -> PushRequest {
+        PushRequest { device_id: self.id, ops }
+    }
+}
+
+/// A logged-in HTTP client.
+#[derive(Clone)]
+pub struct Client {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub token: String,
+    pub login: Option<LoginResponse>,
+}
+
+impl Client {
+    /// Logs in; panics with the server's answer if that fails (tests and the load generator only).
+    pub async fn login(http: &reqwest::Client, base: &str, username: &str, password: &str) -> Result<Client, String> {
+        let resp = http
+            .post(format!("{base}/api/auth/login"))
+            .json(&LoginRequest { username: username.into(), password: password.into() })
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        let status = resp.status();
+        let text = resp.text().await.map_err(|e| e.to_string())?;
+        if !status.is_success() {
+            return Err(format!("login failed: {status} {text}"));
+        }
+        let login: LoginResponse = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+        Ok(Client { http: http.clone(), base: base.into(), token: login.token.clone(), login: Some(login) })
+    }
+
+    pub async fn push(&self, req: &PushRequest) -> Result<PushResponse, String> {
+        let resp = self
+            .http
+            .post(format!("{}/api/sync/push", self.base))
+            .bearer_auth(&self.token)
+            .json(req)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        let status = resp.status();
+        let text = resp.text().await.map_err(|e| e.to_string())?;
+        if !status.is_success() {
+            return Err(format!("push failed: {status} {text}"));
+        }
+        serde_json::from_str(&text).map_err(|e| e.to_string())
+    }
+
+    pub async fn pull(&self, since: i64, limit: u32) -> Result<PullResponse, String> {
+        let resp = self
+            .http
+            .get(format!("{}/api/sync/pull?since={since}&limit={limit}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        let status = resp.status();
+        let text = resp.text().await.map_err(|e| e.to_string())?;
+        if !status.is_success() {
+            return Err(format!("pull failed: {status} {text}"));
+        }
+        serde_json::from_str(&text).map_err(|e| e.to_string())
+    }
+
+    /// Every operation after `since`, following the cursor.
+    pub async fn pull_all(&self, mut since: i64) -> Result<Vec<Operation>, String> {
+        let mut all = Vec::new();
+        loop {
+            let page = self.pull(since, linli_core::protocol::MAX_PULL_LIMIT).await?;
+            if page.ops.is_empty() {
+                return Ok(all);
+            }
+            since = page.next;
+            all.extend(page.ops);
+        }
+    }
+}

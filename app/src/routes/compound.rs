@@ -1,0 +1,227 @@
+//! `/compound/:id`: one compound's buildings, each with its units, each with its households, and the forms
+//! to add a building, a unit to a building, and a household to a unit (RULES H1: door unique in a unit).
+
+use crate::components::field::{Field, FormError};
+use crate::i18n::T;
+use crate::model::RowStatus;
+use crate::state::{self, SaveError};
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_params_map;
+use linli_core::places::{BuildingFields, HouseholdFields, UnitFields};
+use linli_core::sync::{Body, EntityRef};
+use linli_core::{EntityKind, ErrorCode, RuleError};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+type Statuses = Memo<HashMap<Uuid, RowStatus>>;
+
+fn status_label(s: &str, lang: linli_core::Lang) -> &'static str {
+    match s {
+        "pending" => T::StatusPending.in_lang(lang),
+        "refused" => T::StatusRefused.in_lang(lang),
+        _ => T::StatusSynced.in_lang(lang),
+    }
+}
+
+/// Saves `body` as a new record and clears the form on success, or shows the error.
+fn submit(kind: EntityKind, body: Body, error: RwSignal<Option<SaveError>>, clear: impl FnOnce() + 'static) {
+    let entity = EntityRef { kind, id: Uuid::now_v7() };
+    wasm_bindgen_futures::spawn_local(async move {
+        match state::save(entity, body).await {
+            Ok(_) => {
+                error.set(None);
+                clear();
+            }
+            Err(e) => error.set(Some(e)),
+        }
+    });
+}
+
+#[component]
+pub fn CompoundPage() -> impl IntoView {
+    if state::with(|l| l.session.is_none()) {
+        return view! { <Redirect path="/login" /> }.into_any();
+    }
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|s| Uuid::parse_str(&s).ok());
+    (move || id().map(|id| view! { <CompoundView id=id /> })).into_any()
+}
+
+#[component]
+fn CompoundView(id: Uuid) -> impl IntoView {
+    let ui = state::ui().expect("state installed");
+    let lang = ui.lang;
+    let tr = move |k: T| k.in_lang(lang.get());
+    let compound = move || {
+        ui.rev.get();
+        state::with(|l| l.view.compounds().into_iter().find(|c| c.id == id))
+    };
+    let statuses: Statuses = Memo::new(move |_| {
+        ui.rev.get();
+        state::with(|l| l.row_statuses())
+    });
+    let buildings = move || {
+        ui.rev.get();
+        state::with(|l| l.view.buildings(id))
+    };
+    let name = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<SaveError>);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = Body::BuildingPut(BuildingFields { compound_id: id, name: name.get_untracked().trim().to_string() });
+        submit(EntityKind::Building, body, error, move || name.set(String::new()));
+    };
+    view! {
+        <section class="page">
+            <a class="btn back" href="/">{move || tr(T::Back)}</a>
+            {move || match compound() {
+                None => view! { <h1>{move || tr(T::NotFound)}</h1> }.into_any(),
+                Some(c) => {
+                    let year = c.fields.year_built.map(|y| y.to_string()).unwrap_or_default();
+                    view! {
+                        <h1>{c.fields.name.clone()}</h1>
+                        <p class="sub">{c.fields.address.clone()} " " {year}</p>
+                    }
+                        .into_any()
+                }
+            }}
+            <h2>{move || tr(T::Buildings)}</h2>
+            <Show when=move || buildings().is_empty()>
+                <p class="empty">{move || tr(T::NoBuildings)}</p>
+            </Show>
+            <For
+                each=buildings
+                key=|b| (b.id, b.fields.name.clone())
+                children=move |b| view! { <BuildingCard id=b.id name=b.fields.name statuses=statuses /> }
+            />
+            <form class="card form" on:submit=on_submit>
+                <h2>{move || tr(T::AddBuilding)}</h2>
+                <Field label=T::BuildingName name="building-name" value=name error=error fields=&["name"] />
+                <FormError error=error fields=&["name"] />
+                <button type="submit" class="btn primary wide" data-testid="add-building">
+                    {move || tr(T::AddBuilding)}
+                </button>
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn BuildingCard(id: Uuid, name: String, statuses: Statuses) -> impl IntoView {
+    let ui = state::ui().expect("state installed");
+    let lang = ui.lang;
+    let tr = move |k: T| k.in_lang(lang.get());
+    let units = move || {
+        ui.rev.get();
+        state::with(|l| l.view.units(id))
+    };
+    let status = move || statuses.with(|m| m.get(&id).map(|s| s.as_str()).unwrap_or("synced"));
+    let unit_name = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<SaveError>);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = Body::UnitPut(UnitFields { building_id: id, name: unit_name.get_untracked().trim().to_string() });
+        submit(EntityKind::Unit, body, error, move || unit_name.set(String::new()));
+    };
+    view! {
+        <article class="card building" data-testid="building" data-name=name.clone() data-status=status>
+            <h3>
+                {name.clone()}
+                <span class=move || format!("badge {}", status())>{move || status_label(status(), lang.get())}</span>
+            </h3>
+            <Show when=move || units().is_empty()>
+                <p class="empty">{move || tr(T::NoUnits)}</p>
+            </Show>
+            <For
+                each=units
+                key=|u| (u.id, u.fields.name.clone())
+                children=move |u| view! { <UnitCard id=u.id name=u.fields.name statuses=statuses /> }
+            />
+            <form class="form sub-form" on:submit=on_submit>
+                <Field label=T::UnitName name="unit-name" value=unit_name error=error fields=&["name"] />
+                <FormError error=error fields=&["name"] />
+                <button type="submit" class="btn wide" data-testid="add-unit">{move || tr(T::AddUnit)}</button>
+            </form>
+        </article>
+    }
+}
+
+#[component]
+fn UnitCard(id: Uuid, name: String, statuses: Statuses) -> impl IntoView {
+    let ui = state::ui().expect("state installed");
+    let lang = ui.lang;
+    let tr = move |k: T| k.in_lang(lang.get());
+    let households = move || {
+        ui.rev.get();
+        let list = state::with(|l| l.view.households(id));
+        statuses.with(|st| {
+            list.into_iter()
+                .map(|h| {
+                    let s = st.get(&h.id).cloned().unwrap_or(RowStatus::Synced);
+                    (h, s)
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let door = RwSignal::new(String::new());
+    let area = RwSignal::new(String::new());
+    let owners = RwSignal::new(String::from("1"));
+    let error = RwSignal::new(None::<SaveError>);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(area_m2) = crate::forms::parse_f64(&area.get_untracked()) else {
+            error.set(Some(SaveError::Rule(RuleError::field(ErrorCode::Required, "area_m2"))));
+            return;
+        };
+        let body = Body::HouseholdPut(HouseholdFields {
+            unit_id: id,
+            door: door.get_untracked().trim().to_string(),
+            area_m2,
+            owners: crate::forms::parse_u32(&owners.get_untracked()).unwrap_or(1),
+        });
+        submit(EntityKind::Household, body, error, move || {
+            door.set(String::new());
+            area.set(String::new());
+            owners.set("1".into());
+        });
+    };
+    view! {
+        <div class="unit" data-testid="unit" data-name=name.clone()>
+            <h4>{name.clone()}</h4>
+            <ul class="households">
+                <Show when=move || households().is_empty()>
+                    <li class="empty">{move || tr(T::NoHouseholds)}</li>
+                </Show>
+                <For
+                    each=households
+                    key=|(h, s)| (h.id, h.fields.door.clone(), h.fields.area_m2.to_bits(), h.fields.owners, s.clone())
+                    children=move |(h, s)| {
+                        let st = s.as_str();
+                        let reason = match &s {
+                            RowStatus::Refused(m) => Some(m.clone()),
+                            _ => None,
+                        };
+                        view! {
+                            <li class=format!("household {st}") data-testid="household-row" data-door=h.fields.door.clone() data-status=st>
+                                <span class="door">{h.fields.door.clone()}</span>
+                                <span class="area">{format!("{}", h.fields.area_m2)} " " {move || tr(T::SqM)}</span>
+                                <span class="owners">{move || tr(T::Owners)} " " {h.fields.owners}</span>
+                                <span class=format!("badge {st}")>{move || status_label(st, lang.get())}</span>
+                                {reason.map(|r| view! { <span class="reason">{move || tr(T::Reason)} "：" {r}</span> })}
+                            </li>
+                        }
+                    }
+                />
+            </ul>
+            <form class="form sub-form" on:submit=on_submit>
+                <Field label=T::Door name="door" value=door error=error fields=&["door"] />
+                <Field label=T::Area name="area" value=area error=error fields=&["area_m2"] inputmode="decimal" />
+                <Field label=T::Owners name="owners" value=owners error=error fields=&["owners"] inputmode="numeric" />
+                <FormError error=error fields=&["door", "area_m2", "owners"] />
+                <button type="submit" class="btn wide" data-testid="add-household">{move || tr(T::AddHousehold)}</button>
+            </form>
+        </div>
+    }
+}

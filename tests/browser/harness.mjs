@@ -1,0 +1,171 @@
+// Shared harness of Linli's browser tests: starts the real server on a temporary SQLite database,
+// launches Debian's headless Chromium through playwright-core, and talks to the server API directly.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { chromium } from 'playwright-core';
+
+export const ADMIN_PASSWORD = 'test-admin-pass-1';
+export const STAFF_PASSWORD = 'test-staff-pass-1';
+const BIN = process.env.LINLI_SERVER_BIN || new URL('../../target/debug/linli-server', import.meta.url).pathname;
+const DIST = process.env.LINLI_DIST || new URL('../../dist', import.meta.url).pathname;
+
+/** Starts `linli-server serve` on a free port and a fresh database. Extra env (e.g. a short token TTL) may be given. */
+export async function startServer(env = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'linli-browser-'));
+  const fullEnv = {
+    ...process.env,
+    LINLI_ADDR: '127.0.0.1:0',
+    DATABASE_URL: `sqlite://${dir}/linli.db?mode=rwc`,
+    LINLI_DIST: DIST,
+    LINLI_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    RUST_LOG: 'warn',
+    ...env,
+  };
+  // A second staff account of the same community, made with the documented admin command.
+  const created = spawnSync(BIN, ['admin', 'create-user', '--username', 'li', '--role', 'staff', '--community', 'community-1'], {
+    env: fullEnv, input: STAFF_PASSWORD + '\n', encoding: 'utf8',
+  });
+  if (created.status !== 0) throw new Error('create-user failed: ' + created.stderr + created.stdout);
+  const child = spawn(BIN, ['serve'], { env: fullEnv, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('server did not start: ' + out)), 30000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/running at (http:\/\/[0-9.:]+)/);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    child.on('exit', (code) => reject(new Error('server exited with ' + code + ': ' + out)));
+  });
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r() : child.on('exit', r)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}
+
+/** A phone-sized browser profile (its own IndexedDB and service worker). */
+export async function phone(browser) {
+  return browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+}
+
+export async function ready(page) {
+  await page.waitForFunction(() => document.documentElement.dataset.ready === '1', null, { timeout: 20000 });
+}
+
+export async function uiLogin(page, url, username, password) {
+  await page.goto(url + '/login');
+  await ready(page);
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 15000 });
+  await ready(page);
+}
+
+export async function pendingCount(page) {
+  return Number((await page.textContent('[data-testid=pending-count]')).trim());
+}
+
+export async function waitPending(page, n, timeout = 20000) {
+  await page.waitForFunction((n) => {
+    const el = document.querySelector('[data-testid=pending-count]');
+    return el && Number(el.textContent.trim()) === n;
+  }, n, { timeout });
+}
+
+// ---- the server API, straight ----
+
+export async function apiLogin(url, username, password) {
+  const r = await fetch(url + '/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  if (!r.ok) throw new Error('login failed: ' + r.status + ' ' + await r.text());
+  return r.json();
+}
+
+export async function pullAll(url, token) {
+  const ops = [];
+  let since = 0;
+  for (;;) {
+    const r = await fetch(`${url}/api/sync/pull?since=${since}&limit=5000`, { headers: { authorization: 'Bearer ' + token } });
+    if (!r.ok) throw new Error('pull failed: ' + r.status + ' ' + await r.text());
+    const page = await r.json();
+    ops.push(...page.ops);
+    if (page.ops.length === 0) return ops;
+    since = page.next;
+  }
+}
+
+/** A UUIDv7, as the app makes them. */
+export function uuidv7() {
+  const b = randomBytes(16);
+  const ms = BigInt(Date.now());
+  for (let i = 0; i < 6; i++) b[i] = Number((ms >> BigInt(8 * (5 - i))) & 0xffn);
+  b[6] = (b[6] & 0x0f) | 0x70;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+let counter = 0;
+/** Pushes operations (format v1) through the API and returns the per-op results. */
+export async function push(url, session, bodies) {
+  const device = '00000000-0000-4000-8000-0000000000aa';
+  const ops = bodies.map(([kind, id, body]) => ({
+    v: 1, id: uuidv7(), device_id: device, author: session.username, hlc: { ms: Date.now(), n: counter++ },
+    community: session.community, entity: { kind, id }, body,
+  }));
+  const r = await fetch(url + '/api/sync/push', {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer ' + session.token },
+    body: JSON.stringify({ device_id: device, ops }),
+  });
+  if (!r.ok) throw new Error('push failed: ' + r.status + ' ' + await r.text());
+  return (await r.json()).results;
+}
+
+/** Creates compound → building → unit through the API; returns their ids and names. */
+export async function seedUnit(url, session, names = {}) {
+  const c = uuidv7(), b = uuidv7(), u = uuidv7();
+  const n = { compound: names.compound || '测试小区', building: names.building || '1号楼', unit: names.unit || '1单元' };
+  const res = await push(url, session, [
+    ['compound', c, { type: 'compound.put', name: n.compound, address: '', year_built: 1995 }],
+    ['building', b, { type: 'building.put', compound_id: c, name: n.building }],
+    ['unit', u, { type: 'unit.put', building_id: b, name: n.unit }],
+  ]);
+  for (const r of res) if (r.status !== 'accepted') throw new Error('seed refused: ' + JSON.stringify(r));
+  return { compound: c, building: b, unit: u, ...n };
+}
+
+/** Opens the compound page and returns a locator of the unit's section. */
+export async function openUnit(page, seed) {
+  await page.click(`a[data-testid=compound-link]:has-text("${seed.compound}")`);
+  await ready(page);
+  const unit = page.locator(`[data-testid=building][data-name="${seed.building}"] [data-testid=unit][data-name="${seed.unit}"]`);
+  await unit.waitFor({ timeout: 15000 });
+  return unit;
+}
+
+export async function addHousehold(unit, door, area = '72.5', owners = '1') {
+  await unit.locator('input[name=door]').fill(door);
+  await unit.locator('input[name=area]').fill(area);
+  await unit.locator('input[name=owners]').fill(owners);
+  await unit.locator('[data-testid=add-household]').click();
+  await unit.locator(`[data-testid=household-row][data-door="${door}"]`).waitFor({ timeout: 10000 });
+}
+
+export function householdOps(ops, door) {
+  return ops.filter((o) => o.body.type === 'household.put' && o.body.door === door);
+}
