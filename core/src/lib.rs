@@ -9,6 +9,7 @@ pub mod error;
 pub mod hlc;
 pub mod places;
 pub mod protocol;
+pub mod renovation;
 pub mod rules;
 pub mod sync;
 

@@ -29,12 +29,53 @@ pub struct SyncRules {
     pub max_clock_ahead_ms: u64,
 }
 
+/// A threshold as an exact fraction: a share `part / whole` meets it when `part/whole ≥ num/den`
+/// (or `>` when `strict`). Compared in integers, so "exactly two thirds" is exact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fraction {
+    pub num: u64,
+    pub den: u64,
+    pub strict: bool,
+}
+
+impl Fraction {
+    /// Whether `part` out of `whole` meets the threshold. Nothing out of nothing meets no threshold.
+    pub fn met_by(self, part: u128, whole: u128) -> bool {
+        if whole == 0 {
+            return false;
+        }
+        let (lhs, rhs) = (part * self.den as u128, whole * self.num as u128);
+        if self.strict { lhs > rhs } else { lhs >= rhs }
+    }
+
+    /// "≥ 2/3" or "> 1/2".
+    pub fn label(self) -> String {
+        format!("{} {}/{}", if self.strict { ">" } else { "≥" }, self.num, self.den)
+    }
+}
+
+/// Thresholds of the renovation survey and of owners' joint decisions (RULES R5, R9).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RenovationRules {
+    /// R5: responses must cover at least this share of the compound's households.
+    pub coverage_min: Fraction,
+    /// R9 (Civil Code art. 278): owners taking part must hold this share of the area AND of the headcount.
+    pub art278_participation_min: Fraction,
+    /// R9: consent needed for special matters (raising the fund, rebuilding, changing use of common parts).
+    pub art278_special_consent: Fraction,
+    /// R9: consent needed for every other matter.
+    pub art278_ordinary_consent: Fraction,
+}
+
 /// A complete rule set.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSet {
     pub roster: RosterRules,
     pub sync: SyncRules,
+    pub renovation: RenovationRules,
 }
 
 impl RuleSet {
@@ -56,5 +97,17 @@ mod tests {
     fn default_rules_load() {
         let r = super::RuleSet::default();
         assert!(r.roster.area_m2_min < r.roster.area_m2_max);
+    }
+
+    #[test]
+    fn fractions_compare_exactly() {
+        let two_thirds = super::Fraction { num: 2, den: 3, strict: false };
+        assert!(two_thirds.met_by(2, 3));
+        assert!(two_thirds.met_by(200, 300));
+        assert!(!two_thirds.met_by(199, 300));
+        assert!(!two_thirds.met_by(0, 0));
+        let half = super::Fraction { num: 1, den: 2, strict: true };
+        assert!(!half.met_by(1, 2), "exactly half is not more than half");
+        assert!(half.met_by(51, 100));
     }
 }

@@ -1,0 +1,353 @@
+//! Renovation survey tally (RULES R4, R5, R9): coverage, agreement by households and area, support per item,
+//! and the Civil Code art. 278 double test. The same code runs on the phone and on the server.
+
+use crate::error::{ErrorCode, RuleError};
+use crate::rules::{Fraction, RenovationRules};
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+fn one() -> u32 {
+    1
+}
+
+/// A household as the tally weighs it: its exclusive floor area and its owners by headcount (R9).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VoterHousehold {
+    pub id: String,
+    pub area_m2: f64,
+    #[serde(default = "one")]
+    pub owners: u32,
+}
+
+/// When a ballot was cast: milliseconds since the epoch, or an RFC 3339 text in one time zone.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum CastAt {
+    Ms(u64),
+    Text(String),
+}
+
+/// One household's answer (菜单式改造调查表, R4): agree to renovation or not, and the menu items it wants.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ballot {
+    pub household_id: String,
+    pub agree: bool,
+    #[serde(default)]
+    pub items: Vec<String>,
+    pub cast_at: CastAt,
+}
+
+/// Whether a decision is an ordinary or a special matter under art. 278 (R9).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Matter {
+    #[default]
+    Ordinary,
+    Special,
+}
+
+/// The input of `renovation.tally`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TallyInput {
+    pub households: Vec<VoterHousehold>,
+    pub ballots: Vec<Ballot>,
+    #[serde(default)]
+    pub items: Vec<String>,
+    #[serde(default)]
+    pub matter: Matter,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Coverage {
+    pub responded: u64,
+    pub total: u64,
+    pub ratio: f64,
+    pub meets_two_thirds: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Agreement {
+    /// Households that agreed, and their share of all households.
+    pub households: u64,
+    pub households_ratio: f64,
+    /// Their floor area, and its share of the compound's area.
+    pub area_m2: f64,
+    pub area_ratio: f64,
+    /// Shares among the households that answered.
+    pub households_ratio_of_responded: f64,
+    pub area_ratio_of_responded: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ItemSupport {
+    pub id: String,
+    pub households: u64,
+    pub area_m2: f64,
+    /// Share of the households that answered.
+    pub ratio_of_responded: f64,
+    /// The art. 278 test applied to this item, for items that are owners' joint decisions.
+    pub art278: Art278,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Share {
+    pub area_m2: f64,
+    pub area_ratio: f64,
+    pub owners: u64,
+    pub owners_ratio: f64,
+    pub threshold: String,
+    pub meets: bool,
+}
+
+/// The double test of Civil Code art. 278 (R9).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Art278 {
+    pub matter: Matter,
+    /// Owners who took part, against all owners (area and headcount).
+    pub participation: Share,
+    /// Owners who consented, against those who took part.
+    pub consent: Share,
+    pub passed: bool,
+    pub explanation_zh: String,
+    pub explanation_en: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Tally {
+    pub coverage: Coverage,
+    pub agreement: Agreement,
+    pub items: Vec<ItemSupport>,
+    pub art278: Art278,
+    /// Ballots ignored because their household is not on the roster.
+    pub unknown_ballots: u64,
+    /// Households whose counted ballot is a later one that replaced an earlier answer (R4).
+    pub changed_answers: u64,
+}
+
+/// Area in hundredths of a square metre, so sums and thresholds are exact.
+fn centi(area: f64) -> u128 {
+    (area * 100.0).round() as u128
+}
+
+fn m2(centi: u128) -> f64 {
+    centi as f64 / 100.0
+}
+
+fn ratio(part: u128, whole: u128) -> f64 {
+    if whole == 0 { 0.0 } else { part as f64 / whole as f64 }
+}
+
+/// Orders ballots of one household: the latest cast wins (R4); equal times fall back to the content, so the
+/// result never depends on the order ballots arrive in.
+fn ballot_order(a: &Ballot, b: &Ballot) -> Ordering {
+    a.cast_at.cmp(&b.cast_at).then_with(|| a.agree.cmp(&b.agree)).then_with(|| {
+        let (mut x, mut y) = (a.items.clone(), b.items.clone());
+        x.sort();
+        y.sort();
+        x.cmp(&y)
+    })
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+fn art278(
+    rules: &RenovationRules,
+    matter: Matter,
+    (part_area, part_owners): (u128, u128),
+    (yes_area, yes_owners): (u128, u128),
+    (total_area, total_owners): (u128, u128),
+) -> Art278 {
+    let p = rules.art278_participation_min;
+    let c: Fraction = match matter {
+        Matter::Special => rules.art278_special_consent,
+        Matter::Ordinary => rules.art278_ordinary_consent,
+    };
+    let part_area_ok = p.met_by(part_area, total_area);
+    let part_owners_ok = p.met_by(part_owners, total_owners);
+    let yes_area_ok = c.met_by(yes_area, part_area);
+    let yes_owners_ok = c.met_by(yes_owners, part_owners);
+    let participation = Share {
+        area_m2: m2(part_area),
+        area_ratio: ratio(part_area, total_area),
+        owners: part_owners as u64,
+        owners_ratio: ratio(part_owners, total_owners),
+        threshold: p.label(),
+        meets: part_area_ok && part_owners_ok,
+    };
+    let consent = Share {
+        area_m2: m2(yes_area),
+        area_ratio: ratio(yes_area, part_area),
+        owners: yes_owners as u64,
+        owners_ratio: ratio(yes_owners, part_owners),
+        threshold: c.label(),
+        meets: yes_area_ok && yes_owners_ok,
+    };
+    let passed = participation.meets && consent.meets;
+    let mut zh_fail = Vec::new();
+    let mut en_fail = Vec::new();
+    if !part_area_ok {
+        zh_fail.push(format!("参与表决的专有面积不足{}", p.label()));
+        en_fail.push(format!("owners taking part hold less than {} of the area", p.label()));
+    }
+    if !part_owners_ok {
+        zh_fail.push(format!("参与表决的业主人数不足{}", p.label()));
+        en_fail.push(format!("fewer than {} of the owners took part", p.label()));
+    }
+    if participation.meets {
+        if !yes_area_ok {
+            zh_fail.push(format!("同意的面积未达到参与面积的{}", c.label()));
+            en_fail.push(format!("consenting area is not {} of the participating area", c.label()));
+        }
+        if !yes_owners_ok {
+            zh_fail.push(format!("同意的人数未达到参与人数的{}", c.label()));
+            en_fail.push(format!("consenting owners are not {} of those taking part", c.label()));
+        }
+    }
+    let (kind_zh, kind_en) = match matter {
+        Matter::Special => ("特别事项", "special matter"),
+        Matter::Ordinary => ("一般事项", "ordinary matter"),
+    };
+    let explanation_zh = format!(
+        "《民法典》第二百七十八条（{kind_zh}）：参与表决的面积占{}、人数占{}（均需{}）；同意的面积占参与面积{}、人数占参与人数{}（均需{}）。{}",
+        pct(participation.area_ratio),
+        pct(participation.owners_ratio),
+        p.label(),
+        pct(consent.area_ratio),
+        pct(consent.owners_ratio),
+        c.label(),
+        if passed { "结果：通过。".to_string() } else { format!("结果：未通过——{}。", zh_fail.join("；")) }
+    );
+    let explanation_en = format!(
+        "Civil Code art. 278 ({kind_en}): owners taking part hold {} of the area and are {} of the owners (each needs {}); those consenting hold {} of the participating area and are {} of the participating owners (each needs {}). {}",
+        pct(participation.area_ratio),
+        pct(participation.owners_ratio),
+        p.label(),
+        pct(consent.area_ratio),
+        pct(consent.owners_ratio),
+        c.label(),
+        if passed { "Result: passed.".to_string() } else { format!("Result: not passed — {}.", en_fail.join("; ")) }
+    );
+    Art278 { matter, participation, consent, passed, explanation_zh, explanation_en }
+}
+
+impl TallyInput {
+    /// Checks the roster part of the input, naming the field at fault.
+    pub fn check(&self) -> Result<(), RuleError> {
+        let mut seen = HashMap::with_capacity(self.households.len());
+        for (i, h) in self.households.iter().enumerate() {
+            if h.id.is_empty() {
+                return Err(RuleError::field(ErrorCode::Required, format!("households[{i}].id")));
+            }
+            if !h.area_m2.is_finite() || h.area_m2 < 0.0 || h.area_m2 > 1.0e7 {
+                return Err(RuleError::field(ErrorCode::OutOfRange, format!("households[{i}].area_m2")).with_detail("0–10,000,000 m²"));
+            }
+            if h.owners == 0 {
+                return Err(RuleError::field(ErrorCode::OutOfRange, format!("households[{i}].owners")).with_detail("≥ 1"));
+            }
+            if seen.insert(h.id.as_str(), i).is_some() {
+                return Err(RuleError::field(ErrorCode::InvalidRequest, format!("households[{i}].id")).with_detail("duplicate household id"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Tallies the ballots: only each household's last ballot counts (R4).
+    pub fn tally(&self, rules: &RenovationRules) -> Result<Tally, RuleError> {
+        self.check()?;
+        let index: HashMap<&str, usize> = self.households.iter().enumerate().map(|(i, h)| (h.id.as_str(), i)).collect();
+        let mut last: Vec<Option<&Ballot>> = vec![None; self.households.len()];
+        let mut ballots_per: Vec<u32> = vec![0; self.households.len()];
+        let mut unknown = 0;
+        for b in &self.ballots {
+            let Some(&i) = index.get(b.household_id.as_str()) else {
+                unknown += 1;
+                continue;
+            };
+            ballots_per[i] += 1;
+            match last[i] {
+                Some(prev) if ballot_order(prev, b) != Ordering::Less => {}
+                _ => last[i] = Some(b),
+            }
+        }
+        let item_index: HashMap<&str, usize> = self.items.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
+        let mut item_hh = vec![0u128; self.items.len()];
+        let mut item_area = vec![0u128; self.items.len()];
+        let mut item_owners = vec![0u128; self.items.len()];
+        let (mut total_area, mut total_owners) = (0u128, 0u128);
+        let (mut resp, mut resp_area, mut resp_owners) = (0u128, 0u128, 0u128);
+        let (mut yes, mut yes_area, mut yes_owners) = (0u128, 0u128, 0u128);
+        let mut changed = 0;
+        let mut chosen = vec![false; self.items.len()];
+        for (i, h) in self.households.iter().enumerate() {
+            let (area, owners) = (centi(h.area_m2), h.owners as u128);
+            total_area += area;
+            total_owners += owners;
+            let Some(b) = last[i] else { continue };
+            resp += 1;
+            resp_area += area;
+            resp_owners += owners;
+            changed += (ballots_per[i] > 1) as u64;
+            if b.agree {
+                yes += 1;
+                yes_area += area;
+                yes_owners += owners;
+            }
+            chosen.iter_mut().for_each(|c| *c = false);
+            for item in &b.items {
+                if let Some(&k) = item_index.get(item.as_str()) {
+                    chosen[k] = true;
+                }
+            }
+            for (k, c) in chosen.iter().enumerate() {
+                if *c {
+                    item_hh[k] += 1;
+                    item_area[k] += area;
+                    item_owners[k] += owners;
+                }
+            }
+        }
+        let total = self.households.len() as u128;
+        let coverage = Coverage {
+            responded: resp as u64,
+            total: total as u64,
+            ratio: ratio(resp, total),
+            meets_two_thirds: rules.coverage_min.met_by(resp, total),
+        };
+        let agreement = Agreement {
+            households: yes as u64,
+            households_ratio: ratio(yes, total),
+            area_m2: m2(yes_area),
+            area_ratio: ratio(yes_area, total_area),
+            households_ratio_of_responded: ratio(yes, resp),
+            area_ratio_of_responded: ratio(yes_area, resp_area),
+        };
+        let totals = (total_area, total_owners);
+        let participation = (resp_area, resp_owners);
+        let items = self
+            .items
+            .iter()
+            .enumerate()
+            .map(|(k, id)| ItemSupport {
+                id: id.clone(),
+                households: item_hh[k] as u64,
+                area_m2: m2(item_area[k]),
+                ratio_of_responded: ratio(item_hh[k], resp),
+                art278: art278(rules, self.matter, participation, (item_area[k], item_owners[k]), totals),
+            })
+            .collect();
+        Ok(Tally {
+            coverage,
+            agreement,
+            items,
+            art278: art278(rules, self.matter, participation, (yes_area, yes_owners), totals),
+            unknown_ballots: unknown,
+            changed_answers: changed,
+        })
+    }
+}
