@@ -47,6 +47,16 @@ pub enum ErrorCode {
     WrongCommunity,
     /// No such embedding function.
     UnknownFunction,
+    /// A ballot cast before the survey opened.
+    SurveyNotOpen,
+    /// A ballot cast after the survey closed.
+    SurveyClosed,
+    /// A ballot cast in time but received after the grace period.
+    ArrivedTooLate,
+    /// A voting code that was revoked, or never issued.
+    CodeRevoked,
+    /// A ballot's household is not in the project's compound, or its item not on the project's menu.
+    NotInProject,
 }
 
 impl ErrorCode {
@@ -67,6 +77,11 @@ impl ErrorCode {
             ErrorCode::ClockAhead => "clock_ahead",
             ErrorCode::WrongCommunity => "wrong_community",
             ErrorCode::UnknownFunction => "unknown_function",
+            ErrorCode::SurveyNotOpen => "survey_not_open",
+            ErrorCode::SurveyClosed => "survey_closed",
+            ErrorCode::ArrivedTooLate => "arrived_too_late",
+            ErrorCode::CodeRevoked => "code_revoked",
+            ErrorCode::NotInProject => "not_in_project",
         }
     }
 }
@@ -116,6 +131,19 @@ impl RuleError {
             "fn" => "函数",
             "username" => "用户名",
             "password" => "密码",
+            "description" => "说明",
+            "cost_yuan" => "估算费用",
+            "share_per_household_yuan" => "每户分摊",
+            "survey_opens" => "调查开始日期",
+            "survey_closes" => "调查结束日期",
+            "grace_days" => "补交期限",
+            "catalogue" => "菜单项目",
+            "items" => "选择的项目",
+            "household_id" => "住户",
+            "project_id" => "改造项目",
+            "cast_at_ms" => "投票时间",
+            "return_rate_pct" => "回迁率",
+            "consultation_rounds" => "意见征询",
             _ => leaf,
         };
         match lang {
@@ -159,6 +187,16 @@ impl RuleError {
             (Lang::En, ErrorCode::WrongCommunity) => "This record belongs to another community".to_string(),
             (Lang::Zh, ErrorCode::UnknownFunction) => format!("没有名为 {d} 的函数"),
             (Lang::En, ErrorCode::UnknownFunction) => format!("There is no function named {d}"),
+            (Lang::Zh, ErrorCode::SurveyNotOpen) => format!("调查尚未开始（{d} 开始）"),
+            (Lang::En, ErrorCode::SurveyNotOpen) => format!("The survey has not opened yet (it opens on {d})"),
+            (Lang::Zh, ErrorCode::SurveyClosed) => format!("调查已于 {d} 结束，不能再投票"),
+            (Lang::En, ErrorCode::SurveyClosed) => format!("The survey closed on {d}; no more answers can be given"),
+            (Lang::Zh, ErrorCode::ArrivedTooLate) => format!("这份答卷在调查结束 {d} 天后才送达，已超过补交期限"),
+            (Lang::En, ErrorCode::ArrivedTooLate) => format!("This answer arrived more than {d} days after the survey closed, past the grace period"),
+            (Lang::Zh, ErrorCode::CodeRevoked) => "投票码已作废或不存在，请联系社区工作人员".to_string(),
+            (Lang::En, ErrorCode::CodeRevoked) => "This voting code was revoked or does not exist; please ask the community staff".to_string(),
+            (Lang::Zh, ErrorCode::NotInProject) => format!("{f}不属于本改造项目"),
+            (Lang::En, ErrorCode::NotInProject) => format!("The {f} is not part of this renovation project"),
         }
     }
 }

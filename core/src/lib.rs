@@ -8,6 +8,7 @@ pub mod embed;
 pub mod error;
 pub mod hlc;
 pub mod places;
+pub mod project;
 pub mod protocol;
 pub mod renovation;
 pub mod rules;

@@ -67,6 +67,18 @@ pub struct RenovationRules {
     pub art278_special_consent: Fraction,
     /// R9: consent needed for every other matter.
     pub art278_ordinary_consent: Fraction,
+    /// R6: the menu plan and the design plan are each posted for at least this many working days.
+    pub notice_min_working_days: u32,
+    /// R7: rounds of residents' opinion-gathering during design.
+    pub consultation_rounds_min: u32,
+    /// R8: demolish-and-rebuild needs at least this return rate.
+    pub return_rate_min_pct: f64,
+    /// R3: compounds built before this year come first.
+    pub priority_built_before_year: u16,
+    /// Longest grace period staff may give for ballots collected offline.
+    pub grace_days_max: u32,
+    pub menu_max_items: u32,
+    pub cost_max_yuan: f64,
 }
 
 /// A complete rule set.

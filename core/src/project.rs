@@ -1,0 +1,344 @@
+//! Renovation projects (RULES §2): the project of a compound, its menu, household ballots and their timing rules.
+
+use crate::calendar::Calendar;
+use crate::date::Date;
+use crate::error::{ErrorCode, RuleError};
+use crate::renovation::Matter;
+use crate::rules::{RenovationRules, RosterRules};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+const CATALOGUE_JSON: &str = include_str!("../data/renovation-catalogue.json");
+
+/// R1: the two kinds of old-compound renovation.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RenovationKind {
+    /// 综合整治
+    #[default]
+    Comprehensive,
+    /// 拆改结合
+    DemolishRebuild,
+}
+
+/// R2: the three classes of menu item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemClass {
+    /// 基础类
+    Basic,
+    /// 完善类
+    Improvement,
+    /// 提升类
+    Upgrade,
+}
+
+/// One entry of the R2 catalogue of 20 items.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CatalogueItem {
+    pub id: String,
+    pub no: u8,
+    pub class: ItemClass,
+    pub zh: String,
+    pub en: String,
+    /// Whether the item is by default an owners' joint decision under art. 278 (R9).
+    #[serde(default)]
+    pub owners_decision: bool,
+}
+
+#[derive(Deserialize)]
+struct CatalogueFile {
+    items: Vec<CatalogueItem>,
+}
+
+/// The 20-item catalogue of R2, from `core/data/renovation-catalogue.json`.
+pub fn catalogue() -> Vec<CatalogueItem> {
+    serde_json::from_str::<CatalogueFile>(CATALOGUE_JSON).expect("embedded catalogue is valid (tested)").items
+}
+
+/// A renovation project of one compound (R1, R3, R6, R7, R8).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectFields {
+    pub compound_id: Uuid,
+    pub name: String,
+    pub kind: RenovationKind,
+    /// R3 priority facts.
+    #[serde(default)]
+    pub year_built: Option<u16>,
+    #[serde(default)]
+    pub dangerous_c: u32,
+    #[serde(default)]
+    pub dangerous_d: u32,
+    /// The survey is open from the start of `survey_opens` to the end of `survey_closes`, China time.
+    pub survey_opens: Date,
+    pub survey_closes: Date,
+    /// Days after the close within which ballots cast before the close, collected offline, still count.
+    #[serde(default)]
+    pub grace_days: u32,
+    /// Whether residents see running results before the close.
+    #[serde(default)]
+    pub show_running_results: bool,
+    /// R6: the menu plan's public notice was posted on this date.
+    #[serde(default)]
+    pub notice_posted: Option<Date>,
+    /// R6: the design plan's public notice.
+    #[serde(default)]
+    pub design_notice_posted: Option<Date>,
+    /// R7: dates of the rounds of residents' opinion-gathering during design.
+    #[serde(default)]
+    pub consultation_rounds: Vec<Date>,
+    /// R7: residents' representative meeting before construction.
+    #[serde(default)]
+    pub representative_meeting: Option<Date>,
+    /// R8: residents' return rate for demolish-and-rebuild, in per cent.
+    #[serde(default)]
+    pub return_rate_pct: Option<f64>,
+}
+
+/// A menu item of a project: from the catalogue or local, with its cost and the residents' share (R2, R9).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MenuItemFields {
+    pub project_id: Uuid,
+    /// Catalogue id (R2) or `None` for a local item.
+    #[serde(default)]
+    pub catalogue: Option<String>,
+    pub class: ItemClass,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Estimated cost of the whole item, yuan.
+    pub cost_yuan: f64,
+    /// Where residents co-pay (居民出资): the share of one household, yuan.
+    #[serde(default)]
+    pub share_per_household_yuan: Option<f64>,
+    /// An owners' joint decision under Civil Code art. 278 (R9).
+    #[serde(default)]
+    pub owners_decision: bool,
+    #[serde(default)]
+    pub matter: Matter,
+    /// Order on the menu.
+    #[serde(default)]
+    pub position: u32,
+}
+
+/// Who recorded a ballot.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BallotChannel {
+    /// The resident, on their own phone, with the household's code.
+    #[default]
+    Resident,
+    /// A staff member, from a paper form, door to door.
+    Staff,
+}
+
+/// A household's answer (R4). Append-only: a changed answer is a new ballot; the latest cast counts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BallotFields {
+    pub project_id: Uuid,
+    pub household_id: Uuid,
+    pub agree: bool,
+    #[serde(default)]
+    pub items: Vec<Uuid>,
+    /// When the answer was given (milliseconds since the epoch), on the device that recorded it.
+    pub cast_at_ms: u64,
+    pub channel: BallotChannel,
+}
+
+fn text(value: &str, field: &str, max: usize, required: bool) -> Result<(), RuleError> {
+    if required && value.trim().is_empty() {
+        return Err(RuleError::field(ErrorCode::Required, field));
+    }
+    if value.chars().count() > max {
+        return Err(RuleError::field(ErrorCode::TooLong, field).with_detail(max.to_string()));
+    }
+    Ok(())
+}
+
+fn money(v: f64, field: &str, max: f64) -> Result<(), RuleError> {
+    if !v.is_finite() || v < 0.0 || v > max {
+        return Err(RuleError::field(ErrorCode::OutOfRange, field).with_detail(format!("0–{max}")));
+    }
+    Ok(())
+}
+
+/// The end of a public notice posted on `posted` for the rule set's minimum working days (R6):
+/// the notice stays up until the end of the returned date. `official` is false where the calendar is not.
+pub fn notice_end(cal: &Calendar, rules: &RenovationRules, posted: Date) -> Option<(Date, bool)> {
+    cal.add_working_days(posted, rules.notice_min_working_days)
+}
+
+/// End of a date in China time, in milliseconds since the epoch (exclusive).
+pub fn end_of_day_ms(d: Date) -> i64 {
+    let epoch = Date::from_ymd(1970, 1, 1).expect("valid");
+    (epoch.days_until(d) as i64 + 1) * 86_400_000 - 8 * 3_600_000
+}
+
+/// Start of a date in China time, in milliseconds since the epoch.
+pub fn start_of_day_ms(d: Date) -> i64 {
+    end_of_day_ms(d) - 86_400_000
+}
+
+impl ProjectFields {
+    pub fn check(&self, roster: &RosterRules, rules: &RenovationRules) -> Result<(), RuleError> {
+        text(&self.name, "name", roster.name_max_chars, true)?;
+        if self.survey_closes < self.survey_opens {
+            return Err(RuleError::field(ErrorCode::OutOfRange, "survey_closes").with_detail("on or after the opening date"));
+        }
+        if self.grace_days > rules.grace_days_max {
+            return Err(RuleError::field(ErrorCode::OutOfRange, "grace_days").with_detail(format!("0–{}", rules.grace_days_max)));
+        }
+        if let Some(y) = self.year_built {
+            if !(roster.year_built_min..=roster.year_built_max).contains(&y) {
+                return Err(RuleError::field(ErrorCode::OutOfRange, "year_built")
+                    .with_detail(format!("{}–{}", roster.year_built_min, roster.year_built_max)));
+            }
+        }
+        if self.dangerous_c > 10_000 || self.dangerous_d > 10_000 {
+            return Err(RuleError::field(ErrorCode::OutOfRange, "dangerous_c").with_detail("0–10000"));
+        }
+        if self.consultation_rounds.len() > 50 {
+            return Err(RuleError::field(ErrorCode::OutOfRange, "consultation_rounds").with_detail("≤ 50"));
+        }
+        if let Some(r) = self.return_rate_pct {
+            if !(0.0..=100.0).contains(&r) {
+                return Err(RuleError::field(ErrorCode::OutOfRange, "return_rate_pct").with_detail("0–100"));
+            }
+        }
+        Ok(())
+    }
+
+    /// R3: built before the priority year, or with C/D-grade dangerous buildings.
+    pub fn is_priority(&self, rules: &RenovationRules) -> bool {
+        self.year_built.is_some_and(|y| y < rules.priority_built_before_year) || self.dangerous_c + self.dangerous_d > 0
+    }
+
+    /// Whether a ballot cast at `cast_at_ms` and received at `received_ms` counts (DESIGN.md sync model):
+    /// cast while the survey was open, and received within the grace period after the close.
+    pub fn check_ballot_timing(&self, cast_at_ms: u64, received_ms: u64) -> Result<(), RuleError> {
+        let (cast, received) = (cast_at_ms as i64, received_ms as i64);
+        if cast < start_of_day_ms(self.survey_opens) {
+            return Err(RuleError::field(ErrorCode::SurveyNotOpen, "cast_at_ms").with_detail(self.survey_opens.to_string()));
+        }
+        let closes = end_of_day_ms(self.survey_closes);
+        if cast >= closes {
+            return Err(RuleError::field(ErrorCode::SurveyClosed, "cast_at_ms").with_detail(self.survey_closes.to_string()));
+        }
+        if received >= closes + self.grace_days as i64 * 86_400_000 {
+            return Err(RuleError::field(ErrorCode::ArrivedTooLate, "cast_at_ms").with_detail(self.grace_days.to_string()));
+        }
+        Ok(())
+    }
+
+    /// Whether the survey is open at `now_ms`.
+    pub fn is_open(&self, now_ms: u64) -> bool {
+        let now = now_ms as i64;
+        now >= start_of_day_ms(self.survey_opens) && now < end_of_day_ms(self.survey_closes)
+    }
+}
+
+impl MenuItemFields {
+    pub fn check(&self, roster: &RosterRules, rules: &RenovationRules) -> Result<(), RuleError> {
+        text(&self.name, "name", roster.name_max_chars, true)?;
+        text(&self.description, "description", 2000, false)?;
+        money(self.cost_yuan, "cost_yuan", rules.cost_max_yuan)?;
+        if let Some(s) = self.share_per_household_yuan {
+            money(s, "share_per_household_yuan", rules.cost_max_yuan)?;
+        }
+        if let Some(c) = &self.catalogue {
+            if !catalogue().iter().any(|i| &i.id == c) {
+                return Err(RuleError::field(ErrorCode::NotFound, "catalogue").with_detail(c.chars().take(40).collect::<String>()));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl BallotFields {
+    pub fn check(&self, rules: &RenovationRules) -> Result<(), RuleError> {
+        if self.items.len() > rules.menu_max_items as usize {
+            return Err(RuleError::field(ErrorCode::OutOfRange, "items").with_detail(format!("≤ {}", rules.menu_max_items)));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::RuleSet;
+
+    fn project() -> ProjectFields {
+        ProjectFields {
+            compound_id: Uuid::nil(),
+            name: "幸福里综合整治".into(),
+            kind: RenovationKind::Comprehensive,
+            year_built: Some(1995),
+            dangerous_c: 0,
+            dangerous_d: 0,
+            survey_opens: Date::parse("2026-05-06").unwrap(),
+            survey_closes: Date::parse("2026-05-15").unwrap(),
+            grace_days: 3,
+            show_running_results: false,
+            notice_posted: None,
+            design_notice_posted: None,
+            consultation_rounds: vec![],
+            representative_meeting: None,
+            return_rate_pct: None,
+        }
+    }
+
+    #[test]
+    fn catalogue_has_the_twenty_items_of_r2() {
+        let c = catalogue();
+        assert_eq!(c.len(), 20);
+        assert_eq!(c.iter().filter(|i| i.class == ItemClass::Basic).count(), 8);
+        assert_eq!(c.iter().filter(|i| i.class == ItemClass::Improvement).count(), 7);
+        assert_eq!(c.iter().filter(|i| i.class == ItemClass::Upgrade).count(), 5);
+        assert!(c.iter().all(|i| (1..=20).contains(&i.no)));
+    }
+
+    #[test]
+    fn ballot_timing_open_close_and_grace() {
+        let p = project();
+        let day = 86_400_000u64;
+        let opens = start_of_day_ms(p.survey_opens) as u64;
+        let closes = end_of_day_ms(p.survey_closes) as u64;
+        assert_eq!(p.check_ballot_timing(opens - 1, opens).unwrap_err().code, ErrorCode::SurveyNotOpen);
+        assert!(p.check_ballot_timing(opens, opens).is_ok());
+        assert!(p.check_ballot_timing(closes - 1, closes - 1).is_ok());
+        assert_eq!(p.check_ballot_timing(closes, closes).unwrap_err().code, ErrorCode::SurveyClosed);
+        // Cast offline before the close, arriving two days later: inside the 3-day grace period.
+        assert!(p.check_ballot_timing(closes - 1, closes + 2 * day).is_ok());
+        assert_eq!(p.check_ballot_timing(closes - 1, closes + 3 * day).unwrap_err().code, ErrorCode::ArrivedTooLate);
+        // 2026-05-15 ends at 16:00 UTC.
+        assert_eq!(closes, 1_778_860_800_000);
+    }
+
+    #[test]
+    fn notice_of_five_working_days() {
+        let rules = RuleSet::default().renovation;
+        // Posted Thu 30 Apr 2026: 30 Apr, (1–5 May off), 6, 7, 8 May, Sat 9 May (make-up day) → ends 9 May.
+        let (end, official) = notice_end(&Calendar::china(), &rules, Date::parse("2026-04-30").unwrap()).unwrap();
+        assert_eq!((end.to_string().as_str(), official), ("2026-05-09", true));
+    }
+
+    #[test]
+    fn project_checks() {
+        let rules = RuleSet::default();
+        let mut p = project();
+        assert!(p.check(&rules.roster, &rules.renovation).is_ok());
+        assert!(p.is_priority(&rules.renovation));
+        p.survey_closes = Date::parse("2026-05-01").unwrap();
+        assert_eq!(p.check(&rules.roster, &rules.renovation).unwrap_err().field.as_deref(), Some("survey_closes"));
+        p = project();
+        p.grace_days = 999;
+        assert_eq!(p.check(&rules.roster, &rules.renovation).unwrap_err().field.as_deref(), Some("grace_days"));
+        p = project();
+        p.year_built = Some(2010);
+        assert!(!p.is_priority(&rules.renovation));
+    }
+}
