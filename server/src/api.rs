@@ -9,7 +9,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use linli_core::protocol::{LoginRequest, LoginResponse, MAX_PUSH_OPS, OpResult, OpStatus, PushRequest, PushResponse, Role};
+use linli_core::protocol::{
+    LoginRequest, LoginResponse, MAX_PUSH_OPS, OpResult, OpStatus, PushRequest, PushResponse, Role,
+};
 use serde::Serialize;
 use serde_json::json;
 
@@ -17,7 +19,10 @@ pub async fn health() -> Json<serde_json::Value> {
     Json(json!({ "status": "ok" }))
 }
 
-pub async fn login(State(state): State<AppState>, JsonBody(req): JsonBody<LoginRequest>) -> Result<Json<LoginResponse>, ApiError> {
+pub async fn login(
+    State(state): State<AppState>,
+    JsonBody(req): JsonBody<LoginRequest>,
+) -> Result<Json<LoginResponse>, ApiError> {
     let (token, user) = auth::login(&state, req.username, req.password).await?;
     Ok(Json(LoginResponse {
         token,
@@ -29,7 +34,10 @@ pub async fn login(State(state): State<AppState>, JsonBody(req): JsonBody<LoginR
     }))
 }
 
-pub async fn logout(State(state): State<AppState>, user: AuthUser) -> Result<Json<serde_json::Value>, ApiError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> Result<Json<serde_json::Value>, ApiError> {
     auth::logout(&state, &user).await?;
     Ok(Json(json!({ "status": "ok" })))
 }
@@ -67,22 +75,42 @@ pub async fn push(
     // RULES H1: a staff account changes only its own community, and only as itself.
     for (i, op) in req.ops.iter().enumerate() {
         if op.community != user.community {
-            return Err(ApiError::Forbidden { field: format!("ops[{i}].community") });
+            return Err(ApiError::Forbidden {
+                field: format!("ops[{i}].community"),
+            });
         }
         if op.author != user.username {
-            return Err(ApiError::Forbidden { field: format!("ops[{i}].author") });
+            return Err(ApiError::Forbidden {
+                field: format!("ops[{i}].author"),
+            });
         }
     }
     let ids: Vec<_> = req.ops.iter().map(|op| op.id).collect();
-    let prepared = req.ops.into_iter().map(Prepared::new).collect::<Result<Vec<_>, _>>()?;
+    let prepared = req
+        .ops
+        .into_iter()
+        .map(Prepared::new)
+        .collect::<Result<Vec<_>, _>>()?;
     let outcomes = state.writer.submit(user.community, prepared).await?;
     let lang = current_lang();
     let results = ids
         .into_iter()
         .zip(outcomes)
         .map(|(op_id, outcome)| match outcome {
-            Outcome::Accepted => OpResult { op_id, status: OpStatus::Accepted, code: None, message: None, field: None },
-            Outcome::Duplicate => OpResult { op_id, status: OpStatus::Duplicate, code: None, message: None, field: None },
+            Outcome::Accepted => OpResult {
+                op_id,
+                status: OpStatus::Accepted,
+                code: None,
+                message: None,
+                field: None,
+            },
+            Outcome::Duplicate => OpResult {
+                op_id,
+                status: OpStatus::Duplicate,
+                code: None,
+                message: None,
+                field: None,
+            },
             Outcome::Rejected(e) => OpResult {
                 op_id,
                 status: OpStatus::Rejected,
@@ -97,7 +125,11 @@ pub async fn push(
 
 /// `GET /api/sync/pull?since=N&limit=M`: the caller's community only (RULES H1). The stored JSON of
 /// each operation is sent as is.
-pub async fn pull(State(state): State<AppState>, user: AuthUser, q: PullQuery) -> Result<Response, ApiError> {
+pub async fn pull(
+    State(state): State<AppState>,
+    user: AuthUser,
+    q: PullQuery,
+) -> Result<Response, ApiError> {
     let community = user.community;
     let rows = state
         .db

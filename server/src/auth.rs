@@ -4,8 +4,8 @@
 use crate::AppState;
 use crate::db::{self, UserRow};
 use crate::error::ApiError;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
@@ -24,7 +24,10 @@ pub const FAILURE_WINDOW_MS: u64 = 5 * 60 * 1000;
 pub const MIN_PASSWORD_CHARS: usize = 8;
 
 pub fn now_ms() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
 }
 
 /// An Argon2id hash in PHC string form.
@@ -32,16 +35,27 @@ pub fn hash_password(password: &str) -> Result<String, String> {
     let mut salt = [0u8; 16];
     rand::rng().fill_bytes(&mut salt);
     let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
-    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| e.to_string())
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 /// A password for the first admin when none is configured: 16 letters and digits.
 pub fn generate_password() -> String {
-    rand::rng().sample_iter(rand::distr::Alphanumeric).take(16).map(char::from).collect()
+    rand::rng()
+        .sample_iter(rand::distr::Alphanumeric)
+        .take(16)
+        .map(char::from)
+        .collect()
 }
 
 /// A fresh bearer token: 32 random bytes, base64url.
@@ -56,7 +70,11 @@ pub fn token_hash(token: &str) -> [u8; 32] {
 }
 
 pub fn parse_role(s: &str) -> Role {
-    if s == "admin" { Role::Admin } else { Role::Staff }
+    if s == "admin" {
+        Role::Admin
+    } else {
+        Role::Staff
+    }
 }
 
 /// The logged-in account a request acts as.
@@ -83,7 +101,11 @@ const SESSION_CACHE_MAX: usize = 100_000;
 
 impl SessionCache {
     fn get(&self, h: &[u8; 32]) -> Option<AuthUser> {
-        self.map.lock().unwrap_or_else(|p| p.into_inner()).get(h).cloned()
+        self.map
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(h)
+            .cloned()
     }
     fn put(&self, u: AuthUser) {
         let mut m = self.map.lock().unwrap_or_else(|p| p.into_inner());
@@ -108,7 +130,9 @@ impl LoginLimiter {
     /// Whether `username` may try now.
     pub fn allowed(&self, username: &str, now: u64) -> bool {
         let mut m = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let Some(q) = m.get_mut(username) else { return true };
+        let Some(q) = m.get_mut(username) else {
+            return true;
+        };
         while q.front().is_some_and(|t| t + FAILURE_WINDOW_MS <= now) {
             q.pop_front();
         }
@@ -122,12 +146,19 @@ impl LoginLimiter {
         m.entry(username.to_string()).or_default().push_back(now);
     }
     pub fn succeeded(&self, username: &str) {
-        self.failures.lock().unwrap_or_else(|p| p.into_inner()).remove(username);
+        self.failures
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(username);
     }
 }
 
 /// Checks a username and password; on success stores a new session and returns it with its token.
-pub async fn login(state: &AppState, username: String, password: String) -> Result<(String, AuthUser), ApiError> {
+pub async fn login(
+    state: &AppState,
+    username: String,
+    password: String,
+) -> Result<(String, AuthUser), ApiError> {
     let now = now_ms();
     if !state.limiter.allowed(&username, now) {
         return Err(ApiError::TooManyAttempts);
@@ -188,7 +219,13 @@ pub async fn login(state: &AppState, username: String, password: String) -> Resu
 pub async fn logout(state: &AppState, user: &AuthUser) -> Result<(), ApiError> {
     let h = user.token_hash;
     state.sessions.remove(&h);
-    state.db.blocking(move |db| db.writer().execute("DELETE FROM sessions WHERE token_hash = ?1", [&h[..]])).await?;
+    state
+        .db
+        .blocking(move |db| {
+            db.writer()
+                .execute("DELETE FROM sessions WHERE token_hash = ?1", [&h[..]])
+        })
+        .await?;
     Ok(())
 }
 
@@ -206,7 +243,10 @@ impl FromRequestParts<AppState> for AuthUser {
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or(ApiError::Unauthorized)?;

@@ -10,7 +10,11 @@ use std::io::{BufRead, Read, Write};
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
-#[command(name = "linli-server", version, about = "Linli (邻里) server: sync API, accounts, and the app")]
+#[command(
+    name = "linli-server",
+    version,
+    about = "Linli (邻里) server: sync API, accounts, and the app"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -89,7 +93,10 @@ pub fn main() -> ExitCode {
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 fn fail(msg: impl std::fmt::Display) -> ExitCode {
@@ -131,9 +138,16 @@ pub fn admin(config: &Config, command: AdminCommand, input: &mut dyn BufRead) ->
                 Err(e) => fail(e),
             }
         }
-        AdminCommand::CreateUser { username, role, community } => {
+        AdminCommand::CreateUser {
+            username,
+            role,
+            community,
+        } => {
             let username = username.trim();
-            if username.is_empty() || username.chars().count() > 64 || username.chars().any(char::is_whitespace) {
+            if username.is_empty()
+                || username.chars().count() > 64
+                || username.chars().any(char::is_whitespace)
+            {
                 return fail("the username must be 1–64 characters without spaces");
             }
             let community = community.trim();
@@ -149,7 +163,9 @@ pub fn admin(config: &Config, command: AdminCommand, input: &mut dyn BufRead) ->
                 return fail("no password given: type it on the first line of standard input");
             }
             if password.chars().count() < MIN_PASSWORD_CHARS {
-                return fail(format!("the password is too short: at least {MIN_PASSWORD_CHARS} characters"));
+                return fail(format!(
+                    "the password is too short: at least {MIN_PASSWORD_CHARS} characters"
+                ));
             }
             let hash = match auth::hash_password(password) {
                 Ok(h) => h,
@@ -162,16 +178,28 @@ pub fn admin(config: &Config, command: AdminCommand, input: &mut dyn BufRead) ->
                     return Ok(Err(format!("the username {username} is taken")));
                 }
                 let created = db::create_community(&tx, community, community)?;
-                db::create_user(&tx, username, &hash, role.as_str(), community, now_ms() as i64)?;
+                db::create_user(
+                    &tx,
+                    username,
+                    &hash,
+                    role.as_str(),
+                    community,
+                    now_ms() as i64,
+                )?;
                 tx.commit()?;
                 Ok(Ok(created))
             })();
             match result {
                 Ok(Ok(created)) => {
                     if created {
-                        println!("Community {community} did not exist; created it with the name {community}.");
+                        println!(
+                            "Community {community} did not exist; created it with the name {community}."
+                        );
                     }
-                    println!("Created {} account {username} in community {community}.", role.as_str());
+                    println!(
+                        "Created {} account {username} in community {community}.",
+                        role.as_str()
+                    );
                     ExitCode::SUCCESS
                 }
                 Ok(Err(msg)) => fail(msg),
@@ -190,7 +218,10 @@ pub fn first_start(state: &AppState, url: &str) -> Result<Option<String>, String
         return Ok(None);
     }
     let (password, shown) = match &c.admin_password {
-        Some(p) => (p.clone(), "the password from LINLI_ADMIN_PASSWORD".to_string()),
+        Some(p) => (
+            p.clone(),
+            "the password from LINLI_ADMIN_PASSWORD".to_string(),
+        ),
         None => {
             let p = auth::generate_password();
             (p.clone(), format!("password {p}  (shown only this once)"))
@@ -199,7 +230,8 @@ pub fn first_start(state: &AppState, url: &str) -> Result<Option<String>, String
     let hash = auth::hash_password(&password)?;
     let tx = conn.transaction().map_err(|e| e.to_string())?;
     db::create_community(&tx, &c.community, &c.community_name).map_err(|e| e.to_string())?;
-    db::create_user(&tx, "admin", &hash, "admin", &c.community, now_ms() as i64).map_err(|e| e.to_string())?;
+    db::create_user(&tx, "admin", &hash, "admin", &c.community, now_ms() as i64)
+        .map_err(|e| e.to_string())?;
     tx.commit().map_err(|e| e.to_string())?;
     Ok(Some(format!(
         "First start: created community {} ({}) and the admin account.\nLog in at {url} as admin with {shown}.",
@@ -209,7 +241,10 @@ pub fn first_start(state: &AppState, url: &str) -> Result<Option<String>, String
 
 /// `serve`: runs until Ctrl-C or SIGTERM.
 pub fn serve_main(config: Config, demo: bool) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => return fail(e),
     };
@@ -229,19 +264,31 @@ pub async fn serve(config: Config, demo: bool) -> Result<(), String> {
     let url = format!("http://{addr}/");
     let st = state.clone();
     let u = url.clone();
-    if let Some(msg) = tokio::task::spawn_blocking(move || first_start(&st, &u)).await.map_err(|e| e.to_string())?? {
+    if let Some(msg) = tokio::task::spawn_blocking(move || first_start(&st, &u))
+        .await
+        .map_err(|e| e.to_string())??
+    {
         println!("{msg}");
     }
     if demo {
         match demo::insert_demo(&state).await {
-            Ok(0) => println!("Demo: community {} has a compound already; nothing added.", state.config.community),
-            Ok(n) => println!("Demo: added 幸福里小区 ({n} operations) to community {}.", state.config.community),
+            Ok(0) => println!(
+                "Demo: community {} has a compound already; nothing added.",
+                state.config.community
+            ),
+            Ok(n) => println!(
+                "Demo: added 幸福里小区 ({n} operations) to community {}.",
+                state.config.community
+            ),
             Err(e) => return Err(format!("demo data: {e}")),
         }
     }
     println!("Linli is running at {url}");
     let _ = std::io::stdout().flush();
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await.map_err(|e| e.to_string())?;
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
     tracing::info!("stopped");
     Ok(())
 }

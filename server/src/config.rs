@@ -37,10 +37,16 @@ pub struct Config {
 pub enum ConfigError {
     #[error("PostgreSQL is not supported by this build yet; use a sqlite:// DATABASE_URL")]
     PostgresUnsupported,
-    #[error("DATABASE_URL `{0}` is not understood; use sqlite://path/to.db?mode=rwc, sqlite:path or sqlite::memory:")]
+    #[error(
+        "DATABASE_URL `{0}` is not understood; use sqlite://path/to.db?mode=rwc, sqlite:path or sqlite::memory:"
+    )]
     BadDatabaseUrl(String),
     #[error("{name} `{value}` is not valid: {reason}")]
-    BadValue { name: &'static str, value: String, reason: String },
+    BadValue {
+        name: &'static str,
+        value: String,
+        reason: String,
+    },
 }
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
@@ -69,12 +75,17 @@ impl Config {
     /// Reads the variables through `get` (so tests need not touch the process environment).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let addr_text = get("LINLI_ADDR").unwrap_or_else(|| DEFAULT_ADDR.into());
-        let addr = addr_text.parse().map_err(|e: std::net::AddrParseError| ConfigError::BadValue {
-            name: "LINLI_ADDR",
-            value: addr_text.clone(),
-            reason: e.to_string(),
-        })?;
-        let database = parse_database_url(&get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()))?;
+        let addr =
+            addr_text
+                .parse()
+                .map_err(|e: std::net::AddrParseError| ConfigError::BadValue {
+                    name: "LINLI_ADDR",
+                    value: addr_text.clone(),
+                    reason: e.to_string(),
+                })?;
+        let database = parse_database_url(
+            &get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
+        )?;
         let ttl_secs = match get("LINLI_TOKEN_TTL_SECS") {
             None => DEFAULT_TOKEN_TTL_SECS,
             Some(v) => v.trim().parse().map_err(|_| ConfigError::BadValue {
@@ -121,12 +132,30 @@ mod tests {
 
     #[test]
     fn database_urls() {
-        assert_eq!(parse_database_url("sqlite://data/linli.db?mode=rwc").unwrap(), Database::Sqlite("data/linli.db".into()));
-        assert_eq!(parse_database_url("sqlite:x.db").unwrap(), Database::Sqlite("x.db".into()));
-        assert_eq!(parse_database_url("sqlite:///tmp/a.db").unwrap(), Database::Sqlite("/tmp/a.db".into()));
-        assert_eq!(parse_database_url("sqlite::memory:").unwrap(), Database::Memory);
-        assert!(matches!(parse_database_url("postgres://u@h/db"), Err(ConfigError::PostgresUnsupported)));
-        assert!(matches!(parse_database_url("mysql://h"), Err(ConfigError::BadDatabaseUrl(_))));
+        assert_eq!(
+            parse_database_url("sqlite://data/linli.db?mode=rwc").unwrap(),
+            Database::Sqlite("data/linli.db".into())
+        );
+        assert_eq!(
+            parse_database_url("sqlite:x.db").unwrap(),
+            Database::Sqlite("x.db".into())
+        );
+        assert_eq!(
+            parse_database_url("sqlite:///tmp/a.db").unwrap(),
+            Database::Sqlite("/tmp/a.db".into())
+        );
+        assert_eq!(
+            parse_database_url("sqlite::memory:").unwrap(),
+            Database::Memory
+        );
+        assert!(matches!(
+            parse_database_url("postgres://u@h/db"),
+            Err(ConfigError::PostgresUnsupported)
+        ));
+        assert!(matches!(
+            parse_database_url("mysql://h"),
+            Err(ConfigError::BadDatabaseUrl(_))
+        ));
     }
 
     #[test]

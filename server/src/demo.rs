@@ -36,15 +36,33 @@ pub fn demo_ops(community: &str, now_ms: u64) -> Vec<Operation> {
     push(
         EntityKind::Compound,
         compound,
-        Body::CompoundPut(CompoundFields { name: "幸福里小区".into(), address: "幸福路 1 号".into(), year_built: Some(1995) }),
+        Body::CompoundPut(CompoundFields {
+            name: "幸福里小区".into(),
+            address: "幸福路 1 号".into(),
+            year_built: Some(1995),
+        }),
     );
     let mut k = 0u32;
     for b in 1..=3 {
         let building = Uuid::now_v7();
-        push(EntityKind::Building, building, Body::BuildingPut(BuildingFields { compound_id: compound, name: format!("{b}号楼") }));
+        push(
+            EntityKind::Building,
+            building,
+            Body::BuildingPut(BuildingFields {
+                compound_id: compound,
+                name: format!("{b}号楼"),
+            }),
+        );
         for u in 1..=2 {
             let unit = Uuid::now_v7();
-            push(EntityKind::Unit, unit, Body::UnitPut(UnitFields { building_id: building, name: format!("{u}单元") }));
+            push(
+                EntityKind::Unit,
+                unit,
+                Body::UnitPut(UnitFields {
+                    building_id: building,
+                    name: format!("{u}单元"),
+                }),
+            );
             for floor in 1..=6 {
                 for door in 1..=2 {
                     k += 1;
@@ -54,7 +72,12 @@ pub fn demo_ops(community: &str, now_ms: u64) -> Vec<Operation> {
                     push(
                         EntityKind::Household,
                         Uuid::now_v7(),
-                        Body::HouseholdPut(HouseholdFields { unit_id: unit, door: format!("{floor}0{door}"), area_m2, owners }),
+                        Body::HouseholdPut(HouseholdFields {
+                            unit_id: unit,
+                            door: format!("{floor}0{door}"),
+                            area_m2,
+                            owners,
+                        }),
                     );
                 }
             }
@@ -72,8 +95,12 @@ pub async fn insert_demo(state: &AppState) -> Result<usize, ApiError> {
         .db
         .blocking(move |db| {
             db.read(|conn| {
-                conn.query_row("SELECT 1 FROM ops WHERE community = ?1 AND entity_kind = 'compound' LIMIT 1", [&c], |_| Ok(()))
-                    .optional()
+                conn.query_row(
+                    "SELECT 1 FROM ops WHERE community = ?1 AND entity_kind = 'compound' LIMIT 1",
+                    [&c],
+                    |_| Ok(()),
+                )
+                .optional()
             })
         })
         .await?
@@ -81,9 +108,13 @@ pub async fn insert_demo(state: &AppState) -> Result<usize, ApiError> {
     if has_compound {
         return Ok(0);
     }
-    let prepared = demo_ops(&community, now_ms()).into_iter().map(Prepared::new).collect::<Result<Vec<_>, _>>()?;
+    let prepared = demo_ops(&community, now_ms())
+        .into_iter()
+        .map(Prepared::new)
+        .collect::<Result<Vec<_>, _>>()?;
     let outcomes = state.writer.submit(community, prepared).await?;
-    if let Some(Outcome::Rejected(e)) = outcomes.iter().find(|o| matches!(o, Outcome::Rejected(_))) {
+    if let Some(Outcome::Rejected(e)) = outcomes.iter().find(|o| matches!(o, Outcome::Rejected(_)))
+    {
         return Err(ApiError::internal(format!("demo data rejected: {e}")));
     }
     Ok(outcomes.iter().filter(|o| **o == Outcome::Accepted).count())

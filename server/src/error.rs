@@ -17,7 +17,10 @@ tokio::task_local! {
 
 /// The language a request asked for: `Accept-Language` starting with `en` means English; anything else Chinese.
 pub fn lang_of(headers: &HeaderMap) -> Lang {
-    match headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) {
+    match headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+    {
         Some(v) if v.trim_start().to_ascii_lowercase().starts_with("en") => Lang::En,
         _ => Lang::Zh,
     }
@@ -39,10 +42,16 @@ pub async fn lang_scope(req: Request, next: Next) -> Response {
 pub enum ApiError {
     /// 400: the body is not JSON at all (or is cut short).
     #[error("invalid JSON: {detail}")]
-    InvalidJson { field: Option<String>, detail: String },
+    InvalidJson {
+        field: Option<String>,
+        detail: String,
+    },
     /// 400: JSON of the wrong shape (unknown field, wrong type, missing field) or a bad query parameter.
     #[error("invalid request: {detail}")]
-    InvalidRequest { field: Option<String>, detail: String },
+    InvalidRequest {
+        field: Option<String>,
+        detail: String,
+    },
     /// 401: wrong username or password.
     #[error("bad credentials")]
     BadCredentials,
@@ -79,8 +88,12 @@ impl ApiError {
 
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::InvalidJson { .. } | ApiError::InvalidRequest { .. } => StatusCode::BAD_REQUEST,
-            ApiError::BadCredentials | ApiError::Unauthorized | ApiError::TokenExpired => StatusCode::UNAUTHORIZED,
+            ApiError::InvalidJson { .. } | ApiError::InvalidRequest { .. } => {
+                StatusCode::BAD_REQUEST
+            }
+            ApiError::BadCredentials | ApiError::Unauthorized | ApiError::TokenExpired => {
+                StatusCode::UNAUTHORIZED
+            }
             ApiError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
             ApiError::BatchTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -108,7 +121,9 @@ impl ApiError {
 
     pub fn field(&self) -> Option<&str> {
         match self {
-            ApiError::InvalidJson { field, .. } | ApiError::InvalidRequest { field, .. } => field.as_deref(),
+            ApiError::InvalidJson { field, .. } | ApiError::InvalidRequest { field, .. } => {
+                field.as_deref()
+            }
             ApiError::Forbidden { field } => Some(field),
             _ => None,
         }
@@ -123,26 +138,48 @@ impl ApiError {
             (None, _) => String::new(),
         };
         match self {
-            ApiError::InvalidJson { field, detail } if zh => format!("请求不是有效的 JSON{}：{detail}", at(field)),
-            ApiError::InvalidJson { field, detail } => format!("The request is not valid JSON{}: {detail}", at(field)),
-            ApiError::InvalidRequest { field, detail } if zh => format!("请求内容不正确{}：{detail}", at(field)),
-            ApiError::InvalidRequest { field, detail } => format!("The request is not valid{}: {detail}", at(field)),
+            ApiError::InvalidJson { field, detail } if zh => {
+                format!("请求不是有效的 JSON{}：{detail}", at(field))
+            }
+            ApiError::InvalidJson { field, detail } => {
+                format!("The request is not valid JSON{}: {detail}", at(field))
+            }
+            ApiError::InvalidRequest { field, detail } if zh => {
+                format!("请求内容不正确{}：{detail}", at(field))
+            }
+            ApiError::InvalidRequest { field, detail } => {
+                format!("The request is not valid{}: {detail}", at(field))
+            }
             ApiError::BadCredentials if zh => "用户名或密码不正确".into(),
             ApiError::BadCredentials => "Wrong username or password".into(),
             ApiError::TooManyAttempts if zh => "登录失败次数过多，请 5 分钟后再试".into(),
-            ApiError::TooManyAttempts => "Too many failed logins; please try again in 5 minutes".into(),
+            ApiError::TooManyAttempts => {
+                "Too many failed logins; please try again in 5 minutes".into()
+            }
             ApiError::Unauthorized if zh => "请先登录".into(),
             ApiError::Unauthorized => "Please log in".into(),
             ApiError::TokenExpired if zh => "登录已过期，请重新登录；未发送的修改会保留".into(),
-            ApiError::TokenExpired => "Your login has expired; please log in again. Unsent changes are kept".into(),
+            ApiError::TokenExpired => {
+                "Your login has expired; please log in again. Unsent changes are kept".into()
+            }
             ApiError::Forbidden { field } if field.ends_with("author") => {
-                if zh { "只能提交本人账号的修改".into() } else { "You can only send changes made under your own account".into() }
+                if zh {
+                    "只能提交本人账号的修改".into()
+                } else {
+                    "You can only send changes made under your own account".into()
+                }
             }
             ApiError::Forbidden { .. } if zh => "无权修改其他社区的数据".into(),
             ApiError::Forbidden { .. } => "You may not change another community's records".into(),
-            ApiError::BatchTooLarge if zh => format!("一次提交的修改太多（最多 {} 条）或内容过大", linli_core::protocol::MAX_PUSH_OPS),
+            ApiError::BatchTooLarge if zh => format!(
+                "一次提交的修改太多（最多 {} 条）或内容过大",
+                linli_core::protocol::MAX_PUSH_OPS
+            ),
             ApiError::BatchTooLarge => {
-                format!("Too many changes in one request (at most {}) or the request is too large", linli_core::protocol::MAX_PUSH_OPS)
+                format!(
+                    "Too many changes in one request (at most {}) or the request is too large",
+                    linli_core::protocol::MAX_PUSH_OPS
+                )
             }
             ApiError::NotFound if zh => "没有这个接口".into(),
             ApiError::NotFound => "No such API endpoint".into(),
@@ -174,7 +211,10 @@ impl IntoResponse for ApiError {
         };
         let mut resp = (self.status(), axum::Json(body)).into_response();
         if matches!(self, ApiError::Unauthorized | ApiError::TokenExpired) {
-            resp.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+            resp.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
         }
         resp
     }

@@ -29,15 +29,38 @@ impl Payload for linli_core::protocol::PushRequest {
     /// path of an error inside it stops at `ops[i].body`. Read that body again as the fields struct its
     /// `type` names, to name the field itself (`ops[2].body.area_m2`).
     fn refine(bytes: &[u8], e: ApiError) -> ApiError {
-        let ApiError::InvalidRequest { field: Some(field), .. } = &e else { return e };
-        let Some(index) = field.strip_prefix("ops[").and_then(|r| r.strip_suffix("].body")) else { return e };
-        let Ok(i) = index.parse::<usize>() else { return e };
-        let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) else { return e };
-        let Some(mut body) = value.get("ops").and_then(|o| o.get(i)).and_then(|o| o.get("body")).cloned() else {
+        let ApiError::InvalidRequest {
+            field: Some(field), ..
+        } = &e
+        else {
             return e;
         };
-        let Some(obj) = body.as_object_mut() else { return e };
-        let Some(kind) = obj.remove("type") else { return e };
+        let Some(index) = field
+            .strip_prefix("ops[")
+            .and_then(|r| r.strip_suffix("].body"))
+        else {
+            return e;
+        };
+        let Ok(i) = index.parse::<usize>() else {
+            return e;
+        };
+        let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+            return e;
+        };
+        let Some(mut body) = value
+            .get("ops")
+            .and_then(|o| o.get(i))
+            .and_then(|o| o.get("body"))
+            .cloned()
+        else {
+            return e;
+        };
+        let Some(obj) = body.as_object_mut() else {
+            return e;
+        };
+        let Some(kind) = obj.remove("type") else {
+            return e;
+        };
         use linli_core::places::*;
         let text = serde_json::Value::Object(obj.clone()).to_string();
         let inner = match kind.as_str() {
@@ -48,9 +71,13 @@ impl Payload for linli_core::protocol::PushRequest {
             _ => None,
         };
         match inner {
-            Some(ApiError::InvalidRequest { field: Some(f), detail }) => {
-                ApiError::InvalidRequest { field: Some(format!("ops[{i}].body.{f}")), detail }
-            }
+            Some(ApiError::InvalidRequest {
+                field: Some(f),
+                detail,
+            }) => ApiError::InvalidRequest {
+                field: Some(format!("ops[{i}].body.{f}")),
+                detail,
+            },
             _ => e,
         }
     }
@@ -64,10 +91,15 @@ impl<S: Send + Sync, T: Payload> FromRequest<S> for JsonBody<T> {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::BatchTooLarge
             } else {
-                ApiError::InvalidRequest { field: None, detail: e.body_text() }
+                ApiError::InvalidRequest {
+                    field: None,
+                    detail: e.body_text(),
+                }
             }
         })?;
-        parse_json(&bytes).map(JsonBody).map_err(|e| T::refine(&bytes, e))
+        parse_json(&bytes)
+            .map(JsonBody)
+            .map_err(|e| T::refine(&bytes, e))
     }
 }
 
@@ -75,8 +107,14 @@ impl<S: Send + Sync, T: Payload> FromRequest<S> for JsonBody<T> {
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        // "." is the root; "?" marks a segment serde could not name: keep only what is known.
         let path = e.path().to_string();
-        let field = (path != "." && !path.is_empty()).then_some(path);
+        let known = path
+            .split(".?")
+            .next()
+            .unwrap_or("")
+            .trim_matches(|c| c == '.' || c == '?');
+        let field = (!known.is_empty()).then(|| known.to_string());
         classify(e.into_inner(), field)
     })?;
     de.end().map_err(|e| classify(e, None))?;
@@ -116,14 +154,30 @@ impl<S: Send + Sync> FromRequestParts<S> for PullQuery {
 /// `since` is a sequence number ≥ 0 (default 0); `limit` is 1 or more (default 1000), capped at
 /// `MAX_PULL_LIMIT`. Other parameters are ignored (cache busters).
 pub fn parse_pull_query(query: &str) -> Result<PullQuery, ApiError> {
-    let mut q = PullQuery { since: 0, limit: DEFAULT_PULL_LIMIT };
+    let mut q = PullQuery {
+        since: 0,
+        limit: DEFAULT_PULL_LIMIT,
+    };
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let bad = |what: &str| ApiError::InvalidRequest { field: Some(key.to_string()), detail: what.to_string() };
+        let bad = |what: &str| ApiError::InvalidRequest {
+            field: Some(key.to_string()),
+            detail: what.to_string(),
+        };
         match key {
-            "since" => q.since = value.parse().ok().filter(|n: &i64| *n >= 0).ok_or_else(|| bad("expected a whole number ≥ 0"))?,
+            "since" => {
+                q.since = value
+                    .parse()
+                    .ok()
+                    .filter(|n: &i64| *n >= 0)
+                    .ok_or_else(|| bad("expected a whole number ≥ 0"))?
+            }
             "limit" => {
-                let n: u64 = value.parse().ok().filter(|n| *n >= 1).ok_or_else(|| bad("expected a whole number ≥ 1"))?;
+                let n: u64 = value
+                    .parse()
+                    .ok()
+                    .filter(|n| *n >= 1)
+                    .ok_or_else(|| bad("expected a whole number ≥ 1"))?;
                 q.limit = n.min(linli_core::protocol::MAX_PULL_LIMIT as u64) as u32;
             }
             _ => {}
@@ -138,11 +192,32 @@ mod tests {
 
     #[test]
     fn pull_query() {
-        assert_eq!(parse_pull_query("").unwrap(), PullQuery { since: 0, limit: 1000 });
-        assert_eq!(parse_pull_query("since=5&limit=99999&x=1").unwrap(), PullQuery { since: 5, limit: 5000 });
-        assert_eq!(parse_pull_query("since=-1").unwrap_err().field(), Some("since"));
-        assert_eq!(parse_pull_query("limit=abc").unwrap_err().field(), Some("limit"));
-        assert_eq!(parse_pull_query("limit=0").unwrap_err().code(), "invalid_request");
+        assert_eq!(
+            parse_pull_query("").unwrap(),
+            PullQuery {
+                since: 0,
+                limit: 1000
+            }
+        );
+        assert_eq!(
+            parse_pull_query("since=5&limit=99999&x=1").unwrap(),
+            PullQuery {
+                since: 5,
+                limit: 5000
+            }
+        );
+        assert_eq!(
+            parse_pull_query("since=-1").unwrap_err().field(),
+            Some("since")
+        );
+        assert_eq!(
+            parse_pull_query("limit=abc").unwrap_err().field(),
+            Some("limit")
+        );
+        assert_eq!(
+            parse_pull_query("limit=0").unwrap_err().code(),
+            "invalid_request"
+        );
     }
 
     #[test]
@@ -173,14 +248,30 @@ mod tests {
                 "body":{body}}}"#
             )
         };
-        let good = op(r#"{"type":"household.put","unit_id":"01900000-0000-7000-8000-000000000004","door":"101","area_m2":60}"#);
-        let bad = op(r#"{"type":"household.put","unit_id":"01900000-0000-7000-8000-000000000004","door":"101","area_m2":"big"}"#);
-        let extra = op(r#"{"type":"household.put","unit_id":"01900000-0000-7000-8000-000000000004","door":"101","area_m2":6,"x":1}"#);
-        let req = format!(r#"{{"device_id":"01900000-0000-7000-8000-000000000002","ops":[{good},{good},{bad}]}}"#);
-        let e = parse_json::<PushRequest>(req.as_bytes()).map_err(|e| PushRequest::refine(req.as_bytes(), e)).unwrap_err();
-        assert_eq!((e.code(), e.field()), ("invalid_request", Some("ops[2].body.area_m2")));
-        let req = format!(r#"{{"device_id":"01900000-0000-7000-8000-000000000002","ops":[{extra}]}}"#);
-        let e = parse_json::<PushRequest>(req.as_bytes()).map_err(|e| PushRequest::refine(req.as_bytes(), e)).unwrap_err();
+        let good = op(
+            r#"{"type":"household.put","unit_id":"01900000-0000-7000-8000-000000000004","door":"101","area_m2":60}"#,
+        );
+        let bad = op(
+            r#"{"type":"household.put","unit_id":"01900000-0000-7000-8000-000000000004","door":"101","area_m2":"big"}"#,
+        );
+        let extra = op(
+            r#"{"type":"household.put","unit_id":"01900000-0000-7000-8000-000000000004","door":"101","area_m2":6,"x":1}"#,
+        );
+        let req = format!(
+            r#"{{"device_id":"01900000-0000-7000-8000-000000000002","ops":[{good},{good},{bad}]}}"#
+        );
+        let e = parse_json::<PushRequest>(req.as_bytes())
+            .map_err(|e| PushRequest::refine(req.as_bytes(), e))
+            .unwrap_err();
+        assert_eq!(
+            (e.code(), e.field()),
+            ("invalid_request", Some("ops[2].body.area_m2"))
+        );
+        let req =
+            format!(r#"{{"device_id":"01900000-0000-7000-8000-000000000002","ops":[{extra}]}}"#);
+        let e = parse_json::<PushRequest>(req.as_bytes())
+            .map_err(|e| PushRequest::refine(req.as_bytes(), e))
+            .unwrap_err();
         assert_eq!(e.code(), "invalid_request");
         assert!(e.field().unwrap().starts_with("ops[0].body"), "{e:?}");
         let req = r#"{"device_id":"01900000-0000-7000-8000-000000000002","ops":[],"extra":1}"#;

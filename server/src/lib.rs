@@ -83,6 +83,12 @@ pub fn app(state: AppState) -> Router {
     api.fallback(move |req| web::serve_static(dist.clone(), req))
         .layer(axum::middleware::from_fn(web::no_cache_for_entry_points))
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
+        // Never panic on input; if a bug panics anyway, answer 500 `internal` without details.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_| {
+            axum::response::IntoResponse::into_response(error::ApiError::internal(
+                "a handler panicked",
+            ))
+        }))
         .layer(axum::middleware::from_fn(error::lang_scope))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
@@ -123,5 +129,10 @@ pub async fn spawn(state: AppState) -> std::io::Result<Running> {
             })
             .await;
     });
-    Ok(Running { addr, state, shutdown: Some(tx), task })
+    Ok(Running {
+        addr,
+        state,
+        shutdown: Some(tx),
+        task,
+    })
 }

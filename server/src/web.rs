@@ -25,7 +25,9 @@ pub async fn serve_static(dist: PathBuf, req: Request) -> Response {
     if !tokio::fs::try_exists(&index).await.unwrap_or(false) {
         return (StatusCode::OK, Html(NOT_BUILT)).into_response();
     }
-    let service = ServeDir::new(&dist).append_index_html_on_directories(true).fallback(ServeFile::new(index));
+    let service = ServeDir::new(&dist)
+        .append_index_html_on_directories(true)
+        .fallback(ServeFile::new(index));
     match service.oneshot(req).await {
         Ok(resp) => resp.map(axum::body::Body::new),
         Err(e) => match e {},
@@ -43,7 +45,8 @@ pub async fn no_cache_for_entry_points(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
     if is_sw || html {
-        resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        resp.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     }
     resp
 }

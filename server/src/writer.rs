@@ -72,13 +72,21 @@ impl Writer {
     }
 
     /// Validates and stores `ops` for `community`; returns one outcome per operation, after the commit.
-    pub async fn submit(&self, community: String, ops: Vec<Prepared>) -> Result<Vec<Outcome>, ApiError> {
+    pub async fn submit(
+        &self,
+        community: String,
+        ops: Vec<Prepared>,
+    ) -> Result<Vec<Outcome>, ApiError> {
         if ops.is_empty() {
             return Ok(Vec::new());
         }
         let (reply, rx) = oneshot::channel();
         self.tx
-            .send(Job { community, ops, reply })
+            .send(Job {
+                community,
+                ops,
+                reply,
+            })
             .await
             .map_err(|_| ApiError::internal("the writer thread has stopped"))?;
         match rx.await {
@@ -104,13 +112,22 @@ fn run(db: Db, rules: Arc<RuleSet>, mut rx: mpsc::Receiver<Job>) {
             }
         }
         let now = crate::auth::now_ms();
-        let result = {
+        let started = std::time::Instant::now();
+        // A panic in the rules (a bug) must not stop the writer: the transaction rolls back as it unwinds
+        // and the batch is answered `internal`, like a failed commit.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let mut conn = db.writer();
-            process(&mut conn, &mut replicas, &rules, &jobs, now)
-        };
+            process(&mut conn, &mut replicas, &rules, &jobs, now).map_err(|e| e.to_string())
+        }))
+        .unwrap_or_else(|_| Err("panic while processing a push".to_string()));
         match result {
             Ok(all) => {
-                tracing::debug!(jobs = jobs.len(), ops = count, "group committed");
+                tracing::debug!(
+                    jobs = jobs.len(),
+                    ops = count,
+                    micros = started.elapsed().as_micros() as u64,
+                    "group committed"
+                );
                 for (job, outcomes) in jobs.into_iter().zip(all) {
                     let _ = job.reply.send(Ok(outcomes));
                 }
@@ -119,7 +136,7 @@ fn run(db: Db, rules: Arc<RuleSet>, mut rx: mpsc::Receiver<Job>) {
                 tracing::error!(error = %e, jobs = jobs.len(), "push transaction failed; dropping cached replicas");
                 for job in jobs {
                     replicas.remove(&job.community);
-                    let _ = job.reply.send(Err(e.to_string()));
+                    let _ = job.reply.send(Err(e.clone()));
                 }
             }
         }
@@ -129,13 +146,16 @@ fn run(db: Db, rules: Arc<RuleSet>, mut rx: mpsc::Receiver<Job>) {
 /// Rebuilds a community's replica by replaying its operations in `seq` order.
 pub fn load_replica(conn: &Connection, community: &str) -> rusqlite::Result<Replica> {
     let mut replica = Replica::new();
-    let mut stmt = conn.prepare_cached("SELECT seq, json FROM ops WHERE community = ?1 ORDER BY seq")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT seq, json FROM ops WHERE community = ?1 ORDER BY seq")?;
     let mut rows = stmt.query([community])?;
     while let Some(row) = rows.next()? {
         let json: String = row.get(1)?;
         match serde_json::from_str::<Operation>(&json) {
             Ok(op) => replica.apply(&op),
-            Err(e) => tracing::error!(seq = row.get::<_, i64>(0)?, error = %e, "stored operation does not parse; skipped"),
+            Err(e) => {
+                tracing::error!(seq = row.get::<_, i64>(0)?, error = %e, "stored operation does not parse; skipped")
+            }
         }
     }
     Ok(replica)
@@ -152,7 +172,8 @@ fn process(
     let mut all = Vec::with_capacity(jobs.len());
     {
         let mut find_op = tx.prepare_cached("SELECT 1 FROM ops WHERE id = ?1")?;
-        let mut find_rejection = tx.prepare_cached("SELECT error FROM rejections WHERE op_id = ?1")?;
+        let mut find_rejection =
+            tx.prepare_cached("SELECT error FROM rejections WHERE op_id = ?1")?;
         let mut insert_op = tx.prepare_cached(
             "INSERT INTO ops (id, community, device_id, author, entity_kind, entity_id, json, received_at_ms)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -174,7 +195,10 @@ fn process(
                     outcomes.push(Outcome::Duplicate);
                     continue;
                 }
-                if let Some(error) = find_rejection.query_row([&id], |r| r.get::<_, String>(0)).optional()? {
+                if let Some(error) = find_rejection
+                    .query_row([&id], |r| r.get::<_, String>(0))
+                    .optional()?
+                {
                     let e = serde_json::from_str(&error)
                         .unwrap_or_else(|_| RuleError::new(linli_core::ErrorCode::InvalidRequest));
                     outcomes.push(Outcome::Rejected(e));

@@ -7,7 +7,10 @@ use linli_core::{EntityKind, Hlc};
 use uuid::Uuid;
 
 pub fn now_ms() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
 }
 
 /// Makes operations as one device would: fresh UUIDv7 ids, increasing HLC timestamps.
@@ -21,7 +24,12 @@ pub struct Device {
 
 impl Device {
     pub fn new(author: &str, community: &str) -> Device {
-        Device { id: Uuid::now_v7(), author: author.into(), community: community.into(), n: 0 }
+        Device {
+            id: Uuid::now_v7(),
+            author: author.into(),
+            community: community.into(),
+            n: 0,
+        }
     }
 
     pub fn op(&mut self, kind: EntityKind, id: Uuid, body: Body) -> Operation {
@@ -31,7 +39,10 @@ impl Device {
             id: Uuid::now_v7(),
             device_id: self.id,
             author: self.author.clone(),
-            hlc: Hlc { ms: now_ms(), n: self.n },
+            hlc: Hlc {
+                ms: now_ms(),
+                n: self.n,
+            },
             community: self.community.clone(),
             entity: EntityRef { kind, id },
             body,
@@ -40,23 +51,52 @@ impl Device {
 
     pub fn compound(&mut self, name: &str) -> (Uuid, Operation) {
         let id = Uuid::now_v7();
-        let body = Body::CompoundPut(CompoundFields { name: name.into(), address: String::new(), year_built: Some(1990) });
+        let body = Body::CompoundPut(CompoundFields {
+            name: name.into(),
+            address: String::new(),
+            year_built: Some(1990),
+        });
         (id, self.op(EntityKind::Compound, id, body))
     }
 
     pub fn building(&mut self, compound_id: Uuid, name: &str) -> (Uuid, Operation) {
         let id = Uuid::now_v7();
-        (id, self.op(EntityKind::Building, id, Body::BuildingPut(BuildingFields { compound_id, name: name.into() })))
+        (
+            id,
+            self.op(
+                EntityKind::Building,
+                id,
+                Body::BuildingPut(BuildingFields {
+                    compound_id,
+                    name: name.into(),
+                }),
+            ),
+        )
     }
 
     pub fn unit(&mut self, building_id: Uuid, name: &str) -> (Uuid, Operation) {
         let id = Uuid::now_v7();
-        (id, self.op(EntityKind::Unit, id, Body::UnitPut(UnitFields { building_id, name: name.into() })))
+        (
+            id,
+            self.op(
+                EntityKind::Unit,
+                id,
+                Body::UnitPut(UnitFields {
+                    building_id,
+                    name: name.into(),
+                }),
+            ),
+        )
     }
 
     pub fn household(&mut self, unit_id: Uuid, door: &str, area_m2: f64) -> (Uuid, Operation) {
         let id = Uuid::now_v7();
-        let body = Body::HouseholdPut(HouseholdFields { unit_id, door: door.into(), area_m2, owners: 1 });
+        let body = Body::HouseholdPut(HouseholdFields {
+            unit_id,
+            door: door.into(),
+            area_m2,
+            owners: 1,
+        });
         (id, self.op(EntityKind::Household, id, body))
     }
 
@@ -69,7 +109,10 @@ impl Device {
     }
 
     pub fn push_request(&self, ops: Vec<Operation>) -> PushRequest {
-        PushRequest { device_id: self.id, ops }
+        PushRequest {
+            device_id: self.id,
+            ops,
+        }
     }
 }
 
@@ -84,10 +127,18 @@ pub struct Client {
 
 impl Client {
     /// Logs in; panics with the server's answer if that fails (tests and the load generator only).
-    pub async fn login(http: &reqwest::Client, base: &str, username: &str, password: &str) -> Result<Client, String> {
+    pub async fn login(
+        http: &reqwest::Client,
+        base: &str,
+        username: &str,
+        password: &str,
+    ) -> Result<Client, String> {
         let resp = http
             .post(format!("{base}/api/auth/login"))
-            .json(&LoginRequest { username: username.into(), password: password.into() })
+            .json(&LoginRequest {
+                username: username.into(),
+                password: password.into(),
+            })
             .send()
             .await
             .map_err(|e| e.to_string())?;
@@ -97,7 +148,12 @@ impl Client {
             return Err(format!("login failed: {status} {text}"));
         }
         let login: LoginResponse = serde_json::from_str(&text).map_err(|e| e.to_string())?;
-        Ok(Client { http: http.clone(), base: base.into(), token: login.token.clone(), login: Some(login) })
+        Ok(Client {
+            http: http.clone(),
+            base: base.into(),
+            token: login.token.clone(),
+            login: Some(login),
+        })
     }
 
     pub async fn push(&self, req: &PushRequest) -> Result<PushResponse, String> {
@@ -120,7 +176,10 @@ impl Client {
     pub async fn pull(&self, since: i64, limit: u32) -> Result<PullResponse, String> {
         let resp = self
             .http
-            .get(format!("{}/api/sync/pull?since={since}&limit={limit}", self.base))
+            .get(format!(
+                "{}/api/sync/pull?since={since}&limit={limit}",
+                self.base
+            ))
             .bearer_auth(&self.token)
             .send()
             .await
@@ -137,7 +196,9 @@ impl Client {
     pub async fn pull_all(&self, mut since: i64) -> Result<Vec<Operation>, String> {
         let mut all = Vec::new();
         loop {
-            let page = self.pull(since, linli_core::protocol::MAX_PULL_LIMIT).await?;
+            let page = self
+                .pull(since, linli_core::protocol::MAX_PULL_LIMIT)
+                .await?;
             if page.ops.is_empty() {
                 return Ok(all);
             }

@@ -42,7 +42,12 @@ pub async fn start_with(edit: impl FnOnce(&mut Config)) -> TestServer {
     edit(&mut config);
     let state = AppState::open(config).unwrap();
     let running = linli_server::spawn(state).await.unwrap();
-    let ts = TestServer { url: running.url(), running, dir, http: reqwest::Client::new() };
+    let ts = TestServer {
+        url: running.url(),
+        running,
+        dir,
+        http: reqwest::Client::new(),
+    };
     ts.add_user("alice", "staff", COMMUNITY);
     ts
 }
@@ -57,7 +62,9 @@ impl TestServer {
     }
 
     pub async fn client(&self, username: &str) -> Client {
-        Client::login(&self.http, &self.url, username, &password(username)).await.unwrap()
+        Client::login(&self.http, &self.url, username, &password(username))
+            .await
+            .unwrap()
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -69,14 +76,23 @@ impl TestServer {
 pub async fn status_json(resp: reqwest::Response) -> (u16, Value) {
     let status = resp.status().as_u16();
     let text = resp.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}")))
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}")),
+    )
 }
 
 /// Asserts a JSON error answer: status, code and (when given) field.
 pub fn assert_error(got: &(u16, Value), status: u16, code: &str, field: Option<&str>) {
     assert_eq!(got.0, status, "{}", got.1);
     assert_eq!(got.1["error"]["code"], code, "{}", got.1);
-    assert!(got.1["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{}", got.1);
+    assert!(
+        got.1["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{}",
+        got.1
+    );
     match field {
         Some(f) => assert_eq!(got.1["error"]["field"], f, "{}", got.1),
         None => assert!(got.1["error"].get("field").is_none(), "{}", got.1),

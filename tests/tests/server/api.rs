@@ -1,0 +1,367 @@
+//! The HTTP surface: health, accounts, request-level errors (each stores nothing), and static files.
+
+use super::*;
+use linli_tests::Device;
+use serde_json::json;
+
+#[tokio::test]
+async fn health() {
+    let s = start().await;
+    let got = status_json(s.http.get(s.url("/api/health")).send().await.unwrap()).await;
+    assert_eq!(got, (200, json!({"status":"ok"})));
+}
+
+#[tokio::test]
+async fn login_me_logout() {
+    let s = start().await;
+    let c = s.client("alice").await;
+    let login = c.login.clone().unwrap();
+    assert_eq!(
+        (login.username.as_str(), login.community.as_str()),
+        ("alice", COMMUNITY)
+    );
+    assert!(login.expires_at > linli_tests::now_ms() + 29 * 24 * 3600 * 1000);
+    assert_eq!(login.token.len(), 43);
+    let me = status_json(
+        s.http
+            .get(s.url("/api/me"))
+            .bearer_auth(&c.token)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(me.0, 200);
+    assert_eq!(me.1["username"], "alice");
+    assert_eq!(me.1["role"], "staff");
+    assert_eq!(me.1["community_name"], format!("社区 {COMMUNITY}"));
+    assert!(me.1.get("token").is_none());
+    let out = status_json(
+        s.http
+            .post(s.url("/api/auth/logout"))
+            .bearer_auth(&c.token)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(out.0, 200);
+    let again = status_json(
+        s.http
+            .get(s.url("/api/me"))
+            .bearer_auth(&c.token)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_error(&again, 401, "unauthorized", None);
+}
+
+#[tokio::test]
+async fn wrong_password_then_rate_limit() {
+    let s = start().await;
+    let bad = || {
+        s.http
+            .post(s.url("/api/auth/login"))
+            .json(&json!({"username":"alice","password":"nope-nope"}))
+            .send()
+    };
+    for _ in 0..10 {
+        assert_error(
+            &status_json(bad().await.unwrap()).await,
+            401,
+            "bad_credentials",
+            None,
+        );
+    }
+    assert_error(
+        &status_json(bad().await.unwrap()).await,
+        429,
+        "too_many_attempts",
+        None,
+    );
+    // Even the right password waits out the window; other usernames are not affected.
+    let right = s
+        .http
+        .post(s.url("/api/auth/login"))
+        .json(&json!({"username":"alice","password":password("alice")}));
+    assert_error(
+        &status_json(right.send().await.unwrap()).await,
+        429,
+        "too_many_attempts",
+        None,
+    );
+    let unknown = s
+        .http
+        .post(s.url("/api/auth/login"))
+        .json(&json!({"username":"nobody","password":"whatever1"}));
+    assert_error(
+        &status_json(unknown.send().await.unwrap()).await,
+        401,
+        "bad_credentials",
+        None,
+    );
+    let extra = s
+        .http
+        .post(s.url("/api/auth/login"))
+        .json(&json!({"username":"a","password":"b","x":1}));
+    assert_error(
+        &status_json(extra.send().await.unwrap()).await,
+        400,
+        "invalid_request",
+        Some("x"),
+    );
+}
+
+#[tokio::test]
+async fn unknown_paths_and_methods_are_json() {
+    let s = start().await;
+    assert_error(
+        &status_json(s.http.get(s.url("/api/nope")).send().await.unwrap()).await,
+        404,
+        "not_found",
+        None,
+    );
+    assert_error(
+        &status_json(s.http.post(s.url("/api")).send().await.unwrap()).await,
+        404,
+        "not_found",
+        None,
+    );
+    let got = status_json(s.http.get(s.url("/api/sync/push")).send().await.unwrap()).await;
+    assert_error(&got, 405, "method_not_allowed", None);
+    let en = s
+        .http
+        .get(s.url("/api/nope"))
+        .header("Accept-Language", "en-US,en;q=0.9")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        status_json(en).await.1["error"]["message"],
+        "No such API endpoint"
+    );
+}
+
+/// Pushes raw JSON text with a token and returns status and body.
+async fn push_raw(s: &TestServer, token: Option<&str>, body: String) -> (u16, Value) {
+    let mut req = s
+        .http
+        .post(s.url("/api/sync/push"))
+        .header("content-type", "application/json")
+        .body(body);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    status_json(req.send().await.unwrap()).await
+}
+
+#[tokio::test]
+async fn request_errors_name_the_field_and_store_nothing() {
+    let s = start().await;
+    let c = s.client("alice").await;
+    let mut d = Device::new("alice", COMMUNITY);
+    let (_, place) = d.place();
+    let good = serde_json::to_value(d.push_request(place)).unwrap();
+
+    // Malformed JSON.
+    let text = good.to_string();
+    let got = push_raw(&s, Some(&c.token), text[..text.len() - 5].to_string()).await;
+    assert_error(&got, 400, "invalid_json", got.1["error"]["field"].as_str());
+    assert_error(
+        &push_raw(&s, Some(&c.token), "{".into()).await,
+        400,
+        "invalid_json",
+        None,
+    );
+    // Unknown field in an operation.
+    let mut v = good.clone();
+    v["ops"][1]["colour"] = json!("red");
+    assert_error(
+        &push_raw(&s, Some(&c.token), v.to_string()).await,
+        400,
+        "invalid_request",
+        Some("ops[1].colour"),
+    );
+    // Wrong type, inside an operation's body.
+    let mut v = good.clone();
+    v["ops"][2]["body"]["name"] = json!(12);
+    assert_error(
+        &push_raw(&s, Some(&c.token), v.to_string()).await,
+        400,
+        "invalid_request",
+        Some("ops[2].body.name"),
+    );
+    let mut v = good.clone();
+    v["ops"][0]["hlc"]["ms"] = json!("soon");
+    assert_error(
+        &push_raw(&s, Some(&c.token), v.to_string()).await,
+        400,
+        "invalid_request",
+        Some("ops[0].hlc.ms"),
+    );
+    // No token, an unknown token.
+    assert_error(
+        &push_raw(&s, None, good.to_string()).await,
+        401,
+        "unauthorized",
+        None,
+    );
+    assert_error(
+        &push_raw(&s, Some("made-up"), good.to_string()).await,
+        401,
+        "unauthorized",
+        None,
+    );
+    // Another community's operation, another author: the whole batch is refused.
+    let mut v = good.clone();
+    v["ops"][1]["community"] = json!("c2");
+    assert_error(
+        &push_raw(&s, Some(&c.token), v.to_string()).await,
+        403,
+        "forbidden",
+        Some("ops[1].community"),
+    );
+    let mut v = good.clone();
+    v["ops"][2]["author"] = json!("bob");
+    assert_error(
+        &push_raw(&s, Some(&c.token), v.to_string()).await,
+        403,
+        "forbidden",
+        Some("ops[2].author"),
+    );
+    // Too many operations, too many bytes.
+    let (unit, _) = d.place();
+    let many: Vec<_> = (0..=linli_core::protocol::MAX_PUSH_OPS)
+        .map(|i| d.household(unit, &i.to_string(), 50.0).1)
+        .collect();
+    let got = push_raw(
+        &s,
+        Some(&c.token),
+        serde_json::to_string(&d.push_request(many)).unwrap(),
+    )
+    .await;
+    assert_error(&got, 413, "batch_too_large", None);
+    let huge = format!(
+        r#"{{"device_id":"{}","ops":[],"pad":"{}"}}"#,
+        d.id,
+        "x".repeat(9 * 1024 * 1024)
+    );
+    assert_error(
+        &push_raw(&s, Some(&c.token), huge).await,
+        413,
+        "batch_too_large",
+        None,
+    );
+    // Bad pull parameters.
+    let got = status_json(
+        s.http
+            .get(s.url("/api/sync/pull?since=abc"))
+            .bearer_auth(&c.token)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_error(&got, 400, "invalid_request", Some("since"));
+    let got = status_json(
+        s.http
+            .get(s.url("/api/sync/pull?limit=-3"))
+            .bearer_auth(&c.token)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_error(&got, 400, "invalid_request", Some("limit"));
+    let got = status_json(s.http.get(s.url("/api/sync/pull")).send().await.unwrap()).await;
+    assert_error(&got, 401, "unauthorized", None);
+
+    // None of it stored anything.
+    assert!(c.pull_all(0).await.unwrap().is_empty());
+    // English on request.
+    let en = s
+        .http
+        .post(s.url("/api/sync/push"))
+        .header("Accept-Language", "en")
+        .body("{")
+        .bearer_auth(&c.token);
+    let got = status_json(en.send().await.unwrap()).await;
+    assert!(
+        got.1["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("The request is not valid JSON"),
+        "{}",
+        got.1
+    );
+    // And the good batch still goes through.
+    let r = push_raw(&s, Some(&c.token), good.to_string()).await;
+    assert_eq!(r.0, 200);
+    assert_eq!(c.pull_all(0).await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn expired_token_has_its_own_code() {
+    let s = start_with(|c| c.token_ttl = std::time::Duration::ZERO).await;
+    let c = s.client("alice").await;
+    let got = status_json(
+        s.http
+            .get(s.url("/api/sync/pull"))
+            .bearer_auth(&c.token)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_error(&got, 401, "token_expired", None);
+    let d = Device::new("alice", COMMUNITY);
+    let got = push_raw(
+        &s,
+        Some(&c.token),
+        serde_json::to_string(&d.push_request(vec![])).unwrap(),
+    )
+    .await;
+    assert_error(&got, 401, "token_expired", None);
+}
+
+#[tokio::test]
+async fn static_files_spa_fallback_and_no_cache() {
+    let s = start().await;
+    // No build yet: a page that says so.
+    let r = s.http.get(s.url("/")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("cargo xtask serve"));
+    // A build.
+    let dist = s.dir.path().join("dist");
+    std::fs::create_dir_all(dist.join("assets")).unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        "<!doctype html><title>Linli</title>APP",
+    )
+    .unwrap();
+    std::fs::write(dist.join("sw.js"), "// sw").unwrap();
+    std::fs::write(dist.join("assets/app.js"), "console.log(1)").unwrap();
+    for path in ["/", "/index.html", "/households/123"] {
+        let r = s.http.get(s.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        assert_eq!(r.headers()["cache-control"], "no-cache", "{path}");
+        assert!(r.text().await.unwrap().contains("APP"), "{path}");
+    }
+    let r = s.http.get(s.url("/sw.js")).send().await.unwrap();
+    assert_eq!(r.headers()["cache-control"], "no-cache");
+    let r = s.http.get(s.url("/assets/app.js")).send().await.unwrap();
+    assert!(r.headers().get("cache-control").is_none());
+    assert_eq!(r.text().await.unwrap(), "console.log(1)");
+    // /api never falls back to the app.
+    assert_eq!(
+        s.http
+            .get(s.url("/api/households"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+}

@@ -1,0 +1,176 @@
+//! The command line, run as the real binary: `rules`, `admin`, configuration errors, first start.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_linli-test-server");
+
+/// Runs the server binary with `args`, `stdin` and the given environment (nothing else of ours).
+pub fn run(args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for var in [
+        "LINLI_ADDR",
+        "DATABASE_URL",
+        "LINLI_DIST",
+        "LINLI_TOKEN_TTL_SECS",
+        "LINLI_ADMIN_PASSWORD",
+        "LINLI_COMMUNITY",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.envs(env.iter().copied());
+    let mut child = cmd.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn rules_subcommand() {
+    let out = run(
+        &["rules"],
+        r#"{"fn":"calendar.add_working_days","args":{"start":"2026-09-28","days":5}}"#,
+        &[],
+    );
+    assert!(out.status.success());
+    assert_eq!(
+        text(&out.stdout).trim(),
+        r#"{"ok":{"end":"2026-10-09","official":true}}"#
+    );
+    let out = run(&["rules"], "not json", &[]);
+    let v: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    assert_eq!(v["error"]["code"], "invalid_request");
+}
+
+#[test]
+fn admin_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("data/linli.db").display()
+    );
+    let env = [("DATABASE_URL", url.as_str())];
+    let create = |user: &str, pw: &str| {
+        run(
+            &[
+                "admin",
+                "create-user",
+                "--username",
+                user,
+                "--role",
+                "staff",
+                "--community",
+                "c9",
+            ],
+            pw,
+            &env,
+        )
+    };
+    let out = create("wang", "");
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("no password"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = create("wang", "short\n");
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("at least 8"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = create("wang", "long enough password\nignored\n");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("Community c9 did not exist"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = create("wang", "another password\n");
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("taken"));
+    let out = create("li", "another password\n");
+    assert!(out.status.success());
+    assert!(!text(&out.stdout).contains("did not exist"));
+    let out = run(
+        &[
+            "admin",
+            "create-community",
+            "--id",
+            "c10",
+            "--name",
+            "十号社区",
+        ],
+        "",
+        &env,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(
+        &[
+            "admin",
+            "create-community",
+            "--id",
+            "c10",
+            "--name",
+            "again",
+        ],
+        "",
+        &env,
+    );
+    assert!(!out.status.success());
+    let out = run(
+        &[
+            "admin",
+            "create-user",
+            "--username",
+            "x",
+            "--role",
+            "boss",
+            "--community",
+            "c9",
+        ],
+        "password1\n",
+        &env,
+    );
+    assert!(!out.status.success());
+
+    // The password works with the server on the same database.
+    let db = linli_server::db::Db::open(&linli_server::config::parse_database_url(&url).unwrap())
+        .unwrap();
+    let user = db
+        .read(|c| linli_server::db::user_by_name(c, "wang"))
+        .unwrap()
+        .unwrap();
+    assert!(linli_server::auth::verify_password(
+        "long enough password",
+        &user.password_hash
+    ));
+    assert_eq!(
+        (user.role.as_str(), user.community.as_str()),
+        ("staff", "c9")
+    );
+}
+
+#[test]
+fn postgres_url_is_refused_clearly() {
+    let out = run(
+        &["admin", "create-community", "--id", "a", "--name", "b"],
+        "",
+        &[("DATABASE_URL", "postgres://u@localhost/linli")],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("PostgreSQL is not supported by this build yet"));
+}

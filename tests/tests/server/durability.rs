@@ -1,0 +1,145 @@
+//! No acknowledged write is lost: the real server as a child process, pushed to from several tasks,
+//! killed with SIGKILL mid-stream, restarted on the same database.
+
+use super::cli::BIN;
+use linli_core::protocol::OpStatus;
+use linli_tests::{Client, Device};
+use std::collections::HashSet;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+const PASSWORD: &str = "durability-secret";
+
+/// Starts the server on a free port; returns it with its base URL once it says it is running.
+async fn start(db: &std::path::Path) -> (Child, String) {
+    let mut child = Command::new(BIN)
+        .arg("serve")
+        .env("LINLI_ADDR", "127.0.0.1:0")
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}?mode=rwc", db.display()),
+        )
+        .env("LINLI_ADMIN_PASSWORD", PASSWORD)
+        .env("LINLI_DIST", db.with_file_name("no-dist"))
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let line = tokio::time::timeout_at(deadline, lines.next_line())
+            .await
+            .expect("server start")
+            .unwrap()
+            .expect("server output");
+        if let Some(url) = line.strip_prefix("Linli is running at ") {
+            // Keep reading (and discarding) so the child never blocks on a full pipe.
+            tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+            return (child, url.trim_end_matches('/').to_string());
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_pushes_survive_kill_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("linli.db");
+    let (mut child, url) = start(&db).await;
+    let http = reqwest::Client::new();
+    let c = Client::login(&http, &url, "admin", PASSWORD).await.unwrap();
+    let community = c.login.clone().unwrap().community;
+
+    let mut d = Device::new("admin", &community);
+    let (unit, place) = d.place();
+    assert!(
+        c.push(&d.push_request(place))
+            .await
+            .unwrap()
+            .results
+            .iter()
+            .all(|r| r.status == OpStatus::Accepted)
+    );
+
+    let acked: Arc<Mutex<HashSet<uuid::Uuid>>> = Default::default();
+    let sent: Arc<Mutex<Vec<linli_core::protocol::PushRequest>>> = Default::default();
+    let mut tasks = Vec::new();
+    for t in 0..4 {
+        let (c, acked, sent) = (c.clone(), acked.clone(), sent.clone());
+        let mut d = Device::new("admin", &community);
+        tasks.push(tokio::spawn(async move {
+            for b in 0..1000 {
+                let ops = (0..50)
+                    .map(|i| d.household(unit, &format!("{t}-{b}-{i}"), 60.0).1)
+                    .collect();
+                let req = d.push_request(ops);
+                sent.lock().unwrap().push(req.clone());
+                match c.push(&req).await {
+                    Ok(r) => {
+                        assert!(
+                            r.results.iter().all(|r| r.status == OpStatus::Accepted),
+                            "{:?}",
+                            r.results[0]
+                        );
+                        acked
+                            .lock()
+                            .unwrap()
+                            .extend(r.results.iter().map(|r| r.op_id));
+                    }
+                    Err(_) => return, // the server is gone
+                }
+            }
+        }));
+    }
+    // Let some batches through, then pull the plug.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+    while acked.lock().unwrap().len() < 2000 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    child.start_kill().unwrap(); // SIGKILL
+    child.wait().await.unwrap();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let acked = acked.lock().unwrap().clone();
+    assert!(acked.len() >= 2000, "{} acknowledged", acked.len());
+
+    let (_child, url) = start(&db).await;
+    let c = Client::login(&http, &url, "admin", PASSWORD).await.unwrap();
+    let pulled = c.pull_all(0).await.unwrap();
+    let ids: HashSet<_> = pulled.iter().map(|op| op.id).collect();
+    assert_eq!(ids.len(), pulled.len(), "an operation was stored twice");
+    let lost: Vec<_> = acked.iter().filter(|id| !ids.contains(id)).collect();
+    assert!(
+        lost.is_empty(),
+        "{} acknowledged operations lost",
+        lost.len()
+    );
+
+    // Re-sending every batch (as devices do after an unanswered push) stores nothing twice.
+    let sent = sent.lock().unwrap().clone();
+    let mut total = ids.len();
+    for req in &sent {
+        let r = c.push(req).await.unwrap();
+        for res in &r.results {
+            match res.status {
+                OpStatus::Duplicate => assert!(ids.contains(&res.op_id)),
+                OpStatus::Accepted => {
+                    assert!(!acked.contains(&res.op_id));
+                    total += 1;
+                }
+                OpStatus::Rejected => panic!("{res:?}"),
+            }
+        }
+    }
+    let pulled = c.pull_all(0).await.unwrap();
+    assert_eq!(pulled.len(), total);
+    assert_eq!(
+        pulled.iter().map(|op| op.id).collect::<HashSet<_>>().len(),
+        total
+    );
+}
