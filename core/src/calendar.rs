@@ -71,22 +71,30 @@ pub struct CalendarDataError(pub String);
 impl Calendar {
     /// Loads a calendar from JSON of the shape of `core/data/cn-calendar.json`.
     pub fn from_json(json: &str) -> Result<Calendar, CalendarDataError> {
-        let file: CalendarFile = serde_json::from_str(json).map_err(|e| CalendarDataError(e.to_string()))?;
+        let file: CalendarFile =
+            serde_json::from_str(json).map_err(|e| CalendarDataError(e.to_string()))?;
         let mut years = Vec::new();
         let mut special = HashMap::new();
         for (y, data) in file.years {
-            let year: i32 = y.parse().map_err(|_| CalendarDataError(format!("bad year {y}")))?;
+            let year: i32 = y
+                .parse()
+                .map_err(|_| CalendarDataError(format!("bad year {y}")))?;
             years.push(year);
             for h in data.holidays {
                 let mut d = h.from;
                 while d <= h.to {
                     special.insert(d, (DayKind::Holiday, h.name.clone()));
-                    d = d.succ().ok_or_else(|| CalendarDataError("holiday past 2200".into()))?;
+                    d = d
+                        .succ()
+                        .ok_or_else(|| CalendarDataError("holiday past 2200".into()))?;
                 }
             }
             for m in data.makeup_workdays {
                 if !matches!(m.date.weekday(), Weekday::Sat | Weekday::Sun) {
-                    return Err(CalendarDataError(format!("make-up day {} is not a weekend", m.date)));
+                    return Err(CalendarDataError(format!(
+                        "make-up day {} is not a weekend",
+                        m.date
+                    )));
                 }
                 special.insert(m.date, (DayKind::MakeupWorkday, m.for_holiday));
             }
@@ -107,12 +115,21 @@ impl Calendar {
     pub fn day(&self, date: Date) -> DayInfo {
         let official = self.is_official(date.year());
         if let Some((kind, name)) = self.special.get(&date) {
-            return DayInfo { working: *kind == DayKind::MakeupWorkday, kind: *kind, name: Some(name.clone()), official };
+            return DayInfo {
+                working: *kind == DayKind::MakeupWorkday,
+                kind: *kind,
+                name: Some(name.clone()),
+                official,
+            };
         }
         let weekend = matches!(date.weekday(), Weekday::Sat | Weekday::Sun);
         DayInfo {
             working: !weekend,
-            kind: if weekend { DayKind::Weekend } else { DayKind::Weekday },
+            kind: if weekend {
+                DayKind::Weekend
+            } else {
+                DayKind::Weekday
+            },
             name: None,
             official,
         }
@@ -171,12 +188,18 @@ mod tests {
     fn national_day_2026_and_makeup_days() {
         let c = Calendar::china();
         // R6: five working days from Mon 28 Sep 2026: 28, 29, 30 Sep, then 1–7 Oct off, 8 and 9 Oct.
-        assert_eq!(c.add_working_days(d("2026-09-28"), 5), Some((d("2026-10-09"), true)));
+        assert_eq!(
+            c.add_working_days(d("2026-09-28"), 5),
+            Some((d("2026-10-09"), true))
+        );
         // Sat 10 Oct 2026 is a make-up working day.
         let info = c.day(d("2026-10-10"));
         assert!(info.working);
         assert_eq!(info.kind, DayKind::MakeupWorkday);
-        assert_eq!(c.add_working_days(d("2026-10-09"), 2), Some((d("2026-10-10"), true)));
+        assert_eq!(
+            c.add_working_days(d("2026-10-09"), 2),
+            Some((d("2026-10-10"), true))
+        );
         // Sun 20 Sep 2026 too.
         assert!(c.day(d("2026-09-20")).working);
         assert_eq!(c.day(d("2026-10-01")).kind, DayKind::Holiday);
@@ -189,14 +212,20 @@ mod tests {
         assert!(c.day(d("2025-01-26")).working, "Sunday make-up day");
         assert!(!c.day(d("2025-02-03")).working, "Monday in the holiday");
         // Posted Fri 24 Jan 2025: 24, Sun 26 (make-up), 27, then 28 Jan–4 Feb off, Wed 5, Thu 6.
-        assert_eq!(c.add_working_days(d("2025-01-24"), 5), Some((d("2025-02-06"), true)));
+        assert_eq!(
+            c.add_working_days(d("2025-01-24"), 5),
+            Some((d("2025-02-06"), true))
+        );
     }
 
     #[test]
     fn start_on_rest_day_is_not_counted() {
         let c = Calendar::china();
         // Sat 21 Nov 2026 is a rest day: the first working day is Mon 23.
-        assert_eq!(c.add_working_days(d("2026-11-21"), 1), Some((d("2026-11-23"), true)));
+        assert_eq!(
+            c.add_working_days(d("2026-11-21"), 1),
+            Some((d("2026-11-23"), true))
+        );
     }
 
     #[test]
@@ -206,16 +235,31 @@ mod tests {
         assert!(!info.official);
         assert!(info.working, "Friday by the Monday–Friday rule");
         // A notice straddling into 2027 is flagged.
-        assert_eq!(c.add_working_days(d("2026-12-28"), 5), Some((d("2027-01-01"), false)));
-        assert_eq!(c.add_working_days(d("2026-12-21"), 5), Some((d("2026-12-25"), true)));
+        assert_eq!(
+            c.add_working_days(d("2026-12-28"), 5),
+            Some((d("2027-01-01"), false))
+        );
+        assert_eq!(
+            c.add_working_days(d("2026-12-21"), 5),
+            Some((d("2026-12-25"), true))
+        );
     }
 
     #[test]
     fn between_counts_closed_range() {
         let c = Calendar::china();
-        assert_eq!(c.working_days_between(d("2026-09-28"), d("2026-10-09")), (5, true));
-        assert_eq!(c.working_days_between(d("2026-10-09"), d("2026-10-01")), (0, true));
-        assert_eq!(c.working_days_between(d("2026-11-23"), d("2026-11-23")), (1, true));
+        assert_eq!(
+            c.working_days_between(d("2026-09-28"), d("2026-10-09")),
+            (5, true)
+        );
+        assert_eq!(
+            c.working_days_between(d("2026-10-09"), d("2026-10-01")),
+            (0, true)
+        );
+        assert_eq!(
+            c.working_days_between(d("2026-11-23"), d("2026-11-23")),
+            (1, true)
+        );
     }
 
     #[test]
@@ -228,6 +272,9 @@ mod tests {
     #[test]
     fn bad_data_is_refused() {
         let bad = r#"{"years":{"2030":{"holidays":[],"makeup_workdays":[{"date":"2030-01-02","for":"x"}]}}}"#;
-        assert!(Calendar::from_json(bad).is_err(), "a make-up day on a Wednesday is a data error");
+        assert!(
+            Calendar::from_json(bad).is_err(),
+            "a make-up day on a Wednesday is a data error"
+        );
     }
 }

@@ -26,7 +26,10 @@ fn calendar() -> &'static Calendar {
 pub fn handle(request: &str) -> String {
     let response = match serde_json::from_str::<Value>(request) {
         Ok(v) => handle_value(&v),
-        Err(e) => error_json(&RuleError::new(ErrorCode::InvalidRequest).with_detail(e.to_string()), Lang::Zh),
+        Err(e) => error_json(
+            &RuleError::new(ErrorCode::InvalidRequest).with_detail(e.to_string()),
+            Lang::Zh,
+        ),
     };
     response.to_string()
 }
@@ -62,7 +65,8 @@ fn dispatch(request: &Value) -> Result<Value, RuleError> {
     let empty = Value::Object(Default::default());
     let args = obj.get("args").unwrap_or(&empty);
     if !args.is_object() {
-        return Err(RuleError::field(ErrorCode::InvalidRequest, "args").with_detail("args must be an object"));
+        return Err(RuleError::field(ErrorCode::InvalidRequest, "args")
+            .with_detail("args must be an object"));
     }
     let cal = calendar();
     match name {
@@ -73,39 +77,51 @@ fn dispatch(request: &Value) -> Result<Value, RuleError> {
         "calendar.add_working_days" => {
             let start = date_arg(args, "start")?;
             let days = match args.get("days") {
-                None | Some(Value::Null) => return Err(RuleError::field(ErrorCode::Required, "days")),
-                Some(v) => v.as_u64().filter(|d| (1..=MAX_SPAN_DAYS as u64).contains(d)).ok_or_else(|| {
-                    RuleError::field(ErrorCode::OutOfRange, "days").with_detail(format!("1–{MAX_SPAN_DAYS}"))
-                })?,
+                None | Some(Value::Null) => {
+                    return Err(RuleError::field(ErrorCode::Required, "days"));
+                }
+                Some(v) => v
+                    .as_u64()
+                    .filter(|d| (1..=MAX_SPAN_DAYS as u64).contains(d))
+                    .ok_or_else(|| {
+                        RuleError::field(ErrorCode::OutOfRange, "days")
+                            .with_detail(format!("1–{MAX_SPAN_DAYS}"))
+                    })?,
             };
-            let (end, official) = cal
-                .add_working_days(start, days as u32)
-                .ok_or_else(|| RuleError::field(ErrorCode::OutOfRange, "days").with_detail("before 2200"))?;
+            let (end, official) = cal.add_working_days(start, days as u32).ok_or_else(|| {
+                RuleError::field(ErrorCode::OutOfRange, "days").with_detail("before 2200")
+            })?;
             Ok(json!({ "end": end, "official": official }))
         }
         "calendar.working_days_between" => {
             let from = date_arg(args, "from")?;
             let to = date_arg(args, "to")?;
             if from.days_until(to) > MAX_SPAN_DAYS as i32 {
-                return Err(RuleError::field(ErrorCode::OutOfRange, "to").with_detail(format!("≤ {MAX_SPAN_DAYS} days")));
+                return Err(RuleError::field(ErrorCode::OutOfRange, "to")
+                    .with_detail(format!("≤ {MAX_SPAN_DAYS} days")));
             }
             let (days, official) = cal.working_days_between(from, to);
             Ok(json!({ "days": days, "official": official }))
         }
         "renovation.tally" => {
             let input: crate::renovation::TallyInput = serde_json::from_value(args.clone())
-                .map_err(|e| RuleError::field(ErrorCode::InvalidRequest, "args").with_detail(e.to_string()))?;
+                .map_err(|e| {
+                    RuleError::field(ErrorCode::InvalidRequest, "args").with_detail(e.to_string())
+                })?;
             let tally = input.tally(&crate::rules::RuleSet::default().renovation)?;
             Ok(serde_json::to_value(tally).expect("Tally serialises"))
         }
-        other => Err(RuleError::field(ErrorCode::UnknownFunction, "fn").with_detail(other.chars().take(64).collect::<String>())),
+        other => Err(RuleError::field(ErrorCode::UnknownFunction, "fn")
+            .with_detail(other.chars().take(64).collect::<String>())),
     }
 }
 
 fn date_arg(args: &Value, field: &str) -> Result<Date, RuleError> {
     match args.get(field) {
         None | Some(Value::Null) => Err(RuleError::field(ErrorCode::Required, field)),
-        Some(Value::String(s)) => Date::parse(s).map_err(|_| RuleError::field(ErrorCode::InvalidDate, field)),
+        Some(Value::String(s)) => {
+            Date::parse(s).map_err(|_| RuleError::field(ErrorCode::InvalidDate, field))
+        }
         Some(_) => Err(RuleError::field(ErrorCode::InvalidDate, field)),
     }
 }
@@ -132,23 +148,37 @@ mod wasm {
             use crate::renovation::*;
             let items: Vec<String> = (1..=20).map(|i| format!("item-{i}")).collect();
             let households = (0..n)
-                .map(|i| VoterHousehold { id: format!("h{i}"), area_m2: 45.0 + (i % 80) as f64, owners: 1 + i % 2 })
+                .map(|i| VoterHousehold {
+                    id: format!("h{i}"),
+                    area_m2: 45.0 + (i % 80) as f64,
+                    owners: 1 + i % 2,
+                })
                 .collect();
             let ballots = (0..n)
                 .map(|i| Ballot {
                     household_id: format!("h{}", (i as u64 * 7919 % n.max(1) as u64)),
                     agree: i % 5 != 0,
-                    items: (0..3).map(|k| items[((i + k * 7) % 20) as usize].clone()).collect(),
+                    items: (0..3)
+                        .map(|k| items[((i + k * 7) % 20) as usize].clone())
+                        .collect(),
                     cast_at: CastAt::Ms(1_780_000_000_000 + i as u64),
                 })
                 .collect();
-            TallyBench(TallyInput { households, ballots, items, matter: Matter::Special })
+            TallyBench(TallyInput {
+                households,
+                ballots,
+                items,
+                matter: Matter::Special,
+            })
         }
 
         /// Runs the tally; returns the number of responding households.
         pub fn run(&self) -> u32 {
             let rules = crate::rules::RuleSet::default().renovation;
-            self.0.tally(&rules).map(|t| t.coverage.responded as u32).unwrap_or(0)
+            self.0
+                .tally(&rules)
+                .map(|t| t.coverage.responded as u32)
+                .unwrap_or(0)
         }
     }
 }
@@ -163,7 +193,8 @@ mod tests {
 
     #[test]
     fn issue_example_national_day() {
-        let r = call(r#"{"fn":"calendar.add_working_days","args":{"start":"2026-09-28","days":5}}"#);
+        let r =
+            call(r#"{"fn":"calendar.add_working_days","args":{"start":"2026-09-28","days":5}}"#);
         assert_eq!(r, json!({"ok":{"end":"2026-10-09","official":true}}));
     }
 
@@ -178,7 +209,9 @@ mod tests {
             json!({"ok":{"working":false,"kind":"weekend","official":false}})
         );
         assert_eq!(
-            call(r#"{"fn":"calendar.working_days_between","args":{"from":"2026-09-28","to":"2026-10-09"}}"#),
+            call(
+                r#"{"fn":"calendar.working_days_between","args":{"from":"2026-09-28","to":"2026-10-09"}}"#
+            ),
             json!({"ok":{"days":5,"official":true}})
         );
     }
@@ -188,9 +221,16 @@ mod tests {
         let r = call(r#"{"fn":"calendar.is_working_day","args":{"date":"2026-02-30"}}"#);
         assert_eq!(r["error"]["code"], "invalid_date");
         assert_eq!(r["error"]["field"], "date");
-        let r = call(r#"{"fn":"calendar.add_working_days","args":{"start":"2026-09-28","days":-1},"lang":"en"}"#);
+        let r = call(
+            r#"{"fn":"calendar.add_working_days","args":{"start":"2026-09-28","days":-1},"lang":"en"}"#,
+        );
         assert_eq!(r["error"]["field"], "days");
-        assert!(r["error"]["message"].as_str().unwrap().contains("out of range"));
+        assert!(
+            r["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("out of range")
+        );
         let r = call(r#"{"fn":"calendar.add_working_days","args":{"start":"2026-09-28"}}"#);
         assert_eq!(r["error"]["code"], "required");
         let r = call(r#"{"fn":"nope"}"#);
@@ -201,7 +241,9 @@ mod tests {
         assert_eq!(r["error"]["code"], "invalid_request");
         let r = call(r#"{"fn":"calendar.is_working_day","args":[1]}"#);
         assert_eq!(r["error"]["field"], "args");
-        let r = call(r#"{"fn":"calendar.working_days_between","args":{"from":"1900-01-01","to":"2200-12-31"}}"#);
+        let r = call(
+            r#"{"fn":"calendar.working_days_between","args":{"from":"1900-01-01","to":"2200-12-31"}}"#,
+        );
         assert_eq!(r["error"]["code"], "out_of_range");
     }
 }

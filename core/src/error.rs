@@ -99,10 +99,18 @@ pub struct RuleError {
 
 impl RuleError {
     pub fn new(code: ErrorCode) -> Self {
-        RuleError { code, field: None, detail: None }
+        RuleError {
+            code,
+            field: None,
+            detail: None,
+        }
     }
     pub fn field(code: ErrorCode, field: impl Into<String>) -> Self {
-        RuleError { code, field: Some(field.into()), detail: None }
+        RuleError {
+            code,
+            field: Some(field.into()),
+            detail: None,
+        }
     }
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = Some(detail.into());
@@ -111,7 +119,9 @@ impl RuleError {
 
     /// The field's name in the user's language.
     fn field_label(&self, lang: Lang) -> String {
-        let Some(f) = self.field.as_deref() else { return String::new() };
+        let Some(f) = self.field.as_deref() else {
+            return String::new();
+        };
         let leaf = f.rsplit('.').next().unwrap_or(f);
         let zh = match leaf {
             "name" => "名称",
@@ -162,41 +172,80 @@ impl RuleError {
             (Lang::Zh, ErrorCode::Required) => format!("请填写{f}"),
             (Lang::En, ErrorCode::Required) => format!("Please fill in the {f}"),
             (Lang::Zh, ErrorCode::TooLong) => format!("{f}太长，最多 {d} 个字"),
-            (Lang::En, ErrorCode::TooLong) => format!("The {f} is too long (at most {d} characters)"),
+            (Lang::En, ErrorCode::TooLong) => {
+                format!("The {f} is too long (at most {d} characters)")
+            }
             (Lang::Zh, ErrorCode::OutOfRange) => format!("{f}超出范围（{d}）"),
             (Lang::En, ErrorCode::OutOfRange) => format!("The {f} is out of range ({d})"),
             (Lang::Zh, ErrorCode::InvalidDate) => format!("{f}格式应为 年-月-日，例如 2026-05-01"),
-            (Lang::En, ErrorCode::InvalidDate) => format!("The {f} must be a real date written YYYY-MM-DD"),
+            (Lang::En, ErrorCode::InvalidDate) => {
+                format!("The {f} must be a real date written YYYY-MM-DD")
+            }
             (Lang::Zh, ErrorCode::InvalidId) => format!("{f}不是有效的编号"),
             (Lang::En, ErrorCode::InvalidId) => format!("The {f} is not a valid id"),
             (Lang::Zh, ErrorCode::KindMismatch) => "记录类型与操作不符".to_string(),
-            (Lang::En, ErrorCode::KindMismatch) => "The change does not fit the kind of record it names".to_string(),
-            (Lang::Zh, ErrorCode::UnsupportedVersion) => "数据版本过新或过旧，请更新应用".to_string(),
-            (Lang::En, ErrorCode::UnsupportedVersion) => "This data version is not supported; please update the app".to_string(),
+            (Lang::En, ErrorCode::KindMismatch) => {
+                "The change does not fit the kind of record it names".to_string()
+            }
+            (Lang::Zh, ErrorCode::UnsupportedVersion) => {
+                "数据版本过新或过旧，请更新应用".to_string()
+            }
+            (Lang::En, ErrorCode::UnsupportedVersion) => {
+                "This data version is not supported; please update the app".to_string()
+            }
             (Lang::Zh, ErrorCode::NotFound) => format!("找不到所属的{f}，可能已被删除"),
-            (Lang::En, ErrorCode::NotFound) => format!("The {f} it belongs to does not exist (it may have been deleted)"),
+            (Lang::En, ErrorCode::NotFound) => {
+                format!("The {f} it belongs to does not exist (it may have been deleted)")
+            }
             (Lang::Zh, ErrorCode::Deleted) => "该记录已被删除，不能再修改".to_string(),
-            (Lang::En, ErrorCode::Deleted) => "This record was deleted and cannot be changed".to_string(),
+            (Lang::En, ErrorCode::Deleted) => {
+                "This record was deleted and cannot be changed".to_string()
+            }
             (Lang::Zh, ErrorCode::DoorTaken) => format!("本单元已有门牌号 {d} 的住户"),
-            (Lang::En, ErrorCode::DoorTaken) => format!("Another household in this unit already has door number {d}"),
+            (Lang::En, ErrorCode::DoorTaken) => {
+                format!("Another household in this unit already has door number {d}")
+            }
             (Lang::Zh, ErrorCode::HasChildren) => "下面还有记录，请先删除它们".to_string(),
-            (Lang::En, ErrorCode::HasChildren) => "Records still belong to this one; delete them first".to_string(),
-            (Lang::Zh, ErrorCode::ClockAhead) => "本机时间比服务器快太多，请校准手机时间".to_string(),
-            (Lang::En, ErrorCode::ClockAhead) => "This device's clock is too far ahead; please set the correct time".to_string(),
+            (Lang::En, ErrorCode::HasChildren) => {
+                "Records still belong to this one; delete them first".to_string()
+            }
+            (Lang::Zh, ErrorCode::ClockAhead) => {
+                "本机时间比服务器快太多，请校准手机时间".to_string()
+            }
+            (Lang::En, ErrorCode::ClockAhead) => {
+                "This device's clock is too far ahead; please set the correct time".to_string()
+            }
             (Lang::Zh, ErrorCode::WrongCommunity) => "该记录属于其他社区".to_string(),
-            (Lang::En, ErrorCode::WrongCommunity) => "This record belongs to another community".to_string(),
+            (Lang::En, ErrorCode::WrongCommunity) => {
+                "This record belongs to another community".to_string()
+            }
             (Lang::Zh, ErrorCode::UnknownFunction) => format!("没有名为 {d} 的函数"),
             (Lang::En, ErrorCode::UnknownFunction) => format!("There is no function named {d}"),
             (Lang::Zh, ErrorCode::SurveyNotOpen) => format!("调查尚未开始（{d} 开始）"),
-            (Lang::En, ErrorCode::SurveyNotOpen) => format!("The survey has not opened yet (it opens on {d})"),
+            (Lang::En, ErrorCode::SurveyNotOpen) => {
+                format!("The survey has not opened yet (it opens on {d})")
+            }
             (Lang::Zh, ErrorCode::SurveyClosed) => format!("调查已于 {d} 结束，不能再投票"),
-            (Lang::En, ErrorCode::SurveyClosed) => format!("The survey closed on {d}; no more answers can be given"),
-            (Lang::Zh, ErrorCode::ArrivedTooLate) => format!("这份答卷在调查结束 {d} 天后才送达，已超过补交期限"),
-            (Lang::En, ErrorCode::ArrivedTooLate) => format!("This answer arrived more than {d} days after the survey closed, past the grace period"),
-            (Lang::Zh, ErrorCode::CodeRevoked) => "投票码已作废或不存在，请联系社区工作人员".to_string(),
-            (Lang::En, ErrorCode::CodeRevoked) => "This voting code was revoked or does not exist; please ask the community staff".to_string(),
+            (Lang::En, ErrorCode::SurveyClosed) => {
+                format!("The survey closed on {d}; no more answers can be given")
+            }
+            (Lang::Zh, ErrorCode::ArrivedTooLate) => {
+                format!("这份答卷在调查结束 {d} 天后才送达，已超过补交期限")
+            }
+            (Lang::En, ErrorCode::ArrivedTooLate) => format!(
+                "This answer arrived more than {d} days after the survey closed, past the grace period"
+            ),
+            (Lang::Zh, ErrorCode::CodeRevoked) => {
+                "投票码已作废或不存在，请联系社区工作人员".to_string()
+            }
+            (Lang::En, ErrorCode::CodeRevoked) => {
+                "This voting code was revoked or does not exist; please ask the community staff"
+                    .to_string()
+            }
             (Lang::Zh, ErrorCode::NotInProject) => format!("{f}不属于本改造项目"),
-            (Lang::En, ErrorCode::NotInProject) => format!("The {f} is not part of this renovation project"),
+            (Lang::En, ErrorCode::NotInProject) => {
+                format!("The {f} is not part of this renovation project")
+            }
         }
     }
 }

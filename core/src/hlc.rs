@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 /// A hybrid-logical-clock timestamp: milliseconds of wall time, and a counter for events within one millisecond.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(deny_unknown_fields)]
 pub struct Hlc {
     pub ms: u64,
@@ -26,7 +28,10 @@ impl Clock {
         self.last = if wall_ms > self.last.ms {
             Hlc { ms: wall_ms, n: 0 }
         } else {
-            Hlc { ms: self.last.ms, n: self.last.n.saturating_add(1) }
+            Hlc {
+                ms: self.last.ms,
+                n: self.last.n.saturating_add(1),
+            }
         };
         self.last
     }
@@ -34,7 +39,11 @@ impl Clock {
     /// Takes note of a timestamp received from another replica, so later local events sort after it.
     pub fn observe(&mut self, remote: Hlc, wall_ms: u64) {
         let top = self.last.max(remote);
-        self.last = if wall_ms > top.ms { Hlc { ms: wall_ms, n: 0 } } else { top };
+        self.last = if wall_ms > top.ms {
+            Hlc { ms: wall_ms, n: 0 }
+        } else {
+            top
+        };
     }
 }
 

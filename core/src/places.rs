@@ -87,7 +87,9 @@ fn check_text(value: &str, field: &str, max: usize, required: bool) -> Result<()
         return Err(RuleError::field(ErrorCode::TooLong, field).with_detail(max.to_string()));
     }
     if value.chars().any(|c| c.is_control()) {
-        return Err(RuleError::field(ErrorCode::InvalidRequest, field).with_detail("control characters"));
+        return Err(
+            RuleError::field(ErrorCode::InvalidRequest, field).with_detail("control characters")
+        );
     }
     Ok(())
 }
@@ -96,11 +98,11 @@ impl CompoundFields {
     pub fn check(&self, r: &RosterRules) -> Result<(), RuleError> {
         check_text(&self.name, "name", r.name_max_chars, true)?;
         check_text(&self.address, "address", r.address_max_chars, false)?;
-        if let Some(y) = self.year_built {
-            if !(r.year_built_min..=r.year_built_max).contains(&y) {
-                return Err(RuleError::field(ErrorCode::OutOfRange, "year_built")
-                    .with_detail(format!("{}–{}", r.year_built_min, r.year_built_max)));
-            }
+        if let Some(y) = self.year_built
+            && !(r.year_built_min..=r.year_built_max).contains(&y)
+        {
+            return Err(RuleError::field(ErrorCode::OutOfRange, "year_built")
+                .with_detail(format!("{}–{}", r.year_built_min, r.year_built_max)));
         }
         Ok(())
     }
@@ -121,7 +123,8 @@ impl UnitFields {
 impl HouseholdFields {
     pub fn check(&self, r: &RosterRules) -> Result<(), RuleError> {
         check_text(&self.door, "door", r.door_max_chars, true)?;
-        if !self.area_m2.is_finite() || self.area_m2 < r.area_m2_min || self.area_m2 > r.area_m2_max {
+        if !self.area_m2.is_finite() || self.area_m2 < r.area_m2_min || self.area_m2 > r.area_m2_max
+        {
             return Err(RuleError::field(ErrorCode::OutOfRange, "area_m2")
                 .with_detail(format!("{}–{} m²", r.area_m2_min, r.area_m2_max)));
         }
@@ -187,7 +190,11 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
                     b.next();
                 }
                 let (ta, tb) = (na.trim_start_matches('0'), nb.trim_start_matches('0'));
-                let ord = ta.len().cmp(&tb.len()).then_with(|| ta.cmp(tb)).then_with(|| na.len().cmp(&nb.len()));
+                let ord = ta
+                    .len()
+                    .cmp(&tb.len())
+                    .then_with(|| ta.cmp(tb))
+                    .then_with(|| na.len().cmp(&nb.len()));
                 if ord != Ordering::Equal {
                     return ord;
                 }
@@ -217,7 +224,12 @@ mod tests {
     #[test]
     fn household_checks_name_the_field() {
         let r = crate::rules::RuleSet::default().roster;
-        let mut h = HouseholdFields { unit_id: Uuid::nil(), door: "101".into(), area_m2: 72.5, owners: 2 };
+        let mut h = HouseholdFields {
+            unit_id: Uuid::nil(),
+            door: "101".into(),
+            area_m2: 72.5,
+            owners: 2,
+        };
         assert!(h.check(&r).is_ok());
         h.area_m2 = f64::NAN;
         assert_eq!(h.check(&r).unwrap_err().field.as_deref(), Some("area_m2"));
@@ -225,7 +237,10 @@ mod tests {
         assert_eq!(h.check(&r).unwrap_err().code, ErrorCode::OutOfRange);
         h.area_m2 = 60.0;
         h.door = "   ".into();
-        assert_eq!(h.check(&r).unwrap_err(), RuleError::field(ErrorCode::Required, "door"));
+        assert_eq!(
+            h.check(&r).unwrap_err(),
+            RuleError::field(ErrorCode::Required, "door")
+        );
         h.door = "1".repeat(21);
         assert_eq!(h.check(&r).unwrap_err().code, ErrorCode::TooLong);
         h.door = "1".into();

@@ -53,7 +53,9 @@ struct CatalogueFile {
 
 /// The 20-item catalogue of R2, from `core/data/renovation-catalogue.json`.
 pub fn catalogue() -> Vec<CatalogueItem> {
-    serde_json::from_str::<CatalogueFile>(CATALOGUE_JSON).expect("embedded catalogue is valid (tested)").items
+    serde_json::from_str::<CatalogueFile>(CATALOGUE_JSON)
+        .expect("embedded catalogue is valid (tested)")
+        .items
 }
 
 /// A renovation project of one compound (R1, R3, R6, R7, R8).
@@ -186,34 +188,48 @@ impl ProjectFields {
     pub fn check(&self, roster: &RosterRules, rules: &RenovationRules) -> Result<(), RuleError> {
         text(&self.name, "name", roster.name_max_chars, true)?;
         if self.survey_closes < self.survey_opens {
-            return Err(RuleError::field(ErrorCode::OutOfRange, "survey_closes").with_detail("on or after the opening date"));
+            return Err(RuleError::field(ErrorCode::OutOfRange, "survey_closes")
+                .with_detail("on or after the opening date"));
         }
         if self.grace_days > rules.grace_days_max {
-            return Err(RuleError::field(ErrorCode::OutOfRange, "grace_days").with_detail(format!("0–{}", rules.grace_days_max)));
+            return Err(RuleError::field(ErrorCode::OutOfRange, "grace_days")
+                .with_detail(format!("0–{}", rules.grace_days_max)));
         }
-        if let Some(y) = self.year_built {
-            if !(roster.year_built_min..=roster.year_built_max).contains(&y) {
-                return Err(RuleError::field(ErrorCode::OutOfRange, "year_built")
-                    .with_detail(format!("{}–{}", roster.year_built_min, roster.year_built_max)));
-            }
+        if let Some(y) = self.year_built
+            && !(roster.year_built_min..=roster.year_built_max).contains(&y)
+        {
+            return Err(
+                RuleError::field(ErrorCode::OutOfRange, "year_built").with_detail(format!(
+                    "{}–{}",
+                    roster.year_built_min, roster.year_built_max
+                )),
+            );
         }
         if self.dangerous_c > 10_000 || self.dangerous_d > 10_000 {
-            return Err(RuleError::field(ErrorCode::OutOfRange, "dangerous_c").with_detail("0–10000"));
+            return Err(
+                RuleError::field(ErrorCode::OutOfRange, "dangerous_c").with_detail("0–10000")
+            );
         }
         if self.consultation_rounds.len() > 50 {
-            return Err(RuleError::field(ErrorCode::OutOfRange, "consultation_rounds").with_detail("≤ 50"));
+            return Err(
+                RuleError::field(ErrorCode::OutOfRange, "consultation_rounds").with_detail("≤ 50"),
+            );
         }
-        if let Some(r) = self.return_rate_pct {
-            if !(0.0..=100.0).contains(&r) {
-                return Err(RuleError::field(ErrorCode::OutOfRange, "return_rate_pct").with_detail("0–100"));
-            }
+        if let Some(r) = self.return_rate_pct
+            && !(0.0..=100.0).contains(&r)
+        {
+            return Err(
+                RuleError::field(ErrorCode::OutOfRange, "return_rate_pct").with_detail("0–100")
+            );
         }
         Ok(())
     }
 
     /// R3: built before the priority year, or with C/D-grade dangerous buildings.
     pub fn is_priority(&self, rules: &RenovationRules) -> bool {
-        self.year_built.is_some_and(|y| y < rules.priority_built_before_year) || self.dangerous_c + self.dangerous_d > 0
+        self.year_built
+            .is_some_and(|y| y < rules.priority_built_before_year)
+            || self.dangerous_c + self.dangerous_d > 0
     }
 
     /// Whether a ballot cast at `cast_at_ms` and received at `received_ms` counts (DESIGN.md sync model):
@@ -221,14 +237,17 @@ impl ProjectFields {
     pub fn check_ballot_timing(&self, cast_at_ms: u64, received_ms: u64) -> Result<(), RuleError> {
         let (cast, received) = (cast_at_ms as i64, received_ms as i64);
         if cast < start_of_day_ms(self.survey_opens) {
-            return Err(RuleError::field(ErrorCode::SurveyNotOpen, "cast_at_ms").with_detail(self.survey_opens.to_string()));
+            return Err(RuleError::field(ErrorCode::SurveyNotOpen, "cast_at_ms")
+                .with_detail(self.survey_opens.to_string()));
         }
         let closes = end_of_day_ms(self.survey_closes);
         if cast >= closes {
-            return Err(RuleError::field(ErrorCode::SurveyClosed, "cast_at_ms").with_detail(self.survey_closes.to_string()));
+            return Err(RuleError::field(ErrorCode::SurveyClosed, "cast_at_ms")
+                .with_detail(self.survey_closes.to_string()));
         }
         if received >= closes + self.grace_days as i64 * 86_400_000 {
-            return Err(RuleError::field(ErrorCode::ArrivedTooLate, "cast_at_ms").with_detail(self.grace_days.to_string()));
+            return Err(RuleError::field(ErrorCode::ArrivedTooLate, "cast_at_ms")
+                .with_detail(self.grace_days.to_string()));
         }
         Ok(())
     }
@@ -248,10 +267,11 @@ impl MenuItemFields {
         if let Some(s) = self.share_per_household_yuan {
             money(s, "share_per_household_yuan", rules.cost_max_yuan)?;
         }
-        if let Some(c) = &self.catalogue {
-            if !catalogue().iter().any(|i| &i.id == c) {
-                return Err(RuleError::field(ErrorCode::NotFound, "catalogue").with_detail(c.chars().take(40).collect::<String>()));
-            }
+        if let Some(c) = &self.catalogue
+            && !catalogue().iter().any(|i| &i.id == c)
+        {
+            return Err(RuleError::field(ErrorCode::NotFound, "catalogue")
+                .with_detail(c.chars().take(40).collect::<String>()));
         }
         Ok(())
     }
@@ -260,7 +280,8 @@ impl MenuItemFields {
 impl BallotFields {
     pub fn check(&self, rules: &RenovationRules) -> Result<(), RuleError> {
         if self.items.len() > rules.menu_max_items as usize {
-            return Err(RuleError::field(ErrorCode::OutOfRange, "items").with_detail(format!("≤ {}", rules.menu_max_items)));
+            return Err(RuleError::field(ErrorCode::OutOfRange, "items")
+                .with_detail(format!("≤ {}", rules.menu_max_items)));
         }
         Ok(())
     }
@@ -296,8 +317,16 @@ mod tests {
         let c = catalogue();
         assert_eq!(c.len(), 20);
         assert_eq!(c.iter().filter(|i| i.class == ItemClass::Basic).count(), 8);
-        assert_eq!(c.iter().filter(|i| i.class == ItemClass::Improvement).count(), 7);
-        assert_eq!(c.iter().filter(|i| i.class == ItemClass::Upgrade).count(), 5);
+        assert_eq!(
+            c.iter()
+                .filter(|i| i.class == ItemClass::Improvement)
+                .count(),
+            7
+        );
+        assert_eq!(
+            c.iter().filter(|i| i.class == ItemClass::Upgrade).count(),
+            5
+        );
         assert!(c.iter().all(|i| (1..=20).contains(&i.no)));
     }
 
@@ -307,13 +336,24 @@ mod tests {
         let day = 86_400_000u64;
         let opens = start_of_day_ms(p.survey_opens) as u64;
         let closes = end_of_day_ms(p.survey_closes) as u64;
-        assert_eq!(p.check_ballot_timing(opens - 1, opens).unwrap_err().code, ErrorCode::SurveyNotOpen);
+        assert_eq!(
+            p.check_ballot_timing(opens - 1, opens).unwrap_err().code,
+            ErrorCode::SurveyNotOpen
+        );
         assert!(p.check_ballot_timing(opens, opens).is_ok());
         assert!(p.check_ballot_timing(closes - 1, closes - 1).is_ok());
-        assert_eq!(p.check_ballot_timing(closes, closes).unwrap_err().code, ErrorCode::SurveyClosed);
+        assert_eq!(
+            p.check_ballot_timing(closes, closes).unwrap_err().code,
+            ErrorCode::SurveyClosed
+        );
         // Cast offline before the close, arriving two days later: inside the 3-day grace period.
         assert!(p.check_ballot_timing(closes - 1, closes + 2 * day).is_ok());
-        assert_eq!(p.check_ballot_timing(closes - 1, closes + 3 * day).unwrap_err().code, ErrorCode::ArrivedTooLate);
+        assert_eq!(
+            p.check_ballot_timing(closes - 1, closes + 3 * day)
+                .unwrap_err()
+                .code,
+            ErrorCode::ArrivedTooLate
+        );
         // 2026-05-15 ends at 16:00 UTC.
         assert_eq!(closes, 1_778_860_800_000);
     }
@@ -322,7 +362,12 @@ mod tests {
     fn notice_of_five_working_days() {
         let rules = RuleSet::default().renovation;
         // Posted Thu 30 Apr 2026: 30 Apr, (1–5 May off), 6, 7, 8 May, Sat 9 May (make-up day) → ends 9 May.
-        let (end, official) = notice_end(&Calendar::china(), &rules, Date::parse("2026-04-30").unwrap()).unwrap();
+        let (end, official) = notice_end(
+            &Calendar::china(),
+            &rules,
+            Date::parse("2026-04-30").unwrap(),
+        )
+        .unwrap();
         assert_eq!((end.to_string().as_str(), official), ("2026-05-09", true));
     }
 
@@ -333,10 +378,22 @@ mod tests {
         assert!(p.check(&rules.roster, &rules.renovation).is_ok());
         assert!(p.is_priority(&rules.renovation));
         p.survey_closes = Date::parse("2026-05-01").unwrap();
-        assert_eq!(p.check(&rules.roster, &rules.renovation).unwrap_err().field.as_deref(), Some("survey_closes"));
+        assert_eq!(
+            p.check(&rules.roster, &rules.renovation)
+                .unwrap_err()
+                .field
+                .as_deref(),
+            Some("survey_closes")
+        );
         p = project();
         p.grace_days = 999;
-        assert_eq!(p.check(&rules.roster, &rules.renovation).unwrap_err().field.as_deref(), Some("grace_days"));
+        assert_eq!(
+            p.check(&rules.roster, &rules.renovation)
+                .unwrap_err()
+                .field
+                .as_deref(),
+            Some("grace_days")
+        );
         p = project();
         p.year_built = Some(2010);
         assert!(!p.is_priority(&rules.renovation));

@@ -138,18 +138,25 @@ fn m2(centi: u128) -> f64 {
 }
 
 fn ratio(part: u128, whole: u128) -> f64 {
-    if whole == 0 { 0.0 } else { part as f64 / whole as f64 }
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
 }
 
 /// Orders ballots of one household: the latest cast wins (R4); equal times fall back to the content, so the
 /// result never depends on the order ballots arrive in.
 fn ballot_order(a: &Ballot, b: &Ballot) -> Ordering {
-    a.cast_at.cmp(&b.cast_at).then_with(|| a.agree.cmp(&b.agree)).then_with(|| {
-        let (mut x, mut y) = (a.items.clone(), b.items.clone());
-        x.sort();
-        y.sort();
-        x.cmp(&y)
-    })
+    a.cast_at
+        .cmp(&b.cast_at)
+        .then_with(|| a.agree.cmp(&b.agree))
+        .then_with(|| {
+            let (mut x, mut y) = (a.items.clone(), b.items.clone());
+            x.sort();
+            y.sort();
+            x.cmp(&y)
+        })
 }
 
 fn pct(x: f64) -> String {
@@ -193,7 +200,10 @@ fn art278(
     let mut en_fail = Vec::new();
     if !part_area_ok {
         zh_fail.push(format!("参与表决的专有面积不足{}", p.label()));
-        en_fail.push(format!("owners taking part hold less than {} of the area", p.label()));
+        en_fail.push(format!(
+            "owners taking part hold less than {} of the area",
+            p.label()
+        ));
     }
     if !part_owners_ok {
         zh_fail.push(format!("参与表决的业主人数不足{}", p.label()));
@@ -202,11 +212,17 @@ fn art278(
     if participation.meets {
         if !yes_area_ok {
             zh_fail.push(format!("同意的面积未达到参与面积的{}", c.label()));
-            en_fail.push(format!("consenting area is not {} of the participating area", c.label()));
+            en_fail.push(format!(
+                "consenting area is not {} of the participating area",
+                c.label()
+            ));
         }
         if !yes_owners_ok {
             zh_fail.push(format!("同意的人数未达到参与人数的{}", c.label()));
-            en_fail.push(format!("consenting owners are not {} of those taking part", c.label()));
+            en_fail.push(format!(
+                "consenting owners are not {} of those taking part",
+                c.label()
+            ));
         }
     }
     let (kind_zh, kind_en) = match matter {
@@ -221,7 +237,11 @@ fn art278(
         pct(consent.area_ratio),
         pct(consent.owners_ratio),
         c.label(),
-        if passed { "结果：通过。".to_string() } else { format!("结果：未通过——{}。", zh_fail.join("；")) }
+        if passed {
+            "结果：通过。".to_string()
+        } else {
+            format!("结果：未通过——{}。", zh_fail.join("；"))
+        }
     );
     let explanation_en = format!(
         "Civil Code art. 278 ({kind_en}): owners taking part hold {} of the area and are {} of the owners (each needs {}); those consenting hold {} of the participating area and are {} of the participating owners (each needs {}). {}",
@@ -231,9 +251,20 @@ fn art278(
         pct(consent.area_ratio),
         pct(consent.owners_ratio),
         c.label(),
-        if passed { "Result: passed.".to_string() } else { format!("Result: not passed — {}.", en_fail.join("; ")) }
+        if passed {
+            "Result: passed.".to_string()
+        } else {
+            format!("Result: not passed — {}.", en_fail.join("; "))
+        }
     );
-    Art278 { matter, participation, consent, passed, explanation_zh, explanation_en }
+    Art278 {
+        matter,
+        participation,
+        consent,
+        passed,
+        explanation_zh,
+        explanation_en,
+    }
 }
 
 impl TallyInput {
@@ -242,16 +273,31 @@ impl TallyInput {
         let mut seen = HashMap::with_capacity(self.households.len());
         for (i, h) in self.households.iter().enumerate() {
             if h.id.is_empty() {
-                return Err(RuleError::field(ErrorCode::Required, format!("households[{i}].id")));
+                return Err(RuleError::field(
+                    ErrorCode::Required,
+                    format!("households[{i}].id"),
+                ));
             }
             if !h.area_m2.is_finite() || h.area_m2 < 0.0 || h.area_m2 > 1.0e7 {
-                return Err(RuleError::field(ErrorCode::OutOfRange, format!("households[{i}].area_m2")).with_detail("0–10,000,000 m²"));
+                return Err(RuleError::field(
+                    ErrorCode::OutOfRange,
+                    format!("households[{i}].area_m2"),
+                )
+                .with_detail("0–10,000,000 m²"));
             }
             if h.owners == 0 {
-                return Err(RuleError::field(ErrorCode::OutOfRange, format!("households[{i}].owners")).with_detail("≥ 1"));
+                return Err(RuleError::field(
+                    ErrorCode::OutOfRange,
+                    format!("households[{i}].owners"),
+                )
+                .with_detail("≥ 1"));
             }
             if seen.insert(h.id.as_str(), i).is_some() {
-                return Err(RuleError::field(ErrorCode::InvalidRequest, format!("households[{i}].id")).with_detail("duplicate household id"));
+                return Err(RuleError::field(
+                    ErrorCode::InvalidRequest,
+                    format!("households[{i}].id"),
+                )
+                .with_detail("duplicate household id"));
             }
         }
         Ok(())
@@ -260,7 +306,12 @@ impl TallyInput {
     /// Tallies the ballots: only each household's last ballot counts (R4).
     pub fn tally(&self, rules: &RenovationRules) -> Result<Tally, RuleError> {
         self.check()?;
-        let index: HashMap<&str, usize> = self.households.iter().enumerate().map(|(i, h)| (h.id.as_str(), i)).collect();
+        let index: HashMap<&str, usize> = self
+            .households
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.id.as_str(), i))
+            .collect();
         let mut last: Vec<Option<&Ballot>> = vec![None; self.households.len()];
         let mut ballots_per: Vec<u32> = vec![0; self.households.len()];
         let mut unknown = 0;
@@ -275,7 +326,12 @@ impl TallyInput {
                 _ => last[i] = Some(b),
             }
         }
-        let item_index: HashMap<&str, usize> = self.items.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
+        let item_index: HashMap<&str, usize> = self
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.as_str(), i))
+            .collect();
         let mut item_hh = vec![0u128; self.items.len()];
         let mut item_area = vec![0u128; self.items.len()];
         let mut item_owners = vec![0u128; self.items.len()];
@@ -338,14 +394,26 @@ impl TallyInput {
                 households: item_hh[k] as u64,
                 area_m2: m2(item_area[k]),
                 ratio_of_responded: ratio(item_hh[k], resp),
-                art278: art278(rules, self.matter, participation, (item_area[k], item_owners[k]), totals),
+                art278: art278(
+                    rules,
+                    self.matter,
+                    participation,
+                    (item_area[k], item_owners[k]),
+                    totals,
+                ),
             })
             .collect();
         Ok(Tally {
             coverage,
             agreement,
             items,
-            art278: art278(rules, self.matter, participation, (yes_area, yes_owners), totals),
+            art278: art278(
+                rules,
+                self.matter,
+                participation,
+                (yes_area, yes_owners),
+                totals,
+            ),
             unknown_ballots: unknown,
             changed_answers: changed,
         })

@@ -51,7 +51,12 @@ impl Fraction {
 
     /// "≥ 2/3" or "> 1/2".
     pub fn label(self) -> String {
-        format!("{} {}/{}", if self.strict { ">" } else { "≥" }, self.num, self.den)
+        format!(
+            "{} {}/{}",
+            if self.strict { ">" } else { "≥" },
+            self.num,
+            self.den
+        )
     }
 }
 
@@ -113,12 +118,20 @@ mod tests {
 
     #[test]
     fn fractions_compare_exactly() {
-        let two_thirds = super::Fraction { num: 2, den: 3, strict: false };
+        let two_thirds = super::Fraction {
+            num: 2,
+            den: 3,
+            strict: false,
+        };
         assert!(two_thirds.met_by(2, 3));
         assert!(two_thirds.met_by(200, 300));
         assert!(!two_thirds.met_by(199, 300));
         assert!(!two_thirds.met_by(0, 0));
-        let half = super::Fraction { num: 1, den: 2, strict: true };
+        let half = super::Fraction {
+            num: 1,
+            den: 2,
+            strict: true,
+        };
         assert!(!half.met_by(1, 2), "exactly half is not more than half");
         assert!(half.met_by(51, 100));
     }

@@ -96,7 +96,11 @@ pub struct Stamp {
 
 impl Operation {
     pub fn stamp(&self) -> Stamp {
-        Stamp { hlc: self.hlc, device: self.device_id, op: self.id }
+        Stamp {
+            hlc: self.hlc,
+            device: self.device_id,
+            op: self.id,
+        }
     }
 }
 
@@ -117,7 +121,11 @@ pub struct Record {
 
 impl Record {
     fn new(kind: EntityKind) -> Self {
-        Record { kind, fields: BTreeMap::new(), deleted: None }
+        Record {
+            kind,
+            fields: BTreeMap::new(),
+            deleted: None,
+        }
     }
 
     pub fn is_live(&self) -> bool {
@@ -128,8 +136,11 @@ impl Record {
         if !self.is_live() {
             return None;
         }
-        let map: serde_json::Map<String, Value> =
-            self.fields.iter().map(|(k, r)| (k.clone(), r.value.clone())).collect();
+        let map: serde_json::Map<String, Value> = self
+            .fields
+            .iter()
+            .map(|(k, r)| (k.clone(), r.value.clone()))
+            .collect();
         serde_json::from_value(Value::Object(map)).ok()
     }
 
@@ -173,7 +184,11 @@ impl Replica {
     }
 
     pub fn record(&self, community: &str, entity: EntityRef) -> Option<&Record> {
-        self.records.get(&RecordKey { community: community.to_string(), kind: entity.kind, id: entity.id })
+        self.records.get(&RecordKey {
+            community: community.to_string(),
+            kind: entity.kind,
+            id: entity.id,
+        })
     }
 
     /// All records, in key order (for comparison and persistence).
@@ -199,12 +214,12 @@ impl Replica {
     }
 
     fn unindex(&mut self, key: &RecordKey) {
-        if let Some(k) = self.door_of(key) {
-            if let Some(set) = self.doors.get_mut(&k) {
-                set.remove(&key.id);
-                if set.is_empty() {
-                    self.doors.remove(&k);
-                }
+        if let Some(k) = self.door_of(key)
+            && let Some(set) = self.doors.get_mut(&k)
+        {
+            set.remove(&key.id);
+            if set.is_empty() {
+                self.doors.remove(&k);
             }
         }
     }
@@ -217,7 +232,11 @@ impl Replica {
 
     /// Merges an operation. Commutative, associative and idempotent; never fails (checks are [`Replica::check`]).
     pub fn apply(&mut self, op: &Operation) {
-        let key = RecordKey { community: op.community.clone(), kind: op.entity.kind, id: op.entity.id };
+        let key = RecordKey {
+            community: op.community.clone(),
+            kind: op.entity.kind,
+            id: op.entity.id,
+        };
         // A body of another kind than the entity would corrupt the record; such an operation is ignored
         // here and refused by `check`.
         if op.body.kind().is_some_and(|k| k != op.entity.kind) {
@@ -225,7 +244,10 @@ impl Replica {
         }
         self.unindex(&key);
         let stamp = op.stamp();
-        let rec = self.records.entry(key.clone()).or_insert_with(|| Record::new(op.entity.kind));
+        let rec = self
+            .records
+            .entry(key.clone())
+            .or_insert_with(|| Record::new(op.entity.kind));
         match op.body.fields() {
             None => rec.deleted = rec.deleted.max(Some(stamp)),
             Some(fields) => {
@@ -244,7 +266,8 @@ impl Replica {
     }
 
     fn live(&self, community: &str, kind: EntityKind, id: Uuid) -> Option<&Record> {
-        self.record(community, EntityRef { kind, id }).filter(|r| r.is_live())
+        self.record(community, EntityRef { kind, id })
+            .filter(|r| r.is_live())
     }
 
     /// Whether `op` may be applied on top of this state: its shape, its fields against the rule set,
@@ -258,7 +281,7 @@ impl Replica {
         match &op.body {
             Body::Delete => {
                 if !existing.is_some_and(Record::is_live) {
-                    return Err(RuleError::field(ErrorCode::NotFound, "id"));
+                    return Err(RuleError::field(ErrorCode::NotFound, "entity.id"));
                 }
                 let has_children = self.records.iter().any(|(k, r)| {
                     k.community == op.community
@@ -279,13 +302,25 @@ impl Replica {
                         _ => unreachable!("kind checked in check_shape"),
                     };
                     if self.live(&op.community, parent_kind, parent).is_none() {
-                        return Err(RuleError::field(ErrorCode::NotFound, field));
+                        return Err(RuleError::field(
+                            ErrorCode::NotFound,
+                            format!("body.{field}"),
+                        ));
                     }
                 }
                 if let Body::HouseholdPut(f) = body {
-                    let k = (op.community.clone(), f.unit_id, HouseholdFields::door_key(&f.door));
-                    if self.doors.get(&k).is_some_and(|ids| ids.iter().any(|id| *id != op.entity.id)) {
-                        return Err(RuleError::field(ErrorCode::DoorTaken, "door").with_detail(f.door.trim()));
+                    let k = (
+                        op.community.clone(),
+                        f.unit_id,
+                        HouseholdFields::door_key(&f.door),
+                    );
+                    if self
+                        .doors
+                        .get(&k)
+                        .is_some_and(|ids| ids.iter().any(|id| *id != op.entity.id))
+                    {
+                        return Err(RuleError::field(ErrorCode::DoorTaken, "body.door")
+                            .with_detail(f.door.trim()));
                     }
                 }
             }
@@ -293,12 +328,21 @@ impl Replica {
         Ok(())
     }
 
-    fn live_of<T: for<'de> Deserialize<'de>>(&self, kind: EntityKind) -> impl Iterator<Item = (Uuid, T)> + '_ {
-        self.records.iter().filter(move |(k, _)| k.kind == kind).filter_map(|(k, r)| Some((k.id, r.get::<T>()?)))
+    fn live_of<T: for<'de> Deserialize<'de>>(
+        &self,
+        kind: EntityKind,
+    ) -> impl Iterator<Item = (Uuid, T)> + '_ {
+        self.records
+            .iter()
+            .filter(move |(k, _)| k.kind == kind)
+            .filter_map(|(k, r)| Some((k.id, r.get::<T>()?)))
     }
 
     pub fn compounds(&self) -> Vec<Compound> {
-        let mut v: Vec<_> = self.live_of(EntityKind::Compound).map(|(id, fields)| Compound { id, fields }).collect();
+        let mut v: Vec<_> = self
+            .live_of(EntityKind::Compound)
+            .map(|(id, fields)| Compound { id, fields })
+            .collect();
         v.sort_by(|a, b| natural_cmp(&a.fields.name, &b.fields.name));
         v
     }
@@ -352,13 +396,15 @@ pub fn check_shape(op: &Operation, rules: &RuleSet, now_ms: u64) -> Result<(), R
         return Err(RuleError::field(ErrorCode::Required, "author"));
     }
     if op.author.chars().count() > s.author_max_chars {
-        return Err(RuleError::field(ErrorCode::TooLong, "author").with_detail(s.author_max_chars.to_string()));
+        return Err(RuleError::field(ErrorCode::TooLong, "author")
+            .with_detail(s.author_max_chars.to_string()));
     }
     if op.community.trim().is_empty() {
         return Err(RuleError::field(ErrorCode::Required, "community"));
     }
     if op.community.chars().count() > s.community_max_chars {
-        return Err(RuleError::field(ErrorCode::TooLong, "community").with_detail(s.community_max_chars.to_string()));
+        return Err(RuleError::field(ErrorCode::TooLong, "community")
+            .with_detail(s.community_max_chars.to_string()));
     }
     if op.hlc.ms > now_ms.saturating_add(s.max_clock_ahead_ms) {
         return Err(RuleError::field(ErrorCode::ClockAhead, "hlc"));
@@ -367,7 +413,10 @@ pub fn check_shape(op: &Operation, rules: &RuleSet, now_ms: u64) -> Result<(), R
         return Err(RuleError::field(ErrorCode::KindMismatch, "body.type"));
     }
     let r = &rules.roster;
-    let prefix = |e: RuleError| RuleError { field: e.field.map(|f| format!("body.{f}")), ..e };
+    let prefix = |e: RuleError| RuleError {
+        field: e.field.map(|f| format!("body.{f}")),
+        ..e
+    };
     match &op.body {
         Body::CompoundPut(f) => f.check(r),
         Body::BuildingPut(f) => f.check(r),

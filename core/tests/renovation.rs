@@ -10,11 +10,20 @@ fn rules() -> linli_core::rules::RenovationRules {
 }
 
 fn hh(id: &str, area: f64, owners: u32) -> VoterHousehold {
-    VoterHousehold { id: id.into(), area_m2: area, owners }
+    VoterHousehold {
+        id: id.into(),
+        area_m2: area,
+        owners,
+    }
 }
 
 fn ballot(id: &str, agree: bool, items: &[&str], at: u64) -> Ballot {
-    Ballot { household_id: id.into(), agree, items: items.iter().map(|s| s.to_string()).collect(), cast_at: CastAt::Ms(at) }
+    Ballot {
+        household_id: id.into(),
+        agree,
+        items: items.iter().map(|s| s.to_string()).collect(),
+        cast_at: CastAt::Ms(at),
+    }
 }
 
 fn equal_households(n: usize) -> Vec<VoterHousehold> {
@@ -24,13 +33,23 @@ fn equal_households(n: usize) -> Vec<VoterHousehold> {
 #[test]
 fn coverage_exactly_two_thirds_counts_just_under_does_not() {
     // R5: "至少覆盖2/3户数" — 200 of 300 is exactly two thirds.
-    let mut input = TallyInput { households: equal_households(300), ballots: vec![], items: vec![], matter: Matter::Ordinary };
-    input.ballots = (0..200).map(|i| ballot(&format!("h{i}"), true, &[], 1)).collect();
+    let mut input = TallyInput {
+        households: equal_households(300),
+        ballots: vec![],
+        items: vec![],
+        matter: Matter::Ordinary,
+    };
+    input.ballots = (0..200)
+        .map(|i| ballot(&format!("h{i}"), true, &[], 1))
+        .collect();
     let t = input.tally(&rules()).unwrap();
     assert_eq!((t.coverage.responded, t.coverage.total), (200, 300));
     assert!(t.coverage.meets_two_thirds);
     input.ballots.pop();
-    assert!(!input.tally(&rules()).unwrap().coverage.meets_two_thirds, "199 of 300 is just under");
+    assert!(
+        !input.tally(&rules()).unwrap().coverage.meets_two_thirds,
+        "199 of 300 is just under"
+    );
     // A household answering twice is still one response.
     input.ballots.push(ballot("h0", false, &[], 2));
     assert_eq!(input.tally(&rules()).unwrap().coverage.responded, 199);
@@ -41,13 +60,20 @@ fn last_answer_counts() {
     // R4: the household changed its mind; only the later ballot counts, whatever order they arrive in.
     let input = TallyInput {
         households: equal_households(3),
-        ballots: vec![ballot("h0", false, &[], 20), ballot("h0", true, &["lift"], 10), ballot("h1", true, &["lift", "roof"], 5)],
+        ballots: vec![
+            ballot("h0", false, &[], 20),
+            ballot("h0", true, &["lift"], 10),
+            ballot("h1", true, &["lift", "roof"], 5),
+        ],
         items: vec!["lift".into(), "roof".into()],
         matter: Matter::Ordinary,
     };
     let t = input.tally(&rules()).unwrap();
     assert_eq!(t.agreement.households, 1);
-    assert_eq!(t.items[0].households, 1, "h0's later ballot dropped the lift");
+    assert_eq!(
+        t.items[0].households, 1,
+        "h0's later ballot dropped the lift"
+    );
     assert_eq!(t.items[1].households, 1);
     assert_eq!(t.changed_answers, 1);
 }
@@ -55,11 +81,20 @@ fn last_answer_counts() {
 #[test]
 fn area_and_headcount_disagree() {
     // A: 200 m², B, C, D: 50 m² each; one owner each. A, B, C take part: area 300/350, headcount 3/4.
-    let households = vec![hh("A", 200.0, 1), hh("B", 50.0, 1), hh("C", 50.0, 1), hh("D", 50.0, 1)];
+    let households = vec![
+        hh("A", 200.0, 1),
+        hh("B", 50.0, 1),
+        hh("C", 50.0, 1),
+        hh("D", 50.0, 1),
+    ];
     // Only A consents: area 200/300 is more than half, headcount 1/3 is not → ordinary matter fails.
     let input = TallyInput {
         households: households.clone(),
-        ballots: vec![ballot("A", true, &[], 1), ballot("B", false, &[], 1), ballot("C", false, &[], 1)],
+        ballots: vec![
+            ballot("A", true, &[], 1),
+            ballot("B", false, &[], 1),
+            ballot("C", false, &[], 1),
+        ],
         items: vec![],
         matter: Matter::Ordinary,
     };
@@ -67,41 +102,79 @@ fn area_and_headcount_disagree() {
     assert!(t.art278.participation.meets);
     assert!((t.art278.consent.area_ratio - 200.0 / 300.0).abs() < 1e-9);
     assert!(!t.art278.passed);
-    assert!(t.art278.explanation_zh.contains("同意的人数未达到参与人数的> 1/2"), "{}", t.art278.explanation_zh);
+    assert!(
+        t.art278
+            .explanation_zh
+            .contains("同意的人数未达到参与人数的> 1/2"),
+        "{}",
+        t.art278.explanation_zh
+    );
     assert!(!t.art278.explanation_zh.contains("同意的面积未达到"));
     // B and C consent, A does not: headcount 2/3 passes, area 100/300 does not.
     let input = TallyInput {
-        ballots: vec![ballot("A", false, &[], 1), ballot("B", true, &[], 1), ballot("C", true, &[], 1)],
+        ballots: vec![
+            ballot("A", false, &[], 1),
+            ballot("B", true, &[], 1),
+            ballot("C", true, &[], 1),
+        ],
         ..input
     };
     let t = input.tally(&rules()).unwrap();
     assert!(!t.art278.passed);
-    assert!(t.art278.explanation_en.contains("consenting area is not > 1/2"), "{}", t.art278.explanation_en);
-    assert!(!t.art278.explanation_en.contains("consenting owners are not"));
+    assert!(
+        t.art278
+            .explanation_en
+            .contains("consenting area is not > 1/2"),
+        "{}",
+        t.art278.explanation_en
+    );
+    assert!(
+        !t.art278
+            .explanation_en
+            .contains("consenting owners are not")
+    );
     // Participation: B, C, D take part (3 of 4 owners) but hold only 150 of 350 m² → invalid vote.
     let input = TallyInput {
-        ballots: vec![ballot("B", true, &[], 1), ballot("C", true, &[], 1), ballot("D", true, &[], 1)],
+        ballots: vec![
+            ballot("B", true, &[], 1),
+            ballot("C", true, &[], 1),
+            ballot("D", true, &[], 1),
+        ],
         ..input
     };
     let t = input.tally(&rules()).unwrap();
     assert!(!t.art278.participation.meets);
     assert!(!t.art278.passed);
     assert!(t.art278.explanation_zh.contains("参与表决的专有面积不足"));
-    assert!(t.coverage.meets_two_thirds, "coverage by households is met even though the area test fails");
+    assert!(
+        t.coverage.meets_two_thirds,
+        "coverage by households is met even though the area test fails"
+    );
 }
 
 #[test]
 fn special_matter_three_quarters_exactly_and_ordinary_half_exactly() {
     let mut input = TallyInput {
         households: equal_households(4),
-        ballots: vec![ballot("h0", true, &[], 1), ballot("h1", true, &[], 1), ballot("h2", true, &[], 1), ballot("h3", false, &[], 1)],
+        ballots: vec![
+            ballot("h0", true, &[], 1),
+            ballot("h1", true, &[], 1),
+            ballot("h2", true, &[], 1),
+            ballot("h3", false, &[], 1),
+        ],
         items: vec![],
         matter: Matter::Special,
     };
-    assert!(input.tally(&rules()).unwrap().art278.passed, "3 of 4 is exactly three quarters");
+    assert!(
+        input.tally(&rules()).unwrap().art278.passed,
+        "3 of 4 is exactly three quarters"
+    );
     input.ballots[2].agree = false;
     input.matter = Matter::Ordinary;
-    assert!(!input.tally(&rules()).unwrap().art278.passed, "2 of 4 is not more than half");
+    assert!(
+        !input.tally(&rules()).unwrap().art278.passed,
+        "2 of 4 is not more than half"
+    );
 }
 
 #[test]
@@ -129,10 +202,26 @@ fn per_item_art278_and_unknown_households() {
 
 #[test]
 fn bad_input_names_the_field() {
-    let input = TallyInput { households: vec![hh("a", -1.0, 1)], ballots: vec![], items: vec![], matter: Matter::Ordinary };
-    assert_eq!(input.tally(&rules()).unwrap_err().field.as_deref(), Some("households[0].area_m2"));
-    let input = TallyInput { households: vec![hh("a", 1.0, 1), hh("a", 2.0, 1)], ballots: vec![], items: vec![], matter: Matter::Ordinary };
-    assert_eq!(input.tally(&rules()).unwrap_err().field.as_deref(), Some("households[1].id"));
+    let input = TallyInput {
+        households: vec![hh("a", -1.0, 1)],
+        ballots: vec![],
+        items: vec![],
+        matter: Matter::Ordinary,
+    };
+    assert_eq!(
+        input.tally(&rules()).unwrap_err().field.as_deref(),
+        Some("households[0].area_m2")
+    );
+    let input = TallyInput {
+        households: vec![hh("a", 1.0, 1), hh("a", 2.0, 1)],
+        ballots: vec![],
+        items: vec![],
+        matter: Matter::Ordinary,
+    };
+    assert_eq!(
+        input.tally(&rules()).unwrap_err().field.as_deref(),
+        Some("households[1].id")
+    );
     let r: serde_json::Value = serde_json::from_str(&linli_core::embed::handle(
         r#"{"fn":"renovation.tally","args":{"households":[{"id":"a","area_m2":"big"}],"ballots":[]}}"#,
     ))
@@ -147,20 +236,30 @@ fn embedding_api_answers_a_tally() {
         "ballots":[{"household_id":"101","agree":true,"items":["lift"],"cast_at":"2026-05-06T10:00:00+08:00"},
                    {"household_id":"102","agree":true,"items":[],"cast_at":"2026-05-06T11:00:00+08:00"}],
         "items":["lift"],"matter":"special"}});
-    let r: serde_json::Value = serde_json::from_str(&linli_core::embed::handle(&req.to_string())).unwrap();
+    let r: serde_json::Value =
+        serde_json::from_str(&linli_core::embed::handle(&req.to_string())).unwrap();
     let ok = &r["ok"];
-    assert_eq!(ok["coverage"], json!({"responded":2,"total":3,"ratio":2.0/3.0,"meets_two_thirds":true}));
+    assert_eq!(
+        ok["coverage"],
+        json!({"responded":2,"total":3,"ratio":2.0/3.0,"meets_two_thirds":true})
+    );
     assert_eq!(ok["art278"]["passed"], true);
     assert_eq!(ok["items"][0]["households"], 1);
 }
 
 fn arb_ballot() -> impl Strategy<Value = Ballot> {
-    (0usize..12, any::<bool>(), prop::collection::vec(0usize..4, 0..4), 0u64..5).prop_map(|(h, agree, items, at)| Ballot {
-        household_id: format!("h{h}"),
-        agree,
-        items: items.into_iter().map(|i| format!("i{i}")).collect(),
-        cast_at: CastAt::Ms(at),
-    })
+    (
+        0usize..12,
+        any::<bool>(),
+        prop::collection::vec(0usize..4, 0..4),
+        0u64..5,
+    )
+        .prop_map(|(h, agree, items, at)| Ballot {
+            household_id: format!("h{h}"),
+            agree,
+            items: items.into_iter().map(|i| format!("i{i}")).collect(),
+            cast_at: CastAt::Ms(at),
+        })
 }
 
 proptest! {

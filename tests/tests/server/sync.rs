@@ -115,8 +115,8 @@ async fn rule_rejections_in_both_languages_and_stable() {
     assert_eq!(
         codes,
         [
-            ("door_taken".into(), "door".into()),
-            ("not_found".into(), "unit_id".into()),
+            ("door_taken".into(), "body.door".into()),
+            ("not_found".into(), "body.unit_id".into()),
             ("out_of_range".into(), "body.area_m2".into())
         ]
     );
