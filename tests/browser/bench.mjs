@@ -24,14 +24,18 @@ async function login(page) {
   const ctx = await phone(browser);
   const page = await ctx.newPage();
   await page.addInitScript(() => {
-    new MutationObserver(() => {
-      if (document.documentElement.dataset.ready === '1' && !window.__readyAt) window.__readyAt = performance.now();
-    }).observe(document.documentElement, { attributes: true });
+    // Checked every animation frame from the very start, so the ready time is exact to a frame.
+    const tick = () => {
+      if (document.documentElement?.dataset.ready === '1') window.__readyAt = performance.now();
+      else requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
   });
   const cdp = await ctx.newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
   await page.goto(URL + '/');
   await ready(page);
+  await page.waitForFunction(() => window.__readyAt !== undefined);
   out.cold_start_ms = await page.evaluate(() => window.__readyAt);
   await ctx.close();
 }

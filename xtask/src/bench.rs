@@ -81,9 +81,18 @@ fn pouchdb_peer() -> Result<Value> {
     }
     let dir = root().join("target/pouchdb-peer");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    for f in ["bench.mjs", "server.js", "package.json"] {
+    for f in ["server.js", "package.json"] {
         std::fs::copy(src.join(f), dir.join(f)).map_err(|e| format!("{f}: {e}"))?;
     }
+    // The peer's script uses PORT inside `page.evaluate`, where only the page's globals exist; give the
+    // page that global before its measuring function runs (the measurement itself is unchanged).
+    let script = std::fs::read_to_string(src.join("bench.mjs")).map_err(|e| format!("bench.mjs: {e}"))?;
+    let script = script.replacen(
+        "const r = await page.evaluate(",
+        "await page.evaluate((p) => { window.PORT = p; }, PORT);\nconst r = await page.evaluate(",
+        1,
+    );
+    std::fs::write(dir.join("bench.mjs"), script).map_err(|e| format!("bench.mjs: {e}"))?;
     tools::ensure_npm_packages(&dir)?;
     let port = free_port().to_string();
     let _server = Guard(

@@ -4,10 +4,6 @@ use crate::{Result, root, run};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-pub fn have(program: &str) -> bool {
-    Command::new(program).arg("--version").output().is_ok_and(|o| o.status.success())
-}
-
 fn output(cmd: &mut Command) -> String {
     cmd.output().map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default()
 }
