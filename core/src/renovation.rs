@@ -59,6 +59,9 @@ pub struct TallyInput {
     pub items: Vec<String>,
     #[serde(default)]
     pub matter: Matter,
+    /// Per-item matter where it differs from `matter` (an item that is a special matter, R9).
+    #[serde(default, skip_serializing_if = "HashMap::is_empty")]
+    pub item_matters: HashMap<String, Matter>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
