@@ -1,38 +1,61 @@
-//! The root component: header with navigation, the status bar on every screen, and the routes.
+//! The root component: header with navigation, the status bar on every screen, and the current page.
+//! A change of language renders the page again (its strings are plain text, not one signal each: fewer bytes).
 
 use crate::components::status_bar::StatusBar;
 use crate::i18n::T;
-use crate::routes::{compound::CompoundPage, compounds::CompoundsPage, login::LoginPage, settings::SettingsPage};
+use crate::router::{self, Route};
+use crate::routes::{
+    compound::CompoundPage, compounds::CompoundsPage, login::LoginPage, settings::SettingsPage,
+};
 use crate::state;
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
 
 #[component]
 pub fn App() -> impl IntoView {
     let ui = state::ui().expect("state installed");
-    let tr = move |k: T| k.in_lang(ui.lang.get());
-    let logged_in = move || {
+    let route = router::route();
+    let logged_in = Memo::new(move |_| {
         ui.rev.get();
         state::with(|l| l.session.is_some())
-    };
-    view! {
-        <Router>
+    });
+    let header = move || {
+        let lang = ui.lang.get();
+        view! {
             <nav class="top">
-                <a class="brand" href="/">{move || tr(T::AppName)}</a>
-                <Show when=logged_in>
-                    <a class="btn" href="/settings" data-testid="settings-link">{move || tr(T::Settings)}</a>
+                <a class="brand" href="/">{T::AppName.in_lang(lang)}</a>
+                <Show when=move || logged_in.get()>
+                    <a class="btn" href="/settings" data-testid="settings-link">{T::Settings.in_lang(lang)}</a>
                 </Show>
             </nav>
-            <StatusBar />
-            <main>
-                <Routes fallback=|| view! { <p class="page">"404"</p> }>
-                    <Route path=path!("/login") view=LoginPage />
-                    <Route path=path!("/") view=CompoundsPage />
-                    <Route path=path!("/compound/:id") view=CompoundPage />
-                    <Route path=path!("/settings") view=SettingsPage />
-                </Routes>
-            </main>
-        </Router>
+        }
+    };
+    let page = move || {
+        let lang = ui.lang.get();
+        match (route.get(), logged_in.get()) {
+            (Route::Login, _) => view! { <LoginPage lang=lang /> }.into_any(),
+            (_, false) => {
+                // Not logged in on this device yet: the login page, at its own address.
+                if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+                    let _ =
+                        h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/login"));
+                }
+                view! { <LoginPage lang=lang /> }.into_any()
+            }
+            (Route::Compounds, true) => view! { <CompoundsPage lang=lang /> }.into_any(),
+            (Route::Compound(id), true) => view! { <CompoundPage lang=lang id=id /> }.into_any(),
+            (Route::Settings, true) => view! { <SettingsPage lang=lang /> }.into_any(),
+            (Route::NotFound, true) => view! {
+                <section class="page">
+                    <h1>{T::NotFound.in_lang(lang)}</h1>
+                    <a class="btn" href="/">{T::Back.in_lang(lang)}</a>
+                </section>
+            }
+            .into_any(),
+        }
+    };
+    view! {
+        {header}
+        <StatusBar />
+        <main>{page}</main>
     }
 }

@@ -19,6 +19,7 @@ pub enum T {
     ShowRefused,
     HideRefused,
     Discard,
+    DiscardConfirm,
     ExpiredBanner,
     LogInAgain,
     NotPersistent,
@@ -87,6 +88,10 @@ impl T {
             T::ShowRefused => ("查看被拒绝的修改", "Show refused changes"),
             T::HideRefused => ("收起", "Hide"),
             T::Discard => ("放弃这条修改", "Discard this change"),
+            T::DiscardConfirm => (
+                "确定放弃这条修改吗？放弃后无法恢复。",
+                "Discard this change? It cannot be undone.",
+            ),
             T::ExpiredBanner => (
                 "登录已过期。未发送的修改都还保存在本机，请重新登录后发送。",
                 "Your login has expired. Unsent changes are still kept on this device; log in again to send them.",
@@ -99,13 +104,19 @@ impl T {
             T::Login => ("登录", "Log in"),
             T::Username => ("用户名", "Username"),
             T::Password => ("密码", "Password"),
-            T::LoginNeedsNetwork => ("登录需要联网，请连接网络后再试", "Logging in needs a connection; please try again online"),
+            T::LoginNeedsNetwork => (
+                "登录需要联网，请连接网络后再试",
+                "Logging in needs a connection; please try again online",
+            ),
             T::LoginWrongAuthor => (
                 "本机还有其他工作人员未发送的修改。请由该工作人员登录发送，或先在“设置”中保存到文件。",
                 "This device holds unsent changes by another staff member. Let them log in and send them, or save them to a file in Settings first.",
             ),
             T::Compounds => ("小区", "Compounds"),
-            T::NoCompounds => ("还没有小区，请在下面添加", "No compounds yet; add one below"),
+            T::NoCompounds => (
+                "还没有小区，请在下面添加",
+                "No compounds yet; add one below",
+            ),
             T::AddCompound => ("添加小区", "Add compound"),
             T::CompoundName => ("小区名称", "Compound name"),
             T::Address => ("地址", "Address"),
@@ -140,7 +151,10 @@ impl T {
             T::SaveFailed => ("保存失败，请重试", "Could not save; please try again"),
             T::Saved => ("已保存在本机", "Saved on this device"),
             T::SyncDone => ("同步完成", "Sync complete"),
-            T::SyncFailed => ("同步失败，稍后自动重试", "Sync failed; it will retry automatically"),
+            T::SyncFailed => (
+                "同步失败，稍后自动重试",
+                "Sync failed; it will retry automatically",
+            ),
             T::Reason => ("原因", "Reason"),
             T::Households => ("住户", "Households"),
             T::SqM => ("平方米", "m²"),
@@ -155,8 +169,14 @@ impl T {
 /// Messages for the server's error codes, when its own message should not be shown as given.
 pub fn server_code_message(code: &str, lang: Lang) -> Option<&'static str> {
     let (zh, en) = match code {
-        "unauthorized" => ("用户名或密码不正确", "The username or password is not correct"),
-        "token_expired" => ("登录已过期，请重新登录", "Your login has expired; please log in again"),
+        "unauthorized" => (
+            "用户名或密码不正确",
+            "The username or password is not correct",
+        ),
+        "token_expired" => (
+            "登录已过期，请重新登录",
+            "Your login has expired; please log in again",
+        ),
         "forbidden" => ("没有权限", "You are not allowed to do this"),
         "batch_too_large" => ("一次发送的修改太多", "Too many changes sent at once"),
         "network" => ("无法连接服务器", "Cannot reach the server"),
@@ -175,7 +195,12 @@ pub fn format_time(ms: u64, now_ms: u64) -> String {
     if now_ms.saturating_sub(ms) < 20 * 3600 * 1000 {
         hm
     } else {
-        format!("{}-{:02}-{:02} {hm}", d.get_full_year(), d.get_month() + 1, d.get_date())
+        format!(
+            "{}-{:02}-{:02} {hm}",
+            d.get_full_year(),
+            d.get_month() + 1,
+            d.get_date()
+        )
     }
 }
 

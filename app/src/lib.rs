@@ -2,7 +2,7 @@
 //!
 //! Code map: `model` (plain state types), `store` (IndexedDB), `net` (HTTP), `sync` (the sync client),
 //! `state` (this tab's state, signals and actions), `i18n` (translation table), `forms` (reading inputs),
-//! `components` and `routes` (the interface, one page per file), `exports` (`window.linli`).
+//! `router`, `components` and `routes` (the interface, one page per file), `exports` (`window.linli`).
 
 pub mod app;
 pub mod components;
@@ -11,6 +11,7 @@ pub mod forms;
 pub mod i18n;
 pub mod model;
 pub mod net;
+pub mod router;
 pub mod routes;
 pub mod state;
 pub mod store;
@@ -50,6 +51,7 @@ pub fn start() {
         let logged_in = local.session.is_some();
         state::install(db, local);
         state::set_html_lang(lang);
+        router::install();
         match root {
             Some(root) => {
                 root.set_inner_html("");
@@ -57,8 +59,14 @@ pub fn start() {
             }
             None => leptos::mount::mount_to_body(app::App),
         }
-        if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
-            let _ = el.unchecked_ref::<web_sys::HtmlElement>().dataset().set("ready", "1");
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = el
+                .unchecked_ref::<web_sys::HtmlElement>()
+                .dataset()
+                .set("ready", "1");
         }
         sync::start();
         if logged_in {

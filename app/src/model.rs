@@ -46,12 +46,19 @@ pub struct OutboxEntry {
 
 impl OutboxEntry {
     pub fn pending(op: Operation, now_ms: u64) -> Self {
-        OutboxEntry { op, status: OutboxStatus::Pending, code: None, message: None, field: None, queued_at_ms: now_ms }
+        OutboxEntry {
+            op,
+            status: OutboxStatus::Pending,
+            code: None,
+            message: None,
+            field: None,
+            queued_at_ms: now_ms,
+        }
     }
 }
 
 /// How a record shows in the roster.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RowStatus {
     Synced,
     Pending,
@@ -91,10 +98,45 @@ pub struct Local {
     pub outbox: Vec<OutboxEntry>,
 }
 
+/// The live records of `kind` whose parent field (e.g. `unit_id`) is `parent`, in natural order of `order_by`.
+/// Filters on the stored parent id before decoding, so a unit's households cost little even among thousands.
+pub fn children<T: serde::de::DeserializeOwned>(
+    replica: &Replica,
+    kind: linli_core::EntityKind,
+    parent: Uuid,
+    order_by: impl Fn(&T) -> &str,
+) -> Vec<(Uuid, T)> {
+    let Some((_, field)) = kind.parent() else {
+        return Vec::new();
+    };
+    let parent = parent.to_string();
+    let mut v: Vec<(Uuid, T)> = replica
+        .records()
+        .filter(|(k, r)| k.kind == kind && r.is_live())
+        .filter(|(_, r)| {
+            r.fields.get(field).and_then(|f| f.value.as_str()) == Some(parent.as_str())
+        })
+        .filter_map(|(k, r)| {
+            let map: serde_json::Map<String, serde_json::Value> = r
+                .fields
+                .iter()
+                .map(|(name, reg)| (name.clone(), reg.value.clone()))
+                .collect();
+            Some((
+                k.id,
+                serde_json::from_value(serde_json::Value::Object(map)).ok()?,
+            ))
+        })
+        .collect();
+    v.sort_by(|a, b| linli_core::places::natural_cmp(order_by(&a.1), order_by(&b.1)));
+    v
+}
+
 impl Local {
     /// Rebuilds the view from the confirmed replica and the outbox (refused changes included, so they stay visible).
     pub fn rebuild_view(&mut self) {
-        self.outbox.sort_by(|a, b| (a.op.hlc, a.op.id).cmp(&(b.op.hlc, b.op.id)));
+        self.outbox
+            .sort_by(|a, b| (a.op.hlc, a.op.id).cmp(&(b.op.hlc, b.op.id)));
         let mut view = self.confirmed.clone();
         for e in &self.outbox {
             view.apply(&e.op);
@@ -104,7 +146,13 @@ impl Local {
 
     /// A new operation by the logged-in staff member, or `None` when nobody is logged in.
     /// Ticks the clock; the caller persists the clock with the outbox entry.
-    pub fn new_op(&mut self, id: Uuid, now_ms: u64, entity: EntityRef, body: Body) -> Option<Operation> {
+    pub fn new_op(
+        &mut self,
+        id: Uuid,
+        now_ms: u64,
+        entity: EntityRef,
+        body: Body,
+    ) -> Option<Operation> {
         let s = self.session.as_ref()?;
         Some(Operation {
             v: OP_FORMAT_VERSION,
@@ -119,11 +167,16 @@ impl Local {
     }
 
     pub fn pending_count(&self) -> usize {
-        self.outbox.iter().filter(|e| e.status == OutboxStatus::Pending).count()
+        self.outbox
+            .iter()
+            .filter(|e| e.status == OutboxStatus::Pending)
+            .count()
     }
 
     pub fn refused(&self) -> impl Iterator<Item = &OutboxEntry> {
-        self.outbox.iter().filter(|e| e.status == OutboxStatus::Rejected)
+        self.outbox
+            .iter()
+            .filter(|e| e.status == OutboxStatus::Rejected)
     }
 
     pub fn refused_count(&self) -> usize {
@@ -160,7 +213,9 @@ impl Local {
 
     /// Whether the session can be used for the server (present, not known to be expired).
     pub fn session_usable(&self, now_ms: u64) -> bool {
-        self.session.as_ref().is_some_and(|s| !self.session_expired && s.expires_at > now_ms)
+        self.session
+            .as_ref()
+            .is_some_and(|s| !self.session_expired && s.expires_at > now_ms)
     }
 }
 
@@ -188,15 +243,32 @@ mod tests {
     fn refused_changes_stay_in_the_view() {
         let mut l = local();
         let id = Uuid::now_v7();
-        let body = Body::CompoundPut(CompoundFields { name: "A".into(), address: String::new(), year_built: None });
-        let op = l.new_op(Uuid::now_v7(), 1000, EntityRef { kind: EntityKind::Compound, id }, body).unwrap();
+        let body = Body::CompoundPut(CompoundFields {
+            name: "A".into(),
+            address: String::new(),
+            year_built: None,
+        });
+        let op = l
+            .new_op(
+                Uuid::now_v7(),
+                1000,
+                EntityRef {
+                    kind: EntityKind::Compound,
+                    id,
+                },
+                body,
+            )
+            .unwrap();
         let mut e = OutboxEntry::pending(op, 1000);
         e.status = OutboxStatus::Rejected;
         e.message = Some("no".into());
         l.outbox.push(e);
         l.rebuild_view();
         assert_eq!(l.view.compounds().len(), 1);
-        assert_eq!(l.row_statuses().get(&id), Some(&RowStatus::Refused("no".into())));
+        assert_eq!(
+            l.row_statuses().get(&id),
+            Some(&RowStatus::Refused("no".into()))
+        );
         assert_eq!((l.pending_count(), l.refused_count()), (0, 1));
         assert!(!l.may_log_out());
         assert!(l.has_foreign_changes("bob"));

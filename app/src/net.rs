@@ -14,7 +14,12 @@ pub enum ApiError {
     /// No answer (offline, server down, connection cut): retry later.
     Network,
     /// The server answered with an error.
-    Http { status: u16, code: String, message: String, field: Option<String> },
+    Http {
+        status: u16,
+        code: String,
+        message: String,
+        field: Option<String>,
+    },
 }
 
 impl ApiError {
@@ -41,12 +46,16 @@ impl ApiError {
     /// A message for a person: the server's own message, or one made from the code.
     pub fn message(&self, lang: Lang) -> String {
         match self {
-            ApiError::Network => crate::i18n::server_code_message("network", lang).unwrap_or_default().to_string(),
+            ApiError::Network => crate::i18n::server_code_message("network", lang)
+                .unwrap_or_default()
+                .to_string(),
             ApiError::Http { code, message, .. } => {
                 if !message.is_empty() {
                     message.clone()
                 } else {
-                    crate::i18n::server_code_message(code, lang).unwrap_or(code.as_str()).to_string()
+                    crate::i18n::server_code_message(code, lang)
+                        .unwrap_or(code.as_str())
+                        .to_string()
                 }
             }
         }
@@ -61,7 +70,13 @@ fn lang_tag(lang: Lang) -> &'static str {
 }
 
 /// Calls `path` (e.g. "/api/sync/pull?since=0") and returns the answer's body text on success.
-pub async fn call_text(method: &str, path: &str, token: Option<&str>, lang: Lang, body: Option<String>) -> Result<String, ApiError> {
+pub async fn call_text(
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    lang: Lang,
+    body: Option<String>,
+) -> Result<String, ApiError> {
     let window = web_sys::window().ok_or(ApiError::Network)?;
     let headers = Headers::new().map_err(|_| ApiError::Network)?;
     let _ = headers.set("Accept", "application/json");
@@ -82,16 +97,35 @@ pub async fn call_text(method: &str, path: &str, token: Option<&str>, lang: Lang
         .map_err(|_| ApiError::Network)?
         .unchecked_into();
     let text_promise = resp.text().map_err(|_| ApiError::Network)?;
-    let text = JsFuture::from(text_promise).await.map_err(|_| ApiError::Network)?.as_string().unwrap_or_default();
+    let text = JsFuture::from(text_promise)
+        .await
+        .map_err(|_| ApiError::Network)?
+        .as_string()
+        .unwrap_or_default();
     let status = resp.status();
     if (200..300).contains(&status) {
         return Ok(text);
     }
     // A proxy or captive portal may answer without our JSON error; keep the status so 401 still means "log in".
     Err(match serde_json::from_str::<ErrorBody>(&text) {
-        Ok(b) => ApiError::Http { status, code: b.error.code, message: b.error.message, field: b.error.field },
-        Err(_) if status == 401 => ApiError::Http { status, code: "unauthorized".into(), message: String::new(), field: None },
-        Err(_) => ApiError::Http { status, code: format!("http_{status}"), message: format!("HTTP {status}"), field: None },
+        Ok(b) => ApiError::Http {
+            status,
+            code: b.error.code,
+            message: b.error.message,
+            field: b.error.field,
+        },
+        Err(_) if status == 401 => ApiError::Http {
+            status,
+            code: "unauthorized".into(),
+            message: String::new(),
+            field: None,
+        },
+        Err(_) => ApiError::Http {
+            status,
+            code: format!("http_{status}"),
+            message: format!("HTTP {status}"),
+            field: None,
+        },
     })
 }
 

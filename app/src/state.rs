@@ -47,7 +47,9 @@ pub fn now_ms() -> u64 {
 
 /// Installs the loaded state and creates the UI's signals (once, at start).
 pub fn install(db: Db, local: Local) -> Ui {
-    let online = web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true);
+    let online = web_sys::window()
+        .map(|w| w.navigator().on_line())
+        .unwrap_or(true);
     let ui = Ui {
         rev: RwSignal::new(0),
         lang: RwSignal::new(local.lang),
@@ -130,7 +132,10 @@ pub enum SaveError {
 impl SaveError {
     pub fn field(&self) -> Option<&str> {
         match self {
-            SaveError::Rule(e) => e.field.as_deref().map(|f| f.rsplit('.').next().unwrap_or(f)),
+            SaveError::Rule(e) => e
+                .field
+                .as_deref()
+                .map(|f| f.rsplit('.').next().unwrap_or(f)),
             _ => None,
         }
     }
@@ -148,7 +153,9 @@ impl SaveError {
 pub fn prepare(entity: EntityRef, body: Body) -> Result<Operation, SaveError> {
     let now = now_ms();
     update_silent(|l| {
-        let op = l.new_op(Uuid::now_v7(), now, entity, body).ok_or(SaveError::NoSession)?;
+        let op = l
+            .new_op(Uuid::now_v7(), now, entity, body)
+            .ok_or(SaveError::NoSession)?;
         l.view.check(&op, rules(), now).map_err(SaveError::Rule)?;
         Ok(op)
     })
@@ -161,7 +168,9 @@ pub async fn save(entity: EntityRef, body: Body) -> Result<Uuid, SaveError> {
     let op = prepare(entity, body)?;
     let entry = OutboxEntry::pending(op, now_ms());
     let clock = with(|l| l.clock);
-    db.queue(std::slice::from_ref(&entry), &clock).await.map_err(|e| SaveError::Store(e.0))?;
+    db.queue(std::slice::from_ref(&entry), &clock)
+        .await
+        .map_err(|e| SaveError::Store(e.0))?;
     let id = entry.op.id;
     update(|l| {
         // A reload from another tab's message may already have brought it in.
@@ -213,9 +222,13 @@ impl LoginError {
 /// confirmed data (its community's), but the outbox is never dropped.
 pub async fn login(username: String, password: String) -> Result<(), LoginError> {
     let db = db().ok_or_else(|| LoginError::Store("not open".into()))?;
-    let req = LoginRequest { username: username.trim().to_string(), password };
-    let resp: LoginResponse =
-        net::call("POST", "/api/auth/login", None, lang(), Some(&req)).await.map_err(LoginError::Api)?;
+    let req = LoginRequest {
+        username: username.trim().to_string(),
+        password,
+    };
+    let resp: LoginResponse = net::call("POST", "/api/auth/login", None, lang(), Some(&req))
+        .await
+        .map_err(LoginError::Api)?;
     // Re-read the outbox from IndexedDB: another tab may have queued changes.
     let outbox = db.outbox().await.map_err(|e| LoginError::Store(e.0))?;
     if outbox.iter().any(|e| e.op.author != resp.username) {
@@ -230,9 +243,13 @@ pub async fn login(username: String, password: String) -> Result<(), LoginError>
         community_name: resp.community_name,
     };
     let reset = with(|l| {
-        l.session.as_ref().is_none_or(|s| s.username != session.username || s.community != session.community)
+        l.session
+            .as_ref()
+            .is_none_or(|s| s.username != session.username || s.community != session.community)
     });
-    db.save_session(&session, reset).await.map_err(|e| LoginError::Store(e.0))?;
+    db.save_session(&session, reset)
+        .await
+        .map_err(|e| LoginError::Store(e.0))?;
     reload().await.map_err(|e| LoginError::Store(e.0))?;
     crate::sync::announce();
     crate::sync::reset_backoff();
@@ -271,7 +288,10 @@ pub async fn set_lang(lang: Lang) {
 }
 
 pub fn set_html_lang(lang: Lang) {
-    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
         let _ = el.set_attribute("lang", if lang == Lang::Zh { "zh-CN" } else { "en" });
     }
 }
@@ -281,10 +301,20 @@ pub async fn export_file() -> Result<usize, StoreError> {
     let db = db().ok_or_else(|| StoreError("not open".into()))?;
     let outbox = db.outbox().await?;
     let device_id = with(|l| l.device_id);
-    let req = PushRequest { device_id, ops: outbox.iter().map(|e| e.op.clone()).collect() };
+    let req = PushRequest {
+        device_id,
+        ops: outbox.iter().map(|e| e.op.clone()).collect(),
+    };
     let json = serde_json::to_string_pretty(&req)?;
     let d = js_sys::Date::new_0();
-    let name = format!("linli-unsent-{}{:02}{:02}-{:02}{:02}.json", d.get_full_year(), d.get_month() + 1, d.get_date(), d.get_hours(), d.get_minutes());
+    let name = format!(
+        "linli-unsent-{}{:02}{:02}-{:02}{:02}.json",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes()
+    );
     download(&name, &json)?;
     let ids: std::collections::BTreeSet<Uuid> = outbox.iter().map(|e| e.op.id).collect();
     db.set_meta("exported", &ids).await?;
@@ -299,7 +329,9 @@ fn download(name: &str, text: &str) -> Result<(), StoreError> {
     opts.set_type("application/json");
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let doc = web_sys::window().and_then(|w| w.document()).ok_or_else(|| StoreError("no document".into()))?;
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| StoreError("no document".into()))?;
     let a: web_sys::HtmlAnchorElement = doc.create_element("a")?.unchecked_into();
     a.set_href(&url);
     a.set_download(name);
@@ -321,9 +353,15 @@ fn download(name: &str, text: &str) -> Result<(), StoreError> {
 /// Asks the browser to keep this origin's storage (once logged in) and records the answer.
 pub fn request_persistence() {
     wasm_bindgen_futures::spawn_local(async {
-        let Some(storage) = web_sys::window().map(|w| w.navigator().storage()) else { return };
+        let Some(storage) = web_sys::window().map(|w| w.navigator().storage()) else {
+            return;
+        };
         let granted = match storage.persist() {
-            Ok(p) => wasm_bindgen_futures::JsFuture::from(p).await.ok().and_then(|v| v.as_bool()).unwrap_or(false),
+            Ok(p) => wasm_bindgen_futures::JsFuture::from(p)
+                .await
+                .ok()
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false),
             Err(_) => false,
         };
         update(|l| l.persisted = Some(granted));

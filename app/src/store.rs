@@ -5,6 +5,8 @@
 //! - `outbox`: key op id → [`OutboxEntry`];
 //! - `meta`: key name → value (`device_id`, `session`, `cursor`, `clock`, `lang`, `last_sync_ms`, `persisted`, `exported`).
 //!
+//! Values are stored as JSON text (see [`to_js`]).
+//!
 //! Every write that must survive goes through one readwrite transaction with durability "strict"; all its
 //! requests are issued without awaiting each, then the transaction's completion is awaited.
 //! Uses web-sys directly: the `idb` crate cannot ask for a durability.
@@ -20,9 +22,24 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    IdbDatabase, IdbObjectStore, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionDurability,
-    IdbTransactionMode, IdbTransactionOptions, IdbVersionChangeEvent,
+    IdbDatabase, IdbObjectStore, IdbOpenDbRequest, IdbRequest, IdbTransaction,
+    IdbVersionChangeEvent,
 };
+
+#[wasm_bindgen]
+extern "C" {
+    /// `IDBDatabase.transaction(names, mode, {durability})`: web-sys only offers the options behind
+    /// `web_sys_unstable_apis`, so the binding is declared here.
+    #[wasm_bindgen(js_name = IDBDatabase)]
+    type RawDb;
+    #[wasm_bindgen(method, catch, js_name = transaction)]
+    fn transaction_with_options(
+        this: &RawDb,
+        names: &JsValue,
+        mode: &str,
+        options: &JsValue,
+    ) -> std::result::Result<IdbTransaction, JsValue>;
+}
 
 pub const DB_NAME: &str = "linli";
 /// The schema version. To add version 2, bump this and add a `2 =>` step to [`migrate`].
@@ -72,14 +89,19 @@ fn migrate(db: &IdbDatabase, old: u32, new: u32) -> std::result::Result<(), JsVa
     Ok(())
 }
 
-/// Converts a Rust value into a structured JS value for IndexedDB.
+/// Converts a Rust value into what IndexedDB stores: its JSON text. A string is much cheaper to store than
+/// a tree of JS objects (structured clone), which matters when 10,000 records arrive at once.
 pub fn to_js<T: Serialize>(v: &T) -> Result<JsValue> {
-    Ok(JSON::parse(&serde_json::to_string(v)?)?)
+    Ok(JsValue::from_str(&serde_json::to_string(v)?))
 }
 
+/// Reads a stored value back (JSON text; a structured value, as tools may write, is accepted too).
 pub fn from_js<T: DeserializeOwned>(v: &JsValue) -> Result<T> {
-    let s = JSON::stringify(v)?;
-    Ok(serde_json::from_str(&String::from(s))?)
+    let text = match v.as_string() {
+        Some(s) => s,
+        None => String::from(JSON::stringify(v)?),
+    };
+    Ok(serde_json::from_str(&text)?)
 }
 
 /// A future for an IndexedDB request. Must be made right after the request, before yielding to the event loop.
@@ -93,7 +115,12 @@ fn request(r: &IdbRequest) -> JsFuture {
 
 async fn result_of(r: IdbRequest, fut: JsFuture) -> Result<JsValue> {
     if let Err(e) = fut.await {
-        return Err(r.error().ok().flatten().map(|e| StoreError(e.message())).unwrap_or_else(|| e.into()));
+        return Err(r
+            .error()
+            .ok()
+            .flatten()
+            .map(|e| StoreError(e.message()))
+            .unwrap_or_else(|| e.into()));
     }
     Ok(r.result()?)
 }
@@ -111,7 +138,10 @@ fn completion(tx: &IdbTransaction) -> JsFuture {
 async fn finish(tx: IdbTransaction, done: JsFuture) -> Result<()> {
     match done.await {
         Ok(_) => Ok(()),
-        Err(e) => Err(tx.error().map(|e| StoreError(e.message())).unwrap_or_else(|| e.into())),
+        Err(e) => Err(tx
+            .error()
+            .map(|e| StoreError(e.message()))
+            .unwrap_or_else(|| e.into())),
     }
 }
 
@@ -150,41 +180,58 @@ impl Tx {
 
     pub fn put_meta<T: Serialize>(&self, key: &str, value: &T) -> Result<()> {
         let v = to_js(value).map_err(|e| self.fail(e))?;
-        self.store(META)?.put_with_key(&v, &JsValue::from_str(key)).map_err(|e| self.fail(e.into()))?;
+        self.store(META)?
+            .put_with_key(&v, &JsValue::from_str(key))
+            .map_err(|e| self.fail(e.into()))?;
         Ok(())
     }
 
     pub fn delete_meta(&self, key: &str) -> Result<()> {
-        self.store(META)?.delete(&JsValue::from_str(key)).map_err(|e| self.fail(e.into()))?;
+        self.store(META)?
+            .delete(&JsValue::from_str(key))
+            .map_err(|e| self.fail(e.into()))?;
         Ok(())
     }
 
     pub fn put_outbox(&self, e: &OutboxEntry) -> Result<()> {
         let v = to_js(e).map_err(|e| self.fail(e))?;
         let key = JsValue::from_str(&e.op.id.to_string());
-        self.store(OUTBOX)?.put_with_key(&v, &key).map_err(|e| self.fail(e.into()))?;
+        self.store(OUTBOX)?
+            .put_with_key(&v, &key)
+            .map_err(|e| self.fail(e.into()))?;
         Ok(())
     }
 
     pub fn delete_outbox(&self, id: &uuid::Uuid) -> Result<()> {
-        self.store(OUTBOX)?.delete(&JsValue::from_str(&id.to_string())).map_err(|e| self.fail(e.into()))?;
+        self.store(OUTBOX)?
+            .delete(&JsValue::from_str(&id.to_string()))
+            .map_err(|e| self.fail(e.into()))?;
         Ok(())
     }
 
     pub fn put_record(&self, key: &RecordKey, record: &Record) -> Result<()> {
-        let v = to_js(&StoredRecord { key: key.clone(), record: record.clone() }).map_err(|e| self.fail(e))?;
+        let v = to_js(&StoredRecord {
+            key: key.clone(),
+            record: record.clone(),
+        })
+        .map_err(|e| self.fail(e))?;
         let k = JsValue::from_str(&record_key_string(key));
-        self.store(CONFIRMED)?.put_with_key(&v, &k).map_err(|e| self.fail(e.into()))?;
+        self.store(CONFIRMED)?
+            .put_with_key(&v, &k)
+            .map_err(|e| self.fail(e.into()))?;
         Ok(())
     }
 
     pub fn clear(&self, store: &str) -> Result<()> {
-        self.store(store)?.clear().map_err(|e| self.fail(e.into()))?;
+        self.store(store)?
+            .clear()
+            .map_err(|e| self.fail(e.into()))?;
         Ok(())
     }
 
     /// Awaits the transaction's completion: after this, everything it wrote is on disk.
     pub async fn commit(self) -> Result<()> {
+        #[allow(deprecated)]
         let _ = self.tx.commit();
         finish(self.tx, self.done).await
     }
@@ -200,25 +247,37 @@ impl Db {
     /// Opens (creating or upgrading as needed) the database.
     pub async fn open() -> Result<Db> {
         let window = web_sys::window().ok_or_else(|| StoreError("no window".into()))?;
-        let factory = window.indexed_db()?.ok_or_else(|| StoreError("IndexedDB is not available".into()))?;
+        let factory = window
+            .indexed_db()?
+            .ok_or_else(|| StoreError("IndexedDB is not available".into()))?;
         let req: IdbOpenDbRequest = factory.open_with_u32(DB_NAME, DB_VERSION)?;
-        let on_upgrade = Closure::<dyn FnMut(IdbVersionChangeEvent)>::new(move |ev: IdbVersionChangeEvent| {
-            let Some(req) = ev.target().and_then(|t| t.dyn_into::<IdbOpenDbRequest>().ok()) else { return };
-            let Ok(db) = req.result().and_then(|r| r.dyn_into::<IdbDatabase>()) else { return };
-            let new = ev.new_version().map(|v| v as u32).unwrap_or(DB_VERSION);
-            if let Err(e) = migrate(&db, ev.old_version() as u32, new) {
-                web_sys::console::error_2(&"linli: migration failed".into(), &e);
-                if let Some(tx) = req.transaction() {
-                    let _ = tx.abort();
+        let on_upgrade =
+            Closure::<dyn FnMut(IdbVersionChangeEvent)>::new(move |ev: IdbVersionChangeEvent| {
+                let Some(req) = ev
+                    .target()
+                    .and_then(|t| t.dyn_into::<IdbOpenDbRequest>().ok())
+                else {
+                    return;
+                };
+                let Ok(db) = req.result().and_then(|r| r.dyn_into::<IdbDatabase>()) else {
+                    return;
+                };
+                let new = ev.new_version().map(|v| v as u32).unwrap_or(DB_VERSION);
+                if let Err(e) = migrate(&db, ev.old_version() as u32, new) {
+                    web_sys::console::error_2(&"linli: migration failed".into(), &e);
+                    if let Some(tx) = req.transaction() {
+                        let _ = tx.abort();
+                    }
                 }
-            }
-        });
+            });
         req.set_onupgradeneeded(Some(on_upgrade.as_ref().unchecked_ref()));
         let fut = request(&req);
         let result = result_of(req.clone().into(), fut).await;
         req.set_onupgradeneeded(None);
         drop(on_upgrade);
-        let db: IdbDatabase = result?.dyn_into().map_err(|_| StoreError("not a database".into()))?;
+        let db: IdbDatabase = result?
+            .dyn_into()
+            .map_err(|_| StoreError("not a database".into()))?;
         // A newer version of the app in another tab wants to upgrade: let it, and reload this one.
         let on_vc = Closure::<dyn FnMut()>::new({
             let db = db.clone();
@@ -237,11 +296,11 @@ impl Db {
     /// Starts a readwrite transaction over all stores, durability "strict".
     pub fn write(&self) -> Result<Tx> {
         let names = Array::of3(&CONFIRMED.into(), &OUTBOX.into(), &META.into());
-        let opts = IdbTransactionOptions::new();
-        opts.set_durability(IdbTransactionDurability::Strict);
-        let tx = self.db.transaction_with_str_sequence_and_mode_and_options(
+        let opts = js_sys::Object::new();
+        js_sys::Reflect::set(&opts, &"durability".into(), &"strict".into())?;
+        let tx = self.db.unchecked_ref::<RawDb>().transaction_with_options(
             &names,
-            IdbTransactionMode::Readwrite,
+            "readwrite",
             &opts,
         )?;
         let done = completion(&tx);
@@ -384,7 +443,13 @@ impl Db {
         let tx = self.write()?;
         tx.clear(CONFIRMED)?;
         tx.clear(OUTBOX)?;
-        for k in ["session", "session_expired", "cursor", "last_sync_ms", "exported"] {
+        for k in [
+            "session",
+            "session_expired",
+            "cursor",
+            "last_sync_ms",
+            "exported",
+        ] {
             tx.delete_meta(k)?;
         }
         tx.commit().await

@@ -5,6 +5,7 @@ use crate::model::OutboxStatus;
 use crate::net::{self, ApiError};
 use crate::state;
 use crate::store::StoreError;
+use leptos::prelude::Set;
 use linli_core::protocol::{MAX_PULL_LIMIT, OpStatus, PullResponse, PushRequest, PushResponse};
 use linli_core::sync::RecordKey;
 use std::cell::RefCell;
@@ -23,11 +24,14 @@ const BACKOFF_MAX_MS: u32 = 60_000;
 pub const INTERVAL_MS: i32 = 30_000;
 
 /// What one sync did.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct SyncReport {
     pub pushed: u32,
     pub pulled: u32,
     pub rejected: u32,
+    /// Time spent pushing, and pulling, in milliseconds.
+    pub push_ms: f64,
+    pub pull_ms: f64,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -47,7 +51,11 @@ impl From<StoreError> for SyncError {
 
 impl From<ApiError> for SyncError {
     fn from(e: ApiError) -> Self {
-        if e.is_auth() { SyncError::Expired } else { SyncError::Api(e) }
+        if e.is_auth() {
+            SyncError::Expired
+        } else {
+            SyncError::Api(e)
+        }
     }
 }
 
@@ -87,9 +95,13 @@ where
 {
     let out = std::rc::Rc::new(RefCell::new(None));
     let locks = web_sys::window()
-        .map(|w| js_sys::Reflect::get(&w.navigator(), &"locks".into()).unwrap_or(JsValue::UNDEFINED))
+        .map(|w| {
+            js_sys::Reflect::get(&w.navigator(), &"locks".into()).unwrap_or(JsValue::UNDEFINED)
+        })
         .unwrap_or(JsValue::UNDEFINED);
-    let request = js_sys::Reflect::get(&locks, &"request".into()).ok().and_then(|r| r.dyn_into::<js_sys::Function>().ok());
+    let request = js_sys::Reflect::get(&locks, &"request".into())
+        .ok()
+        .and_then(|r| r.dyn_into::<js_sys::Function>().ok());
     match request {
         Some(request) if !locks.is_undefined() => {
             let slot = out.clone();
@@ -103,9 +115,13 @@ where
             let p = request
                 .call2(&locks, &JsValue::from_str(LOCK_NAME), &cb)
                 .map_err(|e| SyncError::Store(e.into()))?;
-            JsFuture::from(js_sys::Promise::from(p)).await.map_err(|e| SyncError::Store(e.into()))?;
+            JsFuture::from(js_sys::Promise::from(p))
+                .await
+                .map_err(|e| SyncError::Store(e.into()))?;
             let r = out.borrow_mut().take();
-            r.unwrap_or(Err(SyncError::Store(StoreError("lock released without result".into()))))
+            r.unwrap_or(Err(SyncError::Store(StoreError(
+                "lock released without result".into(),
+            ))))
         }
         _ => f.await,
     }
@@ -139,6 +155,52 @@ pub async fn sync_once() -> Result<SyncReport, SyncError> {
     r
 }
 
+/// A pushed batch whose answers are being written: outbox entries deleted or marked, confirmed records put.
+struct Landing {
+    tx: crate::store::Tx,
+    done: Vec<linli_core::Operation>,
+    refused: Vec<crate::model::OutboxEntry>,
+}
+
+impl Landing {
+    /// Awaits the commit, then updates memory. Returns true when the server answered for none of the batch.
+    async fn land(self, report: &mut SyncReport) -> Result<bool, SyncError> {
+        let Landing { tx, done, refused } = self;
+        if let Err(e) = tx.commit().await {
+            state::set_stale(true);
+            return Err(e.into());
+        }
+        report.pushed += done.len() as u32;
+        report.rejected += refused.len() as u32;
+        let nothing = done.is_empty() && refused.is_empty();
+        state::update(|l| {
+            let ids: BTreeSet<_> = done.iter().map(|o| o.id).collect();
+            l.outbox.retain(|e| !ids.contains(&e.op.id));
+            for r in refused {
+                if let Some(e) = l.outbox.iter_mut().find(|e| e.op.id == r.op.id) {
+                    *e = r;
+                }
+            }
+        });
+        Ok(nothing)
+    }
+}
+
+/// For the pull benchmark: inside the lock, forgets the confirmed data and the cursor (the outbox stays),
+/// then syncs, so the pull starts from an empty device.
+pub async fn sync_from_empty() -> Result<SyncReport, SyncError> {
+    with_lock(async {
+        let db = state::db().ok_or(SyncError::NoSession)?;
+        let tx = db.write()?;
+        tx.clear(crate::store::CONFIRMED)?;
+        tx.put_meta("cursor", &0i64)?;
+        tx.commit().await?;
+        state::reload().await?;
+        sync_locked().await
+    })
+    .await
+}
+
 async fn sync_locked() -> Result<SyncReport, SyncError> {
     let db = state::db().ok_or(SyncError::NoSession)?;
     // Inside the lock, trust IndexedDB, not memory: another tab may have synced or queued changes.
@@ -157,11 +219,26 @@ async fn sync_locked() -> Result<SyncReport, SyncError> {
     let mut failed = false;
 
     // Push: pending operations, by HLC, in batches.
+    let t_push = js_sys::Date::now();
     let outbox = db.outbox().await?;
-    let pending: Vec<_> = outbox.into_iter().filter(|e| e.status == OutboxStatus::Pending).collect();
+    let pending: Vec<_> = outbox
+        .into_iter()
+        .filter(|e| e.status == OutboxStatus::Pending)
+        .collect();
+    // Pipelined: while one batch's transaction commits, the next batch is on the wire.
+    let mut landing: Option<Landing> = None;
     for batch in pending.chunks(PUSH_BATCH) {
-        let req = PushRequest { device_id, ops: batch.iter().map(|e| e.op.clone()).collect() };
-        let resp: PushResponse = net::call("POST", "/api/sync/push", Some(token), lang, Some(&req)).await?;
+        let req = PushRequest {
+            device_id,
+            ops: batch.iter().map(|e| e.op.clone()).collect(),
+        };
+        let sent =
+            net::call::<_, PushResponse>("POST", "/api/sync/push", Some(token), lang, Some(&req))
+                .await;
+        if let Some(prev) = landing.take() {
+            failed |= prev.land(&mut report).await?;
+        }
+        let resp = sent?;
         let by_id: HashMap<_, _> = resp.results.into_iter().map(|r| (r.op_id, r)).collect();
         let tx = db.write()?;
         let mut changed = BTreeSet::new();
@@ -169,11 +246,17 @@ async fn sync_locked() -> Result<SyncReport, SyncError> {
         let mut refused = Vec::new();
         for e in batch {
             // An operation the server did not answer for stays pending and goes again next time.
-            let Some(r) = by_id.get(&e.op.id) else { continue };
+            let Some(r) = by_id.get(&e.op.id) else {
+                continue;
+            };
             match r.status {
                 OpStatus::Accepted | OpStatus::Duplicate => {
                     tx.delete_outbox(&e.op.id)?;
-                    changed.insert(RecordKey { community: e.op.community.clone(), kind: e.op.entity.kind, id: e.op.entity.id });
+                    changed.insert(RecordKey {
+                        community: e.op.community.clone(),
+                        kind: e.op.entity.kind,
+                        id: e.op.entity.id,
+                    });
                     done.push(e.op.clone());
                 }
                 OpStatus::Rejected => {
@@ -192,7 +275,13 @@ async fn sync_locked() -> Result<SyncReport, SyncError> {
                 l.confirmed.apply(op);
             }
             for k in &changed {
-                if let Some(rec) = l.confirmed.record(&k.community, linli_core::EntityRef { kind: k.kind, id: k.id }) {
+                if let Some(rec) = l.confirmed.record(
+                    &k.community,
+                    linli_core::EntityRef {
+                        kind: k.kind,
+                        id: k.id,
+                    },
+                ) {
                     tx.put_record(k, rec)?;
                 }
             }
@@ -202,27 +291,16 @@ async fn sync_locked() -> Result<SyncReport, SyncError> {
             state::set_stale(true);
             return Err(e.into());
         }
-        if let Err(e) = tx.commit().await {
-            state::set_stale(true);
-            return Err(e.into());
-        }
-        report.pushed += done.len() as u32;
-        report.rejected += refused.len() as u32;
-        state::update(|l| {
-            let ids: BTreeSet<_> = done.iter().map(|o| o.id).collect();
-            l.outbox.retain(|e| !ids.contains(&e.op.id));
-            for r in refused {
-                if let Some(e) = l.outbox.iter_mut().find(|e| e.op.id == r.op.id) {
-                    *e = r;
-                }
-            }
-        });
-        if done.is_empty() && refused.is_empty() {
-            failed = true;
-        }
+        landing = Some(Landing { tx, done, refused });
+    }
+    if let Some(prev) = landing.take() {
+        failed |= prev.land(&mut report).await?;
     }
 
+    report.push_ms = js_sys::Date::now() - t_push;
+
     // Pull: pages until one comes back short; each page and the cursor in one transaction.
+    let t_pull = js_sys::Date::now();
     loop {
         let since = state::with(|l| l.cursor);
         let path = format!("/api/sync/pull?since={since}&limit={MAX_PULL_LIMIT}");
@@ -233,12 +311,26 @@ async fn sync_locked() -> Result<SyncReport, SyncError> {
         let put = state::update_silent(|l| {
             let mut changed = BTreeSet::new();
             for op in &page.ops {
-                l.confirmed.apply(op);
                 l.clock.observe(op.hlc, now);
-                changed.insert(RecordKey { community: op.community.clone(), kind: op.entity.kind, id: op.entity.id });
+                // Our own pushed operations come back here: write only the records that actually change.
+                let before = l.confirmed.record(&op.community, op.entity).cloned();
+                l.confirmed.apply(op);
+                if l.confirmed.record(&op.community, op.entity) != before.as_ref() {
+                    changed.insert(RecordKey {
+                        community: op.community.clone(),
+                        kind: op.entity.kind,
+                        id: op.entity.id,
+                    });
+                }
             }
             for k in &changed {
-                if let Some(rec) = l.confirmed.record(&k.community, linli_core::EntityRef { kind: k.kind, id: k.id }) {
+                if let Some(rec) = l.confirmed.record(
+                    &k.community,
+                    linli_core::EntityRef {
+                        kind: k.kind,
+                        id: k.id,
+                    },
+                ) {
                     tx.put_record(k, rec)?;
                 }
             }
@@ -261,6 +353,7 @@ async fn sync_locked() -> Result<SyncReport, SyncError> {
         }
     }
 
+    report.pull_ms = js_sys::Date::now() - t_pull;
     let now = state::now_ms();
     db.set_meta("last_sync_ms", &now).await?;
     // Pick up changes queued meanwhile (here or in another tab) and show the merged state.
@@ -380,7 +473,9 @@ pub fn schedule(delay_ms: i32) {
         SCHED.with(|s| s.borrow_mut().timer = None);
         trigger();
     });
-    if let Ok(t) = w.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), delay_ms) {
+    if let Ok(t) =
+        w.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), delay_ms)
+    {
         SCHED.with(|s| s.borrow_mut().timer = Some(t));
     }
 }
@@ -414,23 +509,29 @@ pub fn start() {
     let _ = w.add_event_listener_with_callback("offline", on_offline.as_ref().unchecked_ref());
     on_offline.forget();
     let tick = Closure::<dyn FnMut()>::new(|| {
-        let online = web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true);
+        let online = web_sys::window()
+            .map(|w| w.navigator().on_line())
+            .unwrap_or(true);
         if online {
             trigger();
         }
     });
-    let _ = w.set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), INTERVAL_MS);
+    let _ = w.set_interval_with_callback_and_timeout_and_arguments_0(
+        tick.as_ref().unchecked_ref(),
+        INTERVAL_MS,
+    );
     tick.forget();
     if let Ok(ch) = web_sys::BroadcastChannel::new(CHANNEL) {
-        let on_msg = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|_ev: web_sys::MessageEvent| {
-            let busy = IN_FLIGHT.with(|c| c.get()) > 0;
-            state::set_stale(true);
-            if !busy {
-                wasm_bindgen_futures::spawn_local(async {
-                    let _ = state::reload().await;
-                });
-            }
-        });
+        let on_msg =
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|_ev: web_sys::MessageEvent| {
+                let busy = IN_FLIGHT.with(|c| c.get()) > 0;
+                state::set_stale(true);
+                if !busy {
+                    wasm_bindgen_futures::spawn_local(async {
+                        let _ = state::reload().await;
+                    });
+                }
+            });
         ch.set_onmessage(Some(on_msg.as_ref().unchecked_ref()));
         on_msg.forget();
         CHANNEL_HANDLE.with(|c| *c.borrow_mut() = Some(ch));

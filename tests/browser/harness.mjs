@@ -24,11 +24,13 @@ export async function startServer(env = {}) {
     RUST_LOG: 'warn',
     ...env,
   };
-  // A second staff account of the same community, made with the documented admin command.
-  const created = spawnSync(BIN, ['admin', 'create-user', '--username', 'li', '--role', 'staff', '--community', 'community-1'], {
-    env: fullEnv, input: STAFF_PASSWORD + '\n', encoding: 'utf8',
-  });
-  if (created.status !== 0) throw new Error('create-user failed: ' + created.stderr + created.stdout);
+  // The accounts, made with the documented admin command: an admin and a second staff member of the same community.
+  for (const [username, role, password] of [['admin', 'admin', ADMIN_PASSWORD], ['li', 'staff', STAFF_PASSWORD]]) {
+    const created = spawnSync(BIN, ['admin', 'create-user', '--username', username, '--role', role, '--community', 'community-1'], {
+      env: fullEnv, input: password + '\n', encoding: 'utf8',
+    });
+    if (created.status !== 0) throw new Error('create-user failed: ' + created.stderr + created.stdout);
+  }
   const child = spawn(BIN, ['serve'], { env: fullEnv, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve, reject) => {
     let out = '';
@@ -146,7 +148,7 @@ export async function seedUnit(url, session, names = {}) {
     ['unit', u, { type: 'unit.put', building_id: b, name: n.unit }],
   ]);
   for (const r of res) if (r.status !== 'accepted') throw new Error('seed refused: ' + JSON.stringify(r));
-  return { compound: c, building: b, unit: u, ...n };
+  return { ...n, ids: { compound: c, building: b, unit: u } };
 }
 
 /** Opens the compound page and returns a locator of the unit's section. */

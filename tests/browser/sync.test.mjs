@@ -50,7 +50,7 @@ test('(a)(b)(c) offline save survives an offline reload, reaches the server, and
   assert.equal(onServer.length, 1);
   assert.equal(onServer[0].body.area_m2, 88.5);
   assert.equal(onServer[0].body.owners, 2);
-  assert.equal(onServer[0].body.unit_id, seed.unit);
+  assert.equal(onServer[0].body.unit_id, seed.ids.unit);
   await page.waitForSelector('[data-testid=household-row][data-door="301"][data-status="synced"]');
 
   // (c) Another phone, another staff member of the same community, pulls it.
@@ -79,8 +79,9 @@ test('(d) a change the server refuses stays visible with its reason, also after 
   await waitPending(p1, 0);
   await c2.setOffline(false);
   await p2.waitForFunction(() => Number(document.querySelector('[data-testid=refused-count]')?.textContent.trim()) === 1, null, { timeout: 20000 });
-  const row = u2.locator('[data-testid=household-row][data-door="401"]');
-  assert.equal(await row.getAttribute('data-status'), 'refused');
+  // Both are on screen: the first one, synced from the other phone, and this phone's, marked refused.
+  await u2.locator('[data-testid=household-row][data-door="401"][data-status="synced"]').waitFor();
+  await u2.locator('[data-testid=household-row][data-door="401"][data-status="refused"]').waitFor();
   const showRefused = p2.locator('[data-testid=show-refused]');
   if (await showRefused.count()) await showRefused.first().click();
   const item = p2.locator('[data-testid=refused-item]');
@@ -90,7 +91,7 @@ test('(d) a change the server refuses stays visible with its reason, also after 
   await p2.reload();
   await ready(p2);
   assert.equal(Number((await p2.textContent('[data-testid=refused-count]')).trim()), 1);
-  assert.equal(await p2.locator('[data-testid=household-row][data-door="401"]').getAttribute('data-status'), 'refused');
+  assert.equal(await p2.locator('[data-testid=household-row][data-door="401"][data-status="refused"]').count(), 1);
   // The server kept only the first one.
   const ops = householdOps(await pullAll(server.url, admin.token), '401');
   assert.equal(ops.length, 1);
@@ -101,6 +102,8 @@ test('(d) a change the server refuses stays visible with its reason, also after 
   p2.once('dialog', (d) => d.accept());
   await p2.locator('[data-testid=refused-item] [data-testid=discard]').first().click();
   await p2.waitForFunction(() => Number(document.querySelector('[data-testid=refused-count]')?.textContent.trim()) === 0);
+  assert.equal(await p2.locator('[data-testid=household-row][data-door="401"]').count(), 1, 'only the accepted one is left');
+  assert.equal(await p2.locator('[data-testid=household-row][data-door="401"]').getAttribute('data-status'), 'synced');
   await c1.close();
   await c2.close();
 });

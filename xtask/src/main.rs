@@ -20,7 +20,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve(args.iter().any(|a| a == "--demo")),
-        Some("build") => build_app(true).map(|_| ()),
+        Some("build") => tools::ensure_npm_packages(&root().join("tests/browser")).and_then(|_| build_app(true)).map(|_| ()),
         Some("test") => test(),
         Some("bench") => bench::bench(),
         _ => {
@@ -78,9 +78,11 @@ pub fn build_app(optimise: bool) -> Result<PathBuf> {
             .arg(dist.join(out_dir))
             .arg(wasm_dir.join(wasm)))?;
         let bg = dist.join(out_dir).join(format!("{name}_bg.wasm"));
-        if optimise && tools::have("wasm-opt") {
-            run(Command::new("wasm-opt")
-                .args(["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals"])
+        if optimise {
+            run(tools::wasm_opt()?
+                .args(["-Oz", "--strip-debug", "--strip-producers"])
+                .args(["--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-reference-types"])
+                .args(["--enable-sign-ext", "--enable-mutable-globals", "--enable-multivalue"])
                 .arg(&bg)
                 .arg("-o")
                 .arg(&bg))?;
@@ -120,7 +122,7 @@ fn stamp_service_worker(dist: &Path) -> Result {
             hash = (hash ^ b as u64).wrapping_mul(0x0100_0000_01b3);
         }
     }
-    std::fs::write(&sw, text.replace("__BUILD_ID__", &format!("{hash:016x}"))).map_err(|e| e.to_string())
+    std::fs::write(&sw, text.replace("__LINLI_BUILD__", &format!("{hash:016x}"))).map_err(|e| e.to_string())
 }
 
 fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -135,6 +137,7 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn serve(demo: bool) -> Result {
+    tools::ensure_npm_packages(&root().join("tests/browser"))?;
     let dist = build_app(true)?;
     run(cargo().args(["build", "--release", "-p", "linli-server"]))?;
     let mut cmd = Command::new(root().join("target/release/linli-server"));
@@ -150,10 +153,10 @@ fn test() -> Result {
     run(cargo().args(["test", "--workspace", "--exclude", "linli-app"]))?;
     // 2. Browser tests in headless Chromium against the real server.
     tools::ensure_browser()?;
-    let dist = build_app(false)?;
-    run(cargo().args(["build", "-p", "linli-server"]))?;
     let browser = root().join("tests/browser");
     tools::ensure_npm_packages(&browser)?;
+    let dist = build_app(true)?;
+    run(cargo().args(["build", "-p", "linli-server"]))?;
     let mut files: Vec<_> = std::fs::read_dir(&browser)
         .map_err(|e| e.to_string())?
         .flatten()

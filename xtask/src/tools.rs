@@ -52,9 +52,21 @@ pub fn ensure_wasm_toolchain() -> Result {
     Ok(())
 }
 
+/// binaryen's wasm-opt from the npm registry (version 132, pinned in tests/browser/package-lock.json).
+/// Debian's wasm-opt 108 produces a module that fails to start for this app ("WebAssembly.Table.set").
+pub fn wasm_opt() -> Result<Command> {
+    let js = root().join("tests/browser/node_modules/binaryen/bin/wasm-opt");
+    if !js.exists() {
+        return Err(format!("{} is missing: run npm ci in tests/browser", js.display()));
+    }
+    let mut cmd = Command::new("node");
+    cmd.arg(js);
+    Ok(cmd)
+}
+
 /// Debian's Chromium and ChromeDriver (and binaryen for wasm-opt), when missing.
 pub fn ensure_browser() -> Result {
-    if Path::new("/usr/bin/chromium").exists() && have("wasm-opt") {
+    if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
         return Ok(());
     }
     let sudo: &[&str] = if output(Command::new("id").arg("-u")).trim() == "0" { &[] } else { &["sudo"] };
@@ -67,7 +79,7 @@ pub fn ensure_browser() -> Result {
         run(&mut cmd)
     };
     apt(&["update", "-q"])?;
-    apt(&["install", "-y", "-q", "chromium", "chromium-driver", "binaryen"])
+    apt(&["install", "-y", "-q", "chromium", "chromium-driver"])
 }
 
 /// `npm ci` in a folder with a package-lock.json, when its node_modules is missing.

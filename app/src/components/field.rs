@@ -1,12 +1,14 @@
 //! A labelled text input that shows the rule error for its own field beside it, and a form-level error line.
 
 use crate::i18n::T;
-use crate::state::{self, SaveError};
+use crate::state::SaveError;
 use leptos::prelude::*;
+use linli_core::Lang;
 
 /// One input with its visible label. `fields` are the core's field names this input edits (e.g. "area_m2").
 #[component]
 pub fn Field(
+    lang: Lang,
     label: T,
     name: &'static str,
     value: RwSignal<String>,
@@ -14,13 +16,15 @@ pub fn Field(
     fields: &'static [&'static str],
     #[prop(optional)] inputmode: Option<&'static str>,
 ) -> impl IntoView {
-    let lang = state::ui().map(|u| u.lang).unwrap_or_else(|| RwSignal::new(Default::default()));
     let mine = move || {
-        error.get().filter(|e| e.field().is_some_and(|f| fields.contains(&f))).map(|e| e.message(lang.get()))
+        error
+            .get()
+            .filter(|e| e.field().is_some_and(|f| fields.contains(&f)))
+            .map(|e| e.message(lang))
     };
     view! {
         <label class="field">
-            <span class="label">{move || label.in_lang(lang.get())}</span>
+            <span class="label">{label.in_lang(lang)}</span>
             <input
                 name=name
                 type="text"
@@ -28,7 +32,7 @@ pub fn Field(
                 autocomplete="off"
                 prop:value=move || value.get()
                 on:input=move |ev| value.set(event_target_value(&ev))
-                aria-invalid=move || if mine().is_some() { "true" } else { "false" }
+                aria-invalid=move || mine().is_some().to_string()
             />
             {move || mine().map(|m| view! { <span class="field-error" data-testid="field-error" role="alert">{m}</span> })}
         </label>
@@ -37,10 +41,15 @@ pub fn Field(
 
 /// The error of a form that belongs to none of its inputs (a missing parent, a storage failure).
 #[component]
-pub fn FormError(error: RwSignal<Option<SaveError>>, fields: &'static [&'static str]) -> impl IntoView {
-    let lang = state::ui().map(|u| u.lang).unwrap_or_else(|| RwSignal::new(Default::default()));
-    let other = move || {
-        error.get().filter(|e| !e.field().is_some_and(|f| fields.contains(&f))).map(|e| e.message(lang.get()))
-    };
-    move || other().map(|m| view! { <p class="field-error" data-testid="field-error" role="alert">{m}</p> })
+pub fn FormError(
+    lang: Lang,
+    error: RwSignal<Option<SaveError>>,
+    fields: &'static [&'static str],
+) -> impl IntoView {
+    move || {
+        error
+            .get()
+            .filter(|e| !e.field().is_some_and(|f| fields.contains(&f)))
+            .map(|e| view! { <p class="field-error" data-testid="field-error" role="alert">{e.message(lang)}</p> })
+    }
 }

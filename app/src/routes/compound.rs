@@ -4,29 +4,29 @@
 use crate::components::field::{Field, FormError};
 use crate::i18n::T;
 use crate::model::RowStatus;
+use crate::model::children;
+use crate::routes::compounds::status_label;
 use crate::state::{self, SaveError};
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
-use leptos_router::hooks::use_params_map;
-use linli_core::places::{BuildingFields, HouseholdFields, UnitFields};
+use linli_core::places::{Building, BuildingFields, Household, HouseholdFields, Unit, UnitFields};
 use linli_core::sync::{Body, EntityRef};
-use linli_core::{EntityKind, ErrorCode, RuleError};
+use linli_core::{EntityKind, ErrorCode, Lang, RuleError};
 use std::collections::HashMap;
 use uuid::Uuid;
 
 type Statuses = Memo<HashMap<Uuid, RowStatus>>;
 
-fn status_label(s: &str, lang: linli_core::Lang) -> &'static str {
-    match s {
-        "pending" => T::StatusPending.in_lang(lang),
-        "refused" => T::StatusRefused.in_lang(lang),
-        _ => T::StatusSynced.in_lang(lang),
-    }
-}
-
 /// Saves `body` as a new record and clears the form on success, or shows the error.
-fn submit(kind: EntityKind, body: Body, error: RwSignal<Option<SaveError>>, clear: impl FnOnce() + 'static) {
-    let entity = EntityRef { kind, id: Uuid::now_v7() };
+fn submit(
+    kind: EntityKind,
+    body: Body,
+    error: RwSignal<Option<SaveError>>,
+    clear: impl FnOnce() + 'static,
+) {
+    let entity = EntityRef {
+        kind,
+        id: Uuid::now_v7(),
+    };
     wasm_bindgen_futures::spawn_local(async move {
         match state::save(entity, body).await {
             Ok(_) => {
@@ -39,20 +39,9 @@ fn submit(kind: EntityKind, body: Body, error: RwSignal<Option<SaveError>>, clea
 }
 
 #[component]
-pub fn CompoundPage() -> impl IntoView {
-    if state::with(|l| l.session.is_none()) {
-        return view! { <Redirect path="/login" /> }.into_any();
-    }
-    let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|s| Uuid::parse_str(&s).ok());
-    (move || id().map(|id| view! { <CompoundView id=id /> })).into_any()
-}
-
-#[component]
-fn CompoundView(id: Uuid) -> impl IntoView {
+pub fn CompoundPage(lang: Lang, id: Uuid) -> impl IntoView {
     let ui = state::ui().expect("state installed");
-    let lang = ui.lang;
-    let tr = move |k: T| k.in_lang(lang.get());
+    let tr = move |k: T| k.in_lang(lang);
     let compound = move || {
         ui.rev.get();
         state::with(|l| l.view.compounds().into_iter().find(|c| c.id == id))
@@ -63,20 +52,30 @@ fn CompoundView(id: Uuid) -> impl IntoView {
     });
     let buildings = move || {
         ui.rev.get();
-        state::with(|l| l.view.buildings(id))
+        state::with(|l| {
+            children::<BuildingFields>(&l.view, EntityKind::Building, id, |f| &f.name)
+                .into_iter()
+                .map(|(id, fields)| Building { id, fields })
+                .collect::<Vec<_>>()
+        })
     };
     let name = RwSignal::new(String::new());
     let error = RwSignal::new(None::<SaveError>);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = Body::BuildingPut(BuildingFields { compound_id: id, name: name.get_untracked().trim().to_string() });
-        submit(EntityKind::Building, body, error, move || name.set(String::new()));
+        let body = Body::BuildingPut(BuildingFields {
+            compound_id: id,
+            name: name.get_untracked().trim().to_string(),
+        });
+        submit(EntityKind::Building, body, error, move || {
+            name.set(String::new())
+        });
     };
     view! {
         <section class="page">
-            <a class="btn back" href="/">{move || tr(T::Back)}</a>
+            <a class="btn back" href="/">{tr(T::Back)}</a>
             {move || match compound() {
-                None => view! { <h1>{move || tr(T::NotFound)}</h1> }.into_any(),
+                None => view! { <h1>{tr(T::NotFound)}</h1> }.into_any(),
                 Some(c) => {
                     let year = c.fields.year_built.map(|y| y.to_string()).unwrap_or_default();
                     view! {
@@ -86,21 +85,21 @@ fn CompoundView(id: Uuid) -> impl IntoView {
                         .into_any()
                 }
             }}
-            <h2>{move || tr(T::Buildings)}</h2>
+            <h2>{tr(T::Buildings)}</h2>
             <Show when=move || buildings().is_empty()>
-                <p class="empty">{move || tr(T::NoBuildings)}</p>
+                <p class="empty">{tr(T::NoBuildings)}</p>
             </Show>
             <For
                 each=buildings
                 key=|b| (b.id, b.fields.name.clone())
-                children=move |b| view! { <BuildingCard id=b.id name=b.fields.name statuses=statuses /> }
+                children=move |b| view! { <BuildingCard lang=lang id=b.id name=b.fields.name statuses=statuses /> }
             />
             <form class="card form" on:submit=on_submit>
-                <h2>{move || tr(T::AddBuilding)}</h2>
-                <Field label=T::BuildingName name="building-name" value=name error=error fields=&["name"] />
-                <FormError error=error fields=&["name"] />
+                <h2>{tr(T::AddBuilding)}</h2>
+                <Field lang=lang label=T::BuildingName name="building-name" value=name error=error fields=&["name"] />
+                <FormError lang=lang error=error fields=&["name"] />
                 <button type="submit" class="btn primary wide" data-testid="add-building">
-                    {move || tr(T::AddBuilding)}
+                    {tr(T::AddBuilding)}
                 </button>
             </form>
         </section>
@@ -109,53 +108,66 @@ fn CompoundView(id: Uuid) -> impl IntoView {
 }
 
 #[component]
-fn BuildingCard(id: Uuid, name: String, statuses: Statuses) -> impl IntoView {
+fn BuildingCard(lang: Lang, id: Uuid, name: String, statuses: Statuses) -> impl IntoView {
     let ui = state::ui().expect("state installed");
-    let lang = ui.lang;
-    let tr = move |k: T| k.in_lang(lang.get());
+    let tr = move |k: T| k.in_lang(lang);
     let units = move || {
         ui.rev.get();
-        state::with(|l| l.view.units(id))
+        state::with(|l| {
+            children::<UnitFields>(&l.view, EntityKind::Unit, id, |f| &f.name)
+                .into_iter()
+                .map(|(id, fields)| Unit { id, fields })
+                .collect::<Vec<_>>()
+        })
     };
     let status = move || statuses.with(|m| m.get(&id).map(|s| s.as_str()).unwrap_or("synced"));
     let unit_name = RwSignal::new(String::new());
     let error = RwSignal::new(None::<SaveError>);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = Body::UnitPut(UnitFields { building_id: id, name: unit_name.get_untracked().trim().to_string() });
-        submit(EntityKind::Unit, body, error, move || unit_name.set(String::new()));
+        let body = Body::UnitPut(UnitFields {
+            building_id: id,
+            name: unit_name.get_untracked().trim().to_string(),
+        });
+        submit(EntityKind::Unit, body, error, move || {
+            unit_name.set(String::new())
+        });
     };
     view! {
         <article class="card building" data-testid="building" data-name=name.clone() data-status=status>
             <h3>
                 {name.clone()}
-                <span class=move || format!("badge {}", status())>{move || status_label(status(), lang.get())}</span>
+                <span class=move || format!("badge {}", status())>{move || status_label(status(), lang)}</span>
             </h3>
             <Show when=move || units().is_empty()>
-                <p class="empty">{move || tr(T::NoUnits)}</p>
+                <p class="empty">{tr(T::NoUnits)}</p>
             </Show>
             <For
                 each=units
                 key=|u| (u.id, u.fields.name.clone())
-                children=move |u| view! { <UnitCard id=u.id name=u.fields.name statuses=statuses /> }
+                children=move |u| view! { <UnitCard lang=lang id=u.id name=u.fields.name statuses=statuses /> }
             />
             <form class="form sub-form" on:submit=on_submit>
-                <Field label=T::UnitName name="unit-name" value=unit_name error=error fields=&["name"] />
-                <FormError error=error fields=&["name"] />
-                <button type="submit" class="btn wide" data-testid="add-unit">{move || tr(T::AddUnit)}</button>
+                <Field lang=lang label=T::UnitName name="unit-name" value=unit_name error=error fields=&["name"] />
+                <FormError lang=lang error=error fields=&["name"] />
+                <button type="submit" class="btn wide" data-testid="add-unit">{tr(T::AddUnit)}</button>
             </form>
         </article>
     }
 }
 
 #[component]
-fn UnitCard(id: Uuid, name: String, statuses: Statuses) -> impl IntoView {
+fn UnitCard(lang: Lang, id: Uuid, name: String, statuses: Statuses) -> impl IntoView {
     let ui = state::ui().expect("state installed");
-    let lang = ui.lang;
-    let tr = move |k: T| k.in_lang(lang.get());
+    let tr = move |k: T| k.in_lang(lang);
     let households = move || {
         ui.rev.get();
-        let list = state::with(|l| l.view.households(id));
+        let list = state::with(|l| {
+            children::<HouseholdFields>(&l.view, EntityKind::Household, id, |f| &f.door)
+                .into_iter()
+                .map(|(id, fields)| Household { id, fields })
+                .collect::<Vec<_>>()
+        });
         statuses.with(|st| {
             list.into_iter()
                 .map(|h| {
@@ -172,7 +184,10 @@ fn UnitCard(id: Uuid, name: String, statuses: Statuses) -> impl IntoView {
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(area_m2) = crate::forms::parse_f64(&area.get_untracked()) else {
-            error.set(Some(SaveError::Rule(RuleError::field(ErrorCode::Required, "area_m2"))));
+            error.set(Some(SaveError::Rule(RuleError::field(
+                ErrorCode::Required,
+                "area_m2",
+            ))));
             return;
         };
         let body = Body::HouseholdPut(HouseholdFields {
@@ -192,7 +207,7 @@ fn UnitCard(id: Uuid, name: String, statuses: Statuses) -> impl IntoView {
             <h4>{name.clone()}</h4>
             <ul class="households">
                 <Show when=move || households().is_empty()>
-                    <li class="empty">{move || tr(T::NoHouseholds)}</li>
+                    <li class="empty">{tr(T::NoHouseholds)}</li>
                 </Show>
                 <For
                     each=households
@@ -206,21 +221,21 @@ fn UnitCard(id: Uuid, name: String, statuses: Statuses) -> impl IntoView {
                         view! {
                             <li class=format!("household {st}") data-testid="household-row" data-door=h.fields.door.clone() data-status=st>
                                 <span class="door">{h.fields.door.clone()}</span>
-                                <span class="area">{format!("{}", h.fields.area_m2)} " " {move || tr(T::SqM)}</span>
-                                <span class="owners">{move || tr(T::Owners)} " " {h.fields.owners}</span>
-                                <span class=format!("badge {st}")>{move || status_label(st, lang.get())}</span>
-                                {reason.map(|r| view! { <span class="reason">{move || tr(T::Reason)} "：" {r}</span> })}
+                                <span class="area">{format!("{}", h.fields.area_m2)} " " {tr(T::SqM)}</span>
+                                <span class="owners">{tr(T::Owners)} " " {h.fields.owners}</span>
+                                <span class=format!("badge {st}")>{move || status_label(st, lang)}</span>
+                                {reason.map(|r| view! { <span class="reason">{tr(T::Reason)} "：" {r}</span> })}
                             </li>
                         }
                     }
                 />
             </ul>
             <form class="form sub-form" on:submit=on_submit>
-                <Field label=T::Door name="door" value=door error=error fields=&["door"] />
-                <Field label=T::Area name="area" value=area error=error fields=&["area_m2"] inputmode="decimal" />
-                <Field label=T::Owners name="owners" value=owners error=error fields=&["owners"] inputmode="numeric" />
-                <FormError error=error fields=&["door", "area_m2", "owners"] />
-                <button type="submit" class="btn wide" data-testid="add-household">{move || tr(T::AddHousehold)}</button>
+                <Field lang=lang label=T::Door name="door" value=door error=error fields=&["door"] />
+                <Field lang=lang label=T::Area name="area" value=area error=error fields=&["area_m2"] inputmode="decimal" />
+                <Field lang=lang label=T::Owners name="owners" value=owners error=error fields=&["owners"] inputmode="numeric" />
+                <FormError lang=lang error=error fields=&["door", "area_m2", "owners"] />
+                <button type="submit" class="btn wide" data-testid="add-household">{tr(T::AddHousehold)}</button>
             </form>
         </div>
     }

@@ -4,22 +4,26 @@ use crate::components::field::{Field, FormError};
 use crate::i18n::T;
 use crate::state::{self, SaveError};
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 use linli_core::places::CompoundFields;
 use linli_core::sync::{Body, EntityRef};
-use linli_core::EntityKind;
+use linli_core::{EntityKind, Lang};
 use uuid::Uuid;
 
 const FIELDS: &[&str] = &["name", "address", "year_built"];
 
-#[component]
-pub fn CompoundsPage() -> impl IntoView {
-    if state::with(|l| l.session.is_none()) {
-        return view! { <Redirect path="/login" /> }.into_any();
+/// The label of a row status.
+pub fn status_label(s: &str, lang: Lang) -> &'static str {
+    match s {
+        "pending" => T::StatusPending.in_lang(lang),
+        "refused" => T::StatusRefused.in_lang(lang),
+        _ => T::StatusSynced.in_lang(lang),
     }
+}
+
+#[component]
+pub fn CompoundsPage(lang: Lang) -> impl IntoView {
     let ui = state::ui().expect("state installed");
-    let lang = ui.lang;
-    let tr = move |k: T| k.in_lang(lang.get());
+    let tr = move |k: T| k.in_lang(lang);
     let compounds = move || {
         ui.rev.get();
         state::with(|l| {
@@ -34,7 +38,12 @@ pub fn CompoundsPage() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
-    let community = state::with(|l| l.session.as_ref().map(|s| s.community_name.clone()).unwrap_or_default());
+    let community = state::with(|l| {
+        l.session
+            .as_ref()
+            .map(|s| s.community_name.clone())
+            .unwrap_or_default()
+    });
 
     let name = RwSignal::new(String::new());
     let address = RwSignal::new(String::new());
@@ -42,16 +51,17 @@ pub fn CompoundsPage() -> impl IntoView {
     let error = RwSignal::new(None::<SaveError>);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let year_built = match crate::forms::parse_u32(&year.get_untracked()) {
-            None => None,
-            Some(y) => Some(u16::try_from(y).unwrap_or(0)),
-        };
+        let year_built =
+            crate::forms::parse_u32(&year.get_untracked()).map(|y| u16::try_from(y).unwrap_or(0));
         let body = Body::CompoundPut(CompoundFields {
             name: name.get_untracked().trim().to_string(),
             address: address.get_untracked().trim().to_string(),
             year_built,
         });
-        let entity = EntityRef { kind: EntityKind::Compound, id: Uuid::now_v7() };
+        let entity = EntityRef {
+            kind: EntityKind::Compound,
+            id: Uuid::now_v7(),
+        };
         wasm_bindgen_futures::spawn_local(async move {
             match state::save(entity, body).await {
                 Ok(_) => {
@@ -67,12 +77,12 @@ pub fn CompoundsPage() -> impl IntoView {
 
     view! {
         <section class="page">
-            <h1>{community} " · " {move || tr(T::Compounds)}</h1>
+            <h1>{community} " · " {tr(T::Compounds)}</h1>
             <ul class="list">
                 {move || {
                     let v = compounds();
                     if v.is_empty() {
-                        return view! { <li class="empty">{move || tr(T::NoCompounds)}</li> }.into_any();
+                        return view! { <li class="empty">{tr(T::NoCompounds)}</li> }.into_any();
                     }
                     v.into_iter()
                         .map(|(c, status)| {
@@ -80,15 +90,10 @@ pub fn CompoundsPage() -> impl IntoView {
                             view! {
                                 <li>
                                     <a class="card link" data-testid="compound-link" data-status=status href=format!("/compound/{}", c.id)>
-                                        <span class="title">{c.fields.name.clone()}</span>
-                                        <span class="sub">{c.fields.address.clone()} " " {year}</span>
-                                        <span class=format!("badge {status}")>
-                                            {move || match status {
-                                                "pending" => tr(T::StatusPending),
-                                                "refused" => tr(T::StatusRefused),
-                                                _ => tr(T::StatusSynced),
-                                            }}
-                                        </span>
+                                        <span class="title">{c.fields.name}</span>
+                                        <span class="sub">{c.fields.address} " " {year}</span>
+                                        " "
+                                        <span class=format!("badge {status}")>{status_label(status, lang)}</span>
                                     </a>
                                 </li>
                             }
@@ -98,16 +103,13 @@ pub fn CompoundsPage() -> impl IntoView {
                 }}
             </ul>
             <form class="card form" on:submit=on_submit>
-                <h2>{move || tr(T::AddCompound)}</h2>
-                <Field label=T::CompoundName name="compound-name" value=name error=error fields=&["name"] />
-                <Field label=T::Address name="address" value=address error=error fields=&["address"] />
-                <Field label=T::YearBuilt name="year-built" value=year error=error fields=&["year_built"] inputmode="numeric" />
-                <FormError error=error fields=FIELDS />
-                <button type="submit" class="btn primary wide" data-testid="add-compound">
-                    {move || tr(T::AddCompound)}
-                </button>
+                <h2>{tr(T::AddCompound)}</h2>
+                <Field lang=lang label=T::CompoundName name="compound-name" value=name error=error fields=&["name"] />
+                <Field lang=lang label=T::Address name="address" value=address error=error fields=&["address"] />
+                <Field lang=lang label=T::YearBuilt name="year-built" value=year error=error fields=&["year_built"] inputmode="numeric" />
+                <FormError lang=lang error=error fields=FIELDS />
+                <button type="submit" class="btn primary wide" data-testid="add-compound">{tr(T::AddCompound)}</button>
             </form>
         </section>
     }
-    .into_any()
 }

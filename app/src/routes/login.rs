@@ -1,22 +1,23 @@
 //! `/login`: log in (online) once; the session is kept so the app opens offline afterwards.
 
 use crate::i18n::T;
-use crate::state;
+use crate::{router, state};
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use linli_core::Lang;
 
 #[component]
-pub fn LoginPage() -> impl IntoView {
-    let ui = state::ui().expect("state installed");
-    let lang = ui.lang;
-    let tr = move |k: T| k.in_lang(lang.get());
+pub fn LoginPage(lang: Lang) -> impl IntoView {
+    let tr = move |k: T| k.in_lang(lang);
     // After an expired login, the same person usually logs in again.
-    let username = RwSignal::new(state::with(|l| l.session.as_ref().map(|s| s.username.clone()).unwrap_or_default()));
+    let username = RwSignal::new(state::with(|l| {
+        l.session
+            .as_ref()
+            .map(|s| s.username.clone())
+            .unwrap_or_default()
+    }));
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let navigate = use_navigate();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
@@ -25,25 +26,23 @@ pub fn LoginPage() -> impl IntoView {
         busy.set(true);
         error.set(None);
         let (u, p) = (username.get_untracked(), password.get_untracked());
-        let navigate = navigate.clone();
         wasm_bindgen_futures::spawn_local(async move {
             match state::login(u, p).await {
-                Ok(()) => {
-                    password.set(String::new());
-                    navigate("/", Default::default());
+                Ok(()) => router::navigate("/", false),
+                Err(e) => {
+                    error.set(Some(e.message(state::lang())));
+                    busy.set(false);
                 }
-                Err(e) => error.set(Some(e.message(state::lang()))),
             }
-            busy.set(false);
         });
     };
     let set_lang = move |l: Lang| wasm_bindgen_futures::spawn_local(state::set_lang(l));
     view! {
         <section class="page">
-            <h1>{move || tr(T::Login)}</h1>
+            <h1>{tr(T::Login)}</h1>
             <form class="card form" on:submit=on_submit>
                 <label class="field">
-                    <span class="label">{move || tr(T::Username)}</span>
+                    <span class="label">{tr(T::Username)}</span>
                     <input
                         name="username"
                         type="text"
@@ -55,7 +54,7 @@ pub fn LoginPage() -> impl IntoView {
                     />
                 </label>
                 <label class="field">
-                    <span class="label">{move || tr(T::Password)}</span>
+                    <span class="label">{tr(T::Password)}</span>
                     <input
                         name="password"
                         type="password"
@@ -66,13 +65,11 @@ pub fn LoginPage() -> impl IntoView {
                     />
                 </label>
                 {move || error.get().map(|m| view! { <p class="field-error" data-testid="login-error" role="alert">{m}</p> })}
-                <button type="submit" class="btn primary wide" disabled=move || busy.get()>
-                    {move || tr(T::Login)}
-                </button>
+                <button type="submit" class="btn primary wide" disabled=move || busy.get()>{tr(T::Login)}</button>
             </form>
             <div class="lang-switch" role="group" aria-label="language">
-                <button type="button" class="btn" on:click=move |_| set_lang(Lang::Zh)>"中文"</button>
-                <button type="button" class="btn" on:click=move |_| set_lang(Lang::En)>"English"</button>
+                <button type="button" class="btn" data-testid="lang-zh" on:click=move |_| set_lang(Lang::Zh)>"中文"</button>
+                <button type="button" class="btn" data-testid="lang-en" on:click=move |_| set_lang(Lang::En)>"English"</button>
             </div>
         </section>
     }
