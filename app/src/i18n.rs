@@ -213,6 +213,9 @@ pub fn describe_op(op: &linli_core::Operation, lang: Lang) -> String {
         Body::BuildingPut(f) => format!("{} {}", if zh { "楼栋" } else { "Building" }, f.name),
         Body::UnitPut(f) => format!("{} {}", if zh { "单元" } else { "Unit" }, f.name),
         Body::HouseholdPut(f) => format!("{} {}", if zh { "住户" } else { "Household" }, f.door),
+        Body::ProjectPut(f) => format!("{} {}", if zh { "改造项目" } else { "Project" }, f.name),
+        Body::MenuItemPut(f) => format!("{} {}", if zh { "菜单项目" } else { "Menu item" }, f.name),
+        Body::BallotCast(_) => (if zh { "住户答卷" } else { "Ballot" }).to_string(),
         Body::Delete => (if zh { "删除记录" } else { "Deletion" }).to_string(),
     }
 }

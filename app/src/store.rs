@@ -152,6 +152,9 @@ pub fn record_key_string(k: &RecordKey) -> String {
         EntityKind::Building => "building",
         EntityKind::Unit => "unit",
         EntityKind::Household => "household",
+        EntityKind::Project => "project",
+        EntityKind::MenuItem => "menu_item",
+        EntityKind::Ballot => "ballot",
     };
     format!("{}|{kind}|{}", k.community, k.id)
 }
