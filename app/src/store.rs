@@ -147,15 +147,7 @@ async fn finish(tx: IdbTransaction, done: JsFuture) -> Result<()> {
 
 /// The key of a confirmed record.
 pub fn record_key_string(k: &RecordKey) -> String {
-    let kind = match k.kind {
-        EntityKind::Compound => "compound",
-        EntityKind::Building => "building",
-        EntityKind::Unit => "unit",
-        EntityKind::Household => "household",
-        EntityKind::Project => "project",
-        EntityKind::MenuItem => "menu_item",
-        EntityKind::Ballot => "ballot",
-    };
+    let kind = k.kind.as_str();
     format!("{}|{kind}|{}", k.community, k.id)
 }
 

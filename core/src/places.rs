@@ -27,6 +27,19 @@ pub enum EntityKind {
 }
 
 impl EntityKind {
+    /// The name used in the operation JSON (`"household"`, `"menu_item"`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Compound => "compound",
+            EntityKind::Building => "building",
+            EntityKind::Unit => "unit",
+            EntityKind::Household => "household",
+            EntityKind::Project => "project",
+            EntityKind::MenuItem => "menu_item",
+            EntityKind::Ballot => "ballot",
+        }
+    }
+
     /// The kind this one sits under, and the field that names it.
     pub fn parent(self) -> Option<(EntityKind, &'static str)> {
         match self {

@@ -242,11 +242,5 @@ fn process(
 }
 
 fn kind_str(op: &Operation) -> &'static str {
-    use linli_core::EntityKind::*;
-    match op.entity.kind {
-        Compound => "compound",
-        Building => "building",
-        Unit => "unit",
-        Household => "household",
-    }
+    op.entity.kind.as_str()
 }
