@@ -14,7 +14,7 @@
 use crate::model::{Local, OutboxEntry, Session};
 use js_sys::{Array, JSON, Promise};
 use linli_core::sync::{Record, RecordKey};
-use linli_core::{Clock, EntityKind, Lang};
+use linli_core::{Clock, Lang};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
