@@ -395,9 +395,8 @@ impl Replica {
     /// Renovation projects of a compound.
     pub fn projects(&self, compound_id: Uuid) -> Vec<Project> {
         let mut v: Vec<Project> = self
-            .live_of(EntityKind::Project)
+            .children_of(EntityKind::Project, compound_id)
             .map(|(id, fields)| Project { id, fields })
-            .filter(|p| p.fields.compound_id == compound_id)
             .collect();
         v.sort_by(|a, b| b.fields.survey_opens.cmp(&a.fields.survey_opens).then_with(|| natural_cmp(&a.fields.name, &b.fields.name)));
         v
@@ -406,9 +405,8 @@ impl Replica {
     /// A project's menu, in menu order (R2).
     pub fn menu(&self, project_id: Uuid) -> Vec<MenuItem> {
         let mut v: Vec<MenuItem> = self
-            .live_of(EntityKind::MenuItem)
+            .children_of(EntityKind::MenuItem, project_id)
             .map(|(id, fields)| MenuItem { id, fields })
-            .filter(|m| m.fields.project_id == project_id)
             .collect();
         v.sort_by(|a, b| {
             (a.fields.class, a.fields.position).cmp(&(b.fields.class, b.fields.position)).then_with(|| natural_cmp(&a.fields.name, &b.fields.name))
@@ -421,7 +419,7 @@ impl Replica {
         let mut v: Vec<BallotRecord> = self
             .records
             .iter()
-            .filter(|(k, _)| k.kind == EntityKind::Ballot)
+            .filter(|(k, r)| k.kind == EntityKind::Ballot && r.parent_id() == Some(project_id))
             .filter_map(|(k, r)| Some((k.id, r.get::<BallotFields>()?, r.fields.values().next()?.at)))
             .filter(|(_, f, _)| f.project_id == project_id)
             .map(|(id, fields, at)| BallotRecord { id, fields, author: at.device, recorded: at.hlc })
@@ -468,6 +466,19 @@ impl Replica {
         input.tally(&rules.renovation).ok()
     }
 
+    /// Live records of `kind` whose parent is `parent`; only those are decoded (a roster of thousands of
+    /// households is filtered by its parent field first).
+    fn children_of<T: for<'de> Deserialize<'de>>(
+        &self,
+        kind: EntityKind,
+        parent: Uuid,
+    ) -> impl Iterator<Item = (Uuid, T)> + '_ {
+        self.records
+            .iter()
+            .filter(move |(k, r)| k.kind == kind && r.parent_id() == Some(parent))
+            .filter_map(|(k, r)| Some((k.id, r.get::<T>()?)))
+    }
+
     fn live_of<T: for<'de> Deserialize<'de>>(
         &self,
         kind: EntityKind,
@@ -489,9 +500,8 @@ impl Replica {
 
     pub fn buildings(&self, compound_id: Uuid) -> Vec<Building> {
         let mut v: Vec<Building> = self
-            .live_of(EntityKind::Building)
+            .children_of(EntityKind::Building, compound_id)
             .map(|(id, fields)| Building { id, fields })
-            .filter(|b| b.fields.compound_id == compound_id)
             .collect();
         v.sort_by(|a, b| natural_cmp(&a.fields.name, &b.fields.name));
         v
@@ -499,9 +509,8 @@ impl Replica {
 
     pub fn units(&self, building_id: Uuid) -> Vec<Unit> {
         let mut v: Vec<Unit> = self
-            .live_of(EntityKind::Unit)
+            .children_of(EntityKind::Unit, building_id)
             .map(|(id, fields)| Unit { id, fields })
-            .filter(|u| u.fields.building_id == building_id)
             .collect();
         v.sort_by(|a, b| natural_cmp(&a.fields.name, &b.fields.name));
         v
@@ -509,9 +518,8 @@ impl Replica {
 
     pub fn households(&self, unit_id: Uuid) -> Vec<Household> {
         let mut v: Vec<Household> = self
-            .live_of(EntityKind::Household)
+            .children_of(EntityKind::Household, unit_id)
             .map(|(id, fields)| Household { id, fields })
-            .filter(|h| h.fields.unit_id == unit_id)
             .collect();
         v.sort_by(|a, b| natural_cmp(&a.fields.door, &b.fields.door));
         v
