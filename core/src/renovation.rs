@@ -399,7 +399,7 @@ impl TallyInput {
                 ratio_of_responded: ratio(item_hh[k], resp),
                 art278: art278(
                     rules,
-                    self.matter,
+                    self.item_matters.get(id).copied().unwrap_or(self.matter),
                     participation,
                     (item_area[k], item_owners[k]),
                     totals,
