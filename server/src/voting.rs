@@ -736,5 +736,12 @@ mod tests {
             l.failed(v6a, i);
         }
         assert!(!l.allowed(v6b, 100));
+        // The ceiling over all addresses.
+        let g = CodeLimiter::default();
+        for i in 0..CODE_MAX_FAILURES_GLOBAL as u32 {
+            g.failed(Some(IpAddr::V4(std::net::Ipv4Addr::from(i))), 1);
+        }
+        assert!(!g.allowed(b, 2));
+        assert!(g.allowed(b, CODE_FAILURE_WINDOW_MS + 2));
     }
 }
