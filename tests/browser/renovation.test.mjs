@@ -242,6 +242,50 @@ test('(5)(6) staff set up a project and its menu, read coverage and the art. 278
   await ctx.close();
 });
 
+test('(7) staff issue codes and print slips; a typed code opens the household; a revoked code is refused', async () => {
+  const p = await seedProject(server.url, admin, seed.ids.compound, { name: '投票码项目' });
+  const ctx = await phone(browser);
+  const page = await ctx.newPage();
+  page.on('dialog', (d) => d.accept());
+  await uiLogin(page, server.url, 'admin', ADMIN_PASSWORD);
+  await page.goto(`${server.url}/project/${p.id}/codes`);
+  await ready(page);
+  await page.click('[data-testid=issue-codes]');
+  await page.waitForSelector('[data-testid=code-slip][data-door="302"]');
+  assert.equal(await page.locator('[data-testid=code-slip]').count(), 6);
+  assert.equal(await page.locator('[data-testid=code-slip][data-door="302"] .qr svg').count(), 1, 'the QR is inlined');
+  const code = await page.getAttribute('[data-testid=code-slip][data-door="302"]', 'data-code');
+  assert.match(await page.textContent('[data-testid=code-slip][data-door="302"]'), /\/v\//);
+
+  // A resident types the code (lower case, with spaces) on the /v page.
+  const rctx = await phone(browser);
+  const rpage = await rctx.newPage();
+  await rpage.goto(`${server.url}/v`);
+  await ready(rpage);
+  await rpage.fill('input[name=code]', ' ' + code.toLowerCase().replace(/-/g, ' ') + ' ');
+  await rpage.click('[data-testid=code-submit]');
+  await rpage.waitForSelector('[data-testid=vote-household]');
+  assert.match(await rpage.textContent('[data-testid=vote-household]'), /302/);
+  await rctx.close();
+
+  // Revoked: the slip no longer opens the household, and the phone says why.
+  await page.waitForSelector('[data-testid=code-row][data-door="302"][data-status=active]');
+  await page.click('[data-testid=code-row][data-door="302"] [data-testid=revoke-code]');
+  await page.waitForSelector('[data-testid=code-row][data-door="302"][data-status=revoked]');
+  const r2 = await (await phone(browser)).newPage();
+  await r2.goto(`${server.url}/v/${code}`);
+  await ready(r2);
+  await r2.waitForSelector('[data-testid=code-error]');
+  assert.match(await r2.textContent('[data-testid=code-error]'), /作废/);
+  await r2.context().close();
+
+  // Offline, codes cannot be issued, and the page says so.
+  await ctx.setOffline(true);
+  await page.waitForSelector('[data-testid=codes-offline]');
+  assert.equal(await page.isDisabled('[data-testid=issue-codes]'), true);
+  await ctx.close();
+});
+
 test('the store opens a version-1 database without losing its data', async () => {
   const ctx = await phone(browser);
   const page = await ctx.newPage();

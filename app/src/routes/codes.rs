@@ -31,6 +31,20 @@ pub struct Slip {
     pub qr_svg: String,
 }
 
+/// A household's code status (`GET /api/projects/{id}/codes`; never the code itself).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct CodeStatus {
+    pub household_id: Uuid,
+    #[serde(default)]
+    pub building: String,
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub door: String,
+    #[serde(default)]
+    pub status: String,
+}
+
 /// `{"codes":[…]}`, `{"slips":[…]}` or a bare list.
 fn slips_of(v: Value) -> Vec<Slip> {
     let list = match v {
@@ -73,28 +87,54 @@ pub fn CodesPage(lang: Lang, id: Uuid) -> impl IntoView {
     let slips = RwSignal::new(Vec::<Slip>::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    let statuses = RwSignal::new(Vec::<CodeStatus>::new());
+    let load = move || {
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Ok(v) = call("GET", format!("/api/projects/{id}/codes"), lang).await {
+                statuses.set(serde_json::from_value(v).unwrap_or_default());
+            }
+        });
+    };
+    if ui.online.get_untracked() {
+        load();
+    }
     let issue = move |_| {
         busy.set(true);
         error.set(None);
         wasm_bindgen_futures::spawn_local(async move {
             match call("POST", format!("/api/projects/{id}/codes"), lang).await {
-                Ok(v) => slips.set(slips_of(v)),
+                Ok(v) => {
+                    let v = slips_of(v);
+                    if v.is_empty() {
+                        error.set(Some(tr(R::AllHaveCodes).to_string()));
+                    }
+                    slips.set(v);
+                }
                 Err(e) => error.set(Some(e)),
             }
             busy.set(false);
+            load();
         });
     };
     // Revoke a household's code, or revoke it and issue a new one (the server does both at once).
     let act = move |household: Uuid, reissue: bool| {
+        let ok = web_sys::window()
+            .and_then(|w| w.confirm_with_message(tr(R::RevokeConfirm)).ok())
+            .unwrap_or(false);
+        if !ok {
+            return;
+        }
         wasm_bindgen_futures::spawn_local(async move {
             let verb = if reissue { "reissue" } else { "revoke" };
             let path = format!("/api/projects/{id}/codes/{household}/{verb}");
             match call("POST", path, lang).await {
                 Err(e) => error.set(Some(e)),
                 Ok(_) if !reissue => {
+                    load();
                     slips.update(|v| v.retain(|s| s.household_id != Some(household)))
                 }
                 Ok(v) => {
+                    load();
                     let fresh = slips_of(v);
                     slips.update(|v| {
                         for f in fresh {
@@ -130,6 +170,36 @@ pub fn CodesPage(lang: Lang, id: Uuid) -> impl IntoView {
                 </Show>
             </div>
             {move || error.get().map(|e| view! { <p class="field-error no-print" role="alert">{e}</p> })}
+            <Show when=move || !statuses.get().is_empty()>
+                <table class="table no-print" data-testid="code-status">
+                    <thead><tr><th>{tr(R::Household)}</th><th>{tr(R::CodeState)}</th><th></th></tr></thead>
+                    <tbody>
+                        <For each=move || statuses.get() key=|s| (s.household_id, s.status.clone()) children=move |s| {
+                            let h = s.household_id;
+                            let label = match s.status.as_str() {
+                                "active" => tr(R::CodeActive),
+                                "revoked" => tr(R::CodeRevoked),
+                                _ => tr(R::CodeNone),
+                            };
+                            let active = s.status == "active";
+                            view! {
+                                <tr data-testid="code-row" data-door=s.door.clone() data-status=s.status.clone()>
+                                    <td>{format!("{} {} {}", s.building, s.unit, s.door)}</td>
+                                    <td>{label}</td>
+                                    <td>
+                                        <button type="button" class="btn" data-testid="reissue-code" on:click=move |_| act(h, true)>
+                                            {if active { tr(R::Reissue) } else { tr(R::IssueOne) }}
+                                        </button>
+                                        {active.then(|| view! {
+                                            <button type="button" class="btn danger" data-testid="revoke-code" on:click=move |_| act(h, false)>{tr(R::Revoke)}</button>
+                                        })}
+                                    </td>
+                                </tr>
+                            }
+                        } />
+                    </tbody>
+                </table>
+            </Show>
             <div class="slips">
                 <For
                     each=move || slips.get()
@@ -144,12 +214,6 @@ pub fn CodesPage(lang: Lang, id: Uuid) -> impl IntoView {
                                 <p class="slip-code">{s.code.clone()}</p>
                                 <p class="slip-url">{s.url.clone()}</p>
                                 <p class="slip-help">{tr(R::SlipHelp)}</p>
-                                {hid.map(|h| view! {
-                                    <div class="no-print slip-actions">
-                                        <button type="button" class="btn" data-testid="reissue-code" on:click=move |_| act(h, true)>{tr(R::Reissue)}</button>
-                                        <button type="button" class="btn danger" data-testid="revoke-code" on:click=move |_| act(h, false)>{tr(R::Revoke)}</button>
-                                    </div>
-                                })}
                             </div>
                         }
                     }

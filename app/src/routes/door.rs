@@ -31,8 +31,11 @@ fn latest_ballots(project: Uuid) -> HashMap<Uuid, (bool, BallotChannel, Uuid)> {
     })
 }
 
+/// A household with the names of its building and unit.
+type Row = (String, String, Household);
+
 /// Buildings → units → households of a compound, in natural order.
-fn roster(compound: Uuid) -> Vec<(String, String, Household)> {
+fn roster(compound: Uuid) -> Vec<Row> {
     state::with(|l| {
         let mut v = Vec::new();
         for b in l.view.buildings(compound) {
@@ -50,7 +53,7 @@ fn roster(compound: Uuid) -> Vec<(String, String, Household)> {
 pub fn DoorPage(lang: Lang, id: Uuid) -> impl IntoView {
     let ui = state::ui().expect("state installed");
     let tr = move |k: R| k.in_lang(lang);
-    let selected = RwSignal::new(None::<(String, String, Household)>);
+    let selected = RwSignal::new(None::<Row>);
     let list = move || {
         ui.rev.get();
         let Some((p, _)) = reno::project(id) else {
@@ -64,7 +67,7 @@ pub fn DoorPage(lang: Lang, id: Uuid) -> impl IntoView {
             .iter()
             .filter(|(_, _, h)| ballots.contains_key(&h.id))
             .count();
-        let mut groups: Vec<(String, Vec<(String, String, Household)>)> = Vec::new();
+        let mut groups: Vec<(String, Vec<Row>)> = Vec::new();
         for r in rows {
             let key = format!("{} {}", r.0, r.1);
             match groups.last_mut() {
@@ -142,7 +145,7 @@ fn BallotForm(
     building: String,
     unit: String,
     household: Household,
-    selected: RwSignal<Option<(String, String, Household)>>,
+    selected: RwSignal<Option<Row>>,
 ) -> impl IntoView {
     let tr = move |k: R| k.in_lang(lang);
     let agree = RwSignal::new(None::<bool>);
