@@ -119,6 +119,9 @@ test('(3) a vote that reaches the server after the close is refused, and the rea
   await ready(page);
   await page.waitForSelector('[data-testid=vote-open][data-open="false"]');
   assert.equal(await page.locator('[data-testid=start-ballot], [data-testid=change-ballot]').count(), 0);
+  // After the close the resident sees the totals (never other households' answers).
+  await page.waitForSelector('[data-testid=resident-results] [data-testid=coverage-text]', { timeout: 15000 });
+  assert.match(await page.textContent('[data-testid=resident-results] [data-testid=coverage-text]'), /已回收 0\/6 户/);
   await ctx.close();
 });
 

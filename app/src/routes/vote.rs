@@ -38,6 +38,7 @@ pub fn VotePage(lang: Lang, code: Option<String>) -> impl IntoView {
     let items = RwSignal::new(Vec::<Uuid>::new());
     view! {
         <section class="page vote">
+            <LangToggle lang=lang />
             {move || match (s.rec.get(), s.error.get()) {
                 (Some(rec), _) => view! { <Ballot lang=lang rec=rec step=step agree=agree items=items /> }.into_any(),
                 (None, Some(e)) => view! {
@@ -68,6 +69,7 @@ fn CodeForm(lang: Lang) -> impl IntoView {
     };
     view! {
         <section class="page vote">
+            <LangToggle lang=lang />
             <h1>{tr(R::VoteTitle)}</h1>
             <form class="form" on:submit=on_submit>
                 <label class="field">
@@ -81,6 +83,20 @@ fn CodeForm(lang: Lang) -> impl IntoView {
                 <a class="btn wide" data-testid="last-code" href=format!("/v/{c}")>{tr(R::ContinueSaved)}</a>
             })}
         </section>
+    }
+}
+
+/// 中文 / English, for residents (no settings page for them).
+#[component]
+fn LangToggle(lang: Lang) -> impl IntoView {
+    let other = if lang == Lang::Zh { Lang::En } else { Lang::Zh };
+    view! {
+        <p class="lang-toggle">
+            <button type="button" class="btn" data-testid="vote-lang" lang=if other == Lang::Zh { "zh-CN" } else { "en" }
+                on:click=move |_| wasm_bindgen_futures::spawn_local(state::set_lang(other))>
+                {if other == Lang::Zh { "中文" } else { "English" }}
+            </button>
+        </p>
     }
 }
 
