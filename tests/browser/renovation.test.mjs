@@ -289,6 +289,35 @@ test('(7) staff issue codes and print slips; a typed code opens the household; a
   await ctx.close();
 });
 
+test('(8) an answer whose reply was lost is sent again with the same id and counted once', async () => {
+  const p = await seedProject(server.url, admin, seed.ids.compound, { name: '重发项目' });
+  const codes = await issueCodes(server.url, admin, p.id);
+  const ctx = await phone(browser);
+  const page = await ctx.newPage();
+  await openVote(page, codes['202']);
+  // The server stores the ballot, but its answer never reaches the phone.
+  const sent = [];
+  await page.route('**/api/vote/ballot', async (route) => {
+    sent.push(JSON.parse(route.request().postData()).id);
+    await route.fetch();
+    await route.abort('connectionreset');
+  });
+  await residentVote(page, { agree: true, items: [p.items['路面']] });
+  await page.waitForSelector('[data-testid=ballot-waiting]');
+  assert.equal(ballotOps(await pullAll(server.url, admin.token), p.id).length, 1, 'the server has it already');
+  await page.unroute('**/api/vote/ballot');
+  // The connection comes back: the same answer goes again and is answered as a duplicate, with a receipt.
+  await ctx.setOffline(true);
+  await ctx.setOffline(false);
+  await page.waitForSelector('[data-testid=receipt][data-agree="true"]', { timeout: 25000 });
+  assert.equal(new Set(sent).size, 1);
+  const ops = ballotOps(await pullAll(server.url, admin.token), p.id);
+  assert.equal(ops.length, 1, 'counted once');
+  assert.equal(ops[0].id, sent[0]);
+  assert.equal((await projectResults(server.url, admin, p.id)).coverage.responded, 1);
+  await ctx.close();
+});
+
 test('the store opens a version-1 database without losing its data', async () => {
   const ctx = await phone(browser);
   const page = await ctx.newPage();

@@ -78,6 +78,13 @@ pub fn DoorPage(lang: Lang, id: Uuid) -> impl IntoView {
         view! {
             <h1>{p.name.clone()} " · " {tr(R::DoorToDoor)}</h1>
             <p class="lead" data-testid="door-progress">{format!("{} {done}/{total}", tr(R::Collected))}</p>
+            // R5: coverage while collecting, against the 2/3 line.
+            {reno::bar(
+                if total == 0 { 0.0 } else { done as f64 / total as f64 },
+                Some(2.0 / 3.0),
+                "door-coverage",
+                done * 3 >= total * 2,
+            )}
             {(!p.is_open(state::now_ms())).then(|| view! { <p class="warn" role="alert">{tr(R::SurveyNotOpenNow)}</p> })}
             {groups.into_iter().map(|(title, rows)| view! {
                 <h2>{title}</h2>

@@ -296,3 +296,32 @@ pub fn NoticePage(lang: Lang, id: Uuid) -> impl IntoView {
         </section>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coverage_in_plain_words() {
+        let c = Coverage {
+            responded: 7,
+            total: 10,
+            ratio: 0.7,
+            meets_two_thirds: true,
+        };
+        assert_eq!(
+            coverage_text(&c, Lang::Zh),
+            "已回收 7/10 户（70.0%），达到三分之二"
+        );
+        let c = Coverage {
+            responded: 6,
+            total: 10,
+            ratio: 0.6,
+            meets_two_thirds: false,
+        };
+        assert_eq!(
+            coverage_text(&c, Lang::En),
+            "6 of 10 households answered (60.0%); below two thirds"
+        );
+    }
+}
