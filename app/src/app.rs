@@ -5,7 +5,9 @@ use crate::components::status_bar::StatusBar;
 use crate::i18n::T;
 use crate::router::{self, Route};
 use crate::routes::{
-    compound::CompoundPage, compounds::CompoundsPage, login::LoginPage, settings::SettingsPage,
+    codes::CodesPage, compound::CompoundPage, compounds::CompoundsPage, door::DoorPage,
+    login::LoginPage, project::ProjectPage, results::NoticePage, results::ResultsPage,
+    settings::SettingsPage, vote::VotePage,
 };
 use crate::state;
 use leptos::prelude::*;
@@ -33,6 +35,8 @@ pub fn App() -> impl IntoView {
         let lang = ui.lang.get();
         match (route.get(), logged_in.get()) {
             (Route::Login, _) => view! { <LoginPage lang=lang /> }.into_any(),
+            // Residents vote with their household's code, without a staff login.
+            (Route::Vote(code), _) => view! { <VotePage lang=lang code=code /> }.into_any(),
             (_, false) => {
                 // Not logged in on this device yet: the login page, at its own address.
                 if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
@@ -44,6 +48,11 @@ pub fn App() -> impl IntoView {
             (Route::Compounds, true) => view! { <CompoundsPage lang=lang /> }.into_any(),
             (Route::Compound(id), true) => view! { <CompoundPage lang=lang id=id /> }.into_any(),
             (Route::Settings, true) => view! { <SettingsPage lang=lang /> }.into_any(),
+            (Route::Project(id), true) => view! { <ProjectPage lang=lang id=id /> }.into_any(),
+            (Route::Door(id), true) => view! { <DoorPage lang=lang id=id /> }.into_any(),
+            (Route::Codes(id), true) => view! { <CodesPage lang=lang id=id /> }.into_any(),
+            (Route::Results(id), true) => view! { <ResultsPage lang=lang id=id /> }.into_any(),
+            (Route::Notice(id), true) => view! { <NoticePage lang=lang id=id /> }.into_any(),
             (Route::NotFound, true) => view! {
                 <section class="page">
                     <h1>{T::NotFound.in_lang(lang)}</h1>
@@ -53,9 +62,13 @@ pub fn App() -> impl IntoView {
             .into_any(),
         }
     };
+    // The resident's screens show no staff status bar (nothing of theirs is in the staff outbox).
+    let resident = Memo::new(move |_| matches!(route.get(), Route::Vote(_)));
     view! {
         {header}
-        <StatusBar />
+        <Show when=move || !resident.get()>
+            <StatusBar />
+        </Show>
         <main>{page}</main>
     }
 }

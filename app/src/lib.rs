@@ -11,6 +11,8 @@ pub mod forms;
 pub mod i18n;
 pub mod model;
 pub mod net;
+pub mod reno;
+pub mod resident;
 pub mod router;
 pub mod routes;
 pub mod state;
@@ -50,6 +52,7 @@ pub fn start() {
         let lang = local.lang;
         let logged_in = local.session.is_some();
         state::install(db, local);
+        resident::install();
         state::set_html_lang(lang);
         router::install();
         match root {

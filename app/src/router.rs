@@ -7,12 +7,24 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 /// The app's pages.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
     Login,
     Compounds,
     Compound(Uuid),
     Settings,
+    /// A renovation project (staff): facts, notices and menu.
+    Project(Uuid),
+    /// Door-to-door ballots of a project (staff).
+    Door(Uuid),
+    /// Voting codes of a project (staff).
+    Codes(Uuid),
+    /// Results of a project (staff).
+    Results(Uuid),
+    /// The printable public notice of a project (staff).
+    Notice(Uuid),
+    /// A resident's vote, with the code from the QR link or typed in (no staff login).
+    Vote(Option<String>),
     NotFound,
 }
 
@@ -23,10 +35,27 @@ impl Route {
             "" => Route::Compounds,
             "/login" => Route::Login,
             "/settings" => Route::Settings,
-            p => match p.strip_prefix("/compound/").map(Uuid::parse_str) {
-                Some(Ok(id)) => Route::Compound(id),
-                _ => Route::NotFound,
-            },
+            "/v" => Route::Vote(None),
+            p => {
+                if let Some(code) = p.strip_prefix("/v/") {
+                    return Route::Vote(Some(code.to_string()));
+                }
+                if let Some(Ok(id)) = p.strip_prefix("/compound/").map(Uuid::parse_str) {
+                    return Route::Compound(id);
+                }
+                let Some(rest) = p.strip_prefix("/project/") else {
+                    return Route::NotFound;
+                };
+                let (id, sub) = rest.split_once('/').unwrap_or((rest, ""));
+                match (Uuid::parse_str(id), sub) {
+                    (Ok(id), "") => Route::Project(id),
+                    (Ok(id), "door") => Route::Door(id),
+                    (Ok(id), "codes") => Route::Codes(id),
+                    (Ok(id), "results") => Route::Results(id),
+                    (Ok(id), "notice") => Route::Notice(id),
+                    _ => Route::NotFound,
+                }
+            }
         }
     }
 }
@@ -121,5 +150,19 @@ mod tests {
             Route::Compound(id)
         );
         assert_eq!(Route::parse("/compound/nope"), Route::NotFound);
+        assert_eq!(Route::parse(&format!("/project/{id}")), Route::Project(id));
+        assert_eq!(
+            Route::parse(&format!("/project/{id}/door")),
+            Route::Door(id)
+        );
+        assert_eq!(
+            Route::parse(&format!("/project/{id}/results/")),
+            Route::Results(id)
+        );
+        assert_eq!(Route::parse("/v"), Route::Vote(None));
+        assert_eq!(
+            Route::parse("/v/AB12-CD34"),
+            Route::Vote(Some("AB12-CD34".into()))
+        );
     }
 }

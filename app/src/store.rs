@@ -5,6 +5,10 @@
 //! - `outbox`: key op id → [`OutboxEntry`];
 //! - `meta`: key name → value (`device_id`, `session`, `cursor`, `clock`, `lang`, `last_sync_ms`, `persisted`, `exported`).
 //!
+//! Version 2 adds:
+//! - `resident`: key a normalised voting code (and "last") → a resident's login, answer and receipt
+//!   (`resident::ResidentRecord`), so the resident's page opens offline after the first visit.
+//!
 //! Values are stored as JSON text (see [`to_js`]).
 //!
 //! Every write that must survive goes through one readwrite transaction with durability "strict"; all its
@@ -14,7 +18,7 @@
 use crate::model::{Local, OutboxEntry, Session};
 use js_sys::{Array, JSON, Promise};
 use linli_core::sync::{Record, RecordKey};
-use linli_core::{Clock, EntityKind, Lang};
+use linli_core::{Clock, Lang};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -42,12 +46,13 @@ extern "C" {
 }
 
 pub const DB_NAME: &str = "linli";
-/// The schema version. To add version 2, bump this and add a `2 =>` step to [`migrate`].
-pub const DB_VERSION: u32 = 1;
+/// The schema version. To add a version, bump this and add a step to [`migrate`].
+pub const DB_VERSION: u32 = 2;
 
 pub const CONFIRMED: &str = "confirmed";
 pub const OUTBOX: &str = "outbox";
 pub const META: &str = "meta";
+pub const RESIDENT: &str = "resident";
 
 /// An error from IndexedDB, as text for the UI and the console.
 #[derive(Clone, Debug, PartialEq)]
@@ -82,7 +87,10 @@ fn migrate(db: &IdbDatabase, old: u32, new: u32) -> std::result::Result<(), JsVa
                 db.create_object_store(OUTBOX)?;
                 db.create_object_store(META)?;
             }
-            // 2 => { ... } — future steps go here, each only adding to what earlier steps made.
+            2 => {
+                db.create_object_store(RESIDENT)?;
+            }
+            // Future steps go here, each only adding to what earlier steps made.
             _ => {}
         }
     }
@@ -147,12 +155,7 @@ async fn finish(tx: IdbTransaction, done: JsFuture) -> Result<()> {
 
 /// The key of a confirmed record.
 pub fn record_key_string(k: &RecordKey) -> String {
-    let kind = match k.kind {
-        EntityKind::Compound => "compound",
-        EntityKind::Building => "building",
-        EntityKind::Unit => "unit",
-        EntityKind::Household => "household",
-    };
+    let kind = k.kind.as_str();
     format!("{}|{kind}|{}", k.community, k.id)
 }
 
@@ -310,6 +313,40 @@ impl Db {
     fn read(&self, names: &[&str]) -> Result<IdbTransaction> {
         let arr: Array = names.iter().map(|n| JsValue::from_str(n)).collect();
         Ok(self.db.transaction_with_str_sequence(&arr)?)
+    }
+
+    /// A value of the `resident` store.
+    pub async fn resident_get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>> {
+        let tx = self.read(&[RESIDENT])?;
+        let r = tx.object_store(RESIDENT)?.get(&JsValue::from_str(key))?;
+        let f = request(&r);
+        let v = result_of(r, f).await?;
+        if v.is_undefined() || v.is_null() {
+            return Ok(None);
+        }
+        Ok(Some(from_js(&v)?))
+    }
+
+    /// Stores values in the `resident` store, in one strict transaction.
+    pub async fn resident_put(&self, entries: &[(&str, JsValue)]) -> Result<()> {
+        let opts = js_sys::Object::new();
+        js_sys::Reflect::set(&opts, &"durability".into(), &"strict".into())?;
+        let tx = self.db.unchecked_ref::<RawDb>().transaction_with_options(
+            &JsValue::from_str(RESIDENT),
+            "readwrite",
+            &opts,
+        )?;
+        let done = completion(&tx);
+        let store = tx.object_store(RESIDENT)?;
+        for (k, v) in entries {
+            if let Err(e) = store.put_with_key(v, &JsValue::from_str(k)) {
+                let _ = tx.abort();
+                return Err(e.into());
+            }
+        }
+        #[allow(deprecated)]
+        let _ = tx.commit();
+        finish(tx, done).await
     }
 
     /// Every queued change, read from IndexedDB (never from memory), ordered by HLC.

@@ -6,6 +6,31 @@ use crate::rules::{Fraction, RenovationRules};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a: the tally hashes 100,000 short ids per run; the default SipHash costs twice as much in Wasm,
+/// and these maps hold no attacker-chosen keys that could matter (a collision only slows one tally).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h = (h ^ *b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
+fn fast_map<K, V>(capacity: usize) -> FastMap<K, V> {
+    FastMap::with_capacity_and_hasher(capacity, Default::default())
+}
 
 fn one() -> u32 {
     1
@@ -59,6 +84,9 @@ pub struct TallyInput {
     pub items: Vec<String>,
     #[serde(default)]
     pub matter: Matter,
+    /// Per-item matter where it differs from `matter` (an item that is a special matter, R9).
+    #[serde(default, skip_serializing_if = "HashMap::is_empty")]
+    pub item_matters: HashMap<String, Matter>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -270,7 +298,12 @@ fn art278(
 impl TallyInput {
     /// Checks the roster part of the input, naming the field at fault.
     pub fn check(&self) -> Result<(), RuleError> {
-        let mut seen = HashMap::with_capacity(self.households.len());
+        self.household_index().map(|_| ())
+    }
+
+    /// Households by id, checking each one on the way.
+    fn household_index(&self) -> Result<FastMap<&str, usize>, RuleError> {
+        let mut seen = fast_map(self.households.len());
         for (i, h) in self.households.iter().enumerate() {
             if h.id.is_empty() {
                 return Err(RuleError::field(
@@ -300,18 +333,12 @@ impl TallyInput {
                 .with_detail("duplicate household id"));
             }
         }
-        Ok(())
+        Ok(seen)
     }
 
     /// Tallies the ballots: only each household's last ballot counts (R4).
     pub fn tally(&self, rules: &RenovationRules) -> Result<Tally, RuleError> {
-        self.check()?;
-        let index: HashMap<&str, usize> = self
-            .households
-            .iter()
-            .enumerate()
-            .map(|(i, h)| (h.id.as_str(), i))
-            .collect();
+        let index = self.household_index()?;
         let mut last: Vec<Option<&Ballot>> = vec![None; self.households.len()];
         let mut ballots_per: Vec<u32> = vec![0; self.households.len()];
         let mut unknown = 0;
@@ -326,7 +353,7 @@ impl TallyInput {
                 _ => last[i] = Some(b),
             }
         }
-        let item_index: HashMap<&str, usize> = self
+        let item_index: FastMap<&str, usize> = self
             .items
             .iter()
             .enumerate()
@@ -396,7 +423,7 @@ impl TallyInput {
                 ratio_of_responded: ratio(item_hh[k], resp),
                 art278: art278(
                     rules,
-                    self.matter,
+                    self.item_matters.get(id).copied().unwrap_or(self.matter),
                     participation,
                     (item_area[k], item_owners[k]),
                     totals,

@@ -7,6 +7,8 @@
 use crate::error::{ErrorCode, RuleError};
 use crate::hlc::Hlc;
 use crate::places::*;
+use crate::project::{BallotFields, MenuItemFields, ProjectFields};
+use crate::renovation::{Ballot, CastAt, Tally, TallyInput, VoterHousehold};
 use crate::rules::RuleSet;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -36,6 +38,13 @@ pub enum Body {
     UnitPut(UnitFields),
     #[serde(rename = "household.put")]
     HouseholdPut(HouseholdFields),
+    #[serde(rename = "project.put")]
+    ProjectPut(ProjectFields),
+    #[serde(rename = "menu_item.put")]
+    MenuItemPut(MenuItemFields),
+    /// A household's answer (R4). Ballots are never changed: a new answer is a new ballot.
+    #[serde(rename = "ballot.cast")]
+    BallotCast(BallotFields),
     /// A tombstone: the record is deleted, for good.
     #[serde(rename = "delete")]
     Delete,
@@ -49,6 +58,9 @@ impl Body {
             Body::BuildingPut(_) => Some(EntityKind::Building),
             Body::UnitPut(_) => Some(EntityKind::Unit),
             Body::HouseholdPut(_) => Some(EntityKind::Household),
+            Body::ProjectPut(_) => Some(EntityKind::Project),
+            Body::MenuItemPut(_) => Some(EntityKind::MenuItem),
+            Body::BallotCast(_) => Some(EntityKind::Ballot),
             Body::Delete => None,
         }
     }
@@ -59,6 +71,9 @@ impl Body {
             Body::BuildingPut(f) => serde_json::to_value(f),
             Body::UnitPut(f) => serde_json::to_value(f),
             Body::HouseholdPut(f) => serde_json::to_value(f),
+            Body::ProjectPut(f) => serde_json::to_value(f),
+            Body::MenuItemPut(f) => serde_json::to_value(f),
+            Body::BallotCast(f) => serde_json::to_value(f),
             Body::Delete => return None,
         };
         match v {
@@ -280,6 +295,10 @@ impl Replica {
         }
         match &op.body {
             Body::Delete => {
+                if op.entity.kind == EntityKind::Ballot {
+                    return Err(RuleError::field(ErrorCode::InvalidRequest, "entity.kind")
+                        .with_detail("ballots are never deleted; a new answer replaces the old one"));
+                }
                 if !existing.is_some_and(Record::is_live) {
                     return Err(RuleError::field(ErrorCode::NotFound, "entity.id"));
                 }
@@ -299,6 +318,9 @@ impl Replica {
                         Body::BuildingPut(f) => f.compound_id,
                         Body::UnitPut(f) => f.building_id,
                         Body::HouseholdPut(f) => f.unit_id,
+                        Body::ProjectPut(f) => f.compound_id,
+                        Body::MenuItemPut(f) => f.project_id,
+                        Body::BallotCast(f) => f.project_id,
                         _ => unreachable!("kind checked in check_shape"),
                     };
                     if self.live(&op.community, parent_kind, parent).is_none() {
@@ -307,6 +329,16 @@ impl Replica {
                             format!("body.{field}"),
                         ));
                     }
+                }
+                if let Body::BallotCast(f) = body {
+                    self.check_ballot(op, f, now_ms)?;
+                }
+                if let Body::ProjectPut(f) = body
+                    && existing.is_some_and(Record::is_live)
+                    && self.project(&op.community, op.entity.id).is_some_and(|p| p.compound_id != f.compound_id)
+                {
+                    return Err(RuleError::field(ErrorCode::InvalidRequest, "body.compound_id")
+                        .with_detail("a project cannot move to another compound"));
                 }
                 if let Body::HouseholdPut(f) = body {
                     let k = (
@@ -326,6 +358,125 @@ impl Replica {
             }
         }
         Ok(())
+    }
+
+    /// R4 and the sync model: a ballot is new (append-only), for a household of the project's compound,
+    /// chooses only items of the project's menu, and was cast while the survey was open and received
+    /// (`now_ms`, the checker's clock) within the grace period.
+    fn check_ballot(&self, op: &Operation, f: &BallotFields, now_ms: u64) -> Result<(), RuleError> {
+        if self.record(&op.community, op.entity).is_some() {
+            return Err(RuleError::field(ErrorCode::InvalidRequest, "entity.id")
+                .with_detail("a ballot is never changed; cast a new one"));
+        }
+        let project = self
+            .project(&op.community, f.project_id)
+            .ok_or_else(|| RuleError::field(ErrorCode::NotFound, "body.project_id"))?;
+        if self.compound_of_household(&op.community, f.household_id) != Some(project.compound_id) {
+            return Err(RuleError::field(ErrorCode::NotInProject, "body.household_id"));
+        }
+        let menu: BTreeSet<Uuid> = self.menu(f.project_id).into_iter().map(|m| m.id).collect();
+        if let Some(i) = f.items.iter().position(|i| !menu.contains(i)) {
+            return Err(RuleError::field(ErrorCode::NotInProject, format!("body.items[{i}]")));
+        }
+        project.check_ballot_timing(f.cast_at_ms, now_ms).map_err(|e| RuleError { field: Some("body.cast_at_ms".into()), ..e })
+    }
+
+    fn compound_of_household(&self, community: &str, household: Uuid) -> Option<Uuid> {
+        let h = self.live(community, EntityKind::Household, household)?;
+        let u = self.live(community, EntityKind::Unit, h.parent_id()?)?;
+        let b = self.live(community, EntityKind::Building, u.parent_id()?)?;
+        b.parent_id()
+    }
+
+    pub fn project(&self, community: &str, id: Uuid) -> Option<ProjectFields> {
+        self.live(community, EntityKind::Project, id)?.get()
+    }
+
+    /// Renovation projects of a compound.
+    pub fn projects(&self, compound_id: Uuid) -> Vec<Project> {
+        let mut v: Vec<Project> = self
+            .children_of(EntityKind::Project, compound_id)
+            .map(|(id, fields)| Project { id, fields })
+            .collect();
+        v.sort_by(|a, b| b.fields.survey_opens.cmp(&a.fields.survey_opens).then_with(|| natural_cmp(&a.fields.name, &b.fields.name)));
+        v
+    }
+
+    /// A project's menu, in menu order (R2).
+    pub fn menu(&self, project_id: Uuid) -> Vec<MenuItem> {
+        let mut v: Vec<MenuItem> = self
+            .children_of(EntityKind::MenuItem, project_id)
+            .map(|(id, fields)| MenuItem { id, fields })
+            .collect();
+        v.sort_by(|a, b| {
+            (a.fields.class, a.fields.position).cmp(&(b.fields.class, b.fields.position)).then_with(|| natural_cmp(&a.fields.name, &b.fields.name))
+        });
+        v
+    }
+
+    /// Every ballot of a project, the history included (R4: all are kept, the latest counts).
+    pub fn ballots(&self, project_id: Uuid) -> Vec<BallotRecord> {
+        let mut v: Vec<BallotRecord> = self
+            .records
+            .iter()
+            .filter(|(k, r)| k.kind == EntityKind::Ballot && r.parent_id() == Some(project_id))
+            .filter_map(|(k, r)| Some((k.id, r.get::<BallotFields>()?, r.fields.values().next()?.at)))
+            .filter(|(_, f, _)| f.project_id == project_id)
+            .map(|(id, fields, at)| BallotRecord { id, fields, author: at.device, recorded: at.hlc })
+            .collect();
+        v.sort_by_key(|b| (b.fields.cast_at_ms, b.id));
+        v
+    }
+
+    /// The households of a compound, with their floor area and owners (R9 weights).
+    pub fn compound_households(&self, community: &str, compound_id: Uuid) -> Vec<Household> {
+        let mut v: Vec<Household> = self
+            .live_of(EntityKind::Household)
+            .map(|(id, fields)| Household { id, fields })
+            .filter(|h| self.compound_of_household(community, h.id) == Some(compound_id))
+            .collect();
+        v.sort_by(|a, b| natural_cmp(&a.fields.door, &b.fields.door));
+        v
+    }
+
+    /// The tally of a project (R4, R5, R9), from the same code as `renovation.tally`.
+    pub fn tally(&self, community: &str, project_id: Uuid, rules: &RuleSet) -> Option<Tally> {
+        let project = self.project(community, project_id)?;
+        let menu = self.menu(project_id);
+        let input = TallyInput {
+            households: self
+                .compound_households(community, project.compound_id)
+                .into_iter()
+                .map(|h| VoterHousehold { id: h.id.to_string(), area_m2: h.fields.area_m2, owners: h.fields.owners })
+                .collect(),
+            ballots: self
+                .ballots(project_id)
+                .into_iter()
+                .map(|b| Ballot {
+                    household_id: b.fields.household_id.to_string(),
+                    agree: b.fields.agree,
+                    items: b.fields.items.iter().map(Uuid::to_string).collect(),
+                    cast_at: CastAt::Ms(b.fields.cast_at_ms),
+                })
+                .collect(),
+            items: menu.iter().map(|m| m.id.to_string()).collect(),
+            matter: Default::default(),
+            item_matters: menu.iter().map(|m| (m.id.to_string(), m.fields.matter)).collect(),
+        };
+        input.tally(&rules.renovation).ok()
+    }
+
+    /// Live records of `kind` whose parent is `parent`; only those are decoded (a roster of thousands of
+    /// households is filtered by its parent field first).
+    fn children_of<T: for<'de> Deserialize<'de>>(
+        &self,
+        kind: EntityKind,
+        parent: Uuid,
+    ) -> impl Iterator<Item = (Uuid, T)> + '_ {
+        self.records
+            .iter()
+            .filter(move |(k, r)| k.kind == kind && r.parent_id() == Some(parent))
+            .filter_map(|(k, r)| Some((k.id, r.get::<T>()?)))
     }
 
     fn live_of<T: for<'de> Deserialize<'de>>(
@@ -349,9 +500,8 @@ impl Replica {
 
     pub fn buildings(&self, compound_id: Uuid) -> Vec<Building> {
         let mut v: Vec<Building> = self
-            .live_of(EntityKind::Building)
+            .children_of(EntityKind::Building, compound_id)
             .map(|(id, fields)| Building { id, fields })
-            .filter(|b| b.fields.compound_id == compound_id)
             .collect();
         v.sort_by(|a, b| natural_cmp(&a.fields.name, &b.fields.name));
         v
@@ -359,9 +509,8 @@ impl Replica {
 
     pub fn units(&self, building_id: Uuid) -> Vec<Unit> {
         let mut v: Vec<Unit> = self
-            .live_of(EntityKind::Unit)
+            .children_of(EntityKind::Unit, building_id)
             .map(|(id, fields)| Unit { id, fields })
-            .filter(|u| u.fields.building_id == building_id)
             .collect();
         v.sort_by(|a, b| natural_cmp(&a.fields.name, &b.fields.name));
         v
@@ -369,9 +518,8 @@ impl Replica {
 
     pub fn households(&self, unit_id: Uuid) -> Vec<Household> {
         let mut v: Vec<Household> = self
-            .live_of(EntityKind::Household)
+            .children_of(EntityKind::Household, unit_id)
             .map(|(id, fields)| Household { id, fields })
-            .filter(|h| h.fields.unit_id == unit_id)
             .collect();
         v.sort_by(|a, b| natural_cmp(&a.fields.door, &b.fields.door));
         v
@@ -422,6 +570,9 @@ pub fn check_shape(op: &Operation, rules: &RuleSet, now_ms: u64) -> Result<(), R
         Body::BuildingPut(f) => f.check(r),
         Body::UnitPut(f) => f.check(r),
         Body::HouseholdPut(f) => f.check(r),
+        Body::ProjectPut(f) => f.check(r, &rules.renovation),
+        Body::MenuItemPut(f) => f.check(r, &rules.renovation),
+        Body::BallotCast(f) => f.check(&rules.renovation),
         Body::Delete => Ok(()),
     }
     .map_err(prefix)

@@ -38,6 +38,7 @@ fn coverage_exactly_two_thirds_counts_just_under_does_not() {
         ballots: vec![],
         items: vec![],
         matter: Matter::Ordinary,
+        item_matters: Default::default(),
     };
     input.ballots = (0..200)
         .map(|i| ballot(&format!("h{i}"), true, &[], 1))
@@ -67,6 +68,7 @@ fn last_answer_counts() {
         ],
         items: vec!["lift".into(), "roof".into()],
         matter: Matter::Ordinary,
+        item_matters: Default::default(),
     };
     let t = input.tally(&rules()).unwrap();
     assert_eq!(t.agreement.households, 1);
@@ -97,6 +99,7 @@ fn area_and_headcount_disagree() {
         ],
         items: vec![],
         matter: Matter::Ordinary,
+        item_matters: Default::default(),
     };
     let t = input.tally(&rules()).unwrap();
     assert!(t.art278.participation.meets);
@@ -164,6 +167,7 @@ fn special_matter_three_quarters_exactly_and_ordinary_half_exactly() {
         ],
         items: vec![],
         matter: Matter::Special,
+        item_matters: Default::default(),
     };
     assert!(
         input.tally(&rules()).unwrap().art278.passed,
@@ -189,6 +193,7 @@ fn per_item_art278_and_unknown_households() {
         ],
         items: vec!["lift".into(), "roof".into()],
         matter: Matter::Special,
+        item_matters: Default::default(),
     };
     let t = input.tally(&rules()).unwrap();
     assert_eq!(t.unknown_ballots, 1);
@@ -207,6 +212,7 @@ fn bad_input_names_the_field() {
         ballots: vec![],
         items: vec![],
         matter: Matter::Ordinary,
+        item_matters: Default::default(),
     };
     assert_eq!(
         input.tally(&rules()).unwrap_err().field.as_deref(),
@@ -217,6 +223,7 @@ fn bad_input_names_the_field() {
         ballots: vec![],
         items: vec![],
         matter: Matter::Ordinary,
+        item_matters: Default::default(),
     };
     assert_eq!(
         input.tally(&rules()).unwrap_err().field.as_deref(),
@@ -269,14 +276,14 @@ proptest! {
         let households: Vec<_> = (0..10).map(|i| hh(&format!("h{i}"), 40.0 + i as f64 * 7.3, 1 + i % 3)).collect();
         let items: Vec<String> = (0..3).map(|i| format!("i{i}")).collect();
         let matter = if special { Matter::Special } else { Matter::Ordinary };
-        let a = TallyInput { households: households.clone(), ballots: ballots.clone(), items: items.clone(), matter };
+        let a = TallyInput { households: households.clone(), ballots: ballots.clone(), items: items.clone(), matter, item_matters: Default::default() };
         let mut shuffled = ballots;
         let mut s = seed | 1;
         for i in (1..shuffled.len()).rev() {
             s ^= s << 13; s ^= s >> 7; s ^= s << 17;
             shuffled.swap(i, (s % (i as u64 + 1)) as usize);
         }
-        let b = TallyInput { households, ballots: shuffled, items, matter };
+        let b = TallyInput { households, ballots: shuffled, items, matter, item_matters: Default::default() };
         prop_assert_eq!(a.tally(&rules()).unwrap(), b.tally(&rules()).unwrap());
     }
 }

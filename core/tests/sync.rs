@@ -289,6 +289,7 @@ fn arb_op() -> impl Strategy<Value = Operation> {
                             area_m2: 50.0 + choice as f64,
                             owners,
                         }),
+                        _ => Body::Delete,
                     }
                 };
                 let mut o = op(n, device, NOW + ms, ent(kind, id), body);

@@ -153,6 +153,36 @@ impl LoginLimiter {
     }
 }
 
+/// Whether `h` is the hash of a live staff session (ignoring expiry).
+pub async fn is_staff_token(state: &AppState, h: [u8; 32]) -> Result<bool, ApiError> {
+    if state.sessions.get(&h).is_some() {
+        return Ok(true);
+    }
+    state
+        .db
+        .blocking(move |db| {
+            db.read(|c| {
+                c.prepare_cached("SELECT 1 FROM sessions WHERE token_hash = ?1")?
+                    .exists([&h[..]])
+            })
+        })
+        .await
+}
+
+/// The bearer token of a request, if any.
+pub fn bearer(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
 /// Checks a username and password; on success stores a new session and returns it with its token.
 pub async fn login(
     state: &AppState,
@@ -239,17 +269,7 @@ impl FromRequestParts<AppState> for AuthUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or(ApiError::Unauthorized)?;
+        let token = bearer(parts).ok_or(ApiError::Unauthorized)?;
         let h = token_hash(token);
         let user = match state.sessions.get(&h) {
             Some(u) => u,
@@ -278,7 +298,16 @@ impl FromRequestParts<AppState> for AuthUser {
                         })
                     })
                     .await?;
-                let u = found.ok_or(ApiError::Unauthorized)?;
+                let Some(u) = found else {
+                    // A resident's voting login is refused here, not unknown (403, not 401).
+                    return Err(if crate::voting::is_resident_token(state, h).await? {
+                        ApiError::Forbidden {
+                            field: "authorization".into(),
+                        }
+                    } else {
+                        ApiError::Unauthorized
+                    });
+                };
                 state.sessions.put(u.clone());
                 u
             }

@@ -11,7 +11,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 /// The migrations, in order; number N sets `PRAGMA user_version = N`.
-pub const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("../migrations/0001_init.sql"))];
+pub const MIGRATIONS: &[(u32, &str)] = &[
+    (1, include_str!("../migrations/0001_init.sql")),
+    (2, include_str!("../migrations/0002_voting_codes.sql")),
+];
 
 /// The schema version this build expects.
 pub fn schema_version() -> u32 {

@@ -76,6 +76,21 @@ pub enum ApiError {
     /// 405: the path exists, the method does not.
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// 401: a voting code that is unknown or revoked, or a resident login whose code was revoked since.
+    #[error("code revoked")]
+    CodeRevoked,
+    /// 429: too many wrong voting codes from one address (or from everywhere at once).
+    #[error("too many code attempts")]
+    TooManyCodeAttempts,
+    /// 403: residents see results only after the close, or when the project shows running results.
+    #[error("results not available")]
+    ResultsNotAvailable,
+    /// 404: a record the path names (a project, a household) does not exist in the caller's community.
+    #[error("record not found: {field}")]
+    RecordNotFound { field: String },
+    /// 409: a household named for issuing already has an active code (use reissue).
+    #[error("already issued: {field}")]
+    AlreadyIssued { field: String },
     /// 500: logged in full, answered without details.
     #[error("internal error: {0}")]
     Internal(String),
@@ -94,8 +109,13 @@ impl ApiError {
             ApiError::BadCredentials | ApiError::Unauthorized | ApiError::TokenExpired => {
                 StatusCode::UNAUTHORIZED
             }
-            ApiError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            ApiError::TooManyAttempts | ApiError::TooManyCodeAttempts => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
+            ApiError::CodeRevoked => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden { .. } | ApiError::ResultsNotAvailable => StatusCode::FORBIDDEN,
+            ApiError::RecordNotFound { .. } => StatusCode::NOT_FOUND,
+            ApiError::AlreadyIssued { .. } => StatusCode::CONFLICT,
             ApiError::BatchTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -108,7 +128,11 @@ impl ApiError {
             ApiError::InvalidJson { .. } => "invalid_json",
             ApiError::InvalidRequest { .. } => "invalid_request",
             ApiError::BadCredentials => "bad_credentials",
-            ApiError::TooManyAttempts => "too_many_attempts",
+            ApiError::TooManyAttempts | ApiError::TooManyCodeAttempts => "too_many_attempts",
+            ApiError::CodeRevoked => "code_revoked",
+            ApiError::ResultsNotAvailable => "results_not_available",
+            ApiError::RecordNotFound { .. } => "not_found",
+            ApiError::AlreadyIssued { .. } => "already_issued",
             ApiError::Unauthorized => "unauthorized",
             ApiError::TokenExpired => "token_expired",
             ApiError::Forbidden { .. } => "forbidden",
@@ -124,7 +148,9 @@ impl ApiError {
             ApiError::InvalidJson { field, .. } | ApiError::InvalidRequest { field, .. } => {
                 field.as_deref()
             }
-            ApiError::Forbidden { field } => Some(field),
+            ApiError::Forbidden { field }
+            | ApiError::RecordNotFound { field }
+            | ApiError::AlreadyIssued { field } => Some(field),
             _ => None,
         }
     }
@@ -169,6 +195,13 @@ impl ApiError {
                     "You can only send changes made under your own account".into()
                 }
             }
+            ApiError::Forbidden { field } if field == "authorization" => {
+                if zh {
+                    "此登录无权使用该功能（住户投票码与工作人员账号各用其功能）".into()
+                } else {
+                    "This login may not use this function (voting codes and staff accounts each have their own)".into()
+                }
+            }
             ApiError::Forbidden { .. } if zh => "无权修改其他社区的数据".into(),
             ApiError::Forbidden { .. } => "You may not change another community's records".into(),
             ApiError::BatchTooLarge if zh => format!(
@@ -185,6 +218,36 @@ impl ApiError {
             ApiError::NotFound => "No such API endpoint".into(),
             ApiError::MethodNotAllowed if zh => "该接口不支持此请求方法".into(),
             ApiError::MethodNotAllowed => "This endpoint does not support this method".into(),
+            ApiError::CodeRevoked => {
+                linli_core::RuleError::new(linli_core::ErrorCode::CodeRevoked).message(lang)
+            }
+            ApiError::TooManyCodeAttempts if zh => "投票码输错次数过多，请 10 分钟后再试".into(),
+            ApiError::TooManyCodeAttempts => {
+                "Too many wrong voting codes; please try again in 10 minutes".into()
+            }
+            ApiError::ResultsNotAvailable if zh => {
+                "调查结束后才能查看结果（本项目不公布进行中的结果）".into()
+            }
+            ApiError::ResultsNotAvailable => {
+                "Results can be seen once the survey has closed (this project does not show running results)".into()
+            }
+            ApiError::RecordNotFound { field } if field.contains("household") => {
+                if zh {
+                    "本项目所在小区没有这一户".into()
+                } else {
+                    "No such household in this project's compound".into()
+                }
+            }
+            ApiError::RecordNotFound { .. } if zh => "本社区没有这个改造项目".into(),
+            ApiError::RecordNotFound { .. } => {
+                "No such renovation project in your community".into()
+            }
+            ApiError::AlreadyIssued { .. } if zh => {
+                "这一户已有有效的投票码；如需新码请用“重新发放”".into()
+            }
+            ApiError::AlreadyIssued { .. } => {
+                "This household already has an active voting code; use reissue for a new one".into()
+            }
             ApiError::Internal(_) if zh => "服务器内部错误，请稍后再试".into(),
             ApiError::Internal(_) => "Internal server error; please try again later".into(),
         }
@@ -210,7 +273,10 @@ impl IntoResponse for ApiError {
             },
         };
         let mut resp = (self.status(), axum::Json(body)).into_response();
-        if matches!(self, ApiError::Unauthorized | ApiError::TokenExpired) {
+        if matches!(
+            self,
+            ApiError::Unauthorized | ApiError::TokenExpired | ApiError::CodeRevoked
+        ) {
             resp.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
                 header::HeaderValue::from_static("Bearer"),

@@ -11,6 +11,8 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod projects;
+pub mod voting;
 pub mod web;
 pub mod writer;
 
@@ -36,6 +38,7 @@ pub struct StateInner {
     pub rules: Arc<RuleSet>,
     pub sessions: auth::SessionCache,
     pub limiter: auth::LoginLimiter,
+    pub code_limiter: voting::CodeLimiter,
 }
 
 impl Deref for AppState {
@@ -63,6 +66,7 @@ impl AppState {
             rules,
             sessions: Default::default(),
             limiter: Default::default(),
+            code_limiter: Default::default(),
         }))
     }
 }
@@ -76,6 +80,28 @@ pub fn app(state: AppState) -> Router {
         .route("/api/me", get(api::me))
         .route("/api/sync/push", post(api::push))
         .route("/api/sync/pull", get(api::pull))
+        .route(
+            "/api/projects/{id}/codes",
+            post(projects::issue_codes).get(projects::list_codes),
+        )
+        .route(
+            "/api/projects/{id}/codes/{household_id}/revoke",
+            post(projects::revoke_code),
+        )
+        .route(
+            "/api/projects/{id}/codes/{household_id}/reissue",
+            post(projects::reissue_code),
+        )
+        .route("/api/projects/{id}/results", get(projects::results))
+        .route("/api/projects/{id}/results.csv", get(projects::results_csv))
+        .route(
+            "/api/projects/{id}/results.xlsx",
+            get(projects::results_xlsx),
+        )
+        .route("/api/vote/login", post(voting::login))
+        .route("/api/vote/me", get(voting::me))
+        .route("/api/vote/ballot", post(voting::ballot))
+        .route("/api/vote/results", get(voting::results))
         .route("/api", any(api::api_not_found))
         .route("/api/{*rest}", any(api::api_not_found))
         .method_not_allowed_fallback(api::method_not_allowed);
@@ -123,11 +149,14 @@ pub async fn spawn(state: AppState) -> std::io::Result<Running> {
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let router = app(state.clone());
     let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, router)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await;
+        let _ = axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = rx.await;
+        })
+        .await;
     });
     Ok(Running {
         addr,

@@ -52,10 +52,19 @@ struct Job {
     reply: oneshot::Sender<Result<Vec<Outcome>, String>>,
 }
 
+/// A read of a community's replica, run on the writer thread after every push queued before it is
+/// committed (so a read sees the caller's own earlier writes).
+type ReadFn = Box<dyn FnOnce(&Replica) + Send>;
+
+enum Task {
+    Push(Job),
+    Read { community: String, f: ReadFn },
+}
+
 /// Handle on the writer thread. The thread ends when the last handle is dropped.
 #[derive(Clone)]
 pub struct Writer {
-    tx: mpsc::Sender<Job>,
+    tx: mpsc::Sender<Task>,
 }
 
 /// Most operations one group transaction takes before committing.
@@ -63,7 +72,7 @@ const GROUP_MAX_OPS: usize = 20_000;
 
 impl Writer {
     pub fn start(db: Db, rules: Arc<RuleSet>) -> Writer {
-        let (tx, rx) = mpsc::channel::<Job>(4096);
+        let (tx, rx) = mpsc::channel::<Task>(4096);
         std::thread::Builder::new()
             .name("linli-writer".into())
             .spawn(move || run(db, rules, rx))
@@ -82,11 +91,11 @@ impl Writer {
         }
         let (reply, rx) = oneshot::channel();
         self.tx
-            .send(Job {
+            .send(Task::Push(Job {
                 community,
                 ops,
                 reply,
-            })
+            }))
             .await
             .map_err(|_| ApiError::internal("the writer thread has stopped"))?;
         match rx.await {
@@ -95,18 +104,57 @@ impl Writer {
             Err(_) => Err(ApiError::internal("the writer thread dropped a job")),
         }
     }
+
+    /// Runs `f` on `community`'s replica (on the writer thread, after the pushes queued before it) and
+    /// returns its result. Keep `f` short: pushes wait while it runs.
+    pub async fn read<T: Send + 'static>(
+        &self,
+        community: String,
+        f: impl FnOnce(&Replica) -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let (reply, rx) = oneshot::channel();
+        let f: ReadFn = Box::new(move |r: &Replica| {
+            let _ = reply.send(f(r));
+        });
+        self.tx
+            .send(Task::Read { community, f })
+            .await
+            .map_err(|_| ApiError::internal("the writer thread has stopped"))?;
+        rx.await
+            .map_err(|_| ApiError::internal("a replica read failed"))
+    }
 }
 
-fn run(db: Db, rules: Arc<RuleSet>, mut rx: mpsc::Receiver<Job>) {
+fn run(db: Db, rules: Arc<RuleSet>, mut rx: mpsc::Receiver<Task>) {
     let mut replicas: HashMap<String, Replica> = HashMap::new();
-    while let Some(first) = rx.blocking_recv() {
+    let mut pending: Option<Task> = None;
+    loop {
+        let task = match pending.take() {
+            Some(t) => t,
+            None => match rx.blocking_recv() {
+                Some(t) => t,
+                None => break,
+            },
+        };
+        let first = match task {
+            Task::Read { community, f } => {
+                run_read(&db, &mut replicas, community, f);
+                continue;
+            }
+            Task::Push(job) => job,
+        };
         let mut count = first.ops.len();
         let mut jobs = vec![first];
         while count < GROUP_MAX_OPS {
             match rx.try_recv() {
-                Ok(job) => {
+                Ok(Task::Push(job)) => {
                     count += job.ops.len();
                     jobs.push(job);
+                }
+                Ok(read) => {
+                    // Reads wait for the pushes queued before them.
+                    pending = Some(read);
+                    break;
                 }
                 Err(_) => break,
             }
@@ -140,6 +188,27 @@ fn run(db: Db, rules: Arc<RuleSet>, mut rx: mpsc::Receiver<Job>) {
                 }
             }
         }
+    }
+}
+
+/// Runs a read on a community's replica, loading it first if needed. If loading fails or the read
+/// panics, the read's reply is dropped, which its caller answers as `internal`.
+fn run_read(db: &Db, replicas: &mut HashMap<String, Replica>, community: String, f: ReadFn) {
+    let replica = match replicas.entry(community) {
+        Entry::Occupied(e) => e.into_mut(),
+        Entry::Vacant(e) => {
+            let loaded = load_replica(&db.writer(), e.key());
+            match loaded {
+                Ok(r) => e.insert(r),
+                Err(err) => {
+                    tracing::error!(error = %err, "loading a replica for a read failed");
+                    return;
+                }
+            }
+        }
+    };
+    if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(replica))).is_err() {
+        tracing::error!("panic while reading a replica");
     }
 }
 
@@ -242,11 +311,5 @@ fn process(
 }
 
 fn kind_str(op: &Operation) -> &'static str {
-    use linli_core::EntityKind::*;
-    match op.entity.kind {
-        Compound => "compound",
-        Building => "building",
-        Unit => "unit",
-        Household => "household",
-    }
+    op.entity.kind.as_str()
 }

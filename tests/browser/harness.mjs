@@ -171,3 +171,80 @@ export async function addHousehold(unit, door, area = '72.5', owners = '1') {
 export function householdOps(ops, door) {
   return ops.filter((o) => o.body.type === 'household.put' && o.body.door === door);
 }
+
+// ---- renovation (issue 3) ----
+
+/** A date in China time, `days` from today, as "YYYY-MM-DD". */
+export function cstDate(days = 0) {
+  return new Date(Date.now() + 8 * 3600e3 + days * 86400e3).toISOString().slice(0, 10);
+}
+
+/** Adds households (door → area) to a unit through the API; returns door → household id. */
+export async function seedHouseholds(url, session, unitId, doors) {
+  const ids = {};
+  const bodies = doors.map(([door, area = 80, owners = 1]) => {
+    ids[door] = uuidv7();
+    return ['household', ids[door], { type: 'household.put', unit_id: unitId, door, area_m2: area, owners }];
+  });
+  const res = await push(url, session, bodies);
+  for (const r of res) if (r.status !== 'accepted') throw new Error('households refused: ' + JSON.stringify(r));
+  return ids;
+}
+
+/** The body of a project.put (the fields left out take their defaults). */
+export function projectBody(compoundId, fields = {}) {
+  return {
+    type: 'project.put', compound_id: compoundId, name: fields.name || '综合整治项目', kind: fields.kind || 'comprehensive',
+    survey_opens: fields.survey_opens || cstDate(-1), survey_closes: fields.survey_closes || cstDate(10),
+    grace_days: fields.grace_days ?? 0, show_running_results: fields.show_running_results ?? false,
+  };
+}
+
+/** Creates a project with a menu through the API; returns {id, items: {name → id}}. */
+export async function seedProject(url, session, compoundId, fields = {}, menu = [
+  { catalogue: 'road', class: 'basic', name: '路面', cost_yuan: 200000 },
+  { catalogue: 'lift', class: 'upgrade', name: '加装电梯', cost_yuan: 600000, share_per_household_yuan: 5000, owners_decision: true },
+]) {
+  const id = uuidv7();
+  const items = {};
+  const bodies = [['project', id, projectBody(compoundId, fields)]];
+  menu.forEach((m, i) => {
+    items[m.name] = uuidv7();
+    bodies.push(['menu_item', items[m.name], {
+      type: 'menu_item.put', project_id: id, catalogue: m.catalogue ?? null, class: m.class, name: m.name,
+      description: m.description || '', cost_yuan: m.cost_yuan, share_per_household_yuan: m.share_per_household_yuan ?? null,
+      owners_decision: !!m.owners_decision, matter: m.matter || 'ordinary', position: i,
+    }]);
+  });
+  const res = await push(url, session, bodies);
+  for (const r of res) if (r.status !== 'accepted') throw new Error('project refused: ' + JSON.stringify(r));
+  return { id, items };
+}
+
+/** Issues voting codes for every household of a project that has none; returns door → code. */
+export async function issueCodes(url, session, projectId) {
+  const r = await fetch(`${url}/api/projects/${projectId}/codes`, { method: 'POST', headers: { authorization: 'Bearer ' + session.token } });
+  if (!r.ok) throw new Error('issuing codes failed: ' + r.status + ' ' + await r.text());
+  const out = {};
+  for (const c of (await r.json()).codes) out[c.door] = c.code;
+  return out;
+}
+
+/** The staff results of a project (the server's tally). */
+export async function projectResults(url, session, projectId) {
+  const r = await fetch(`${url}/api/projects/${projectId}/results`, { headers: { authorization: 'Bearer ' + session.token } });
+  if (!r.ok) throw new Error('results failed: ' + r.status + ' ' + await r.text());
+  return r.json();
+}
+
+/** A resident answers on the phone: start (or change), menu, agree, items, review, confirm. */
+export async function residentVote(page, { agree, items = [], change = false }) {
+  await page.click(change ? '[data-testid=change-ballot]' : '[data-testid=start-ballot]');
+  await page.click('[data-testid=next]'); // the menu, read
+  await page.check(`input[name=agree][value=${agree ? 'yes' : 'no'}]`);
+  await page.click('[data-testid=next]');
+  for (const id of items) await page.check(`input[name=item][value="${id}"]`);
+  await page.click('[data-testid=review-ballot]');
+  await page.waitForSelector('[data-testid=ballot-review]');
+  await page.click('[data-testid=confirm-ballot]');
+}

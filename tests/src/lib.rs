@@ -1,7 +1,12 @@
 //! Shared helpers for Linli's end-to-end tests and load generator: building operations and a small HTTP client.
 
+use linli_core::date::Date;
 use linli_core::places::{BuildingFields, CompoundFields, HouseholdFields, UnitFields};
+use linli_core::project::{
+    BallotChannel, BallotFields, ItemClass, MenuItemFields, ProjectFields, RenovationKind,
+};
 use linli_core::protocol::{LoginRequest, LoginResponse, PullResponse, PushRequest, PushResponse};
+use linli_core::renovation::Matter;
 use linli_core::sync::{Body, EntityRef, OP_FORMAT_VERSION, Operation};
 use linli_core::{EntityKind, Hlc};
 use uuid::Uuid;
@@ -11,6 +16,11 @@ pub fn now_ms() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as u64)
         .unwrap_or(0)
+}
+
+/// Today plus `offset` days, in China time.
+pub fn day(offset: i64) -> Date {
+    Date::from_unix_ms_cst(now_ms() as i64 + offset * 86_400_000)
 }
 
 /// Makes operations as one device would: fresh UUIDv7 ids, increasing HLC timestamps.
@@ -98,6 +108,84 @@ impl Device {
             owners: 1,
         });
         (id, self.op(EntityKind::Household, id, body))
+    }
+
+    /// A renovation project of a compound whose survey runs from `opens` to `closes` (days from today,
+    /// China time; negative is past), with `grace_days` of grace for late-arriving ballots.
+    pub fn project(
+        &mut self,
+        compound_id: Uuid,
+        name: &str,
+        opens: i64,
+        closes: i64,
+        grace_days: u32,
+        show_running_results: bool,
+    ) -> (Uuid, Operation) {
+        let id = Uuid::now_v7();
+        let body = Body::ProjectPut(ProjectFields {
+            compound_id,
+            name: name.into(),
+            kind: RenovationKind::Comprehensive,
+            year_built: Some(1990),
+            dangerous_c: 0,
+            dangerous_d: 0,
+            survey_opens: day(opens),
+            survey_closes: day(closes),
+            grace_days,
+            show_running_results,
+            notice_posted: None,
+            design_notice_posted: None,
+            consultation_rounds: Vec::new(),
+            representative_meeting: None,
+            return_rate_pct: None,
+        });
+        (id, self.op(EntityKind::Project, id, body))
+    }
+
+    /// A menu item of a project.
+    pub fn menu_item(
+        &mut self,
+        project_id: Uuid,
+        name: &str,
+        class: ItemClass,
+        owners_decision: bool,
+    ) -> (Uuid, Operation) {
+        let id = Uuid::now_v7();
+        let body = Body::MenuItemPut(MenuItemFields {
+            project_id,
+            catalogue: None,
+            class,
+            name: name.into(),
+            description: format!("{name}：说明"),
+            cost_yuan: 100_000.0,
+            share_per_household_yuan: None,
+            owners_decision,
+            matter: Matter::Ordinary,
+            position: 0,
+        });
+        (id, self.op(EntityKind::MenuItem, id, body))
+    }
+
+    /// A ballot recorded by this device (a staff member, from a paper form, unless `channel` says otherwise).
+    pub fn ballot(
+        &mut self,
+        project_id: Uuid,
+        household_id: Uuid,
+        agree: bool,
+        items: Vec<Uuid>,
+        cast_at_ms: u64,
+        channel: BallotChannel,
+    ) -> (Uuid, Operation) {
+        let id = Uuid::now_v7();
+        let body = Body::BallotCast(BallotFields {
+            project_id,
+            household_id,
+            agree,
+            items,
+            cast_at_ms,
+            channel,
+        });
+        (id, self.op(EntityKind::Ballot, id, body))
     }
 
     /// A compound with one building and one unit: the three operations and the unit's id.

@@ -46,6 +46,8 @@ pub fn CompoundPage(lang: Lang, id: Uuid) -> impl IntoView {
         ui.rev.get();
         state::with(|l| l.view.compounds().into_iter().find(|c| c.id == id))
     };
+    // Drawn again only when the compound itself changes, so a sync does not clear the project form.
+    let cinfo = Memo::new(move |_| compound().map(|c| (c.id, c.fields.year_built)));
     let statuses: Statuses = Memo::new(move |_| {
         ui.rev.get();
         state::with(|l| l.row_statuses())
@@ -85,6 +87,9 @@ pub fn CompoundPage(lang: Lang, id: Uuid) -> impl IntoView {
                         .into_any()
                 }
             }}
+            {move || cinfo.get().map(|(cid, year)| view! {
+                <crate::routes::project::ProjectsSection lang=lang compound_id=cid year_built=year />
+            })}
             <h2>{tr(T::Buildings)}</h2>
             <Show when=move || buildings().is_empty()>
                 <p class="empty">{tr(T::NoBuildings)}</p>

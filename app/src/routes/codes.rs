@@ -1,0 +1,224 @@
+//! `/project/:id/codes`: voting codes for the households of a project (online only: codes live on the
+//! server). A printable sheet of slips — building, unit, door, the code, its QR (SVG from the server,
+//! inlined) and the link — and revoke/reissue per household.
+
+use crate::i18n::R;
+use crate::net::{self, ApiError};
+use crate::routes::project::ProjectNav;
+use crate::state;
+use leptos::prelude::*;
+use linli_core::Lang;
+use serde::Deserialize;
+use serde_json::Value;
+use uuid::Uuid;
+
+/// One slip, read leniently from the server's answer.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Slip {
+    #[serde(default)]
+    pub household_id: Option<Uuid>,
+    #[serde(default)]
+    pub building: String,
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub door: String,
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub url: String,
+    #[serde(default)]
+    pub qr_svg: String,
+}
+
+/// A household's code status (`GET /api/projects/{id}/codes`; never the code itself).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct CodeStatus {
+    pub household_id: Uuid,
+    #[serde(default)]
+    pub building: String,
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub door: String,
+    #[serde(default)]
+    pub status: String,
+}
+
+/// `{"codes":[…]}`, `{"slips":[…]}` or a bare list.
+fn slips_of(v: Value) -> Vec<Slip> {
+    let list = match v {
+        Value::Array(a) => a,
+        Value::Object(mut m) => match m.remove("codes").or_else(|| m.remove("slips")) {
+            Some(Value::Array(a)) => a,
+            _ => vec![Value::Object(m)],
+        },
+        _ => vec![],
+    };
+    list.into_iter()
+        .filter_map(|s| serde_json::from_value(s).ok())
+        .filter(|s: &Slip| !s.code.is_empty())
+        .collect()
+}
+
+fn token() -> Option<String> {
+    state::with(|l| l.session.as_ref().map(|s| s.token.clone()))
+}
+
+async fn call(method: &str, path: String, lang: Lang) -> Result<Value, String> {
+    let r: Result<Value, ApiError> =
+        net::call::<(), _>(method, &path, token().as_deref(), lang, None).await;
+    match r {
+        Ok(v) => Ok(v),
+        Err(ApiError::Network) => Err(R::CodesNeedNetwork.in_lang(lang).to_string()),
+        Err(e) => {
+            if e.is_auth() {
+                state::mark_expired().await;
+            }
+            Err(e.message(lang))
+        }
+    }
+}
+
+#[component]
+pub fn CodesPage(lang: Lang, id: Uuid) -> impl IntoView {
+    let ui = state::ui().expect("state installed");
+    let tr = move |k: R| k.in_lang(lang);
+    let slips = RwSignal::new(Vec::<Slip>::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let statuses = RwSignal::new(Vec::<CodeStatus>::new());
+    let load = move || {
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Ok(v) = call("GET", format!("/api/projects/{id}/codes"), lang).await {
+                statuses.set(serde_json::from_value(v).unwrap_or_default());
+            }
+        });
+    };
+    if ui.online.get_untracked() {
+        load();
+    }
+    let issue = move |_| {
+        busy.set(true);
+        error.set(None);
+        wasm_bindgen_futures::spawn_local(async move {
+            match call("POST", format!("/api/projects/{id}/codes"), lang).await {
+                Ok(v) => {
+                    let v = slips_of(v);
+                    if v.is_empty() {
+                        error.set(Some(tr(R::AllHaveCodes).to_string()));
+                    }
+                    slips.set(v);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+            load();
+        });
+    };
+    // Revoke a household's code, or revoke it and issue a new one (the server does both at once).
+    let act = move |household: Uuid, reissue: bool| {
+        let ok = web_sys::window()
+            .and_then(|w| w.confirm_with_message(tr(R::RevokeConfirm)).ok())
+            .unwrap_or(false);
+        if !ok {
+            return;
+        }
+        wasm_bindgen_futures::spawn_local(async move {
+            let verb = if reissue { "reissue" } else { "revoke" };
+            let path = format!("/api/projects/{id}/codes/{household}/{verb}");
+            match call("POST", path, lang).await {
+                Err(e) => error.set(Some(e)),
+                Ok(_) if !reissue => {
+                    load();
+                    slips.update(|v| v.retain(|s| s.household_id != Some(household)))
+                }
+                Ok(v) => {
+                    load();
+                    let fresh = slips_of(v);
+                    slips.update(|v| {
+                        for f in fresh {
+                            match v.iter_mut().find(|s| s.household_id == f.household_id) {
+                                Some(s) => *s = f,
+                                None => v.push(f),
+                            }
+                        }
+                    });
+                }
+            }
+        });
+    };
+    let name = move || {
+        ui.rev.get();
+        crate::reno::project(id).map(|(p, _)| p.name)
+    };
+    view! {
+        <section class="page codes">
+            <ProjectNav lang=lang id=id />
+            <h1 class="no-print">{name} " · " {tr(R::Codes)}</h1>
+            <p class="sub no-print">{tr(R::CodesHelp)}</p>
+            <Show when=move || !ui.online.get()>
+                <p class="warn no-print" role="alert" data-testid="codes-offline">{tr(R::CodesNeedNetwork)}</p>
+            </Show>
+            <div class="no-print">
+                <button type="button" class="btn primary wide" data-testid="issue-codes"
+                    disabled=move || busy.get() || !ui.online.get() on:click=issue>{tr(R::IssueCodes)}</button>
+                <Show when=move || !slips.get().is_empty()>
+                    <button type="button" class="btn wide" data-testid="print-codes" on:click=|_| {
+                        if let Some(w) = web_sys::window() { let _ = w.print(); }
+                    }>{tr(R::Print)}</button>
+                </Show>
+            </div>
+            {move || error.get().map(|e| view! { <p class="field-error no-print" role="alert">{e}</p> })}
+            <Show when=move || !statuses.get().is_empty()>
+                <table class="table no-print" data-testid="code-status">
+                    <thead><tr><th>{tr(R::Household)}</th><th>{tr(R::CodeState)}</th><th></th></tr></thead>
+                    <tbody>
+                        <For each=move || statuses.get() key=|s| (s.household_id, s.status.clone()) children=move |s| {
+                            let h = s.household_id;
+                            let label = match s.status.as_str() {
+                                "active" => tr(R::CodeActive),
+                                "revoked" => tr(R::CodeRevoked),
+                                _ => tr(R::CodeNone),
+                            };
+                            let active = s.status == "active";
+                            view! {
+                                <tr data-testid="code-row" data-door=s.door.clone() data-status=s.status.clone()>
+                                    <td>{format!("{} {} {}", s.building, s.unit, s.door)}</td>
+                                    <td>{label}</td>
+                                    <td>
+                                        <button type="button" class="btn" data-testid="reissue-code" on:click=move |_| act(h, true)>
+                                            {if active { tr(R::Reissue) } else { tr(R::IssueOne) }}
+                                        </button>
+                                        {active.then(|| view! {
+                                            <button type="button" class="btn danger" data-testid="revoke-code" on:click=move |_| act(h, false)>{tr(R::Revoke)}</button>
+                                        })}
+                                    </td>
+                                </tr>
+                            }
+                        } />
+                    </tbody>
+                </table>
+            </Show>
+            <div class="slips">
+                <For
+                    each=move || slips.get()
+                    key=|s| s.code.clone()
+                    children=move |s| {
+                        let hid = s.household_id;
+                        view! {
+                            <div class="slip" data-testid="code-slip" data-door=s.door.clone() data-code=s.code.clone()
+                                data-household=hid.map(|h| h.to_string()).unwrap_or_default()>
+                                <p class="slip-place">{format!("{} {} {}", s.building, s.unit, s.door)}</p>
+                                <div class="qr" inner_html=s.qr_svg.clone()></div>
+                                <p class="slip-code">{s.code.clone()}</p>
+                                <p class="slip-url">{s.url.clone()}</p>
+                                <p class="slip-help">{tr(R::SlipHelp)}</p>
+                            </div>
+                        }
+                    }
+                />
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,264 @@
+//! `/project/:id/door`: door-to-door collection (R4). Staff pick a household by building and unit, copy its
+//! paper form (agree or not, the items wanted), review it and save a `ballot.cast` with `channel: staff`
+//! through the normal save path — offline too; it is sent with the next sync.
+
+use crate::components::field::FormError;
+use crate::i18n::R;
+use crate::model::RowStatus;
+use crate::reno::{self, class_label};
+use crate::routes::project::ProjectNav;
+use crate::state::{self, SaveError};
+use leptos::prelude::*;
+use linli_core::places::Household;
+use linli_core::project::{BallotChannel, BallotFields};
+use linli_core::sync::{Body, EntityRef};
+use linli_core::{EntityKind, Lang};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// The latest ballot of each household of a project: (agree, channel, ballot id).
+fn latest_ballots(project: Uuid) -> HashMap<Uuid, (bool, BallotChannel, Uuid)> {
+    state::with(|l| {
+        let mut m = HashMap::new();
+        // Sorted by cast time: the last one written wins.
+        for b in l.view.ballots(project) {
+            m.insert(
+                b.fields.household_id,
+                (b.fields.agree, b.fields.channel, b.id),
+            );
+        }
+        m
+    })
+}
+
+/// A household with the names of its building and unit.
+type Row = (String, String, Household);
+
+/// Buildings → units → households of a compound, in natural order.
+fn roster(compound: Uuid) -> Vec<Row> {
+    state::with(|l| {
+        let mut v = Vec::new();
+        for b in l.view.buildings(compound) {
+            for u in l.view.units(b.id) {
+                for h in l.view.households(u.id) {
+                    v.push((b.fields.name.clone(), u.fields.name.clone(), h));
+                }
+            }
+        }
+        v
+    })
+}
+
+#[component]
+pub fn DoorPage(lang: Lang, id: Uuid) -> impl IntoView {
+    let ui = state::ui().expect("state installed");
+    let tr = move |k: R| k.in_lang(lang);
+    let selected = RwSignal::new(None::<Row>);
+    let list = move || {
+        ui.rev.get();
+        let Some((p, _)) = reno::project(id) else {
+            return view! { <h1>{tr(R::ProjectNotFound)}</h1> }.into_any();
+        };
+        let ballots = latest_ballots(id);
+        let statuses = state::with(|l| l.row_statuses());
+        let rows = roster(p.compound_id);
+        let total = rows.len();
+        let done = rows
+            .iter()
+            .filter(|(_, _, h)| ballots.contains_key(&h.id))
+            .count();
+        let mut groups: Vec<(String, Vec<Row>)> = Vec::new();
+        for r in rows {
+            let key = format!("{} {}", r.0, r.1);
+            match groups.last_mut() {
+                Some((k, v)) if *k == key => v.push(r),
+                _ => groups.push((key, vec![r])),
+            }
+        }
+        view! {
+            <h1>{p.name.clone()} " · " {tr(R::DoorToDoor)}</h1>
+            <p class="lead" data-testid="door-progress">{format!("{} {done}/{total}", tr(R::Collected))}</p>
+            // R5: coverage while collecting, against the 2/3 line.
+            {reno::bar(
+                if total == 0 { 0.0 } else { done as f64 / total as f64 },
+                Some(2.0 / 3.0),
+                "door-coverage",
+                done * 3 >= total * 2,
+            )}
+            {(!p.is_open(state::now_ms())).then(|| view! { <p class="warn" role="alert">{tr(R::SurveyNotOpenNow)}</p> })}
+            {groups.into_iter().map(|(title, rows)| view! {
+                <h2>{title}</h2>
+                <ul class="list doors">
+                    {rows.into_iter().map(|row| {
+                        let h = row.2.clone();
+                        let ballot = ballots.get(&h.id).copied();
+                        let status = ballot.map(|(_, _, bid)| statuses.get(&bid).cloned().unwrap_or(RowStatus::Synced));
+                        let state = match (&ballot, &status) {
+                            (None, _) => "none",
+                            (_, Some(RowStatus::Refused(_))) => "refused",
+                            (_, Some(RowStatus::Pending)) => "pending",
+                            _ => "recorded",
+                        };
+                        let label = match ballot {
+                            None => tr(R::NotYet).to_string(),
+                            Some((agree, ch, _)) => format!(
+                                "{} · {}{}",
+                                if agree { tr(R::Agree) } else { tr(R::Disagree) },
+                                if ch == BallotChannel::Staff { tr(R::ByStaff) } else { tr(R::ByResident) },
+                                match &status {
+                                    Some(RowStatus::Pending) => format!(" · {}", crate::i18n::T::StatusPending.in_lang(lang)),
+                                    Some(RowStatus::Refused(m)) => format!(" · {}：{m}", crate::i18n::T::StatusRefused.in_lang(lang)),
+                                    _ => String::new(),
+                                }
+                            ),
+                        };
+                        let pick = move |_| {
+                            selected.set(Some(row.clone()));
+                            if let Some(w) = web_sys::window() {
+                                w.scroll_to_with_x_and_y(0.0, 0.0);
+                            }
+                        };
+                        view! {
+                            <li>
+                                <button type="button" class=format!("door-row {state}") data-testid="door-household"
+                                    data-door=h.fields.door.clone() data-state=state on:click=pick>
+                                    <span class="door">{h.fields.door.clone()}</span>
+                                    <span class="sub">{label}</span>
+                                </button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }).collect_view()}
+        }
+            .into_any()
+    };
+    view! {
+        <section class="page door">
+            <ProjectNav lang=lang id=id />
+            {move || match selected.get() {
+                None => list().into_any(),
+                Some((b, u, h)) => view! { <BallotForm lang=lang project=id building=b unit=u household=h selected=selected /> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// One household's paper form, copied by staff: answer, then review, then confirm.
+#[component]
+fn BallotForm(
+    lang: Lang,
+    project: Uuid,
+    building: String,
+    unit: String,
+    household: Household,
+    selected: RwSignal<Option<Row>>,
+) -> impl IntoView {
+    let tr = move |k: R| k.in_lang(lang);
+    let agree = RwSignal::new(None::<bool>);
+    let items = RwSignal::new(Vec::<Uuid>::new());
+    let reviewing = RwSignal::new(false);
+    let error = RwSignal::new(None::<SaveError>);
+    let busy = RwSignal::new(false);
+    let menu = reno::menu(project);
+    let names: HashMap<Uuid, String> = menu.iter().map(|m| (m.id, m.fields.name.clone())).collect();
+    let hid = household.id;
+    let confirm = move |_| {
+        let Some(a) = agree.get_untracked() else {
+            return;
+        };
+        busy.set(true);
+        let body = Body::BallotCast(BallotFields {
+            project_id: project,
+            household_id: hid,
+            agree: a,
+            items: items.get_untracked(),
+            cast_at_ms: state::now_ms(),
+            channel: BallotChannel::Staff,
+        });
+        let entity = EntityRef {
+            kind: EntityKind::Ballot,
+            id: Uuid::now_v7(),
+        };
+        wasm_bindgen_futures::spawn_local(async move {
+            let r = state::save(entity, body).await;
+            busy.set(false);
+            match r {
+                Ok(_) => selected.set(None),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let title = format!("{building} {unit} {}", household.fields.door);
+    let menu_view = menu
+        .into_iter()
+        .map(|m| {
+            let mid = m.id;
+            view! {
+                <label class="check big">
+                    <input type="checkbox" name="item" value=mid.to_string()
+                        prop:checked=move || items.get().contains(&mid)
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            items.update(|v| {
+                                v.retain(|x| *x != mid);
+                                if on { v.push(mid); }
+                            });
+                        } />
+                    <span>{m.fields.name.clone()} " " <small class="sub">{class_label(m.fields.class, lang)}</small></span>
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <h1 data-testid="ballot-household">{title}</h1>
+        <p class="sub">{tr(R::PaperBallot)}</p>
+        <div hidden=move || reviewing.get()>
+            <fieldset class="choice">
+                <legend>{tr(R::AgreeQuestion)}</legend>
+                <label class="check big">
+                    <input type="radio" name="agree" value="yes" prop:checked=move || agree.get() == Some(true)
+                        on:change=move |_| agree.set(Some(true)) />
+                    <span>{tr(R::Agree)}</span>
+                </label>
+                <label class="check big">
+                    <input type="radio" name="agree" value="no" prop:checked=move || agree.get() == Some(false)
+                        on:change=move |_| agree.set(Some(false)) />
+                    <span>{tr(R::Disagree)}</span>
+                </label>
+            </fieldset>
+            <fieldset class="choice">
+                <legend>{tr(R::ItemsQuestion)}</legend>
+                {menu_view}
+            </fieldset>
+            <button type="button" class="btn primary wide" data-testid="review-ballot"
+                disabled=move || agree.get().is_none() on:click=move |_| reviewing.set(true)>
+                {tr(R::Review)}
+            </button>
+        </div>
+        <Show when=move || reviewing.get()>
+            <div class="card review" data-testid="ballot-review">
+                <h2>{tr(R::ReviewTitle)}</h2>
+                <p class="big">{move || if agree.get() == Some(true) { tr(R::Agree) } else { tr(R::Disagree) }}</p>
+                <ul>
+                    {
+                        let names = names.clone();
+                        move || {
+                            let v = items.get();
+                            if v.is_empty() {
+                                return view! { <li>{tr(R::NoItemsChosen)}</li> }.into_any();
+                            }
+                            v.iter().map(|i| view! { <li>{names.get(i).cloned().unwrap_or_default()}</li> }).collect_view().into_any()
+                        }
+                    }
+                </ul>
+                <button type="button" class="btn primary wide" data-testid="confirm-ballot" disabled=move || busy.get() on:click=confirm>
+                    {tr(R::ConfirmSave)}
+                </button>
+                <button type="button" class="btn wide" on:click=move |_| reviewing.set(false)>{tr(R::ChangeAnswers)}</button>
+            </div>
+        </Show>
+        <FormError lang=lang error=error fields=&[] />
+        <button type="button" class="btn wide" data-testid="door-back" on:click=move |_| selected.set(None)>{tr(R::BackToList)}</button>
+    }
+}

@@ -1,0 +1,349 @@
+//! `/v` and `/v/:code`: a resident answers the renovation survey on their own phone (R4), one task per
+//! screen, in big type: the household, the menu, "do you agree?", the items, review, confirm — then the
+//! receipt, or "saved on the phone, sent when online", or the server's reason for refusing it.
+
+use crate::i18n::{R, format_time};
+use crate::reno::{bar, class_label, pct, yuan};
+use crate::resident::{self, ResidentRecord};
+use crate::router;
+use crate::state;
+use leptos::prelude::*;
+use linli_core::Lang;
+use uuid::Uuid;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    Home,
+    Menu,
+    Agree,
+    Items,
+    Review,
+}
+
+#[component]
+pub fn VotePage(lang: Lang, code: Option<String>) -> impl IntoView {
+    let tr = move |k: R| k.in_lang(lang);
+    let Some(code) = code else {
+        return view! { <CodeForm lang=lang /> }.into_any();
+    };
+    let code = js_sys::decode_uri_component(&code)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or(code);
+    let s = resident::sigs();
+    wasm_bindgen_futures::spawn_local(resident::open(code));
+    // Kept here, outside the part drawn again when the stored record changes (a refresh, a receipt).
+    let step = RwSignal::new(Step::Home);
+    let agree = RwSignal::new(None::<bool>);
+    let items = RwSignal::new(Vec::<Uuid>::new());
+    view! {
+        <section class="page vote">
+            <LangToggle lang=lang />
+            {move || match (s.rec.get(), s.error.get()) {
+                (Some(rec), _) => view! { <Ballot lang=lang rec=rec step=step agree=agree items=items /> }.into_any(),
+                (None, Some(e)) => view! {
+                    <p class="field-error big" role="alert" data-testid="code-error">{e}</p>
+                    <a class="btn wide" href="/v">{tr(R::TypeCode)}</a>
+                }
+                    .into_any(),
+                (None, None) => view! { <p class="loading">{crate::i18n::T::Loading.in_lang(lang)}</p> }.into_any(),
+            }}
+        </section>
+    }
+    .into_any()
+}
+
+/// `/v`: type the code printed on the slip.
+#[component]
+fn CodeForm(lang: Lang) -> impl IntoView {
+    let tr = move |k: R| k.in_lang(lang);
+    let code = RwSignal::new(String::new());
+    let last = RwSignal::new(None::<String>);
+    wasm_bindgen_futures::spawn_local(async move { last.set(resident::last_code().await) });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let c = resident::normalise(&code.get_untracked());
+        if !c.is_empty() {
+            router::navigate(&format!("/v/{c}"), false);
+        }
+    };
+    view! {
+        <section class="page vote">
+            <LangToggle lang=lang />
+            <h1>{tr(R::VoteTitle)}</h1>
+            <form class="form" on:submit=on_submit>
+                <label class="field">
+                    <span class="label">{tr(R::CodeLabel)}</span>
+                    <input name="code" type="text" autocomplete="off" autocapitalize="characters" class="code-input"
+                        prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev)) />
+                </label>
+                <button type="submit" class="btn primary wide big" data-testid="code-submit">{tr(R::Continue)}</button>
+            </form>
+            {move || last.get().map(|c| view! {
+                <a class="btn wide" data-testid="last-code" href=format!("/v/{c}")>{tr(R::ContinueSaved)}</a>
+            })}
+        </section>
+    }
+}
+
+/// 中文 / English, for residents (no settings page for them).
+#[component]
+fn LangToggle(lang: Lang) -> impl IntoView {
+    let other = if lang == Lang::Zh { Lang::En } else { Lang::Zh };
+    view! {
+        <p class="lang-toggle">
+            <button type="button" class="btn" data-testid="vote-lang" lang=if other == Lang::Zh { "zh-CN" } else { "en" }
+                on:click=move |_| wasm_bindgen_futures::spawn_local(state::set_lang(other))>
+                {if other == Lang::Zh { "中文" } else { "English" }}
+            </button>
+        </p>
+    }
+}
+
+#[component]
+fn Ballot(
+    lang: Lang,
+    rec: ResidentRecord,
+    step: RwSignal<Step>,
+    agree: RwSignal<Option<bool>>,
+    items: RwSignal<Vec<Uuid>>,
+) -> impl IntoView {
+    let tr = move |k: R| k.in_lang(lang);
+    let l = &rec.login;
+    let now = state::now_ms();
+    let open = l.project.is_open(now);
+    let h = &l.household;
+    let place = format!("{} {} {}", h.building, h.unit, h.door);
+    let menu = l.menu.clone();
+    let go = move |to: Step| {
+        move |_| {
+            step.set(to);
+            if let Some(w) = web_sys::window() {
+                w.scroll_to_with_x_and_y(0.0, 0.0);
+            }
+        }
+    };
+    let start = move |_| {
+        agree.set(None);
+        items.set(Vec::new());
+        step.set(Step::Menu);
+    };
+    let confirm = move |_| {
+        let Some(a) = agree.get_untracked() else {
+            return;
+        };
+        let chosen = items.get_untracked();
+        step.set(Step::Home);
+        wasm_bindgen_futures::spawn_local(resident::cast(a, chosen));
+    };
+    let names: std::collections::HashMap<Uuid, String> =
+        menu.iter().map(|m| (m.id, m.name.clone())).collect();
+
+    let status = {
+        let rec = rec.clone();
+        let names = names.clone();
+        move || {
+            if rec.pending.is_some() {
+                return view! {
+                    <div class="card status-box warn" data-testid="ballot-waiting" role="status">
+                        <p class="big">{tr(R::BallotWaiting)}</p>
+                    </div>
+                }
+                .into_any();
+            }
+            if let Some(r) = &rec.refused {
+                return view! {
+                    <div class="card status-box bad" data-testid="ballot-refused" data-code=r.code.clone() role="alert">
+                        <p class="big">{tr(R::BallotRefused)}</p>
+                        <p>{r.message.clone()}</p>
+                    </div>
+                }
+                .into_any();
+            }
+            let mine = rec
+                .receipt
+                .as_ref()
+                .map(|r| (r.agree, r.items.clone(), r.received_at_ms, r.cast_at_ms))
+                .or_else(|| {
+                    rec.login
+                        .my_ballot
+                        .as_ref()
+                        .map(|b| (b.agree, b.items.clone(), b.cast_at_ms, b.cast_at_ms))
+                });
+            match mine {
+                Some((a, its, received, _)) => {
+                    let chosen: Vec<String> =
+                        its.iter().filter_map(|i| names.get(i).cloned()).collect();
+                    view! {
+                        <div class="card status-box ok" data-testid="receipt" data-agree=a.to_string() role="status">
+                            <p class="big">"✔ " {tr(R::Received)} " " {format_time(received, state::now_ms())}</p>
+                            <p>{tr(R::YourAnswer)} "：" {if a { tr(R::Agree) } else { tr(R::Disagree) }}</p>
+                            <p>{tr(R::YourItems)} "：" {if chosen.is_empty() { tr(R::NoItemsChosen).to_string() } else { chosen.join("、") }}</p>
+                        </div>
+                    }
+                    .into_any()
+                }
+                None => ().into_any(),
+            }
+        }
+    };
+    let has_answer = rec.receipt.is_some() || rec.login.my_ballot.is_some();
+    let waiting = rec.pending.is_some();
+    let results = {
+        let res = rec.results.clone();
+        let names = names.clone();
+        move || {
+            res.clone().map(|r| {
+        let rows = r
+            .items
+            .iter()
+            .map(|i| {
+                let name = Uuid::parse_str(&i.id).ok().and_then(|id| names.get(&id).cloned()).unwrap_or_default();
+                view! {
+                    <li><p>{name} " · " {format!("{} {} ({})", i.households, tr(R::HouseholdsUnit), pct(i.ratio_of_responded))}</p>
+                    {bar(i.ratio_of_responded, None, "item-bar", true)}</li>
+                }
+            })
+            .collect_view();
+        let c = r.coverage.clone();
+        let text = crate::routes::results::coverage_text(
+            &linli_core::renovation::Coverage {
+                responded: c.responded,
+                total: c.total,
+                ratio: c.ratio,
+                meets_two_thirds: c.meets_two_thirds,
+            },
+            lang,
+        );
+        view! {
+            <section class="card" data-testid="resident-results">
+                <h2>{tr(R::Results)}</h2>
+                {bar(c.ratio, Some(2.0 / 3.0), "coverage-bar", c.meets_two_thirds)}
+                <p class="big" data-testid="coverage-text">{text}</p>
+                <p>{format!("{}：{} ({})", tr(R::AgreeHouseholds), r.agreement.households, pct(r.agreement.households_ratio))}</p>
+                <p data-testid="art278" data-passed=r.art278.passed.to_string()>
+                    {if lang == Lang::Zh { r.art278.explanation_zh.clone() } else { r.art278.explanation_en.clone() }}
+                </p>
+                <ul class="list">{rows}</ul>
+            </section>
+        }
+    })
+        }
+    };
+    let compound_name = l.compound.name.clone();
+    let project_name = l.project.name.clone();
+    let (opens, closes) = (
+        l.project.survey_opens.to_string(),
+        l.project.survey_closes.to_string(),
+    );
+    let home = move || {
+        view! {
+            <h1 data-testid="vote-compound">{compound_name.clone()}</h1>
+            <p class="big" data-testid="vote-household">{place.clone()}</p>
+            <p class="big">{project_name.clone()}</p>
+            <p>{tr(R::Survey)} "：" {opens.clone()} " – " {closes.clone()}
+                " " <span class=if open { "badge" } else { "badge pending" } data-testid="vote-open" data-open=open.to_string()>
+                    {if open { tr(R::SurveyOpen) } else { tr(R::SurveyClosedNow) }}</span>
+            </p>
+            {status.clone()}
+            {(open && !waiting).then(|| if has_answer {
+                view! { <button type="button" class="btn primary wide big" data-testid="change-ballot" on:click=start>{tr(R::ChangeBallot)}</button> }.into_any()
+            } else {
+                view! { <button type="button" class="btn primary wide big" data-testid="start-ballot" on:click=start>{tr(R::StartBallot)}</button> }.into_any()
+            })}
+            {results.clone()}
+            <p class="sub">{tr(R::Privacy)}</p>
+        }
+    };
+    let menu_screen = {
+        let menu = menu.clone();
+        move || {
+            view! {
+                <h1>{tr(R::MenuPlain)}</h1>
+                <ul class="list">
+                    {menu.clone().into_iter().map(|m| view! {
+                        <li class="card" data-testid="vote-menu-item">
+                            <p class="big"><b>{m.name.clone()}</b> " " <small class="badge">{class_label(m.class, lang)}</small></p>
+                            {(!m.description.is_empty()).then(|| view! { <p>{m.description.clone()}</p> })}
+                            <p>{tr(R::Cost)} "：" {yuan(m.cost_yuan, lang)}</p>
+                            <p><b>{match m.share_per_household_yuan {
+                                Some(s) if s > 0.0 => format!("{}：{}", tr(R::YourShare), yuan(s, lang)),
+                                _ => tr(R::NoShare).to_string(),
+                            }}</b></p>
+                        </li>
+                    }).collect_view()}
+                </ul>
+                <button type="button" class="btn primary wide big" data-testid="next" on:click=go(Step::Agree)>{tr(R::Next)}</button>
+                <button type="button" class="btn wide" on:click=go(Step::Home)>{tr(R::Back)}</button>
+            }
+        }
+    };
+    let agree_screen = move || {
+        view! {
+            <h1>{tr(R::AgreeQuestion)}</h1>
+            <label class="check huge">
+                <input type="radio" name="agree" value="yes" prop:checked=move || agree.get() == Some(true) on:change=move |_| agree.set(Some(true)) />
+                <span>{tr(R::Agree)}</span>
+            </label>
+            <label class="check huge">
+                <input type="radio" name="agree" value="no" prop:checked=move || agree.get() == Some(false) on:change=move |_| agree.set(Some(false)) />
+                <span>{tr(R::Disagree)}</span>
+            </label>
+            <button type="button" class="btn primary wide big" data-testid="next" disabled=move || agree.get().is_none() on:click=go(Step::Items)>{tr(R::Next)}</button>
+            <button type="button" class="btn wide" on:click=go(Step::Menu)>{tr(R::Back)}</button>
+        }
+    };
+    let items_screen = {
+        let menu = menu.clone();
+        move || {
+            view! {
+                <h1>{tr(R::ItemsQuestion)}</h1>
+                {menu.clone().into_iter().map(|m| {
+                    let mid = m.id;
+                    view! {
+                        <label class="check huge">
+                            <input type="checkbox" name="item" value=mid.to_string()
+                                prop:checked=move || items.get().contains(&mid)
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    items.update(|v| { v.retain(|x| *x != mid); if on { v.push(mid); } });
+                                } />
+                            <span>{m.name.clone()}</span>
+                        </label>
+                    }
+                }).collect_view()}
+                <button type="button" class="btn primary wide big" data-testid="review-ballot" on:click=go(Step::Review)>{tr(R::Review)}</button>
+                <button type="button" class="btn wide" on:click=go(Step::Agree)>{tr(R::Back)}</button>
+            }
+        }
+    };
+    let names2 = names.clone();
+    let review_screen = move || {
+        view! {
+            <h1>{tr(R::ReviewTitle)}</h1>
+            <div class="card" data-testid="ballot-review">
+                <p class="big">{tr(R::YourAnswer)} "：" <b>{move || if agree.get() == Some(true) { tr(R::Agree) } else { tr(R::Disagree) }}</b></p>
+                <p class="big">{tr(R::YourItems)} "："</p>
+                <ul class="big">
+                    {let names2 = names2.clone(); move || {
+                        let v = items.get();
+                        if v.is_empty() {
+                            return view! { <li>{tr(R::NoItemsChosen)}</li> }.into_any();
+                        }
+                        v.iter().map(|i| view! { <li>{names2.get(i).cloned().unwrap_or_default()}</li> }).collect_view().into_any()
+                    }}
+                </ul>
+            </div>
+            <button type="button" class="btn primary wide big" data-testid="confirm-ballot" on:click=confirm>{tr(R::ConfirmSend)}</button>
+            <button type="button" class="btn wide" on:click=go(Step::Items)>{tr(R::ChangeAnswers)}</button>
+        }
+    };
+    // One screen at a time (one task per screen).
+    move || match step.get() {
+        Step::Home => home().into_any(),
+        Step::Menu => menu_screen().into_any(),
+        Step::Agree => agree_screen().into_any(),
+        Step::Items => items_screen().into_any(),
+        Step::Review => review_screen().into_any(),
+    }
+}

@@ -1,0 +1,780 @@
+//! Renovation votes (issue 3): voting codes, resident login and ballots through the sync writer,
+//! revocation and reissue, timing refusals, results (JSON, CSV, XLSX) and who may see what.
+
+use super::*;
+use linli_core::EntityKind;
+use linli_core::project::{BallotChannel, ItemClass};
+use linli_core::sync::Body;
+use linli_tests::{Device, now_ms};
+use serde_json::json;
+use uuid::Uuid;
+
+const DAY: u64 = 86_400_000;
+
+/// A compound (one building, one unit, three households) and a project on it with a two-item menu.
+struct Fx {
+    s: TestServer,
+    staff: Client,
+    d: Device,
+    compound: Uuid,
+    /// 101 (80 m²), 102 (60 m²), 201 (100 m²).
+    households: Vec<Uuid>,
+    project: Uuid,
+    items: Vec<Uuid>,
+}
+
+async fn push_ok(c: &Client, d: &Device, ops: Vec<linli_core::Operation>) {
+    let r = c.push(&d.push_request(ops)).await.unwrap();
+    for res in &r.results {
+        assert_eq!(
+            res.status,
+            linli_core::protocol::OpStatus::Accepted,
+            "{res:?}"
+        );
+    }
+}
+
+/// Opens yesterday, closes in 5 days, grace 2 (unless `timing` says otherwise).
+async fn fixture() -> Fx {
+    fixture_with((-1, 5, 2, false)).await
+}
+
+async fn fixture_with(timing: (i64, i64, u32, bool)) -> Fx {
+    let s = start().await;
+    let staff = s.client("alice").await;
+    let mut d = Device::new("alice", COMMUNITY);
+    let (compound, c_op) = d.compound("幸福里");
+    let (b, b_op) = d.building(compound, "1号楼");
+    let (u, u_op) = d.unit(b, "1单元");
+    let mut ops = vec![c_op, b_op, u_op];
+    let mut households = Vec::new();
+    for (door, area) in [("101", 80.0), ("102", 60.0), ("201", 100.0)] {
+        let (h, op) = d.household(u, door, area);
+        households.push(h);
+        ops.push(op);
+    }
+    push_ok(&staff, &d, ops).await;
+    let mut fx = Fx {
+        s,
+        staff,
+        d,
+        compound,
+        households,
+        project: Uuid::nil(),
+        items: Vec::new(),
+    };
+    let (p, items) = fx.add_project(timing).await;
+    fx.project = p;
+    fx.items = items;
+    fx
+}
+
+impl Fx {
+    async fn add_project(
+        &mut self,
+        (opens, closes, grace, show): (i64, i64, u32, bool),
+    ) -> (Uuid, Vec<Uuid>) {
+        let (p, p_op) = self
+            .d
+            .project(self.compound, "综合整治", opens, closes, grace, show);
+        let (i1, i1_op) = self.d.menu_item(p, "路面", ItemClass::Basic, false);
+        let (i2, i2_op) = self.d.menu_item(p, "加装电梯", ItemClass::Upgrade, true);
+        push_ok(&self.staff, &self.d, vec![p_op, i1_op, i2_op]).await;
+        (p, vec![i1, i2])
+    }
+
+    async fn post(&self, token: &str, path: &str, body: Value) -> (u16, Value) {
+        status_json(
+            self.s
+                .http
+                .post(self.s.url(path))
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    async fn get(&self, token: &str, path: &str) -> (u16, Value) {
+        status_json(
+            self.s
+                .http
+                .get(self.s.url(path))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Issues codes for `households` (all without one when `None`); returns the `codes` array.
+    async fn issue(&self, project: Uuid, households: Option<Vec<Uuid>>) -> Vec<Value> {
+        let body = match households {
+            Some(h) => json!({ "households": h }),
+            None => json!({}),
+        };
+        let got = self
+            .post(
+                &self.staff.token,
+                &format!("/api/projects/{project}/codes"),
+                body,
+            )
+            .await;
+        assert_eq!(got.0, 200, "{}", got.1);
+        got.1["codes"].as_array().unwrap().clone()
+    }
+
+    async fn vote_login(&self, code: &str, lang: Option<&str>) -> (u16, Value) {
+        let mut r = self
+            .s
+            .http
+            .post(self.s.url("/api/vote/login"))
+            .json(&json!({ "code": code }));
+        if let Some(l) = lang {
+            r = r.header("Accept-Language", l);
+        }
+        status_json(r.send().await.unwrap()).await
+    }
+
+    /// Logs in with `code`; returns the token.
+    async fn resident(&self, code: &str) -> String {
+        let got = self.vote_login(code, None).await;
+        assert_eq!(got.0, 200, "{}", got.1);
+        got.1["token"].as_str().unwrap().to_string()
+    }
+
+    async fn vote(
+        &self,
+        token: &str,
+        id: Uuid,
+        agree: bool,
+        items: &[Uuid],
+        cast_at_ms: u64,
+    ) -> (u16, Value) {
+        self.post(
+            token,
+            "/api/vote/ballot",
+            json!({ "id": id, "agree": agree, "items": items, "cast_at_ms": cast_at_ms }),
+        )
+        .await
+    }
+
+    /// The ballot operations the staff device pulls.
+    async fn pulled_ballots(&self) -> Vec<linli_core::Operation> {
+        self.staff
+            .pull_all(0)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|op| op.entity.kind == EntityKind::Ballot)
+            .collect()
+    }
+}
+
+fn code_of(codes: &[Value], household: Uuid) -> String {
+    codes
+        .iter()
+        .find(|c| c["household_id"] == json!(household))
+        .unwrap_or_else(|| panic!("no code for {household}"))["code"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn resident_votes_changes_the_vote_and_resends() {
+    let fx = fixture().await;
+    let codes = fx.issue(fx.project, None).await;
+    assert_eq!(codes.len(), 3);
+    let first = &codes[0];
+    assert_eq!(first["household_id"], json!(fx.households[0]));
+    assert_eq!(
+        (&first["building"], &first["unit"], &first["door"]),
+        (&json!("1号楼"), &json!("1单元"), &json!("101"))
+    );
+    let code = first["code"].as_str().unwrap();
+    assert_eq!(code.len(), 19);
+    assert!(
+        code.chars()
+            .enumerate()
+            .all(|(i, c)| if [4, 9, 14].contains(&i) {
+                c == '-'
+            } else {
+                "0123456789ABCDEFGHJKMNPQRSTVWXYZ".contains(c)
+            }),
+        "{code}"
+    );
+    assert_eq!(first["url"], json!(format!("{}/v/{code}", fx.s.url)));
+    let svg = first["qr_svg"].as_str().unwrap();
+    assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+    // Default issuing skips households that already have a code.
+    assert!(fx.issue(fx.project, None).await.is_empty());
+
+    // Status per household, never the code.
+    let list = fx
+        .get(
+            &fx.staff.token,
+            &format!("/api/projects/{}/codes", fx.project),
+        )
+        .await;
+    assert_eq!(list.0, 200, "{}", list.1);
+    let rows = list.1.as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    assert!(
+        rows.iter()
+            .all(|r| r["status"] == "active" && r.get("code").is_none())
+    );
+    assert!(!list.1.to_string().contains(code));
+
+    // Typed by hand: lower case, no dashes, O for 0 — still the code.
+    let typed = code.replace('-', "").to_lowercase().replace('0', "o");
+    let login = fx.vote_login(&typed, None).await;
+    assert_eq!(login.0, 200, "{}", login.1);
+    let v = &login.1;
+    let token = v["token"].as_str().unwrap().to_string();
+    assert!(v["expires_at"].as_u64().unwrap() >= now_ms() + 7 * DAY);
+    assert_eq!(v["project"]["id"], json!(fx.project));
+    assert_eq!(v["project"]["grace_days"], 2);
+    assert_eq!(v["compound"]["name"], "幸福里");
+    assert_eq!(v["household"]["door"], "101");
+    assert_eq!(v["household"]["area_m2"], 80.0);
+    assert_eq!(v["menu"].as_array().unwrap().len(), 2);
+    assert_eq!(v["menu"][0]["name"], "路面");
+    assert_eq!(v["menu"][1]["owners_decision"], true);
+    assert_eq!(v["open"], true);
+    assert_eq!(v["my_ballot"], Value::Null);
+
+    // First answer.
+    let now = now_ms();
+    let b1 = Uuid::now_v7();
+    let got = fx.vote(&token, b1, true, &fx.items, now - 60_000).await;
+    assert_eq!(got.0, 200, "{}", got.1);
+    assert_eq!(got.1["status"], "accepted", "{}", got.1);
+    let receipt = &got.1["receipt"];
+    assert_eq!(receipt["ballot_id"], json!(b1));
+    assert_eq!(receipt["door"], "101");
+    assert_eq!(receipt["agree"], true);
+    assert_eq!(receipt["items"], json!(fx.items));
+    assert_eq!(receipt["cast_at_ms"], now - 60_000);
+    assert!(receipt["received_at_ms"].as_u64().unwrap() >= now);
+
+    // Changed answer: the later one counts, both are kept.
+    let b2 = Uuid::now_v7();
+    let got = fx.vote(&token, b2, false, &[], now).await;
+    assert_eq!(got.1["status"], "accepted", "{}", got.1);
+    let me = fx.get(&token, "/api/vote/me").await;
+    assert_eq!(me.0, 200, "{}", me.1);
+    assert!(me.1.get("token").is_none());
+    assert_eq!(me.1["my_ballot"]["agree"], false);
+    assert_eq!(me.1["my_ballot"]["received"], true);
+    assert_eq!(me.1["my_ballot"]["cast_at_ms"], now);
+
+    let results = fx
+        .get(
+            &fx.staff.token,
+            &format!("/api/projects/{}/results", fx.project),
+        )
+        .await;
+    assert_eq!(results.0, 200, "{}", results.1);
+    assert_eq!(results.1["coverage"]["responded"], 1);
+    assert_eq!(results.1["coverage"]["total"], 3);
+    assert_eq!(results.1["agreement"]["households"], 0);
+    assert_eq!(results.1["changed_answers"], 1);
+
+    // Re-sending the same ballot: `duplicate`, the same receipt, stored once.
+    let again = fx.vote(&token, b2, false, &[], now).await;
+    assert_eq!(again.0, 200, "{}", again.1);
+    assert_eq!(again.1["status"], "duplicate", "{}", again.1);
+    assert_eq!(again.1["receipt"]["ballot_id"], json!(b2));
+    assert_eq!(again.1["receipt"]["agree"], false);
+
+    // Staff devices pull both ballots, recorded as the resident's.
+    let ballots = fx.pulled_ballots().await;
+    assert_eq!(ballots.len(), 2);
+    assert_eq!(ballots[0].id, b1);
+    assert_eq!(ballots[1].id, b2);
+    assert_eq!(ballots[0].device_id, ballots[1].device_id);
+    for op in &ballots {
+        assert_eq!(op.author, "resident");
+        let Body::BallotCast(b) = &op.body else {
+            panic!()
+        };
+        assert_eq!(b.channel, BallotChannel::Resident);
+        assert_eq!(b.household_id, fx.households[0]);
+        assert_eq!(b.project_id, fx.project);
+    }
+
+    // An id another record uses is refused; an item off the menu is rejected with its field.
+    let other_id = fx.staff.pull_all(0).await.unwrap()[0].id;
+    let taken = fx.vote(&token, other_id, true, &[], now).await;
+    assert_error(&taken, 400, "invalid_request", Some("id"));
+    let off_menu = fx
+        .vote(&token, Uuid::now_v7(), true, &[Uuid::now_v7()], now)
+        .await;
+    assert_eq!(off_menu.1["status"], "rejected", "{}", off_menu.1);
+    assert_eq!(off_menu.1["code"], "not_in_project");
+    assert_eq!(off_menu.1["field"], "items[0]");
+    assert!(off_menu.1.get("receipt").is_none());
+    // Bad requests name the field and store nothing.
+    let bad = fx
+        .post(
+            &token,
+            "/api/vote/ballot",
+            json!({ "id": Uuid::now_v7(), "agree": "yes", "cast_at_ms": now }),
+        )
+        .await;
+    assert_error(&bad, 400, "invalid_request", Some("agree"));
+    let unknown = fx
+        .post(
+            &token,
+            "/api/vote/ballot",
+            json!({ "id": Uuid::now_v7(), "agree": true, "cast_at_ms": now, "household_id": fx.households[1] }),
+        )
+        .await;
+    assert_eq!(unknown.0, 400, "{}", unknown.1);
+    assert_eq!(unknown.1["error"]["code"], "invalid_request");
+    let future = fx
+        .vote(&token, Uuid::now_v7(), true, &[], now + 2 * DAY)
+        .await;
+    assert_eq!(future.1["code"], "clock_ahead", "{}", future.1);
+    assert_eq!(fx.pulled_ballots().await.len(), 2);
+}
+
+#[tokio::test]
+async fn revoke_and_reissue() {
+    let fx = fixture().await;
+    let [h1, h2, h3] = [fx.households[0], fx.households[1], fx.households[2]];
+    let codes = fx.issue(fx.project, Some(vec![h1])).await;
+    assert_eq!(codes.len(), 1);
+    let old = code_of(&codes, h1);
+    let list = fx
+        .get(
+            &fx.staff.token,
+            &format!("/api/projects/{}/codes", fx.project),
+        )
+        .await;
+    let statuses: Vec<_> = list
+        .1
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].clone())
+        .collect();
+    assert_eq!(statuses, [json!("active"), json!("none"), json!("none")]);
+
+    // Naming a household that has a code, or one of another compound: refused, nothing issued.
+    let dup = fx
+        .post(
+            &fx.staff.token,
+            &format!("/api/projects/{}/codes", fx.project),
+            json!({ "households": [h2, h1] }),
+        )
+        .await;
+    assert_error(&dup, 409, "already_issued", Some("households[1]"));
+    let stranger = fx
+        .post(
+            &fx.staff.token,
+            &format!("/api/projects/{}/codes", fx.project),
+            json!({ "households": [Uuid::now_v7()] }),
+        )
+        .await;
+    assert_error(&stranger, 400, "invalid_request", Some("households[0]"));
+
+    let token = fx.resident(&old).await;
+    let revoked = fx
+        .post(
+            &fx.staff.token,
+            &format!("/api/projects/{}/codes/{h1}/revoke", fx.project),
+            json!({}),
+        )
+        .await;
+    assert_eq!(revoked.0, 200, "{}", revoked.1);
+    assert_eq!(revoked.1["status"], "revoked");
+    assert!(revoked.1["revoked_at_ms"].as_u64().is_some());
+
+    // The revoked code cannot log in, and its open login cannot vote; nothing is stored.
+    let zh = fx.vote_login(&old, None).await;
+    assert_error(&zh, 401, "code_revoked", None);
+    assert!(
+        zh.1["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("投票码")
+    );
+    let en = fx.vote_login(&old, Some("en-GB,en;q=0.9")).await;
+    assert_error(&en, 401, "code_revoked", None);
+    assert!(
+        en.1["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("voting code")
+    );
+    let vote = fx.vote(&token, Uuid::now_v7(), true, &[], now_ms()).await;
+    assert_error(&vote, 401, "code_revoked", None);
+    assert_error(
+        &fx.get(&token, "/api/vote/me").await,
+        401,
+        "code_revoked",
+        None,
+    );
+    assert!(fx.pulled_ballots().await.is_empty());
+
+    // Reissue: a new code that works; the old one still does not.
+    let re = fx
+        .post(
+            &fx.staff.token,
+            &format!("/api/projects/{}/codes/{h1}/reissue", fx.project),
+            json!({}),
+        )
+        .await;
+    assert_eq!(re.0, 200, "{}", re.1);
+    let new = code_of(re.1["codes"].as_array().unwrap(), h1);
+    assert_ne!(new, old);
+    assert_error(&fx.vote_login(&old, None).await, 401, "code_revoked", None);
+    let token = fx.resident(&new).await;
+    let got = fx
+        .vote(&token, Uuid::now_v7(), true, &[fx.items[0]], now_ms())
+        .await;
+    assert_eq!(got.1["status"], "accepted", "{}", got.1);
+    assert_eq!(fx.pulled_ballots().await.len(), 1);
+    // Reissue also works for a household that never had a code; default issuing covers the rest.
+    let re3 = fx
+        .post(
+            &fx.staff.token,
+            &format!("/api/projects/{}/codes/{h3}/reissue", fx.project),
+            json!({}),
+        )
+        .await;
+    assert_eq!(re3.1["codes"].as_array().unwrap().len(), 1);
+    let rest = fx.issue(fx.project, None).await;
+    assert_eq!(rest.len(), 1);
+    assert_eq!(rest[0]["household_id"], json!(h2));
+    // Unknown household: 404 naming it.
+    let missing = fx
+        .post(
+            &fx.staff.token,
+            &format!(
+                "/api/projects/{}/codes/{}/revoke",
+                fx.project,
+                Uuid::now_v7()
+            ),
+            json!({}),
+        )
+        .await;
+    assert_error(&missing, 404, "not_found", Some("household_id"));
+}
+
+#[tokio::test]
+async fn closed_survey_and_late_arrival_are_refused_with_reasons() {
+    let mut fx = fixture().await;
+    // Closed yesterday, grace 5: a ballot cast now is cast after the close.
+    let (closed, _) = fx.add_project((-10, -1, 5, false)).await;
+    // Closed 3 days ago with 2 days of grace: cast in time, arrived too late.
+    let (late, _) = fx.add_project((-10, -3, 2, false)).await;
+    let h = fx.households[0];
+    let closed_code = code_of(&fx.issue(closed, Some(vec![h])).await, h);
+    let late_code = code_of(&fx.issue(late, Some(vec![h])).await, h);
+
+    let login = fx.vote_login(&closed_code, None).await;
+    assert_eq!(login.0, 200, "{}", login.1);
+    assert_eq!(login.1["open"], false);
+    let token = login.1["token"].as_str().unwrap().to_string();
+    let got = fx.vote(&token, Uuid::now_v7(), true, &[], now_ms()).await;
+    assert_eq!(got.0, 200, "{}", got.1);
+    assert_eq!(got.1["status"], "rejected");
+    assert_eq!(got.1["code"], "survey_closed");
+    assert!(
+        got.1["message"].as_str().unwrap().contains("结束"),
+        "{}",
+        got.1
+    );
+    assert!(got.1.get("receipt").is_none());
+
+    let token = fx.resident(&late_code).await;
+    let cast = linli_core::project::start_of_day_ms(linli_tests::day(-3)) as u64 + 3_600_000;
+    let got = fx.vote(&token, Uuid::now_v7(), true, &[], cast).await;
+    assert_eq!(got.1["status"], "rejected", "{}", got.1);
+    assert_eq!(got.1["code"], "arrived_too_late");
+    assert!(!got.1["message"].as_str().unwrap().is_empty());
+    assert!(fx.pulled_ballots().await.is_empty(), "nothing stored");
+
+    // After the close, residents may see the results.
+    let res = fx.get(&token, "/api/vote/results").await;
+    assert_eq!(res.0, 200, "{}", res.1);
+    assert_eq!(res.1["coverage"]["responded"], 0);
+}
+
+#[tokio::test]
+async fn running_results_only_when_the_project_shows_them() {
+    let mut fx = fixture().await;
+    let (shown, shown_items) = fx.add_project((-1, 5, 2, true)).await;
+    let [h1, h2] = [fx.households[0], fx.households[1]];
+    let hidden_code = code_of(&fx.issue(fx.project, Some(vec![h1])).await, h1);
+    let token = fx.resident(&hidden_code).await;
+    let res = fx.get(&token, "/api/vote/results").await;
+    assert_error(&res, 403, "results_not_available", None);
+
+    let codes = fx.issue(shown, Some(vec![h1, h2])).await;
+    let t1 = fx.resident(&code_of(&codes, h1)).await;
+    let t2 = fx.resident(&code_of(&codes, h2)).await;
+    let now = now_ms();
+    fx.vote(&t1, Uuid::now_v7(), true, &[shown_items[1]], now)
+        .await;
+    fx.vote(&t2, Uuid::now_v7(), false, &[], now).await;
+    let res = fx.get(&t1, "/api/vote/results").await;
+    assert_eq!(res.0, 200, "{}", res.1);
+    assert_eq!(res.1["coverage"]["responded"], 2);
+    assert_eq!(res.1["agreement"]["households"], 1);
+    assert_eq!(res.1["menu"][1]["name"], "加装电梯");
+    // Aggregates only: no household is named.
+    let text = res.1.to_string();
+    for h in &fx.households {
+        assert!(!text.contains(&h.to_string()), "{text}");
+    }
+    // The resident sees their own ballot, not the neighbour's.
+    let me = fx.get(&t2, "/api/vote/me").await;
+    assert_eq!(me.1["my_ballot"]["agree"], false);
+}
+
+#[tokio::test]
+async fn results_count_staff_and_resident_ballots_and_export() {
+    let mut fx = fixture().await;
+    let [h1, h2, h3] = [fx.households[0], fx.households[1], fx.households[2]];
+    let now = now_ms();
+    // Door to door, on paper, pushed by a staff device.
+    let (_, b1) = fx.d.ballot(
+        fx.project,
+        h1,
+        true,
+        vec![fx.items[0], fx.items[1]],
+        now - 1000,
+        BallotChannel::Staff,
+    );
+    let (_, b2) = fx.d.ballot(
+        fx.project,
+        h2,
+        true,
+        vec![fx.items[1]],
+        now - 1000,
+        BallotChannel::Staff,
+    );
+    push_ok(&fx.staff, &fx.d, vec![b1, b2]).await;
+    // On a phone.
+    let code = code_of(&fx.issue(fx.project, Some(vec![h3])).await, h3);
+    let token = fx.resident(&code).await;
+    let got = fx.vote(&token, Uuid::now_v7(), false, &[], now).await;
+    assert_eq!(got.1["status"], "accepted", "{}", got.1);
+    // A staff ballot for the resident's own household shows as theirs.
+    let me = fx.get(&token, "/api/vote/me").await;
+    assert_eq!(me.1["my_ballot"]["agree"], false);
+
+    let res = fx
+        .get(
+            &fx.staff.token,
+            &format!("/api/projects/{}/results", fx.project),
+        )
+        .await;
+    assert_eq!(res.0, 200, "{}", res.1);
+    let r = &res.1;
+    assert_eq!(r["coverage"]["responded"], 3);
+    assert_eq!(r["coverage"]["total"], 3);
+    assert_eq!(r["coverage"]["ratio"], 1.0);
+    assert_eq!(r["coverage"]["meets_two_thirds"], true);
+    assert_eq!(r["households_total"], 3);
+    assert_eq!(r["agreement"]["households"], 2);
+    assert_eq!(r["agreement"]["area_m2"], 140.0);
+    assert_eq!(r["items"][0]["id"], json!(fx.items[0]));
+    assert_eq!(r["items"][0]["households"], 1);
+    assert_eq!(r["items"][1]["households"], 2);
+    assert_eq!(r["project"]["id"], json!(fx.project));
+    assert_eq!(r["menu"][0]["id"], json!(fx.items[0]));
+    assert!(
+        r["art278"]["explanation_zh"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty())
+    );
+    assert!(r["art278"]["passed"].is_boolean());
+
+    // CSV: BOM, a header row, summary then items, as an attachment.
+    let resp =
+        fx.s.http
+            .get(fx.s.url(&format!("/api/projects/{}/results.csv", fx.project)))
+            .bearer_auth(&fx.staff.token)
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(
+        resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert_eq!(
+        resp.headers()["content-disposition"],
+        format!("attachment; filename=\"results-{}.csv\"", fx.project).as_str()
+    );
+    let bytes = resp.bytes().await.unwrap();
+    assert_eq!(&bytes[..3], b"\xEF\xBB\xBF");
+    let text = std::str::from_utf8(&bytes[3..]).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("指标 (Measure),数值 (Value)"));
+    assert!(text.contains("覆盖率 (Coverage),100.0%"), "{text}");
+    assert!(text.contains("序号 (No.),改造内容 (Item)"), "{text}");
+    assert!(text.contains("1,路面,基础类 (basic),1,80,33.3%"), "{text}");
+
+    // XLSX: a zip, with its content type.
+    let resp =
+        fx.s.http
+            .get(fx.s.url(&format!("/api/projects/{}/results.xlsx", fx.project)))
+            .bearer_auth(&fx.staff.token)
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(
+        resp.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert!(
+        resp.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(".xlsx")
+    );
+    let bytes = resp.bytes().await.unwrap();
+    assert_eq!(&bytes[..2], b"PK");
+    assert!(bytes.len() > 1000);
+}
+
+#[tokio::test]
+async fn tokens_stay_in_their_lane_and_communities_apart() {
+    let fx = fixture().await;
+    let h = fx.households[0];
+    let code = code_of(&fx.issue(fx.project, Some(vec![h])).await, h);
+    let token = fx.resident(&code).await;
+    let p = fx.project;
+    // A resident's token opens none of the staff endpoints.
+    for path in [
+        "/api/sync/pull".to_string(),
+        "/api/me".to_string(),
+        format!("/api/projects/{p}/results"),
+        format!("/api/projects/{p}/results.csv"),
+        format!("/api/projects/{p}/codes"),
+    ] {
+        assert_error(
+            &fx.get(&token, &path).await,
+            403,
+            "forbidden",
+            Some("authorization"),
+        );
+    }
+    let push = fx
+        .post(
+            &token,
+            "/api/sync/push",
+            json!({ "device_id": Uuid::now_v7(), "ops": [] }),
+        )
+        .await;
+    assert_error(&push, 403, "forbidden", Some("authorization"));
+    let issue = fx
+        .post(&token, &format!("/api/projects/{p}/codes"), json!({}))
+        .await;
+    assert_error(&issue, 403, "forbidden", Some("authorization"));
+    // A staff token is not a resident login.
+    assert_error(
+        &fx.get(&fx.staff.token, "/api/vote/me").await,
+        403,
+        "forbidden",
+        Some("authorization"),
+    );
+    let vote = fx
+        .vote(&fx.staff.token, Uuid::now_v7(), true, &[], now_ms())
+        .await;
+    assert_error(&vote, 403, "forbidden", Some("authorization"));
+    assert_error(
+        &fx.get("nonsense", "/api/vote/me").await,
+        401,
+        "unauthorized",
+        None,
+    );
+
+    // Another community's staff: the project does not exist for them.
+    fx.s.add_user("bob", "staff", "c2");
+    let bob = fx.s.client("bob").await;
+    for path in [
+        format!("/api/projects/{p}/results"),
+        format!("/api/projects/{p}/results.xlsx"),
+        format!("/api/projects/{p}/codes"),
+    ] {
+        assert_error(
+            &fx.get(&bob.token, &path).await,
+            404,
+            "not_found",
+            Some("project_id"),
+        );
+    }
+    assert_error(
+        &fx.post(&bob.token, &format!("/api/projects/{p}/codes"), json!({}))
+            .await,
+        404,
+        "not_found",
+        Some("project_id"),
+    );
+    assert_error(
+        &fx.post(
+            &bob.token,
+            &format!("/api/projects/{p}/codes/{h}/revoke"),
+            json!({}),
+        )
+        .await,
+        404,
+        "not_found",
+        Some("project_id"),
+    );
+    assert_error(
+        &fx.get(&fx.staff.token, "/api/projects/not-a-uuid/results")
+            .await,
+        404,
+        "not_found",
+        Some("project_id"),
+    );
+    // The code still works after all that.
+    assert_eq!(fx.vote_login(&code, None).await.0, 200);
+}
+
+#[tokio::test]
+async fn guessing_codes_is_rate_limited() {
+    let fx = fixture().await;
+    let h = fx.households[0];
+    let code = code_of(&fx.issue(fx.project, Some(vec![h])).await, h);
+    for i in 0..10 {
+        let guess = format!("ABCD-EFGH-JKMN-{:04}", i);
+        assert_error(
+            &fx.vote_login(&guess, None).await,
+            401,
+            "code_revoked",
+            None,
+        );
+    }
+    let eleventh = fx.vote_login("ABCD-EFGH-JKMN-9999", None).await;
+    assert_error(&eleventh, 429, "too_many_attempts", None);
+    // From that address even the right code waits.
+    assert_error(
+        &fx.vote_login(&code, None).await,
+        429,
+        "too_many_attempts",
+        None,
+    );
+    let junk =
+        fx.s.http
+            .post(fx.s.url("/api/vote/login"))
+            .json(&json!({ "code": "x", "extra": 1 }))
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(junk.status(), 400);
+}
