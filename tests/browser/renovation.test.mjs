@@ -178,9 +178,9 @@ test('(5)(6) staff set up a project and its menu, read coverage and the art. 278
   // R6: a notice posted on 30 April 2026 is up for 5 working days, until 9 May (the make-up Saturday counts).
   await page.fill('input[name=notice-posted]', '2026-04-30');
   assert.equal((await page.textContent('[data-testid=notice-end]')).trim(), '2026-05-09');
-  assert.equal(await page.locator('[data-testid=notice-end-unofficial]').count(), 0);
+  assert.equal(await page.locator('[data-testid=notice-unofficial]').count(), 0);
   await page.fill('input[name=notice-posted]', '2031-04-30');
-  await page.waitForSelector('[data-testid=notice-end-unofficial]');
+  await page.waitForSelector('[data-testid=notice-unofficial]');
   await page.fill('input[name=notice-posted]', '2026-04-30');
   await page.click('[data-testid=save-project]');
 

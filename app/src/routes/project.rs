@@ -270,7 +270,7 @@ fn notice_end_view(lang: Lang, value: RwSignal<String>, testid: &'static str) ->
                 <b data-testid=testid>{end.to_string()}</b>
             </p>
             {(!official).then(|| view! {
-                <p class="warn" data-testid=format!("{testid}-unofficial") role="alert">{R::CalendarUnofficial.in_lang(lang)}</p>
+                <p class="warn" data-testid=testid.replace("-end", "-unofficial") role="alert">{R::CalendarUnofficial.in_lang(lang)}</p>
             })}
         })
     }
