@@ -169,6 +169,7 @@ mod wasm {
                 ballots,
                 items,
                 matter: Matter::Special,
+                item_matters: Default::default(),
             })
         }
 
