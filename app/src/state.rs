@@ -323,31 +323,7 @@ pub async fn export_file() -> Result<usize, StoreError> {
 }
 
 fn download(name: &str, text: &str) -> Result<(), StoreError> {
-    use wasm_bindgen::JsCast;
-    let parts = js_sys::Array::of1(&text.into());
-    let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type("application/json");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let doc = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or_else(|| StoreError("no document".into()))?;
-    let a: web_sys::HtmlAnchorElement = doc.create_element("a")?.unchecked_into();
-    a.set_href(&url);
-    a.set_download(name);
-    if let Some(body) = doc.body() {
-        let _ = body.append_child(&a);
-        a.click();
-        let _ = body.remove_child(&a);
-    }
-    // Revoke later: some browsers start the download asynchronously.
-    let cb = wasm_bindgen::closure::Closure::once_into_js(move || {
-        let _ = web_sys::Url::revoke_object_url(&url);
-    });
-    if let Some(w) = web_sys::window() {
-        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), 60_000);
-    }
-    Ok(())
+    crate::reno::download_text(name, "application/json", text).map_err(StoreError)
 }
 
 /// Asks the browser to keep this origin's storage (once logged in) and records the answer.
