@@ -300,11 +300,21 @@ async fn sync_locked() -> Result<SyncReport, SyncError> {
     report.push_ms = js_sys::Date::now() - t_push;
 
     // Pull: pages until one comes back short; each page and the cursor in one transaction.
+    // Pipelined: while one page's transaction commits, the next page is on the wire; a page is applied
+    // only after the one before it is on disk.
     let t_pull = js_sys::Date::now();
+    let mut committing: Option<crate::store::Tx> = None;
     loop {
         let since = state::with(|l| l.cursor);
         let path = format!("/api/sync/pull?since={since}&limit={MAX_PULL_LIMIT}");
-        let page: PullResponse = net::call::<(), _>("GET", &path, Some(token), lang, None).await?;
+        let fetched = net::call::<(), PullResponse>("GET", &path, Some(token), lang, None).await;
+        if let Some(tx) = committing.take()
+            && let Err(e) = tx.commit().await
+        {
+            state::set_stale(true);
+            return Err(e.into());
+        }
+        let page = fetched?;
         let n = page.ops.len();
         let now = state::now_ms();
         let tx = db.write()?;
@@ -343,14 +353,17 @@ async fn sync_locked() -> Result<SyncReport, SyncError> {
             state::set_stale(true);
             return Err(e.into());
         }
-        if let Err(e) = tx.commit().await {
-            state::set_stale(true);
-            return Err(e.into());
-        }
+        committing = Some(tx);
         report.pulled += n as u32;
         if n < MAX_PULL_LIMIT as usize || page.next <= since {
             break;
         }
+    }
+    if let Some(tx) = committing.take()
+        && let Err(e) = tx.commit().await
+    {
+        state::set_stale(true);
+        return Err(e.into());
     }
 
     report.pull_ms = js_sys::Date::now() - t_pull;

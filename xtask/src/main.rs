@@ -151,6 +151,8 @@ fn serve(demo: bool) -> Result {
 fn test() -> Result {
     // 1. Core, server and sync integration tests (native).
     run(cargo().args(["test", "--workspace", "--exclude", "linli-app"]))?;
+    // The app's plain-Rust parts (model, forms, router, tallies as shown), natively.
+    run(cargo().args(["test", "-p", "linli-app", "--lib"]))?;
     // 2. Browser tests in headless Chromium against the real server.
     tools::ensure_browser()?;
     let browser = root().join("tests/browser");
