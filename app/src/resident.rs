@@ -201,12 +201,9 @@ pub struct ResidentRecord {
     pub results: Option<VResults>,
 }
 
-/// A code as typed or printed, in the form used as the key: upper case, no spaces or dashes.
+/// A code as typed or printed, in the form used as the key (the same form the server looks it up by).
 pub fn normalise(code: &str) -> String {
-    code.chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .flat_map(char::to_uppercase)
-        .collect()
+    linli_core::project::canonical_code(code)
 }
 
 /// The resident screen's signals (made once at start, outside any component).

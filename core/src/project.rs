@@ -167,6 +167,23 @@ fn money(v: f64, field: &str, max: f64) -> Result<(), RuleError> {
     Ok(())
 }
 
+/// A household voting code as a person typed or scanned it, in canonical form (Crockford base32):
+/// upper case, whitespace and dashes dropped, O read as 0 and I, L as 1. The phone keys its saved
+/// answer by this form and the server looks codes up by it, so "abcd-efgh…" and "ABCDEFGH…" are one code.
+/// It does not check the alphabet or the length; the server does.
+pub fn canonical_code(input: &str) -> String {
+    input
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .flat_map(char::to_uppercase)
+        .map(|c| match c {
+            'O' => '0',
+            'I' | 'L' => '1',
+            c => c,
+        })
+        .collect()
+}
+
 /// The end of a public notice posted on `posted` for the rule set's minimum working days (R6):
 /// the notice stays up until the end of the returned date. `official` is false where the calendar is not.
 pub fn notice_end(cal: &Calendar, rules: &RenovationRules, posted: Date) -> Option<(Date, bool)> {
@@ -310,6 +327,12 @@ mod tests {
             representative_meeting: None,
             return_rate_pct: None,
         }
+    }
+
+    #[test]
+    fn codes_are_read_as_people_type_them() {
+        assert_eq!(canonical_code(" abcd-efgh jkmn\u{3000}pq0o "), "ABCDEFGHJKMNPQ00");
+        assert_eq!(canonical_code("ilIL"), "1111");
     }
 
     #[test]

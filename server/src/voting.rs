@@ -69,26 +69,14 @@ pub fn format_code(code: &str) -> String {
         .join("-")
 }
 
-/// What a person typed, normalised: upper case, spaces and dashes removed, O read as 0 and I, L as 1.
-/// `None` if it cannot be a code.
+/// What a person typed, normalised (`linli_core::project::canonical_code`): upper case, whitespace and
+/// dashes removed, O read as 0 and I, L as 1. `None` if it cannot be a code.
 pub fn normalise(input: &str) -> Option<String> {
     if input.len() > 64 {
         return None;
     }
-    let mut out = String::with_capacity(CODE_CHARS);
-    for c in input.chars() {
-        let c = match c.to_ascii_uppercase() {
-            ' ' | '-' | '\t' => continue,
-            'O' => '0',
-            'I' | 'L' => '1',
-            c => c,
-        };
-        if !c.is_ascii() || !CROCKFORD.contains(&(c as u8)) {
-            return None;
-        }
-        out.push(c);
-    }
-    (out.len() == CODE_CHARS).then_some(out)
+    let out = linli_core::project::canonical_code(input);
+    (out.len() == CODE_CHARS && out.bytes().all(|c| CROCKFORD.contains(&c))).then_some(out)
 }
 
 /// SHA-256 of a normalised code: the only form in which a code is stored.
