@@ -1,21 +1,35 @@
 //! Linli's rules core: the rules of RULES.md and the sync semantics of DESIGN.md, pure and shared by app and server.
 //!
 //! It does no I/O and reads no clock or random source: time, ids and randomness are passed in.
+//!
+//! Generic layers: `sync` (the op log: operations, stamps, the replica and its check pipeline), `hlc`,
+//! `registry` (the one closed list of record kinds and bodies, dispatching to features), `rules`,
+//! `error`, `protocol`, `calendar`/`date`, `embed`. Feature folders: `roster`, `renovation`.
 
 pub mod calendar;
 pub mod date;
 pub mod embed;
 pub mod error;
 pub mod hlc;
-pub mod places;
-pub mod project;
 pub mod protocol;
-pub mod renovation;
+pub mod registry;
 pub mod rules;
 pub mod sync;
 
+pub mod renovation;
+pub mod roster;
+
 pub use error::{ErrorCode, Lang, RuleError};
 pub use hlc::{Clock, Hlc};
-pub use places::EntityKind;
+pub use registry::{Body, EntityKind};
 pub use rules::RuleSet;
-pub use sync::{Body, EntityRef, Operation, Replica};
+pub use sync::{EntityRef, Operation, Replica};
+
+/// Old paths, kept while the app and server move to the feature folders.
+pub mod places {
+    //! Old path of the roster (and of the renovation views), kept while the app and server move.
+    pub use crate::registry::EntityKind;
+    pub use crate::renovation::{BallotRecord, MenuItem, Project};
+    pub use crate::roster::*;
+}
+pub use renovation::project;

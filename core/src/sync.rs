@@ -6,9 +6,7 @@
 
 use crate::error::{ErrorCode, RuleError};
 use crate::hlc::Hlc;
-use crate::places::*;
-use crate::project::{BallotFields, MenuItemFields, ProjectFields};
-use crate::renovation::{Ballot, CastAt, Tally, TallyInput, VoterHousehold};
+pub use crate::registry::{Body, EntityKind};
 use crate::rules::RuleSet;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -24,63 +22,6 @@ pub const OP_FORMAT_VERSION: u32 = 1;
 pub struct EntityRef {
     pub kind: EntityKind,
     pub id: Uuid,
-}
-
-/// What an operation does. Puts carry the whole record; each field merges on its own.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type")]
-pub enum Body {
-    #[serde(rename = "compound.put")]
-    CompoundPut(CompoundFields),
-    #[serde(rename = "building.put")]
-    BuildingPut(BuildingFields),
-    #[serde(rename = "unit.put")]
-    UnitPut(UnitFields),
-    #[serde(rename = "household.put")]
-    HouseholdPut(HouseholdFields),
-    #[serde(rename = "project.put")]
-    ProjectPut(ProjectFields),
-    #[serde(rename = "menu_item.put")]
-    MenuItemPut(MenuItemFields),
-    /// A household's answer (R4). Ballots are never changed: a new answer is a new ballot.
-    #[serde(rename = "ballot.cast")]
-    BallotCast(BallotFields),
-    /// A tombstone: the record is deleted, for good.
-    #[serde(rename = "delete")]
-    Delete,
-}
-
-impl Body {
-    /// The kind of record this body writes, or `None` for a delete (which fits any kind).
-    pub fn kind(&self) -> Option<EntityKind> {
-        match self {
-            Body::CompoundPut(_) => Some(EntityKind::Compound),
-            Body::BuildingPut(_) => Some(EntityKind::Building),
-            Body::UnitPut(_) => Some(EntityKind::Unit),
-            Body::HouseholdPut(_) => Some(EntityKind::Household),
-            Body::ProjectPut(_) => Some(EntityKind::Project),
-            Body::MenuItemPut(_) => Some(EntityKind::MenuItem),
-            Body::BallotCast(_) => Some(EntityKind::Ballot),
-            Body::Delete => None,
-        }
-    }
-
-    fn fields(&self) -> Option<serde_json::Map<String, Value>> {
-        let v = match self {
-            Body::CompoundPut(f) => serde_json::to_value(f),
-            Body::BuildingPut(f) => serde_json::to_value(f),
-            Body::UnitPut(f) => serde_json::to_value(f),
-            Body::HouseholdPut(f) => serde_json::to_value(f),
-            Body::ProjectPut(f) => serde_json::to_value(f),
-            Body::MenuItemPut(f) => serde_json::to_value(f),
-            Body::BallotCast(f) => serde_json::to_value(f),
-            Body::Delete => return None,
-        };
-        match v {
-            Ok(Value::Object(m)) => Some(m),
-            _ => None,
-        }
-    }
 }
 
 /// One change, as stored on the device, pushed to the server and pulled by other devices.
@@ -147,7 +88,8 @@ impl Record {
         self.deleted.is_none() && !self.fields.is_empty()
     }
 
-    fn get<T: for<'de> Deserialize<'de>>(&self) -> Option<T> {
+    /// The record as its feature's typed fields, if it is live.
+    pub fn get<T: for<'de> Deserialize<'de>>(&self) -> Option<T> {
         if !self.is_live() {
             return None;
         }
@@ -159,11 +101,12 @@ impl Record {
         serde_json::from_value(Value::Object(map)).ok()
     }
 
-    fn str_field(&self, name: &str) -> Option<&str> {
+    pub fn str_field(&self, name: &str) -> Option<&str> {
         self.fields.get(name).and_then(|r| r.value.as_str())
     }
 
-    fn parent_id(&self) -> Option<Uuid> {
+    /// The record it sits under (`EntityKind::parent`), if any.
+    pub fn parent_id(&self) -> Option<Uuid> {
         let (_, field) = self.kind.parent()?;
         self.str_field(field).and_then(|s| Uuid::parse_str(s).ok())
     }
@@ -177,12 +120,21 @@ pub struct RecordKey {
     pub id: Uuid,
 }
 
+
+/// Index key of a unique key a feature declares: (community, kind, parent, key).
+type UniqueKey = (String, EntityKind, Uuid, String);
+
 /// The state of one replica (a device, or the server's view of a community).
+///
+/// Besides the records it keeps two indexes, both over live records only: children by parent (so a
+/// view lists a unit's households without scanning every record) and the unique keys features declare
+/// through [`EntityKind::unique_key`] (a household's door within its unit).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Replica {
     records: BTreeMap<RecordKey, Record>,
-    /// Live households by (community, unit, door key): an index for the door-uniqueness check.
-    doors: HashMap<(String, Uuid, String), BTreeSet<Uuid>>,
+    /// (parent kind, parent id) → its live children.
+    children: HashMap<(EntityKind, Uuid), BTreeSet<RecordKey>>,
+    unique: HashMap<UniqueKey, BTreeSet<Uuid>>,
 }
 
 impl Replica {
@@ -218,30 +170,41 @@ impl Replica {
         self.index(&key);
     }
 
-    fn door_of(&self, key: &RecordKey) -> Option<(String, Uuid, String)> {
-        let rec = self.records.get(key)?;
-        if key.kind != EntityKind::Household || !rec.is_live() {
-            return None;
-        }
-        let unit = rec.parent_id()?;
-        let door = HouseholdFields::door_key(rec.str_field("door")?);
-        Some((key.community.clone(), unit, door))
+    fn unique_key_of(key: &RecordKey, rec: &Record) -> Option<UniqueKey> {
+        let parent = rec.parent_id()?;
+        let k = key.kind.unique_key(&|name| rec.fields.get(name).map(|r| r.value.clone()))?;
+        Some((key.community.clone(), key.kind, parent, k))
     }
 
     fn unindex(&mut self, key: &RecordKey) {
-        if let Some(k) = self.door_of(key)
-            && let Some(set) = self.doors.get_mut(&k)
+        let Some(rec) = self.records.get(key).filter(|r| r.is_live()) else { return };
+        let parent = key.kind.parent().zip(rec.parent_id());
+        let unique = Self::unique_key_of(key, rec);
+        if let Some(((pk, _), pid)) = parent
+            && let Some(set) = self.children.get_mut(&(pk, pid))
+        {
+            set.remove(key);
+            if set.is_empty() {
+                self.children.remove(&(pk, pid));
+            }
+        }
+        if let Some(u) = unique
+            && let Some(set) = self.unique.get_mut(&u)
         {
             set.remove(&key.id);
             if set.is_empty() {
-                self.doors.remove(&k);
+                self.unique.remove(&u);
             }
         }
     }
 
     fn index(&mut self, key: &RecordKey) {
-        if let Some(k) = self.door_of(key) {
-            self.doors.entry(k).or_default().insert(key.id);
+        let Some(rec) = self.records.get(key).filter(|r| r.is_live()) else { return };
+        if let Some(((pk, _), pid)) = key.kind.parent().zip(rec.parent_id()) {
+            self.children.entry((pk, pid)).or_default().insert(key.clone());
+        }
+        if let Some(u) = Self::unique_key_of(key, rec) {
+            self.unique.entry(u).or_default().insert(key.id);
         }
     }
 
@@ -280,258 +243,92 @@ impl Replica {
         self.index(&key);
     }
 
-    fn live(&self, community: &str, kind: EntityKind, id: Uuid) -> Option<&Record> {
-        self.record(community, EntityRef { kind, id })
-            .filter(|r| r.is_live())
+    /// The live record of `kind` and `id`, if any.
+    pub fn live(&self, community: &str, kind: EntityKind, id: Uuid) -> Option<&Record> {
+        self.record(community, EntityRef { kind, id }).filter(|r| r.is_live())
     }
 
-    /// Whether `op` may be applied on top of this state: its shape, its fields against the rule set,
-    /// the records it refers to, and its timestamp against `now_ms` (the checker's wall clock).
-    pub fn check(&self, op: &Operation, rules: &RuleSet, now_ms: u64) -> Result<(), RuleError> {
-        check_shape(op, rules, now_ms)?;
-        let existing = self.record(&op.community, op.entity);
-        if existing.is_some_and(|r| r.deleted.is_some()) {
-            return Err(RuleError::new(ErrorCode::Deleted));
-        }
-        match &op.body {
-            Body::Delete => {
-                if op.entity.kind == EntityKind::Ballot {
-                    return Err(RuleError::field(ErrorCode::InvalidRequest, "entity.kind")
-                        .with_detail("ballots are never deleted; a new answer replaces the old one"));
-                }
-                if !existing.is_some_and(Record::is_live) {
-                    return Err(RuleError::field(ErrorCode::NotFound, "entity.id"));
-                }
-                let has_children = self.records.iter().any(|(k, r)| {
-                    k.community == op.community
-                        && r.is_live()
-                        && r.kind.parent().map(|(p, _)| p) == Some(op.entity.kind)
-                        && r.parent_id() == Some(op.entity.id)
-                });
-                if has_children {
-                    return Err(RuleError::new(ErrorCode::HasChildren));
-                }
-            }
-            body => {
-                if let Some((parent_kind, field)) = op.entity.kind.parent() {
-                    let parent = match body {
-                        Body::BuildingPut(f) => f.compound_id,
-                        Body::UnitPut(f) => f.building_id,
-                        Body::HouseholdPut(f) => f.unit_id,
-                        Body::ProjectPut(f) => f.compound_id,
-                        Body::MenuItemPut(f) => f.project_id,
-                        Body::BallotCast(f) => f.project_id,
-                        _ => unreachable!("kind checked in check_shape"),
-                    };
-                    if self.live(&op.community, parent_kind, parent).is_none() {
-                        return Err(RuleError::field(
-                            ErrorCode::NotFound,
-                            format!("body.{field}"),
-                        ));
-                    }
-                }
-                if let Body::BallotCast(f) = body {
-                    self.check_ballot(op, f, now_ms)?;
-                }
-                if let Body::ProjectPut(f) = body
-                    && existing.is_some_and(Record::is_live)
-                    && self.project(&op.community, op.entity.id).is_some_and(|p| p.compound_id != f.compound_id)
-                {
-                    return Err(RuleError::field(ErrorCode::InvalidRequest, "body.compound_id")
-                        .with_detail("a project cannot move to another compound"));
-                }
-                if let Body::HouseholdPut(f) = body {
-                    let k = (
-                        op.community.clone(),
-                        f.unit_id,
-                        HouseholdFields::door_key(&f.door),
-                    );
-                    if self
-                        .doors
-                        .get(&k)
-                        .is_some_and(|ids| ids.iter().any(|id| *id != op.entity.id))
-                    {
-                        return Err(RuleError::field(ErrorCode::DoorTaken, "body.door")
-                            .with_detail(f.door.trim()));
-                    }
-                }
-            }
-        }
-        Ok(())
+    /// A live record as its feature's typed fields.
+    pub fn get<T: for<'de> Deserialize<'de>>(&self, community: &str, kind: EntityKind, id: Uuid) -> Option<T> {
+        self.live(community, kind, id)?.get()
     }
 
-    /// R4 and the sync model: a ballot is new (append-only), for a household of the project's compound,
-    /// chooses only items of the project's menu, and was cast while the survey was open and received
-    /// (`now_ms`, the checker's clock) within the grace period.
-    fn check_ballot(&self, op: &Operation, f: &BallotFields, now_ms: u64) -> Result<(), RuleError> {
-        if self.record(&op.community, op.entity).is_some() {
-            return Err(RuleError::field(ErrorCode::InvalidRequest, "entity.id")
-                .with_detail("a ballot is never changed; cast a new one"));
-        }
-        let project = self
-            .project(&op.community, f.project_id)
-            .ok_or_else(|| RuleError::field(ErrorCode::NotFound, "body.project_id"))?;
-        if self.compound_of_household(&op.community, f.household_id) != Some(project.compound_id) {
-            return Err(RuleError::field(ErrorCode::NotInProject, "body.household_id"));
-        }
-        let menu: BTreeSet<Uuid> = self.menu(f.project_id).into_iter().map(|m| m.id).collect();
-        if let Some(i) = f.items.iter().position(|i| !menu.contains(i)) {
-            return Err(RuleError::field(ErrorCode::NotInProject, format!("body.items[{i}]")));
-        }
-        project.check_ballot_timing(f.cast_at_ms, now_ms).map_err(|e| RuleError { field: Some("body.cast_at_ms".into()), ..e })
+    /// Live records of `kind` under the record `parent` (of `kind`'s parent kind), from the index.
+    pub fn child_records(&self, kind: EntityKind, parent: Uuid) -> impl Iterator<Item = (Uuid, &Record)> + '_ {
+        let parent_kind = kind.parent().map(|(k, _)| k);
+        parent_kind
+            .and_then(|pk| self.children.get(&(pk, parent)))
+            .into_iter()
+            .flatten()
+            .filter(move |k| k.kind == kind)
+            .filter_map(|k| Some((k.id, self.records.get(k)?)))
     }
 
-    fn compound_of_household(&self, community: &str, household: Uuid) -> Option<Uuid> {
-        let h = self.live(community, EntityKind::Household, household)?;
-        let u = self.live(community, EntityKind::Unit, h.parent_id()?)?;
-        let b = self.live(community, EntityKind::Building, u.parent_id()?)?;
-        b.parent_id()
+    /// As [`Replica::child_records`], typed.
+    pub fn children<T: for<'de> Deserialize<'de>>(&self, kind: EntityKind, parent: Uuid) -> impl Iterator<Item = (Uuid, T)> + '_ {
+        self.child_records(kind, parent).filter_map(|(id, r)| Some((id, r.get::<T>()?)))
     }
 
-    pub fn project(&self, community: &str, id: Uuid) -> Option<ProjectFields> {
-        self.live(community, EntityKind::Project, id)?.get()
-    }
-
-    /// Renovation projects of a compound.
-    pub fn projects(&self, compound_id: Uuid) -> Vec<Project> {
-        let mut v: Vec<Project> = self
-            .children_of(EntityKind::Project, compound_id)
-            .map(|(id, fields)| Project { id, fields })
-            .collect();
-        v.sort_by(|a, b| b.fields.survey_opens.cmp(&a.fields.survey_opens).then_with(|| natural_cmp(&a.fields.name, &b.fields.name)));
-        v
-    }
-
-    /// A project's menu, in menu order (R2).
-    pub fn menu(&self, project_id: Uuid) -> Vec<MenuItem> {
-        let mut v: Vec<MenuItem> = self
-            .children_of(EntityKind::MenuItem, project_id)
-            .map(|(id, fields)| MenuItem { id, fields })
-            .collect();
-        v.sort_by(|a, b| {
-            (a.fields.class, a.fields.position).cmp(&(b.fields.class, b.fields.position)).then_with(|| natural_cmp(&a.fields.name, &b.fields.name))
-        });
-        v
-    }
-
-    /// Every ballot of a project, the history included (R4: all are kept, the latest counts).
-    pub fn ballots(&self, project_id: Uuid) -> Vec<BallotRecord> {
-        let mut v: Vec<BallotRecord> = self
-            .records
-            .iter()
-            .filter(|(k, r)| k.kind == EntityKind::Ballot && r.parent_id() == Some(project_id))
-            .filter_map(|(k, r)| Some((k.id, r.get::<BallotFields>()?, r.fields.values().next()?.at)))
-            .filter(|(_, f, _)| f.project_id == project_id)
-            .map(|(id, fields, at)| BallotRecord { id, fields, author: at.device, recorded: at.hlc })
-            .collect();
-        v.sort_by_key(|b| (b.fields.cast_at_ms, b.id));
-        v
-    }
-
-    /// The households of a compound, with their floor area and owners (R9 weights).
-    pub fn compound_households(&self, community: &str, compound_id: Uuid) -> Vec<Household> {
-        let mut v: Vec<Household> = self
-            .live_of(EntityKind::Household)
-            .map(|(id, fields)| Household { id, fields })
-            .filter(|h| self.compound_of_household(community, h.id) == Some(compound_id))
-            .collect();
-        v.sort_by(|a, b| natural_cmp(&a.fields.door, &b.fields.door));
-        v
-    }
-
-    /// The tally of a project (R4, R5, R9), from the same code as `renovation.tally`.
-    pub fn tally(&self, community: &str, project_id: Uuid, rules: &RuleSet) -> Option<Tally> {
-        let project = self.project(community, project_id)?;
-        let menu = self.menu(project_id);
-        let input = TallyInput {
-            households: self
-                .compound_households(community, project.compound_id)
-                .into_iter()
-                .map(|h| VoterHousehold { id: h.id.to_string(), area_m2: h.fields.area_m2, owners: h.fields.owners })
-                .collect(),
-            ballots: self
-                .ballots(project_id)
-                .into_iter()
-                .map(|b| Ballot {
-                    household_id: b.fields.household_id.to_string(),
-                    agree: b.fields.agree,
-                    items: b.fields.items.iter().map(Uuid::to_string).collect(),
-                    cast_at: CastAt::Ms(b.fields.cast_at_ms),
-                })
-                .collect(),
-            items: menu.iter().map(|m| m.id.to_string()).collect(),
-            matter: Default::default(),
-            item_matters: menu.iter().map(|m| (m.id.to_string(), m.fields.matter)).collect(),
-        };
-        input.tally(&rules.renovation).ok()
-    }
-
-    /// Live records of `kind` whose parent is `parent`; only those are decoded (a roster of thousands of
-    /// households is filtered by its parent field first).
-    fn children_of<T: for<'de> Deserialize<'de>>(
-        &self,
-        kind: EntityKind,
-        parent: Uuid,
-    ) -> impl Iterator<Item = (Uuid, T)> + '_ {
-        self.records
-            .iter()
-            .filter(move |(k, r)| k.kind == kind && r.parent_id() == Some(parent))
-            .filter_map(|(k, r)| Some((k.id, r.get::<T>()?)))
-    }
-
-    fn live_of<T: for<'de> Deserialize<'de>>(
-        &self,
-        kind: EntityKind,
-    ) -> impl Iterator<Item = (Uuid, T)> + '_ {
+    /// Every live record of `kind`, typed.
+    pub fn live_of<T: for<'de> Deserialize<'de>>(&self, kind: EntityKind) -> impl Iterator<Item = (Uuid, T)> + '_ {
         self.records
             .iter()
             .filter(move |(k, _)| k.kind == kind)
             .filter_map(|(k, r)| Some((k.id, r.get::<T>()?)))
     }
 
-    pub fn compounds(&self) -> Vec<Compound> {
-        let mut v: Vec<_> = self
-            .live_of(EntityKind::Compound)
-            .map(|(id, fields)| Compound { id, fields })
-            .collect();
-        v.sort_by(|a, b| natural_cmp(&a.fields.name, &b.fields.name));
-        v
+    /// Live records of `kind` under `parent` whose declared unique key is `key`.
+    pub fn with_unique_key(&self, community: &str, kind: EntityKind, parent: Uuid, key: &str) -> impl Iterator<Item = Uuid> + '_ {
+        self.unique
+            .get(&(community.to_string(), kind, parent, key.to_string()))
+            .into_iter()
+            .flatten()
+            .copied()
     }
 
-    pub fn buildings(&self, compound_id: Uuid) -> Vec<Building> {
-        let mut v: Vec<Building> = self
-            .children_of(EntityKind::Building, compound_id)
-            .map(|(id, fields)| Building { id, fields })
-            .collect();
-        v.sort_by(|a, b| natural_cmp(&a.fields.name, &b.fields.name));
-        v
+    fn has_live_children(&self, community: &str, kind: EntityKind, id: Uuid) -> bool {
+        self.children.get(&(kind, id)).is_some_and(|s| s.iter().any(|k| k.community == community))
     }
 
-    pub fn units(&self, building_id: Uuid) -> Vec<Unit> {
-        let mut v: Vec<Unit> = self
-            .children_of(EntityKind::Unit, building_id)
-            .map(|(id, fields)| Unit { id, fields })
-            .collect();
-        v.sort_by(|a, b| natural_cmp(&a.fields.name, &b.fields.name));
-        v
-    }
-
-    pub fn households(&self, unit_id: Uuid) -> Vec<Household> {
-        let mut v: Vec<Household> = self
-            .children_of(EntityKind::Household, unit_id)
-            .map(|(id, fields)| Household { id, fields })
-            .collect();
-        v.sort_by(|a, b| natural_cmp(&a.fields.door, &b.fields.door));
-        v
-    }
-
-    pub fn household(&self, community: &str, id: Uuid) -> Option<Household> {
-        let fields = self.live(community, EntityKind::Household, id)?.get()?;
-        Some(Household { id, fields })
+    /// Whether `op` may be applied on top of this state: its shape and fields against the rule set
+    /// ([`check_shape`]), then the generic rules (not deleted; a delete only of a live record without
+    /// live children and not append-only; an append-only record never re-written; the parent live),
+    /// then the feature's own check against the state (`Body::check_state`). `now_ms` is the checker's clock.
+    pub fn check(&self, op: &Operation, rules: &RuleSet, now_ms: u64) -> Result<(), RuleError> {
+        check_shape(op, rules, now_ms)?;
+        let existing = self.record(&op.community, op.entity);
+        if existing.is_some_and(|r| r.deleted.is_some()) {
+            return Err(RuleError::new(ErrorCode::Deleted));
+        }
+        let kind = op.entity.kind;
+        if let Body::Delete = op.body {
+            if kind.append_only() {
+                return Err(RuleError::field(ErrorCode::InvalidRequest, "entity.kind")
+                    .with_detail(format!("{} records are never deleted; a new one replaces the old", kind.as_str())));
+            }
+            if !existing.is_some_and(Record::is_live) {
+                return Err(RuleError::field(ErrorCode::NotFound, "entity.id"));
+            }
+            if self.has_live_children(&op.community, kind, op.entity.id) {
+                return Err(RuleError::new(ErrorCode::HasChildren));
+            }
+            return Ok(());
+        }
+        if kind.append_only() && existing.is_some() {
+            return Err(RuleError::field(ErrorCode::InvalidRequest, "entity.id")
+                .with_detail(format!("a {} is never changed; make a new one", kind.as_str())));
+        }
+        if let Some((parent_kind, field)) = kind.parent() {
+            let parent = op.body.parent_id().expect("a put of a kind with a parent names it");
+            if self.live(&op.community, parent_kind, parent).is_none() {
+                return Err(RuleError::field(ErrorCode::NotFound, format!("body.{field}")));
+            }
+        }
+        op.body.check_state(self, op, now_ms)
     }
 }
 
-/// The checks that need no state: format version, ids, sizes, kinds, fields and clock.
+/// The checks that need no state: format version, ids, sizes, kinds, the feature's field checks, and the clock.
 pub fn check_shape(op: &Operation, rules: &RuleSet, now_ms: u64) -> Result<(), RuleError> {
     if op.v != OP_FORMAT_VERSION {
         return Err(RuleError::field(ErrorCode::UnsupportedVersion, "v"));
@@ -544,15 +341,13 @@ pub fn check_shape(op: &Operation, rules: &RuleSet, now_ms: u64) -> Result<(), R
         return Err(RuleError::field(ErrorCode::Required, "author"));
     }
     if op.author.chars().count() > s.author_max_chars {
-        return Err(RuleError::field(ErrorCode::TooLong, "author")
-            .with_detail(s.author_max_chars.to_string()));
+        return Err(RuleError::field(ErrorCode::TooLong, "author").with_detail(s.author_max_chars.to_string()));
     }
     if op.community.trim().is_empty() {
         return Err(RuleError::field(ErrorCode::Required, "community"));
     }
     if op.community.chars().count() > s.community_max_chars {
-        return Err(RuleError::field(ErrorCode::TooLong, "community")
-            .with_detail(s.community_max_chars.to_string()));
+        return Err(RuleError::field(ErrorCode::TooLong, "community").with_detail(s.community_max_chars.to_string()));
     }
     if op.hlc.ms > now_ms.saturating_add(s.max_clock_ahead_ms) {
         return Err(RuleError::field(ErrorCode::ClockAhead, "hlc"));
@@ -560,20 +355,8 @@ pub fn check_shape(op: &Operation, rules: &RuleSet, now_ms: u64) -> Result<(), R
     if op.body.kind().is_some_and(|k| k != op.entity.kind) {
         return Err(RuleError::field(ErrorCode::KindMismatch, "body.type"));
     }
-    let r = &rules.roster;
-    let prefix = |e: RuleError| RuleError {
+    op.body.check_fields(rules).map_err(|e| RuleError {
         field: e.field.map(|f| format!("body.{f}")),
         ..e
-    };
-    match &op.body {
-        Body::CompoundPut(f) => f.check(r),
-        Body::BuildingPut(f) => f.check(r),
-        Body::UnitPut(f) => f.check(r),
-        Body::HouseholdPut(f) => f.check(r),
-        Body::ProjectPut(f) => f.check(r, &rules.renovation),
-        Body::MenuItemPut(f) => f.check(r, &rules.renovation),
-        Body::BallotCast(f) => f.check(&rules.renovation),
-        Body::Delete => Ok(()),
-    }
-    .map_err(prefix)
+    })
 }

@@ -1,6 +1,6 @@
 //! `cargo xtask bench`: measures Linli against DESIGN.md's performance budgets, beside the PouchDB peer, and prints one table.
 
-use crate::{Result, build_app, cargo, root, run, tools};
+use crate::{Result, build_app, cargo, root, run, target_dir, tools};
 use serde_json::Value;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -79,7 +79,7 @@ fn pouchdb_peer() -> Result<Value> {
     if !src.join("bench.mjs").exists() {
         return Err(format!("PouchDB peer not found at {}", src.display()));
     }
-    let dir = root().join("target/pouchdb-peer");
+    let dir = target_dir().join("pouchdb-peer");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     for f in ["server.js", "package.json"] {
         std::fs::copy(src.join(f), dir.join(f)).map_err(|e| format!("{f}: {e}"))?;
@@ -136,7 +136,7 @@ pub fn bench() -> Result {
     let url = format!("http://127.0.0.1:{port}");
     let password = "bench-password-1";
     let _server = Guard(
-        Command::new(root().join("target/release/linli-server"))
+        Command::new(target_dir().join("release/linli-server"))
             .arg("serve")
             .env("LINLI_ADDR", format!("127.0.0.1:{port}"))
             .env("DATABASE_URL", format!("sqlite://{}/linli.db?mode=rwc", tmp.display()))
@@ -181,7 +181,7 @@ pub fn bench() -> Result {
 
     // Server throughput and latency under many devices.
     let raw = capture(
-        Command::new(root().join("target/release/loadgen"))
+        Command::new(target_dir().join("release/loadgen"))
             .args(["--url", &url, "--username", "admin", "--password", password, "--raw"]),
     );
     match &raw {
@@ -192,7 +192,7 @@ pub fn bench() -> Result {
         Err(e) => eprintln!("xtask: throughput bench failed: {e}"),
     }
     let many = capture(
-        Command::new(root().join("target/release/loadgen"))
+        Command::new(target_dir().join("release/loadgen"))
             .args(["--url", &url, "--username", "admin", "--password", password])
             .args(["--devices", "200", "--ops", "20", "--batch", "10"]),
     );

@@ -1,10 +1,13 @@
 //! `cargo xtask`: installs what a fresh machine lacks, builds the app, serves it, runs every test and the benchmarks.
 
 mod bench;
+mod paths;
 mod tools;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
+use std::sync::OnceLock;
+use std::time::Instant;
 
 const USAGE: &str = "\
 cargo xtask <command>
@@ -39,9 +42,31 @@ fn main() -> ExitCode {
 
 pub type Result<T = ()> = std::result::Result<T, String>;
 
-/// The workspace root (the parent of this crate's folder).
+/// The workspace this command runs in: found at run time from the current directory (never from where
+/// the xtask binary was compiled, which a shared `CARGO_TARGET_DIR` may have done in another checkout).
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf()
+    static ROOT: OnceLock<PathBuf> = OnceLock::new();
+    ROOT.get_or_init(|| {
+        let cwd = std::env::current_dir().expect("a current directory");
+        paths::workspace_root(&cwd).unwrap_or_else(|e| {
+            eprintln!("xtask: {e}");
+            std::process::exit(2)
+        })
+    })
+    .clone()
+}
+
+/// Cargo's target directory for this workspace (honours `CARGO_TARGET_DIR` and `.cargo/config.toml`).
+pub fn target_dir() -> PathBuf {
+    static TARGET: OnceLock<PathBuf> = OnceLock::new();
+    TARGET
+        .get_or_init(|| {
+            paths::target_dir(&root()).unwrap_or_else(|e| {
+                eprintln!("xtask: {e}");
+                std::process::exit(2)
+            })
+        })
+        .clone()
 }
 
 /// Runs a command in the workspace root, failing with its description if it fails.
@@ -59,39 +84,121 @@ pub fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
 }
 
-/// Builds the app (and the embeddable core) into `dist/`. `optimise` runs wasm-opt when it is installed.
+/// Prints how long each step of a build took, so a user sees where the time goes.
+pub struct Steps(Instant, Vec<(String, f64)>);
+
+impl Steps {
+    pub fn new() -> Self {
+        Steps(Instant::now(), Vec::new())
+    }
+
+    /// Runs one step and records its time.
+    pub fn step<T>(&mut self, name: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        let start = Instant::now();
+        let out = f();
+        self.1.push((name.to_string(), start.elapsed().as_secs_f64()));
+        out
+    }
+
+    pub fn print(&self) {
+        for (name, s) in &self.1 {
+            eprintln!("xtask:   {s:>7.1} s  {name}");
+        }
+        eprintln!("xtask:   {:>7.1} s  in all", self.0.elapsed().as_secs_f64());
+    }
+}
+
+/// Builds the app (and the embeddable core) into `dist/` of this checkout. `optimise` runs wasm-opt.
+///
+/// The app (which links the core without its `wasm` feature) and the embeddable core (with it) are built
+/// into separate target subdirectories, so neither evicts the other and a no-change build compiles
+/// nothing. wasm-bindgen and wasm-opt run only when their input changed: their output is kept in the
+/// target directory under the hash of the input.
 pub fn build_app(optimise: bool) -> Result<PathBuf> {
-    tools::ensure_wasm_toolchain()?;
+    let mut steps = Steps::new();
+    steps.step("toolchain check", tools::ensure_wasm_toolchain)?;
     let root = root();
+    let target = target_dir();
     let dist = root.join("dist");
-    let wasm_dir = root.join("target/wasm32-unknown-unknown/wasm");
-    run(cargo().args(["build", "-p", "linli-app", "--lib", "--target", "wasm32-unknown-unknown", "--profile", "wasm"]))?;
-    run(cargo().args([
-        "build", "-p", "linli-core", "--lib", "--features", "wasm", "--target", "wasm32-unknown-unknown", "--profile", "wasm",
-    ]))?;
+    let app_target = target.clone();
+    let core_target = target.join("embeddable-core");
+    steps.step("cargo build linli-app (wasm32)", || {
+        run(cargo()
+            .args(["build", "-p", "linli-app", "--lib", "--target", "wasm32-unknown-unknown", "--profile", "wasm"])
+            .arg("--target-dir")
+            .arg(&app_target))
+    })?;
+    steps.step("cargo build linli-core --features wasm (wasm32)", || {
+        run(cargo()
+            .args(["build", "-p", "linli-core", "--lib", "--features", "wasm", "--target", "wasm32-unknown-unknown"])
+            .args(["--profile", "wasm", "--target-dir"])
+            .arg(&core_target))
+    })?;
     if dist.exists() {
         std::fs::remove_dir_all(&dist).map_err(|e| format!("clearing dist/: {e}"))?;
     }
-    for (wasm, out_dir, name) in [("linli_app.wasm", "pkg", "linli_app"), ("linli_core.wasm", "core", "linli_core")] {
-        run(Command::new(tools::wasm_bindgen())
-            .args(["--target", "web", "--no-typescript", "--out-name", name, "--out-dir"])
-            .arg(dist.join(out_dir))
-            .arg(wasm_dir.join(wasm)))?;
-        let bg = dist.join(out_dir).join(format!("{name}_bg.wasm"));
-        if optimise {
-            run(tools::wasm_opt()?
-                .args(["-Oz", "--strip-debug", "--strip-producers"])
-                .args(["--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-reference-types"])
-                .args(["--enable-sign-ext", "--enable-mutable-globals", "--enable-multivalue"])
-                .arg(&bg)
-                .arg("-o")
-                .arg(&bg))?;
+    let bindgen_version = tools::wasm_bindgen_version();
+    for (built_in, wasm, out_dir, name) in
+        [(&app_target, "linli_app.wasm", "pkg", "linli_app"), (&core_target, "linli_core.wasm", "core", "linli_core")]
+    {
+        let input = built_in.join("wasm32-unknown-unknown/wasm").join(wasm);
+        let bytes = std::fs::read(&input).map_err(|e| format!("{}: {e}", input.display()))?;
+        let key = format!("{:016x}-{}-{}", fnv1a(&bytes), bindgen_version.trim(), if optimise { "opt" } else { "plain" });
+        let cache = target.join("xtask-cache").join(name);
+        let stamp = cache.join("input.hash");
+        let cached = std::fs::read_to_string(&stamp).is_ok_and(|k| k == key);
+        if cached {
+            eprintln!("xtask: {wasm} unchanged: wasm-bindgen and wasm-opt skipped");
+        } else {
+            if cache.exists() {
+                std::fs::remove_dir_all(&cache).map_err(|e| e.to_string())?;
+            }
+            steps.step(&format!("wasm-bindgen {name}"), || {
+                run(Command::new(tools::wasm_bindgen())
+                    .args(["--target", "web", "--no-typescript", "--out-name", name, "--out-dir"])
+                    .arg(&cache)
+                    .arg(&input))
+            })?;
+            let bg = cache.join(format!("{name}_bg.wasm"));
+            if optimise {
+                steps.step(&format!("wasm-opt {name}"), || {
+                    run(tools::wasm_opt()?
+                        .args(["-Oz", "--strip-debug", "--strip-producers"])
+                        .args(["--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-reference-types"])
+                        .args(["--enable-sign-ext", "--enable-mutable-globals", "--enable-multivalue"])
+                        .arg(&bg)
+                        .arg("-o")
+                        .arg(&bg))
+                })?;
+            }
+            std::fs::write(&stamp, &key).map_err(|e| e.to_string())?;
         }
+        steps.step(&format!("copy {name}"), || {
+            std::fs::create_dir_all(dist.join(out_dir)).map_err(|e| e.to_string())?;
+            for entry in std::fs::read_dir(&cache).map_err(|e| e.to_string())?.flatten() {
+                if entry.file_name() != "input.hash" {
+                    std::fs::copy(entry.path(), dist.join(out_dir).join(entry.file_name())).map_err(|e| e.to_string())?;
+                }
+            }
+            Ok(())
+        })?;
     }
-    copy_dir(&root.join("public"), &dist)?;
-    stamp_service_worker(&dist)?;
+    steps.step("static files and service worker", || {
+        copy_dir(&root.join("public"), &dist)?;
+        stamp_service_worker(&dist)
+    })?;
     eprintln!("xtask: app built into {}", dist.display());
+    steps.print();
     Ok(dist)
+}
+
+/// FNV-1a, 64 bits: a stable hash of a file's bytes (std's hasher may change between Rust versions).
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        hash = (hash ^ *b as u64).wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result {
@@ -113,15 +220,14 @@ fn copy_dir(from: &Path, to: &Path) -> Result {
 fn stamp_service_worker(dist: &Path) -> Result {
     let sw = dist.join("sw.js");
     let Ok(text) = std::fs::read_to_string(&sw) else { return Ok(()) };
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let mut files = Vec::new();
     collect_files(dist, &mut files);
     files.sort();
+    let mut all = Vec::new();
     for f in files {
-        for b in std::fs::read(&f).unwrap_or_default() {
-            hash = (hash ^ b as u64).wrapping_mul(0x0100_0000_01b3);
-        }
+        all.extend(std::fs::read(&f).unwrap_or_default());
     }
+    let hash = fnv1a(&all);
     std::fs::write(&sw, text.replace("__LINLI_BUILD__", &format!("{hash:016x}"))).map_err(|e| e.to_string())
 }
 
@@ -140,7 +246,7 @@ fn serve(demo: bool) -> Result {
     tools::ensure_npm_packages(&root().join("tests/browser"))?;
     let dist = build_app(true)?;
     run(cargo().args(["build", "--release", "-p", "linli-server"]))?;
-    let mut cmd = Command::new(root().join("target/release/linli-server"));
+    let mut cmd = Command::new(target_dir().join("release/linli-server"));
     cmd.arg("serve").env("LINLI_DIST", &dist);
     if demo {
         cmd.arg("--demo");
@@ -170,6 +276,6 @@ fn test() -> Result {
         .arg("--test")
         .arg("--test-concurrency=1")
         .args(&files)
-        .env("LINLI_SERVER_BIN", root().join("target/debug/linli-server"))
+        .env("LINLI_SERVER_BIN", target_dir().join("debug/linli-server"))
         .env("LINLI_DIST", &dist))
 }

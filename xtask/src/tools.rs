@@ -31,6 +31,11 @@ pub fn wasm_bindgen() -> PathBuf {
     if p.exists() { p } else { PathBuf::from("wasm-bindgen") }
 }
 
+/// What `wasm-bindgen --version` prints (part of the build cache key).
+pub fn wasm_bindgen_version() -> String {
+    output(Command::new(wasm_bindgen()).arg("--version"))
+}
+
 pub fn ensure_wasm_toolchain() -> Result {
     let installed = output(Command::new("rustup").args(["target", "list", "--installed"]));
     if !installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {

@@ -1,57 +1,10 @@
-//! Places and roster (RULES H1): community → compound → building → unit → household, as plain types with their checks.
+//! The roster's records (RULES H1): compound → building → unit → household, as plain types with their field checks.
 
 use crate::error::{ErrorCode, RuleError};
 use crate::rules::RosterRules;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use uuid::Uuid;
-
-/// The kinds of record the roster holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EntityKind {
-    /// 小区/院
-    Compound,
-    /// 楼栋
-    Building,
-    /// 单元
-    Unit,
-    /// 户
-    Household,
-    /// 改造项目 (RULES §2)
-    Project,
-    /// 改造菜单项目 (R2)
-    MenuItem,
-    /// 住户答卷 (R4); append-only
-    Ballot,
-}
-
-impl EntityKind {
-    /// The name used in the operation JSON (`"household"`, `"menu_item"`, …).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EntityKind::Compound => "compound",
-            EntityKind::Building => "building",
-            EntityKind::Unit => "unit",
-            EntityKind::Household => "household",
-            EntityKind::Project => "project",
-            EntityKind::MenuItem => "menu_item",
-            EntityKind::Ballot => "ballot",
-        }
-    }
-
-    /// The kind this one sits under, and the field that names it.
-    pub fn parent(self) -> Option<(EntityKind, &'static str)> {
-        match self {
-            EntityKind::Compound => None,
-            EntityKind::Building => Some((EntityKind::Compound, "compound_id")),
-            EntityKind::Unit => Some((EntityKind::Building, "building_id")),
-            EntityKind::Household => Some((EntityKind::Unit, "unit_id")),
-            EntityKind::Project => Some((EntityKind::Compound, "compound_id")),
-            EntityKind::MenuItem | EntityKind::Ballot => Some((EntityKind::Project, "project_id")),
-        }
-    }
-}
 
 /// A residential compound (小区), the unit a renovation project covers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -189,32 +142,6 @@ pub struct Household {
     pub id: Uuid,
     #[serde(flatten)]
     pub fields: HouseholdFields,
-}
-
-/// A renovation project (RULES §2).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Project {
-    pub id: Uuid,
-    #[serde(flatten)]
-    pub fields: crate::project::ProjectFields,
-}
-
-/// An item of a project's menu (R2).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct MenuItem {
-    pub id: Uuid,
-    #[serde(flatten)]
-    pub fields: crate::project::MenuItemFields,
-}
-
-/// A ballot as stored, with the device that recorded it and when (R4: the history is kept).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct BallotRecord {
-    pub id: Uuid,
-    #[serde(flatten)]
-    pub fields: crate::project::BallotFields,
-    pub author: Uuid,
-    pub recorded: crate::hlc::Hlc,
 }
 
 /// Compares names as people expect: "2号楼" before "10号楼", "101" before "1001".

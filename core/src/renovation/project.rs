@@ -3,12 +3,12 @@
 use crate::calendar::Calendar;
 use crate::date::Date;
 use crate::error::{ErrorCode, RuleError};
-use crate::renovation::Matter;
+use super::tally::Matter;
 use crate::rules::{RenovationRules, RosterRules};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-const CATALOGUE_JSON: &str = include_str!("../data/renovation-catalogue.json");
+const CATALOGUE_JSON: &str = include_str!("../../data/renovation-catalogue.json");
 
 /// R1: the two kinds of old-compound renovation.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

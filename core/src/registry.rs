@@ -1,0 +1,172 @@
+//! The registry: the one closed list of record kinds and operation bodies, and the dispatch from each to its feature.
+//!
+//! Adding a kind of record is one line in [`EntityKind`], one in [`Body`] and one in each `match` below;
+//! everything else (fields, checks, views, words) lives in the feature's folder. The generic op log
+//! (`sync.rs`) knows features only through this file.
+
+use crate::error::RuleError;
+use crate::renovation::{BallotFields, MenuItemFields, ProjectFields};
+use crate::roster::{BuildingFields, CompoundFields, HouseholdFields, UnitFields};
+use crate::rules::RuleSet;
+use crate::sync::{Operation, Replica};
+use crate::{renovation, roster};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+
+/// The kinds of record (the `entity.kind` of an operation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntityKind {
+    /// 小区/院 (roster, H1)
+    Compound,
+    /// 楼栋 (roster)
+    Building,
+    /// 单元 (roster)
+    Unit,
+    /// 户 (roster)
+    Household,
+    /// 改造项目 (renovation, RULES §2)
+    Project,
+    /// 改造菜单项目 (renovation, R2)
+    MenuItem,
+    /// 住户答卷 (renovation, R4); append-only
+    Ballot,
+}
+
+/// What an operation does. Puts carry the whole record; each field merges on its own.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum Body {
+    #[serde(rename = "compound.put")]
+    CompoundPut(CompoundFields),
+    #[serde(rename = "building.put")]
+    BuildingPut(BuildingFields),
+    #[serde(rename = "unit.put")]
+    UnitPut(UnitFields),
+    #[serde(rename = "household.put")]
+    HouseholdPut(HouseholdFields),
+    #[serde(rename = "project.put")]
+    ProjectPut(ProjectFields),
+    #[serde(rename = "menu_item.put")]
+    MenuItemPut(MenuItemFields),
+    /// A household's answer (R4). Ballots are never changed: a new answer is a new ballot.
+    #[serde(rename = "ballot.cast")]
+    BallotCast(BallotFields),
+    /// A tombstone: the record is deleted, for good.
+    #[serde(rename = "delete")]
+    Delete,
+}
+
+impl EntityKind {
+    /// The name used in the operation JSON (`"household"`, `"menu_item"`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Compound => "compound",
+            EntityKind::Building => "building",
+            EntityKind::Unit => "unit",
+            EntityKind::Household => "household",
+            EntityKind::Project => "project",
+            EntityKind::MenuItem => "menu_item",
+            EntityKind::Ballot => "ballot",
+        }
+    }
+
+    /// The kind this one sits under, and the field that names it.
+    pub fn parent(self) -> Option<(EntityKind, &'static str)> {
+        match self {
+            EntityKind::Compound => None,
+            EntityKind::Building => Some((EntityKind::Compound, "compound_id")),
+            EntityKind::Unit => Some((EntityKind::Building, "building_id")),
+            EntityKind::Household => Some((EntityKind::Unit, "unit_id")),
+            EntityKind::Project => Some((EntityKind::Compound, "compound_id")),
+            EntityKind::MenuItem | EntityKind::Ballot => Some((EntityKind::Project, "project_id")),
+        }
+    }
+
+    /// Whether records of this kind are append-only (never re-written nor deleted).
+    pub fn append_only(self) -> bool {
+        matches!(self, EntityKind::Ballot)
+    }
+
+    /// A key that must be unique among live records of this kind under one parent, if the feature
+    /// declares one (a household's door within its unit). The replica keeps an index of it.
+    pub fn unique_key(self, fields: &dyn Fn(&str) -> Option<Value>) -> Option<String> {
+        match self {
+            EntityKind::Household => roster::door_unique_key(fields),
+            _ => None,
+        }
+    }
+}
+
+impl Body {
+    /// The kind of record this body writes, or `None` for a delete (which fits any kind).
+    pub fn kind(&self) -> Option<EntityKind> {
+        match self {
+            Body::CompoundPut(_) => Some(EntityKind::Compound),
+            Body::BuildingPut(_) => Some(EntityKind::Building),
+            Body::UnitPut(_) => Some(EntityKind::Unit),
+            Body::HouseholdPut(_) => Some(EntityKind::Household),
+            Body::ProjectPut(_) => Some(EntityKind::Project),
+            Body::MenuItemPut(_) => Some(EntityKind::MenuItem),
+            Body::BallotCast(_) => Some(EntityKind::Ballot),
+            Body::Delete => None,
+        }
+    }
+
+    /// The fields a put writes, as the registers of the merged record; `None` for a delete.
+    pub fn fields(&self) -> Option<serde_json::Map<String, Value>> {
+        let v = match self {
+            Body::CompoundPut(f) => serde_json::to_value(f),
+            Body::BuildingPut(f) => serde_json::to_value(f),
+            Body::UnitPut(f) => serde_json::to_value(f),
+            Body::HouseholdPut(f) => serde_json::to_value(f),
+            Body::ProjectPut(f) => serde_json::to_value(f),
+            Body::MenuItemPut(f) => serde_json::to_value(f),
+            Body::BallotCast(f) => serde_json::to_value(f),
+            Body::Delete => return None,
+        };
+        match v {
+            Ok(Value::Object(m)) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The record a put names as its parent (its kind is `EntityKind::parent`).
+    pub fn parent_id(&self) -> Option<Uuid> {
+        match self {
+            Body::CompoundPut(_) | Body::Delete => None,
+            Body::BuildingPut(f) => Some(f.compound_id),
+            Body::UnitPut(f) => Some(f.building_id),
+            Body::HouseholdPut(f) => Some(f.unit_id),
+            Body::ProjectPut(f) => Some(f.compound_id),
+            Body::MenuItemPut(f) => Some(f.project_id),
+            Body::BallotCast(f) => Some(f.project_id),
+        }
+    }
+
+    /// The feature's checks of the fields alone, against the rule set (field names relative to `body`).
+    pub fn check_fields(&self, rules: &RuleSet) -> Result<(), RuleError> {
+        match self {
+            Body::CompoundPut(f) => f.check(&rules.roster),
+            Body::BuildingPut(f) => f.check(&rules.roster),
+            Body::UnitPut(f) => f.check(&rules.roster),
+            Body::HouseholdPut(f) => f.check(&rules.roster),
+            Body::ProjectPut(f) => f.check(&rules.roster, &rules.renovation),
+            Body::MenuItemPut(f) => f.check(&rules.roster, &rules.renovation),
+            Body::BallotCast(f) => f.check(&rules.renovation),
+            Body::Delete => Ok(()),
+        }
+    }
+
+    /// The feature's checks against the merged state, after the generic ones (shape, not deleted,
+    /// parent live) have passed. `now_ms` is the checker's clock.
+    pub fn check_state(&self, replica: &Replica, op: &Operation, now_ms: u64) -> Result<(), RuleError> {
+        match self {
+            Body::HouseholdPut(f) => roster::check_household(replica, op, f),
+            Body::ProjectPut(f) => renovation::check_project(replica, op, f),
+            Body::BallotCast(f) => renovation::check_ballot(replica, op, f, now_ms),
+            Body::CompoundPut(_) | Body::BuildingPut(_) | Body::UnitPut(_) | Body::MenuItemPut(_) | Body::Delete => Ok(()),
+        }
+    }
+}

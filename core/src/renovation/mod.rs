@@ -1,0 +1,45 @@
+//! The renovation feature (RULES §2): projects of old-compound renovation, their menus, household ballots,
+//! the tally and the verdicts staff and residents are shown.
+//!
+//! Its operations are `project.put`, `menu_item.put` and `ballot.cast` (append-only).
+
+pub mod project;
+pub mod tally;
+mod views;
+
+pub use project::*;
+pub use tally::*;
+pub use views::*;
+
+use crate::error::{ErrorCode, RuleError};
+use crate::sync::{Operation, Replica};
+use std::collections::BTreeSet;
+use uuid::Uuid;
+
+/// A project stays in the compound it was made for.
+pub(crate) fn check_project(replica: &Replica, op: &Operation, f: &ProjectFields) -> Result<(), RuleError> {
+    if replica.project(&op.community, op.entity.id).is_some_and(|p| p.compound_id != f.compound_id) {
+        return Err(RuleError::field(ErrorCode::InvalidRequest, "body.compound_id")
+            .with_detail("a project cannot move to another compound"));
+    }
+    Ok(())
+}
+
+/// R4 and the sync model: a ballot is for a household of the project's compound, chooses only items of
+/// the project's menu, and was cast while the survey was open and received (`now_ms`, the checker's
+/// clock) within the grace period. (That it is new, and that the project is live, the op log checks.)
+pub(crate) fn check_ballot(replica: &Replica, op: &Operation, f: &BallotFields, now_ms: u64) -> Result<(), RuleError> {
+    let project = replica
+        .project(&op.community, f.project_id)
+        .ok_or_else(|| RuleError::field(ErrorCode::NotFound, "body.project_id"))?;
+    if replica.compound_of_household(&op.community, f.household_id) != Some(project.compound_id) {
+        return Err(RuleError::field(ErrorCode::NotInProject, "body.household_id"));
+    }
+    let menu: BTreeSet<Uuid> = replica.menu(f.project_id).into_iter().map(|m| m.id).collect();
+    if let Some(i) = f.items.iter().position(|i| !menu.contains(i)) {
+        return Err(RuleError::field(ErrorCode::NotInProject, format!("body.items[{i}]")));
+    }
+    project
+        .check_ballot_timing(f.cast_at_ms, now_ms)
+        .map_err(|e| RuleError { field: Some("body.cast_at_ms".into()), ..e })
+}

@@ -1,0 +1,68 @@
+//! Views of the merged roster (queries over the replica), as the app lists them: sorted naturally.
+
+use super::*;
+use crate::sync::{EntityKind, Replica};
+use uuid::Uuid;
+
+impl Replica {
+    pub fn compounds(&self) -> Vec<Compound> {
+        let mut v: Vec<_> = self
+            .live_of(EntityKind::Compound)
+            .map(|(id, fields)| Compound { id, fields })
+            .collect();
+        v.sort_by(|a, b| natural_cmp(&a.fields.name, &b.fields.name));
+        v
+    }
+
+    pub fn buildings(&self, compound_id: Uuid) -> Vec<Building> {
+        let mut v: Vec<Building> = self
+            .children(EntityKind::Building, compound_id)
+            .map(|(id, fields)| Building { id, fields })
+            .collect();
+        v.sort_by(|a, b| natural_cmp(&a.fields.name, &b.fields.name));
+        v
+    }
+
+    pub fn units(&self, building_id: Uuid) -> Vec<Unit> {
+        let mut v: Vec<Unit> = self
+            .children(EntityKind::Unit, building_id)
+            .map(|(id, fields)| Unit { id, fields })
+            .collect();
+        v.sort_by(|a, b| natural_cmp(&a.fields.name, &b.fields.name));
+        v
+    }
+
+    pub fn households(&self, unit_id: Uuid) -> Vec<Household> {
+        let mut v: Vec<Household> = self
+            .children(EntityKind::Household, unit_id)
+            .map(|(id, fields)| Household { id, fields })
+            .collect();
+        v.sort_by(|a, b| natural_cmp(&a.fields.door, &b.fields.door));
+        v
+    }
+
+    pub fn household(&self, community: &str, id: Uuid) -> Option<Household> {
+        let fields = self.get(community, EntityKind::Household, id)?;
+        Some(Household { id, fields })
+    }
+
+    /// The compound a household lives in, if the household and every place above it is live.
+    pub fn compound_of_household(&self, community: &str, household: Uuid) -> Option<Uuid> {
+        let h = self.live(community, EntityKind::Household, household)?;
+        let u = self.live(community, EntityKind::Unit, h.parent_id()?)?;
+        let b = self.live(community, EntityKind::Building, u.parent_id()?)?;
+        b.parent_id()
+    }
+
+    /// The households of a compound, with their floor area and owners (R9 weights), by door number.
+    pub fn compound_households(&self, _community: &str, compound_id: Uuid) -> Vec<Household> {
+        let mut v: Vec<Household> = self
+            .buildings(compound_id)
+            .into_iter()
+            .flat_map(|b| self.units(b.id))
+            .flat_map(|u| self.households(u.id))
+            .collect();
+        v.sort_by(|a, b| natural_cmp(&a.fields.door, &b.fields.door));
+        v
+    }
+}
