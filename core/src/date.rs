@@ -101,6 +101,13 @@ impl Date {
         (next.year() <= Self::MAX_YEAR).then_some(next)
     }
 
+    /// The date `days` later (earlier if negative), kept within the supported range.
+    pub fn add_days(self, days: i64) -> Date {
+        let min = Date::from_ymd(Self::MIN_YEAR, 1, 1).expect("valid").0 as i64;
+        let max = Date::from_ymd(Self::MAX_YEAR, 12, 31).expect("valid").0 as i64;
+        Date((self.0 as i64 + days).clamp(min, max) as i32)
+    }
+
     /// The date `ms` milliseconds after the Unix epoch falls on, in China Standard Time (UTC+8).
     pub fn from_unix_ms_cst(ms: i64) -> Date {
         Date(((ms + 8 * 3_600_000).div_euclid(86_400_000)) as i32)

@@ -170,6 +170,7 @@ mod wasm {
                 items,
                 matter: Matter::Special,
                 item_matters: Default::default(),
+        item_electorates: Default::default(),
             })
         }
 

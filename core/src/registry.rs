@@ -165,8 +165,9 @@ impl Body {
         match self {
             Body::HouseholdPut(f) => roster::check_household(replica, op, f),
             Body::ProjectPut(f) => renovation::check_project(replica, op, f),
+            Body::MenuItemPut(f) => renovation::check_menu_item(replica, op, f),
             Body::BallotCast(f) => renovation::check_ballot(replica, op, f, now_ms),
-            Body::CompoundPut(_) | Body::BuildingPut(_) | Body::UnitPut(_) | Body::MenuItemPut(_) | Body::Delete => Ok(()),
+            Body::CompoundPut(_) | Body::BuildingPut(_) | Body::UnitPut(_) | Body::Delete => Ok(()),
         }
     }
 }

@@ -84,6 +84,14 @@ pub struct RenovationRules {
     pub grace_days_max: u32,
     pub menu_max_items: u32,
     pub cost_max_yuan: f64,
+    /// Where running results are shown to residents, they appear only once this many households have
+    /// answered, so no one can infer a neighbour's vote from a small count.
+    #[serde(default = "ten")]
+    pub running_results_min_households: u32,
+}
+
+fn ten() -> u32 {
+    10
 }
 
 /// A complete rule set.

@@ -73,12 +73,12 @@ fn world() -> (Replica, RuleSet) {
         op(11, 1, NOW, EntityKind::MenuItem, id(30), Body::MenuItemPut(MenuItemFields {
             project_id: id(20), catalogue: Some("lift".into()), class: ItemClass::Upgrade, name: "加装电梯".into(),
             description: String::new(), cost_yuan: 600_000.0, share_per_household_yuan: Some(5000.0),
-            owners_decision: true, matter: Matter::Special, position: 0,
+            owners_decision: true, matter: Matter::Special, position: 0, electorate: Default::default(),
         })),
         op(12, 1, NOW, EntityKind::MenuItem, id(31), Body::MenuItemPut(MenuItemFields {
             project_id: id(20), catalogue: Some("roofs".into()), class: ItemClass::Basic, name: "屋顶防水".into(),
             description: String::new(), cost_yuan: 80_000.0, share_per_household_yuan: None,
-            owners_decision: false, matter: Matter::Ordinary, position: 1,
+            owners_decision: false, matter: Matter::Ordinary, position: 1, electorate: Default::default(),
         })),
     ];
     for o in &setup {

@@ -39,16 +39,17 @@ fn coverage_exactly_two_thirds_counts_just_under_does_not() {
         items: vec![],
         matter: Matter::Ordinary,
         item_matters: Default::default(),
+        item_electorates: Default::default(),
     };
     input.ballots = (0..200)
         .map(|i| ballot(&format!("h{i}"), true, &[], 1))
         .collect();
     let t = input.tally(&rules()).unwrap();
     assert_eq!((t.coverage.responded, t.coverage.total), (200, 300));
-    assert!(t.coverage.meets_two_thirds);
+    assert!(t.coverage.met);
     input.ballots.pop();
     assert!(
-        !input.tally(&rules()).unwrap().coverage.meets_two_thirds,
+        !input.tally(&rules()).unwrap().coverage.met,
         "199 of 300 is just under"
     );
     // A household answering twice is still one response.
@@ -69,6 +70,7 @@ fn last_answer_counts() {
         items: vec!["lift".into(), "roof".into()],
         matter: Matter::Ordinary,
         item_matters: Default::default(),
+        item_electorates: Default::default(),
     };
     let t = input.tally(&rules()).unwrap();
     assert_eq!(t.agreement.households, 1);
@@ -100,6 +102,7 @@ fn area_and_headcount_disagree() {
         items: vec![],
         matter: Matter::Ordinary,
         item_matters: Default::default(),
+        item_electorates: Default::default(),
     };
     let t = input.tally(&rules()).unwrap();
     assert!(t.art278.participation.meets);
@@ -150,7 +153,7 @@ fn area_and_headcount_disagree() {
     assert!(!t.art278.passed);
     assert!(t.art278.explanation_zh.contains("参与表决的专有面积不足"));
     assert!(
-        t.coverage.meets_two_thirds,
+        t.coverage.met,
         "coverage by households is met even though the area test fails"
     );
 }
@@ -168,6 +171,7 @@ fn special_matter_three_quarters_exactly_and_ordinary_half_exactly() {
         items: vec![],
         matter: Matter::Special,
         item_matters: Default::default(),
+        item_electorates: Default::default(),
     };
     assert!(
         input.tally(&rules()).unwrap().art278.passed,
@@ -194,6 +198,7 @@ fn per_item_art278_and_unknown_households() {
         items: vec!["lift".into(), "roof".into()],
         matter: Matter::Special,
         item_matters: Default::default(),
+        item_electorates: Default::default(),
     };
     let t = input.tally(&rules()).unwrap();
     assert_eq!(t.unknown_ballots, 1);
@@ -213,6 +218,7 @@ fn bad_input_names_the_field() {
         items: vec![],
         matter: Matter::Ordinary,
         item_matters: Default::default(),
+        item_electorates: Default::default(),
     };
     assert_eq!(
         input.tally(&rules()).unwrap_err().field.as_deref(),
@@ -224,6 +230,7 @@ fn bad_input_names_the_field() {
         items: vec![],
         matter: Matter::Ordinary,
         item_matters: Default::default(),
+        item_electorates: Default::default(),
     };
     assert_eq!(
         input.tally(&rules()).unwrap_err().field.as_deref(),
@@ -248,7 +255,7 @@ fn embedding_api_answers_a_tally() {
     let ok = &r["ok"];
     assert_eq!(
         ok["coverage"],
-        json!({"responded":2,"total":3,"ratio":2.0/3.0,"meets_two_thirds":true})
+        json!({"responded":2,"total":3,"ratio":2.0/3.0,"threshold":{"num":2,"den":3,"strict":false},"met":true})
     );
     assert_eq!(ok["art278"]["passed"], true);
     assert_eq!(ok["items"][0]["households"], 1);
@@ -264,7 +271,8 @@ fn arb_ballot() -> impl Strategy<Value = Ballot> {
         .prop_map(|(h, agree, items, at)| Ballot {
             household_id: format!("h{h}"),
             agree,
-            items: items.into_iter().map(|i| format!("i{i}")).collect(),
+            // R4: a household that disagrees chooses no items.
+            items: if agree { items.into_iter().map(|i| format!("i{i}")).collect() } else { vec![] },
             cast_at: CastAt::Ms(at),
         })
 }
@@ -276,14 +284,14 @@ proptest! {
         let households: Vec<_> = (0..10).map(|i| hh(&format!("h{i}"), 40.0 + i as f64 * 7.3, 1 + i % 3)).collect();
         let items: Vec<String> = (0..3).map(|i| format!("i{i}")).collect();
         let matter = if special { Matter::Special } else { Matter::Ordinary };
-        let a = TallyInput { households: households.clone(), ballots: ballots.clone(), items: items.clone(), matter, item_matters: Default::default() };
+        let a = TallyInput { households: households.clone(), ballots: ballots.clone(), items: items.clone(), matter, item_matters: Default::default(), item_electorates: Default::default() };
         let mut shuffled = ballots;
         let mut s = seed | 1;
         for i in (1..shuffled.len()).rev() {
             s ^= s << 13; s ^= s >> 7; s ^= s << 17;
             shuffled.swap(i, (s % (i as u64 + 1)) as usize);
         }
-        let b = TallyInput { households, ballots: shuffled, items, matter, item_matters: Default::default() };
+        let b = TallyInput { households, ballots: shuffled, items, matter, item_matters: Default::default(), item_electorates: Default::default() };
         prop_assert_eq!(a.tally(&rules()).unwrap(), b.tally(&rules()).unwrap());
     }
 }

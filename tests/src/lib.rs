@@ -162,6 +162,7 @@ impl Device {
             owners_decision,
             matter: Matter::Ordinary,
             position: 0,
+            electorate: Default::default(),
         });
         (id, self.op(EntityKind::MenuItem, id, body))
     }

@@ -5,14 +5,16 @@
 
 pub mod project;
 pub mod tally;
+pub mod verdict;
 mod views;
 
 pub use project::*;
 pub use tally::*;
+pub use verdict::*;
 pub use views::*;
 
 use crate::error::{ErrorCode, RuleError};
-use crate::sync::{Operation, Replica};
+use crate::sync::{EntityKind, Operation, Replica};
 use std::collections::BTreeSet;
 use uuid::Uuid;
 
@@ -21,6 +23,26 @@ pub(crate) fn check_project(replica: &Replica, op: &Operation, f: &ProjectFields
     if replica.project(&op.community, op.entity.id).is_some_and(|p| p.compound_id != f.compound_id) {
         return Err(RuleError::field(ErrorCode::InvalidRequest, "body.compound_id")
             .with_detail("a project cannot move to another compound"));
+    }
+    Ok(())
+}
+
+/// A menu item decided by a building or unit names one of the project's compound.
+pub(crate) fn check_menu_item(replica: &Replica, op: &Operation, f: &MenuItemFields) -> Result<(), RuleError> {
+    let Some(project) = replica.project(&op.community, f.project_id) else {
+        return Err(RuleError::field(ErrorCode::NotFound, "body.project_id"));
+    };
+    let compound = match f.electorate {
+        Electorate::Compound => return Ok(()),
+        Electorate::Building { id } => replica.live(&op.community, EntityKind::Building, id).and_then(|b| b.parent_id()),
+        Electorate::Unit { id } => replica
+            .live(&op.community, EntityKind::Unit, id)
+            .and_then(|u| u.parent_id())
+            .and_then(|b| replica.live(&op.community, EntityKind::Building, b))
+            .and_then(|b| b.parent_id()),
+    };
+    if compound != Some(project.compound_id) {
+        return Err(RuleError::field(ErrorCode::NotInProject, "body.electorate.id"));
     }
     Ok(())
 }

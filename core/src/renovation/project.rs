@@ -44,6 +44,39 @@ pub struct CatalogueItem {
     /// Whether the item is by default an owners' joint decision under art. 278 (R9).
     #[serde(default)]
     pub owners_decision: bool,
+    /// Its default matter under art. 278 (the lift: special, a rebuilding of common parts).
+    #[serde(default)]
+    pub matter: Matter,
+    /// Who decides it by default: the whole compound, or the households of one building or unit.
+    #[serde(default)]
+    pub electorate_scope: ElectorateScope,
+}
+
+/// Which part of a compound decides a menu item, without naming the place (a catalogue default).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ElectorateScope {
+    #[default]
+    Compound,
+    Building,
+    Unit,
+}
+
+/// The households that decide a menu item (its electorate): the whole compound, or one building or unit
+/// of it. Lift installation (加装电梯) is decided by the households of its unit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "scope", rename_all = "snake_case")]
+pub enum Electorate {
+    #[default]
+    Compound,
+    Building { id: Uuid },
+    Unit { id: Uuid },
+}
+
+impl Electorate {
+    pub fn is_compound(&self) -> bool {
+        *self == Electorate::Compound
+    }
 }
 
 #[derive(Deserialize)]
@@ -123,6 +156,10 @@ pub struct MenuItemFields {
     /// Order on the menu.
     #[serde(default)]
     pub position: u32,
+    /// Who decides the item; the whole compound unless said otherwise. (Always written: a put that
+    /// omitted it would leave an earlier building or unit standing in the merged record.)
+    #[serde(default)]
+    pub electorate: Electorate,
 }
 
 /// Who recorded a ballot.
@@ -268,12 +305,6 @@ impl ProjectFields {
         }
         Ok(())
     }
-
-    /// Whether the survey is open at `now_ms`.
-    pub fn is_open(&self, now_ms: u64) -> bool {
-        let now = now_ms as i64;
-        now >= start_of_day_ms(self.survey_opens) && now < end_of_day_ms(self.survey_closes)
-    }
 }
 
 impl MenuItemFields {
@@ -296,6 +327,9 @@ impl MenuItemFields {
 
 impl BallotFields {
     pub fn check(&self, rules: &RenovationRules) -> Result<(), RuleError> {
+        if !self.agree && !self.items.is_empty() {
+            return Err(super::tally::disagree_with_items("items".into()));
+        }
         if self.items.len() > rules.menu_max_items as usize {
             return Err(RuleError::field(ErrorCode::OutOfRange, "items")
                 .with_detail(format!("≤ {}", rules.menu_max_items)));

@@ -87,17 +87,25 @@ pub struct TallyInput {
     /// Per-item matter where it differs from `matter` (an item that is a special matter, R9).
     #[serde(default, skip_serializing_if = "HashMap::is_empty")]
     pub item_matters: HashMap<String, Matter>,
+    /// Items decided by part of the compound (a lift by the households of its unit): the household ids
+    /// of the item's electorate. The item's support, coverage and art. 278 test run over them alone.
+    #[serde(default, skip_serializing_if = "HashMap::is_empty")]
+    pub item_electorates: HashMap<String, Vec<String>>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// R5: the share of households that answered, against the rule set's threshold.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Coverage {
     pub responded: u64,
     pub total: u64,
     pub ratio: f64,
-    pub meets_two_thirds: bool,
+    /// The rule set's minimum (`coverage_min`), e.g. ≥ 2/3.
+    pub threshold: Fraction,
+    /// Whether `responded / total` meets it.
+    pub met: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Agreement {
     /// Households that agreed, and their share of all households.
     pub households: u64,
@@ -110,18 +118,21 @@ pub struct Agreement {
     pub area_ratio_of_responded: f64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ItemSupport {
     pub id: String,
     pub households: u64,
     pub area_m2: f64,
-    /// Share of the households that answered.
+    /// Share of the households that answered (of the item's electorate, where it has one).
     pub ratio_of_responded: f64,
+    /// Coverage within the item's electorate, for an item decided by part of the compound.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub electorate: Option<Coverage>,
     /// The art. 278 test applied to this item, for items that are owners' joint decisions.
     pub art278: Art278,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Share {
     pub area_m2: f64,
     pub area_ratio: f64,
@@ -132,7 +143,7 @@ pub struct Share {
 }
 
 /// The double test of Civil Code art. 278 (R9).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Art278 {
     pub matter: Matter,
     /// Owners who took part, against all owners (area and headcount).
@@ -144,7 +155,7 @@ pub struct Art278 {
     pub explanation_en: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Tally {
     pub coverage: Coverage,
     pub agreement: Agreement,
@@ -154,6 +165,11 @@ pub struct Tally {
     pub unknown_ballots: u64,
     /// Households whose counted ballot is a later one that replaced an earlier answer (R4).
     pub changed_answers: u64,
+}
+
+/// The error for an answer that disagrees with renovation and still chooses items (R4).
+pub fn disagree_with_items(field: String) -> RuleError {
+    RuleError::field(ErrorCode::InvalidRequest, field).with_detail("a household that disagrees chooses no items")
 }
 
 /// Area in hundredths of a square metre, so sums and thresholds are exact.
@@ -298,7 +314,16 @@ fn art278(
 impl TallyInput {
     /// Checks the roster part of the input, naming the field at fault.
     pub fn check(&self) -> Result<(), RuleError> {
-        self.household_index().map(|_| ())
+        self.household_index()?;
+        self.check_ballots()
+    }
+
+    /// A household that does not agree to renovation chooses no items (R4).
+    fn check_ballots(&self) -> Result<(), RuleError> {
+        match self.ballots.iter().position(|b| !b.agree && !b.items.is_empty()) {
+            Some(i) => Err(disagree_with_items(format!("ballots[{i}].items"))),
+            None => Ok(()),
+        }
     }
 
     /// Households by id, checking each one on the way.
@@ -336,9 +361,61 @@ impl TallyInput {
         Ok(seen)
     }
 
+    /// One item's support, coverage and art. 278 test over its electorate (households of a building or
+    /// unit): only their answers count, against only their area and owners.
+    fn item_over_electorate(
+        &self,
+        rules: &RenovationRules,
+        id: &str,
+        matter: Matter,
+        members: &[String],
+        index: &FastMap<&str, usize>,
+        last: &[Option<&Ballot>],
+    ) -> ItemSupport {
+        let (mut total, mut total_area, mut total_owners) = (0u128, 0u128, 0u128);
+        let (mut resp, mut resp_area, mut resp_owners) = (0u128, 0u128, 0u128);
+        let (mut hh, mut area_yes, mut owners_yes) = (0u128, 0u128, 0u128);
+        let mut seen = vec![false; self.households.len()];
+        for m in members {
+            let Some(&i) = index.get(m.as_str()) else { continue };
+            if std::mem::replace(&mut seen[i], true) {
+                continue;
+            }
+            let h = &self.households[i];
+            let (area, owners) = (centi(h.area_m2), h.owners as u128);
+            total += 1;
+            total_area += area;
+            total_owners += owners;
+            let Some(b) = last[i] else { continue };
+            resp += 1;
+            resp_area += area;
+            resp_owners += owners;
+            if b.items.iter().any(|x| x == id) {
+                hh += 1;
+                area_yes += area;
+                owners_yes += owners;
+            }
+        }
+        ItemSupport {
+            id: id.to_string(),
+            households: hh as u64,
+            area_m2: m2(area_yes),
+            ratio_of_responded: ratio(hh, resp),
+            electorate: Some(Coverage {
+                responded: resp as u64,
+                total: total as u64,
+                ratio: ratio(resp, total),
+                threshold: rules.coverage_min,
+                met: rules.coverage_min.met_by(resp, total),
+            }),
+            art278: art278(rules, matter, (resp_area, resp_owners), (area_yes, owners_yes), (total_area, total_owners)),
+        }
+    }
+
     /// Tallies the ballots: only each household's last ballot counts (R4).
     pub fn tally(&self, rules: &RenovationRules) -> Result<Tally, RuleError> {
         let index = self.household_index()?;
+        self.check_ballots()?;
         let mut last: Vec<Option<&Ballot>> = vec![None; self.households.len()];
         let mut ballots_per: Vec<u32> = vec![0; self.households.len()];
         let mut unknown = 0;
@@ -400,7 +477,8 @@ impl TallyInput {
             responded: resp as u64,
             total: total as u64,
             ratio: ratio(resp, total),
-            meets_two_thirds: rules.coverage_min.met_by(resp, total),
+            threshold: rules.coverage_min,
+            met: rules.coverage_min.met_by(resp, total),
         };
         let agreement = Agreement {
             households: yes as u64,
@@ -416,18 +494,19 @@ impl TallyInput {
             .items
             .iter()
             .enumerate()
-            .map(|(k, id)| ItemSupport {
-                id: id.clone(),
-                households: item_hh[k] as u64,
-                area_m2: m2(item_area[k]),
-                ratio_of_responded: ratio(item_hh[k], resp),
-                art278: art278(
-                    rules,
-                    self.item_matters.get(id).copied().unwrap_or(self.matter),
-                    participation,
-                    (item_area[k], item_owners[k]),
-                    totals,
-                ),
+            .map(|(k, id)| {
+                let matter = self.item_matters.get(id).copied().unwrap_or(self.matter);
+                match self.item_electorates.get(id) {
+                    None => ItemSupport {
+                        id: id.clone(),
+                        households: item_hh[k] as u64,
+                        area_m2: m2(item_area[k]),
+                        ratio_of_responded: ratio(item_hh[k], resp),
+                        electorate: None,
+                        art278: art278(rules, matter, participation, (item_area[k], item_owners[k]), totals),
+                    },
+                    Some(members) => self.item_over_electorate(rules, id, matter, members, &index, &last),
+                }
             })
             .collect();
         Ok(Tally {

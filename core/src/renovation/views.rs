@@ -75,6 +75,17 @@ impl Replica {
         v
     }
 
+    /// The households of a building's or unit's electorate (none for the whole compound: the tally
+    /// takes the compound's households for those).
+    pub fn electorate_households(&self, electorate: Electorate) -> impl Iterator<Item = Uuid> + '_ {
+        let units: Vec<Uuid> = match electorate {
+            Electorate::Compound => vec![],
+            Electorate::Building { id } => self.units(id).into_iter().map(|u| u.id).collect(),
+            Electorate::Unit { id } => vec![id],
+        };
+        units.into_iter().flat_map(|u| self.households(u).into_iter().map(|h| h.id))
+    }
+
     /// The tally of a project (R4, R5, R9), from the same code as `renovation.tally`.
     pub fn tally(&self, community: &str, project_id: Uuid, rules: &RuleSet) -> Option<Tally> {
         let project = self.project(community, project_id)?;
@@ -98,6 +109,11 @@ impl Replica {
             items: menu.iter().map(|m| m.id.to_string()).collect(),
             matter: Default::default(),
             item_matters: menu.iter().map(|m| (m.id.to_string(), m.fields.matter)).collect(),
+            item_electorates: menu
+                .iter()
+                .filter(|m| !m.fields.electorate.is_compound())
+                .map(|m| (m.id.to_string(), self.electorate_households(m.fields.electorate).map(|h| h.to_string()).collect()))
+                .collect(),
         };
         input.tally(&rules.renovation).ok()
     }
