@@ -11,6 +11,7 @@ pub mod places;
 pub mod project;
 pub mod protocol;
 pub mod renovation;
+pub mod renovation_api;
 pub mod rules;
 pub mod sync;
 
