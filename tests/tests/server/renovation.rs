@@ -778,3 +778,163 @@ async fn guessing_codes_is_rate_limited() {
             .unwrap();
     assert_eq!(junk.status(), 400);
 }
+
+/// Reads `v` as the typed answer `T` and writes it back: nothing may be lost, added or reformatted
+/// (a float stays a float, `null` stays present, absent stays absent).
+fn round_trips<T: serde::de::DeserializeOwned + serde::Serialize>(v: &Value) -> T {
+    let typed: T = serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("{e}: {v}"));
+    assert_eq!(&serde_json::to_value(&typed).unwrap(), v);
+    typed
+}
+
+/// The JSON of the renovation endpoints, pinned: each answer read into its `linli_core::renovation_api`
+/// type and written back unchanged, and compared with the JSON written out by hand for one small project
+/// (the shapes the app and the browser tests read).
+#[tokio::test]
+async fn renovation_json_shapes_are_pinned() {
+    use linli_core::renovation_api as api;
+    let fx = fixture_with((-1, 5, 2, true)).await;
+    let [h1, h2, h3] = [fx.households[0], fx.households[1], fx.households[2]];
+    let [i1, i2] = [fx.items[0], fx.items[1]];
+    let p = fx.project;
+    let status = |h: Uuid, door: &str| {
+        json!({ "household_id": h, "building": "1号楼", "unit": "1单元", "door": door,
+            "status": "none", "issued_at_ms": null, "revoked_at_ms": null })
+    };
+
+    // Code status before any code: every field present, `null` where nothing happened.
+    let list = fx
+        .get(&fx.staff.token, &format!("/api/projects/{p}/codes"))
+        .await;
+    assert_eq!(list.0, 200, "{}", list.1);
+    round_trips::<Vec<api::CodeStatus>>(&list.1);
+    assert_eq!(
+        list.1,
+        json!([status(h1, "101"), status(h2, "102"), status(h3, "201")])
+    );
+
+    // Issuing: the slip.
+    let got = fx
+        .post(
+            &fx.staff.token,
+            &format!("/api/projects/{p}/codes"),
+            json!({ "households": [h1] }),
+        )
+        .await;
+    assert_eq!(got.0, 200, "{}", got.1);
+    let issued: api::IssuedCodes = round_trips(&got.1);
+    let slip = &issued.codes[0];
+    assert_eq!(
+        got.1,
+        json!({ "codes": [{ "household_id": h1, "building": "1号楼", "unit": "1单元", "door": "101",
+            "code": slip.code, "qr_svg": slip.qr_svg, "url": format!("{}/v/{}", fx.s.url, slip.code) }] })
+    );
+    let list = fx
+        .get(&fx.staff.token, &format!("/api/projects/{p}/codes"))
+        .await;
+    let rows: Vec<api::CodeStatus> = round_trips(&list.1);
+    assert_eq!(rows[0].status, api::CodeState::Active);
+    let mut active = status(h1, "101");
+    active["status"] = json!("active");
+    active["issued_at_ms"] = json!(rows[0].issued_at_ms.unwrap());
+    assert_eq!(list.1[0], active);
+
+    // The resident's login.
+    let login = fx.vote_login(&slip.code, None).await;
+    assert_eq!(login.0, 200, "{}", login.1);
+    let typed: api::VoteLoginResponse = round_trips(&login.1);
+    let menu = json!([
+        { "id": i1, "name": "路面", "class": "basic", "catalogue": null, "description": "路面：说明",
+          "cost_yuan": 100000.0, "share_per_household_yuan": null, "owners_decision": false,
+          "matter": "ordinary", "position": 0 },
+        { "id": i2, "name": "加装电梯", "class": "upgrade", "catalogue": null, "description": "加装电梯：说明",
+          "cost_yuan": 100000.0, "share_per_household_yuan": null, "owners_decision": true,
+          "matter": "ordinary", "position": 0 },
+    ]);
+    let project = json!({ "id": p, "name": "综合整治", "kind": "comprehensive",
+        "survey_opens": linli_tests::day(-1), "survey_closes": linli_tests::day(5),
+        "grace_days": 2, "show_running_results": true });
+    let mut view = json!({
+        "project": project,
+        "compound": { "id": fx.compound, "name": "幸福里" },
+        "household": { "id": h1, "building": "1号楼", "unit": "1单元", "door": "101", "area_m2": 80.0 },
+        "menu": menu,
+        "open": true,
+        "my_ballot": null,
+    });
+    let mut expected = view.clone();
+    expected["token"] = json!(typed.token);
+    expected["expires_at"] = json!(typed.expires_at);
+    assert_eq!(login.1, expected);
+    let token = typed.token;
+
+    // A ballot: accepted with its receipt; refused with code, message and field, and nothing else.
+    let now = now_ms();
+    let id = Uuid::now_v7();
+    let got = fx.vote(&token, id, true, &[i1], now).await;
+    let answer: api::BallotAnswer = round_trips(&got.1);
+    let receipt = answer.receipt.unwrap();
+    assert_eq!(
+        got.1,
+        json!({ "status": "accepted", "receipt": { "ballot_id": id, "door": "101", "agree": true,
+            "items": [i1], "cast_at_ms": now, "received_at_ms": receipt.received_at_ms } })
+    );
+    let off = fx.vote(&token, Uuid::now_v7(), true, &[id], now).await;
+    let refused: api::BallotAnswer = round_trips(&off.1);
+    assert_eq!(
+        off.1,
+        json!({ "status": "rejected", "code": "not_in_project", "message": refused.message.unwrap(),
+            "field": "items[0]" })
+    );
+
+    // `me`: the view without the token, with the household's own ballot.
+    let me = fx.get(&token, "/api/vote/me").await;
+    let typed: api::VoteMeResponse = round_trips(&me.1);
+    view["my_ballot"] = json!({ "id": id, "agree": true, "items": [i1], "cast_at_ms": now,
+        "channel": "resident", "received": true });
+    view["expires_at"] = json!(typed.expires_at);
+    assert_eq!(me.1, view);
+
+    // Results: the core's tally at the top level, then `households_total`, `project` and `menu` — built
+    // here the way the server built them before they were typed, from the same merged state.
+    let mut replica = linli_core::Replica::new();
+    for op in fx.staff.pull_all(0).await.unwrap() {
+        replica.apply(&op);
+    }
+    let tally = replica
+        .tally(COMMUNITY, p, &linli_core::RuleSet::default())
+        .unwrap();
+    let with = |project: Value| {
+        let mut v = serde_json::to_value(&tally).unwrap();
+        let m = v.as_object_mut().unwrap();
+        m.insert("households_total".into(), json!(3));
+        m.insert("project".into(), project);
+        m.insert("menu".into(), menu.clone());
+        v
+    };
+    let res = fx.get(&token, "/api/vote/results").await;
+    assert_eq!(res.0, 200, "{}", res.1);
+    round_trips::<api::VoteResults>(&res.1);
+    assert_eq!(res.1, with(project.clone()));
+    assert_eq!(
+        res.1["coverage"],
+        json!({ "responded": 1, "total": 3, "ratio": 1.0 / 3.0, "meets_two_thirds": false })
+    );
+    assert_eq!(
+        res.1["agreement"],
+        json!({ "households": 1, "households_ratio": 1.0 / 3.0, "area_m2": 80.0,
+            "area_ratio": 1.0 / 3.0, "households_ratio_of_responded": 1.0,
+            "area_ratio_of_responded": 1.0 })
+    );
+    let staff = fx
+        .get(&fx.staff.token, &format!("/api/projects/{p}/results"))
+        .await;
+    assert_eq!(staff.0, 200, "{}", staff.1);
+    round_trips::<api::ProjectResults>(&staff.1);
+    let fields = replica.project(COMMUNITY, p).unwrap();
+    let mut staff_project = serde_json::to_value(&fields).unwrap();
+    staff_project["id"] = json!(p);
+    assert_eq!(staff_project["year_built"], 1990);
+    assert_eq!(staff_project["notice_posted"], Value::Null);
+    assert_eq!(staff.1, with(staff_project));
+}
