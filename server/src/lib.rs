@@ -19,7 +19,6 @@ pub mod sync;
 
 use crate::config::Config;
 use crate::db::Db;
-use crate::sync::Writer;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::any;
@@ -35,7 +34,7 @@ pub struct AppState(Arc<StateInner>);
 pub struct StateInner {
     pub config: Config,
     pub db: Db,
-    pub writer: Writer,
+    pub writer: sync::Writer,
     pub rules: Arc<RuleSet>,
     pub sessions: auth::SessionCache,
     pub limiter: auth::LoginLimiter,
@@ -59,7 +58,7 @@ impl AppState {
     pub fn with_db(config: Config, db: Db) -> AppState {
         // The national default rule set (core/data/rules-default.json); parsed once, not per operation.
         let rules = Arc::new(RuleSet::default());
-        let writer = Writer::start(db.clone(), rules.clone());
+        let writer = sync::Writer::start(db.clone(), rules.clone());
         AppState(Arc::new(StateInner {
             config,
             db,

@@ -1,6 +1,6 @@
 //! HTTP plumbing shared by every feature: the one error type, the request extractors, and the built app.
 //!
-//! Features build their routers from these; nothing here knows about any feature.
+//! Feature folders build their routers from these; nothing here knows about a feature.
 
 pub mod error;
 pub mod extract;
