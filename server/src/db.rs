@@ -1,6 +1,6 @@
 //! SQLite: opening, pragmas, versioned migrations, and the connections (one writer, a pool of readers).
 //!
-//! Invariant: one server process per database. The in-memory replicas (see `writer.rs`) and the session
+//! Invariant: one server process per database. The in-memory replicas (see `sync/writer.rs`) and the session
 //! cache assume no other process writes operations or sessions. The `admin` subcommands only add
 //! communities and accounts, which the server reads from the database when needed, so they may run beside it.
 
