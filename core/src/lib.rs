@@ -11,6 +11,7 @@ pub mod date;
 pub mod embed;
 pub mod error;
 pub mod hlc;
+pub mod i18n;
 pub mod protocol;
 pub mod registry;
 pub mod rules;

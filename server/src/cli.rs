@@ -1,10 +1,12 @@
 //! The command line: `serve [--demo]` (the default), `admin create-user|create-community`, and `rules`.
 //! Every subcommand reads the same environment (see `config.rs`), so `admin` acts on the database `serve` uses.
 
-use crate::auth::{self, MIN_PASSWORD_CHARS, now_ms};
+use crate::auth::{self, MIN_PASSWORD_CHARS};
+use crate::clock::now_ms;
 use crate::config::Config;
 use crate::db::{self, Db};
-use crate::{AppState, app, demo};
+use crate::roster::demo;
+use crate::{AppState, app};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{BufRead, Read, Write};
 use std::process::ExitCode;

@@ -1,5 +1,6 @@
 //! Configuration from the environment (`LINLI_*`, `DATABASE_URL`), the same for every subcommand.
 
+use linli_core::RuleSet;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -30,6 +31,9 @@ pub struct Config {
     pub community: String,
     /// `LINLI_COMMUNITY_NAME`
     pub community_name: String,
+    /// `LINLI_RULES`: a rule set file (JSON, the shape of `core/data/rules-default.json`) for a district
+    /// whose thresholds differ; the national defaults when unset. Served to the app at `/api/rules`.
+    pub rules: RuleSet,
 }
 
 /// A configuration that cannot be used; the message is for the person starting the server.
@@ -64,6 +68,7 @@ impl Config {
             admin_password: None,
             community: "community-1".into(),
             community_name: "示范社区".into(),
+            rules: RuleSet::default(),
         }
     }
 
@@ -94,7 +99,16 @@ impl Config {
                 reason: "expected a whole number of seconds".into(),
             })?,
         };
+        let rules = match get("LINLI_RULES") {
+            None => RuleSet::default(),
+            Some(path) => {
+                let bad = |reason: String| ConfigError::BadValue { name: "LINLI_RULES", value: path.clone(), reason };
+                let text = std::fs::read_to_string(&path).map_err(|e| bad(e.to_string()))?;
+                RuleSet::from_json(&text).map_err(|e| bad(e.to_string()))?
+            }
+        };
         Ok(Config {
+            rules,
             addr,
             database,
             dist: PathBuf::from(get("LINLI_DIST").unwrap_or_else(|| "dist".into())),
@@ -129,6 +143,28 @@ pub fn parse_database_url(url: &str) -> Result<Database, ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rule_set_file_is_read_and_a_bad_one_named() {
+        let dir = std::env::temp_dir().join(format!("linli-rules-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut rules = RuleSet::default();
+        rules.renovation.consultation_rounds_min = 3;
+        let good = dir.join("good.json");
+        std::fs::write(&good, serde_json::to_string(&rules).unwrap()).unwrap();
+        let bad = dir.join("bad.json");
+        std::fs::write(&bad, r#"{"roster": 1}"#).unwrap();
+        let with = |path: &Path| {
+            let path = path.display().to_string();
+            Config::from_lookup(move |n| (n == "LINLI_RULES").then(|| path.clone()))
+        };
+        assert_eq!(with(&good).unwrap().rules.renovation.consultation_rounds_min, 3);
+        let err = with(&bad).unwrap_err().to_string();
+        assert!(err.starts_with("LINLI_RULES `"), "{err}");
+        assert!(err.contains("bad.json"), "{err}");
+        assert!(with(&dir.join("missing.json")).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn database_urls() {

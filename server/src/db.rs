@@ -1,6 +1,6 @@
 //! SQLite: opening, pragmas, versioned migrations, and the connections (one writer, a pool of readers).
 //!
-//! Invariant: one server process per database. The in-memory replicas (see `writer.rs`) and the session
+//! Invariant: one server process per database. The in-memory replicas (see `sync/writer.rs`) and the session
 //! cache assume no other process writes operations or sessions. The `admin` subcommands only add
 //! communities and accounts, which the server reads from the database when needed, so they may run beside it.
 
@@ -155,12 +155,12 @@ impl Db {
     pub async fn blocking<T: Send + 'static>(
         &self,
         f: impl FnOnce(&Db) -> rusqlite::Result<T> + Send + 'static,
-    ) -> Result<T, crate::error::ApiError> {
+    ) -> Result<T, crate::http::ApiError> {
         let db = self.clone();
         match tokio::task::spawn_blocking(move || f(&db)).await {
             Ok(Ok(v)) => Ok(v),
-            Ok(Err(e)) => Err(crate::error::ApiError::internal(e)),
-            Err(e) => Err(crate::error::ApiError::internal(e)),
+            Ok(Err(e)) => Err(crate::http::ApiError::internal(e)),
+            Err(e) => Err(crate::http::ApiError::internal(e)),
         }
     }
 }
@@ -224,4 +224,11 @@ pub fn create_user(
         "INSERT OR IGNORE INTO users (username, password_hash, role, community_id, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![username, password_hash, role, community, now_ms],
     )? == 1)
+}
+
+/// A UUID stored as text, read back (a malformed one is a conversion error of that column).
+pub fn parse_uuid(s: &str) -> rusqlite::Result<uuid::Uuid> {
+    uuid::Uuid::parse_str(s).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
 }

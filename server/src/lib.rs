@@ -1,27 +1,27 @@
-//! Linli's server (`linli-server`): the sync API, accounts and sessions, and the built app, on SQLite.
+//! Linli's server (`linli-server`): the sync API, accounts and sessions, the features' endpoints, and
+//! the built app, on SQLite.
 //!
-//! [`app`] builds the router from an [`AppState`]; [`cli`] is the command line. Tests start the real
-//! server with [`spawn`]. Invariant: one server process per database (see `db.rs` and `writer.rs`).
+//! Layout: `http/` (errors, extractors, static files), `auth/` (passwords, login limit, tokens),
+//! `sync/` (push, pull, the single writer), `db.rs` (SQLite), and one folder per feature (`renovation/`,
+//! `roster/`). A feature is a folder with a `routes()` function and one `.merge(…)` line in [`app`].
+//! [`cli`] is the command line. Tests start the real server with [`spawn`]. Invariant: one server
+//! process per database (see `db.rs` and `sync/writer.rs`).
 
-pub mod api;
 pub mod auth;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod db;
-pub mod demo;
-pub mod error;
-pub mod extract;
-pub mod projects;
-pub mod voting;
-pub mod web;
-pub mod writer;
+pub mod http;
+pub mod renovation;
+pub mod roster;
+pub mod sync;
 
 use crate::config::Config;
 use crate::db::Db;
-use crate::writer::Writer;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{any, get, post};
+use axum::routing::any;
 use linli_core::RuleSet;
 use std::net::SocketAddr;
 use std::ops::Deref;
@@ -34,11 +34,11 @@ pub struct AppState(Arc<StateInner>);
 pub struct StateInner {
     pub config: Config,
     pub db: Db,
-    pub writer: Writer,
+    pub writer: sync::Writer,
     pub rules: Arc<RuleSet>,
     pub sessions: auth::SessionCache,
     pub limiter: auth::LoginLimiter,
-    pub code_limiter: voting::CodeLimiter,
+    pub code_limiter: renovation::CodeLimiter,
 }
 
 impl Deref for AppState {
@@ -56,9 +56,9 @@ impl AppState {
     }
 
     pub fn with_db(config: Config, db: Db) -> AppState {
-        // The national default rule set (core/data/rules-default.json); parsed once, not per operation.
-        let rules = Arc::new(RuleSet::default());
-        let writer = Writer::start(db.clone(), rules.clone());
+        // The rule set (national defaults unless LINLI_RULES names another); parsed once, not per operation.
+        let rules = Arc::new(config.rules.clone());
+        let writer = sync::Writer::start(db.clone(), rules.clone());
         AppState(Arc::new(StateInner {
             config,
             db,
@@ -71,51 +71,30 @@ impl AppState {
     }
 }
 
-/// The whole HTTP application.
+/// The whole HTTP application: each feature's router merged in one line, then the `/api` fallbacks, the
+/// built app for every other path, and the layers every request passes through.
 pub fn app(state: AppState) -> Router {
     let api = Router::new()
-        .route("/api/health", get(api::health))
-        .route("/api/auth/login", post(api::login))
-        .route("/api/auth/logout", post(api::logout))
-        .route("/api/me", get(api::me))
-        .route("/api/sync/push", post(api::push))
-        .route("/api/sync/pull", get(api::pull))
-        .route(
-            "/api/projects/{id}/codes",
-            post(projects::issue_codes).get(projects::list_codes),
-        )
-        .route(
-            "/api/projects/{id}/codes/{household_id}/revoke",
-            post(projects::revoke_code),
-        )
-        .route(
-            "/api/projects/{id}/codes/{household_id}/reissue",
-            post(projects::reissue_code),
-        )
-        .route("/api/projects/{id}/results", get(projects::results))
-        .route("/api/projects/{id}/results.csv", get(projects::results_csv))
-        .route(
-            "/api/projects/{id}/results.xlsx",
-            get(projects::results_xlsx),
-        )
-        .route("/api/vote/login", post(voting::login))
-        .route("/api/vote/me", get(voting::me))
-        .route("/api/vote/ballot", post(voting::ballot))
-        .route("/api/vote/results", get(voting::results))
-        .route("/api", any(api::api_not_found))
-        .route("/api/{*rest}", any(api::api_not_found))
-        .method_not_allowed_fallback(api::method_not_allowed);
+        .merge(sync::routes())
+        .merge(auth::routes())
+        .merge(renovation::routes())
+        .route("/api", any(http::error::api_not_found))
+        .route("/api/{*rest}", any(http::error::api_not_found))
+        // After every route is merged: it applies to the routes present.
+        .method_not_allowed_fallback(http::error::method_not_allowed);
     let dist = state.config.dist.clone();
-    api.fallback(move |req| web::serve_static(dist.clone(), req))
-        .layer(axum::middleware::from_fn(web::no_cache_for_entry_points))
-        .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
+    api.fallback(move |req| http::web::serve_static(dist.clone(), req))
+        .layer(axum::middleware::from_fn(
+            http::web::no_cache_for_entry_points,
+        ))
+        .layer(DefaultBodyLimit::max(http::extract::MAX_BODY_BYTES))
         // Never panic on input; if a bug panics anyway, answer 500 `internal` without details.
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_| {
-            axum::response::IntoResponse::into_response(error::ApiError::internal(
+            axum::response::IntoResponse::into_response(http::ApiError::internal(
                 "a handler panicked",
             ))
         }))
-        .layer(axum::middleware::from_fn(error::lang_scope))
+        .layer(axum::middleware::from_fn(http::error::lang_scope))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

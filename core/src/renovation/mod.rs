@@ -3,14 +3,17 @@
 //!
 //! Its operations are `project.put`, `menu_item.put` and `ballot.cast` (append-only).
 
+pub mod api;
 pub mod project;
 pub mod tally;
 pub mod verdict;
 mod views;
+pub mod words;
 
 pub use project::*;
 pub use tally::*;
 pub use verdict::*;
+pub use words::Words;
 pub use views::*;
 
 use crate::error::{ErrorCode, RuleError};

@@ -1,7 +1,9 @@
 //! Renovation survey tally (RULES R4, R5, R9): coverage, agreement by households and area, support per item,
 //! and the Civil Code art. 278 double test. The same code runs on the phone and on the server.
 
-use crate::error::{ErrorCode, RuleError};
+use super::words::{Words, pct};
+use crate::error::{ErrorCode, Lang, RuleError};
+use crate::i18n::fill;
 use crate::rules::{Fraction, RenovationRules};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -203,10 +205,6 @@ fn ballot_order(a: &Ballot, b: &Ballot) -> Ordering {
         })
 }
 
-fn pct(x: f64) -> String {
-    format!("{:.1}%", x * 100.0)
-}
-
 fn art278(
     rules: &RenovationRules,
     matter: Matter,
@@ -240,67 +238,43 @@ fn art278(
         meets: yes_area_ok && yes_owners_ok,
     };
     let passed = participation.meets && consent.meets;
-    let mut zh_fail = Vec::new();
-    let mut en_fail = Vec::new();
+    let mut fails = Vec::new();
     if !part_area_ok {
-        zh_fail.push(format!("参与表决的专有面积不足{}", p.label()));
-        en_fail.push(format!(
-            "owners taking part hold less than {} of the area",
-            p.label()
-        ));
+        fails.push((Words::FailAreaTookPart, p));
     }
     if !part_owners_ok {
-        zh_fail.push(format!("参与表决的业主人数不足{}", p.label()));
-        en_fail.push(format!("fewer than {} of the owners took part", p.label()));
+        fails.push((Words::FailOwnersTookPart, p));
     }
     if participation.meets {
         if !yes_area_ok {
-            zh_fail.push(format!("同意的面积未达到参与面积的{}", c.label()));
-            en_fail.push(format!(
-                "consenting area is not {} of the participating area",
-                c.label()
-            ));
+            fails.push((Words::FailAreaConsent, c));
         }
         if !yes_owners_ok {
-            zh_fail.push(format!("同意的人数未达到参与人数的{}", c.label()));
-            en_fail.push(format!(
-                "consenting owners are not {} of those taking part",
-                c.label()
-            ));
+            fails.push((Words::FailOwnersConsent, c));
         }
     }
-    let (kind_zh, kind_en) = match matter {
-        Matter::Special => ("特别事项", "special matter"),
-        Matter::Ordinary => ("一般事项", "ordinary matter"),
+    let explain = |lang: Lang| {
+        let result = if passed {
+            Words::Art278Passed.text(lang).to_string()
+        } else {
+            let list: Vec<String> = fails.iter().map(|(w, f)| fill(w.text(lang), &[&f.label()])).collect();
+            fill(Words::Art278NotPassed.text(lang), &[&list.join(Words::Art278ListSeparator.text(lang))])
+        };
+        fill(
+            Words::Art278Explanation.text(lang),
+            &[
+                matter.words().text(lang),
+                &pct(participation.area_ratio),
+                &pct(participation.owners_ratio),
+                &p.label(),
+                &pct(consent.area_ratio),
+                &pct(consent.owners_ratio),
+                &c.label(),
+                &result,
+            ],
+        )
     };
-    let explanation_zh = format!(
-        "《民法典》第二百七十八条（{kind_zh}）：参与表决的面积占{}、人数占{}（均需{}）；同意的面积占参与面积{}、人数占参与人数{}（均需{}）。{}",
-        pct(participation.area_ratio),
-        pct(participation.owners_ratio),
-        p.label(),
-        pct(consent.area_ratio),
-        pct(consent.owners_ratio),
-        c.label(),
-        if passed {
-            "结果：通过。".to_string()
-        } else {
-            format!("结果：未通过——{}。", zh_fail.join("；"))
-        }
-    );
-    let explanation_en = format!(
-        "Civil Code art. 278 ({kind_en}): owners taking part hold {} of the area and are {} of the owners (each needs {}); those consenting hold {} of the participating area and are {} of the participating owners (each needs {}). {}",
-        pct(participation.area_ratio),
-        pct(participation.owners_ratio),
-        p.label(),
-        pct(consent.area_ratio),
-        pct(consent.owners_ratio),
-        c.label(),
-        if passed {
-            "Result: passed.".to_string()
-        } else {
-            format!("Result: not passed — {}.", en_fail.join("; "))
-        }
-    );
+    let (explanation_zh, explanation_en) = (explain(Lang::Zh), explain(Lang::En));
     Art278 {
         matter,
         participation,

@@ -77,6 +77,11 @@ impl ProjectFields {
         }
     }
 
+    /// The end (exclusive, ms since the epoch) of the last day a ballot cast before the close is received.
+    pub fn late_ballots_until_ms(&self) -> i64 {
+        end_of_day_ms(self.survey_closes) + self.grace_days as i64 * 86_400_000
+    }
+
     /// Whether the survey is open at `now_ms`.
     pub fn is_open(&self, now_ms: u64) -> bool {
         self.survey_status(now_ms).phase == SurveyPhase::Open

@@ -40,7 +40,12 @@ async fn fixture() -> Fx {
 }
 
 async fn fixture_with(timing: (i64, i64, u32, bool)) -> Fx {
-    let s = start().await;
+    fixture_rules(timing, |_| {}).await
+}
+
+/// As [`fixture_with`], on a server whose rule set `edit` changed (a district's own thresholds).
+async fn fixture_rules(timing: (i64, i64, u32, bool), edit: impl FnOnce(&mut linli_core::RuleSet)) -> Fx {
+    let s = start_with(|c| edit(&mut c.rules)).await;
     let staff = s.client("alice").await;
     let mut d = Device::new("alice", COMMUNITY);
     let (compound, c_op) = d.compound("幸福里");
@@ -509,7 +514,9 @@ async fn closed_survey_and_late_arrival_are_refused_with_reasons() {
 
 #[tokio::test]
 async fn running_results_only_when_the_project_shows_them() {
-    let mut fx = fixture().await;
+    // Three households only: the minimum of answers before running results show is set to 2 here
+    // (the national default of 10 is tested in the core and in `running_results_wait_for_enough_answers`).
+    let mut fx = fixture_rules((-1, 5, 2, false), |r| r.renovation.running_results_min_households = 2).await;
     let (shown, shown_items) = fx.add_project((-1, 5, 2, true)).await;
     let [h1, h2] = [fx.households[0], fx.households[1]];
     let hidden_code = code_of(&fx.issue(fx.project, Some(vec![h1])).await, h1);
@@ -582,7 +589,8 @@ async fn results_count_staff_and_resident_ballots_and_export() {
     assert_eq!(r["coverage"]["responded"], 3);
     assert_eq!(r["coverage"]["total"], 3);
     assert_eq!(r["coverage"]["ratio"], 1.0);
-    assert_eq!(r["coverage"]["meets_two_thirds"], true);
+    assert_eq!(r["coverage"]["met"], true);
+    assert_eq!(r["coverage"]["threshold"], json!({"num": 2, "den": 3, "strict": false}));
     assert_eq!(r["households_total"], 3);
     assert_eq!(r["agreement"]["households"], 2);
     assert_eq!(r["agreement"]["area_m2"], 140.0);
@@ -596,7 +604,12 @@ async fn results_count_staff_and_resident_ballots_and_export() {
             .as_str()
             .is_some_and(|s| !s.is_empty())
     );
-    assert!(r["art278"]["passed"].is_boolean());
+    // Hand-worked (R9, ordinary matter): all 3 owners and 240 m² took part (≥ 2/3); 2 of 3 owners and
+    // 140 of 240 m² (58.3%) consent, both more than half: passed.
+    assert_eq!(r["art278"]["participation"]["meets"], true);
+    assert_eq!(r["art278"]["consent"]["owners"], 2);
+    assert_eq!(r["art278"]["consent"]["area_m2"], 140.0);
+    assert_eq!(r["art278"]["passed"], true);
 
     // CSV: BOM, a header row, summary then items, as an attachment.
     let resp =
@@ -777,4 +790,226 @@ async fn guessing_codes_is_rate_limited() {
             .await
             .unwrap();
     assert_eq!(junk.status(), 400);
+}
+
+/// Reads `v` as the typed answer `T` and writes it back: nothing may be lost, added or reformatted
+/// (a float stays a float, `null` stays present, absent stays absent).
+fn round_trips<T: serde::de::DeserializeOwned + serde::Serialize>(v: &Value) -> T {
+    let typed: T = serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("{e}: {v}"));
+    assert_eq!(&serde_json::to_value(&typed).unwrap(), v);
+    typed
+}
+
+/// The JSON of the renovation endpoints, pinned: each answer read into its `linli_core::renovation::api`
+/// type and written back unchanged, and compared with the JSON written out by hand for one small project
+/// (the shapes the app and the browser tests read).
+#[tokio::test]
+async fn renovation_json_shapes_are_pinned() {
+    use linli_core::renovation::api as api;
+    // Running results shown from the first answer (K = 1), so the shape of a one-answer result is seen.
+    let fx = fixture_rules((-1, 5, 2, true), |r| r.renovation.running_results_min_households = 1).await;
+    let [h1, h2, h3] = [fx.households[0], fx.households[1], fx.households[2]];
+    let [i1, i2] = [fx.items[0], fx.items[1]];
+    let p = fx.project;
+    let status = |h: Uuid, door: &str| {
+        json!({ "household_id": h, "building": "1号楼", "unit": "1单元", "door": door,
+            "status": "none", "issued_at_ms": null, "revoked_at_ms": null })
+    };
+
+    // Code status before any code: every field present, `null` where nothing happened.
+    let list = fx
+        .get(&fx.staff.token, &format!("/api/projects/{p}/codes"))
+        .await;
+    assert_eq!(list.0, 200, "{}", list.1);
+    round_trips::<Vec<api::CodeStatus>>(&list.1);
+    assert_eq!(
+        list.1,
+        json!([status(h1, "101"), status(h2, "102"), status(h3, "201")])
+    );
+
+    // Issuing: the slip.
+    let got = fx
+        .post(
+            &fx.staff.token,
+            &format!("/api/projects/{p}/codes"),
+            json!({ "households": [h1] }),
+        )
+        .await;
+    assert_eq!(got.0, 200, "{}", got.1);
+    let issued: api::IssuedCodes = round_trips(&got.1);
+    let slip = &issued.codes[0];
+    assert_eq!(
+        got.1,
+        json!({ "codes": [{ "household_id": h1, "building": "1号楼", "unit": "1单元", "door": "101",
+            "code": slip.code, "qr_svg": slip.qr_svg, "url": format!("{}/v/{}", fx.s.url, slip.code) }] })
+    );
+    let list = fx
+        .get(&fx.staff.token, &format!("/api/projects/{p}/codes"))
+        .await;
+    let rows: Vec<api::CodeStatus> = round_trips(&list.1);
+    assert_eq!(rows[0].status, api::CodeState::Active);
+    let mut active = status(h1, "101");
+    active["status"] = json!("active");
+    active["issued_at_ms"] = json!(rows[0].issued_at_ms.unwrap());
+    assert_eq!(list.1[0], active);
+
+    // The resident's login.
+    let login = fx.vote_login(&slip.code, None).await;
+    assert_eq!(login.0, 200, "{}", login.1);
+    let typed: api::VoteLoginResponse = round_trips(&login.1);
+    let menu = json!([
+        { "id": i1, "name": "路面", "class": "basic", "catalogue": null, "description": "路面：说明",
+          "cost_yuan": 100000.0, "share_per_household_yuan": null, "owners_decision": false,
+          "matter": "ordinary", "position": 0, "electorate": { "scope": "compound" } },
+        { "id": i2, "name": "加装电梯", "class": "upgrade", "catalogue": null, "description": "加装电梯：说明",
+          "cost_yuan": 100000.0, "share_per_household_yuan": null, "owners_decision": true,
+          "matter": "ordinary", "position": 0, "electorate": { "scope": "compound" } },
+    ]);
+    let project = json!({ "id": p, "name": "综合整治", "kind": "comprehensive",
+        "survey_opens": linli_tests::day(-1), "survey_closes": linli_tests::day(5),
+        "grace_days": 2, "show_running_results": true });
+    let mut view = json!({
+        "project": project,
+        "compound": { "id": fx.compound, "name": "幸福里" },
+        "household": { "id": h1, "building": "1号楼", "unit": "1单元", "door": "101", "area_m2": 80.0 },
+        "menu": menu,
+        "open": true,
+        "my_ballot": null,
+    });
+    let mut expected = view.clone();
+    expected["token"] = json!(typed.token);
+    expected["expires_at"] = json!(typed.expires_at);
+    assert_eq!(login.1, expected);
+    let token = typed.token;
+
+    // A ballot: accepted with its receipt; refused with code, message and field, and nothing else.
+    let now = now_ms();
+    let id = Uuid::now_v7();
+    let got = fx.vote(&token, id, true, &[i1], now).await;
+    let answer: api::BallotAnswer = round_trips(&got.1);
+    let receipt = answer.receipt.unwrap();
+    assert_eq!(
+        got.1,
+        json!({ "status": "accepted", "receipt": { "ballot_id": id, "door": "101", "agree": true,
+            "items": [i1], "cast_at_ms": now, "received_at_ms": receipt.received_at_ms } })
+    );
+    let off = fx.vote(&token, Uuid::now_v7(), true, &[id], now).await;
+    let refused: api::BallotAnswer = round_trips(&off.1);
+    assert_eq!(
+        off.1,
+        json!({ "status": "rejected", "code": "not_in_project", "message": refused.message.unwrap(),
+            "field": "items[0]" })
+    );
+
+    // `me`: the view without the token, with the household's own ballot.
+    let me = fx.get(&token, "/api/vote/me").await;
+    let typed: api::VoteMeResponse = round_trips(&me.1);
+    view["my_ballot"] = json!({ "id": id, "agree": true, "items": [i1], "cast_at_ms": now,
+        "channel": "resident", "received": true });
+    view["expires_at"] = json!(typed.expires_at);
+    assert_eq!(me.1, view);
+
+    // Results: the core's tally at the top level, then `households_total`, `project` and `menu` — built
+    // here the way the server built them before they were typed, from the same merged state.
+    let mut replica = linli_core::Replica::new();
+    for op in fx.staff.pull_all(0).await.unwrap() {
+        replica.apply(&op);
+    }
+    let tally = replica
+        .tally(COMMUNITY, p, &linli_core::RuleSet::default())
+        .unwrap();
+    let with = |project: Value| {
+        let mut v = serde_json::to_value(&tally).unwrap();
+        let m = v.as_object_mut().unwrap();
+        m.insert("households_total".into(), json!(3));
+        m.insert("project".into(), project);
+        m.insert("menu".into(), menu.clone());
+        v
+    };
+    let res = fx.get(&token, "/api/vote/results").await;
+    assert_eq!(res.0, 200, "{}", res.1);
+    round_trips::<api::VoteResults>(&res.1);
+    assert_eq!(res.1, with(project.clone()));
+    assert_eq!(
+        res.1["coverage"],
+        json!({ "responded": 1, "total": 3, "ratio": 1.0 / 3.0, "threshold": { "num": 2, "den": 3, "strict": false }, "met": false })
+    );
+    assert_eq!(
+        res.1["agreement"],
+        json!({ "households": 1, "households_ratio": 1.0 / 3.0, "area_m2": 80.0,
+            "area_ratio": 1.0 / 3.0, "households_ratio_of_responded": 1.0,
+            "area_ratio_of_responded": 1.0 })
+    );
+    let staff = fx
+        .get(&fx.staff.token, &format!("/api/projects/{p}/results"))
+        .await;
+    assert_eq!(staff.0, 200, "{}", staff.1);
+    round_trips::<api::ProjectResults>(&staff.1);
+    let fields = replica.project(COMMUNITY, p).unwrap();
+    let mut staff_project = serde_json::to_value(&fields).unwrap();
+    staff_project["id"] = json!(p);
+    assert_eq!(staff_project["year_built"], 1990);
+    assert_eq!(staff_project["notice_posted"], Value::Null);
+    assert_eq!(staff.1, with(staff_project));
+}
+
+#[tokio::test]
+async fn running_results_wait_for_enough_answers() {
+    // The default rule set: running results appear only once 10 households answered; 1 of 3 is not enough.
+    let mut fx = fixture().await;
+    let (shown, _) = fx.add_project((-1, 5, 2, true)).await;
+    let h1 = fx.households[0];
+    let t1 = fx.resident(&code_of(&fx.issue(shown, Some(vec![h1])).await, h1)).await;
+    fx.vote(&t1, Uuid::now_v7(), false, &[], now_ms()).await;
+    let res = fx.get(&t1, "/api/vote/results").await;
+    assert_error(&res, 403, "results_not_available", None);
+}
+
+#[tokio::test]
+async fn a_districts_rule_set_is_followed_by_json_csv_and_xlsx() {
+    // Coverage 3/4 and 3 consultation rounds instead of 2/3 and 2: 2 of 3 households answered
+    // meets 2/3 but not 3/4.
+    let mut fx = fixture_rules((-1, 5, 2, false), |r| {
+        r.renovation.coverage_min = linli_core::rules::Fraction { num: 3, den: 4, strict: false };
+        r.renovation.consultation_rounds_min = 3;
+    })
+    .await;
+    // The app reads the same rule set from the server.
+    let served: Value = fx.s.http.get(fx.s.url("/api/rules")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(served["renovation"]["coverage_min"], json!({"num": 3, "den": 4, "strict": false}));
+    assert_eq!(served["renovation"]["consultation_rounds_min"], 3);
+    let [h1, h2] = [fx.households[0], fx.households[1]];
+    let now = now_ms();
+    let (_, b1) = fx.d.ballot(fx.project, h1, true, vec![fx.items[0]], now - 1000, BallotChannel::Staff);
+    let (_, b2) = fx.d.ballot(fx.project, h2, false, vec![], now - 1000, BallotChannel::Staff);
+    push_ok(&fx.staff, &fx.d, vec![b1, b2]).await;
+    let res = fx.get(&fx.staff.token, &format!("/api/projects/{}/results", fx.project)).await;
+    assert_eq!(res.0, 200, "{}", res.1);
+    assert_eq!(res.1["coverage"]["responded"], 2);
+    assert_eq!(res.1["coverage"]["met"], false);
+    assert_eq!(res.1["coverage"]["threshold"], json!({"num": 3, "den": 4, "strict": false}));
+    for ext in ["csv", "xlsx"] {
+        let resp = fx.s.http
+            .get(fx.s.url(&format!("/api/projects/{}/results.{ext}", fx.project)))
+            .bearer_auth(&fx.staff.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        let bytes = resp.bytes().await.unwrap();
+        let text = if ext == "csv" { String::from_utf8(bytes.to_vec()).unwrap() } else { xlsx_text(&bytes) };
+        assert!(text.contains("覆盖率达到四分之三 (Coverage meets three quarters)"), "{ext}: {text}");
+        assert!(!text.contains("三分之二 (") && !text.contains("two thirds"), "{ext}: {text}");
+        assert!(text.contains("(至少需3轮 (at least 3 needed))"), "{ext}: {text}");
+        assert!(text.contains("0 / 3 ✗"), "{ext}: {text}");
+    }
+}
+
+/// The shared strings of an XLSX file (where its text cells are), read from the zip.
+fn xlsx_text(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut text = String::new();
+    zip.by_name("xl/sharedStrings.xml").unwrap().read_to_string(&mut text).unwrap();
+    text
 }

@@ -262,9 +262,16 @@ fn migrations_fresh_and_existing() {
 async fn demo_data_is_pulled_like_any_push() {
     let s = start().await;
     let state = s.running.state.clone();
-    assert_eq!(linli_server::demo::insert_demo(&state).await.unwrap(), 82);
     assert_eq!(
-        linli_server::demo::insert_demo(&state).await.unwrap(),
+        linli_server::roster::demo::insert_demo(&state)
+            .await
+            .unwrap(),
+        82
+    );
+    assert_eq!(
+        linli_server::roster::demo::insert_demo(&state)
+            .await
+            .unwrap(),
         0,
         "only once"
     );

@@ -1,4 +1,4 @@
-//! The one error type of the HTTP API: each variant is a stable code, a status and a message in the request's language.
+//! The one error type of the HTTP API (`ApiError`): each variant is a stable code, a status and a message in the request's language.
 //!
 //! The language comes from `Accept-Language` (`en…` → English, otherwise Chinese); the `lang_scope`
 //! middleware puts it in a task-local for the request, so errors raised by extractors, handlers and
@@ -284,4 +284,14 @@ impl IntoResponse for ApiError {
         }
         resp
     }
+}
+
+/// Fallback for `/api/…` paths that do not exist: 404 `not_found` as JSON (not the app's `index.html`).
+pub async fn api_not_found() -> ApiError {
+    ApiError::NotFound
+}
+
+/// Fallback for a path that exists with another method: 405 `method_not_allowed`.
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
 }

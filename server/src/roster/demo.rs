@@ -2,9 +2,9 @@
 //! written as real operations through the same path as pushes, so devices pull them like any other.
 
 use crate::AppState;
-use crate::auth::now_ms;
-use crate::error::ApiError;
-use crate::writer::{Outcome, Prepared};
+use crate::clock::now_ms;
+use crate::http::ApiError;
+use crate::sync::writer::{Outcome, Prepared};
 use linli_core::places::{BuildingFields, CompoundFields, HouseholdFields, UnitFields};
 use linli_core::sync::{Body, EntityRef, OP_FORMAT_VERSION, Operation};
 use linli_core::{EntityKind, Hlc};

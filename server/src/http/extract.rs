@@ -1,11 +1,13 @@
-//! Request extractors whose failures are JSON `ApiError`s naming the field: JSON bodies and the pull query.
+//! Request extractors: JSON bodies and the pull query, whose failures are JSON `ApiError`s naming the
+//! field, and the client's IP address.
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
+use std::net::{IpAddr, SocketAddr};
 
 /// Largest request body accepted; larger ones get 413 `batch_too_large`. A full batch of
 /// `MAX_PUSH_OPS` operations is well under 1 MiB.
@@ -184,6 +186,22 @@ pub fn parse_pull_query(query: &str) -> Result<PullQuery, ApiError> {
         }
     }
     Ok(q)
+}
+
+/// The peer address of a request (from `ConnectInfo`), if the server was started with it.
+pub struct ClientIp(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip()),
+        ))
+    }
 }
 
 #[cfg(test)]

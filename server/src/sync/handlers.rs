@@ -1,65 +1,27 @@
-//! The JSON API handlers (DESIGN.md "Server interface"): health, login/logout/me, push and pull.
+//! The sync endpoints (DESIGN.md "Server interface"): `GET /api/health`, `POST /api/sync/push` and
+//! `GET /api/sync/pull`.
 
 use crate::AppState;
-use crate::auth::{self, AuthUser};
-use crate::error::{ApiError, current_lang};
-use crate::extract::{JsonBody, PullQuery};
-use crate::writer::{Outcome, Prepared};
+use crate::auth::AuthUser;
+use crate::http::extract::PullQuery;
+use crate::http::{ApiError, JsonBody, StatusOk, current_lang};
+use crate::sync::writer::{Outcome, Prepared};
 use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use linli_core::protocol::{
-    LoginRequest, LoginResponse, MAX_PUSH_OPS, OpResult, OpStatus, PushRequest, PushResponse, Role,
-};
-use serde::Serialize;
-use serde_json::json;
+use linli_core::RuleSet;
+use linli_core::protocol::{MAX_PUSH_OPS, OpResult, OpStatus, PushRequest, PushResponse};
 
-pub async fn health() -> Json<serde_json::Value> {
-    Json(json!({ "status": "ok" }))
+/// `GET /api/health` → `{"status":"ok"}`.
+pub async fn health() -> Json<StatusOk> {
+    Json(StatusOk::ok())
 }
 
-pub async fn login(
-    State(state): State<AppState>,
-    JsonBody(req): JsonBody<LoginRequest>,
-) -> Result<Json<LoginResponse>, ApiError> {
-    let (token, user) = auth::login(&state, req.username, req.password).await?;
-    Ok(Json(LoginResponse {
-        token,
-        expires_at: user.expires_at_ms,
-        username: user.username,
-        role: user.role,
-        community: user.community,
-        community_name: user.community_name,
-    }))
-}
-
-pub async fn logout(
-    State(state): State<AppState>,
-    user: AuthUser,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    auth::logout(&state, &user).await?;
-    Ok(Json(json!({ "status": "ok" })))
-}
-
-/// `GET /api/me`: the login's account, without the token.
-#[derive(Serialize)]
-pub struct MeResponse {
-    pub expires_at: u64,
-    pub username: String,
-    pub role: Role,
-    pub community: String,
-    pub community_name: String,
-}
-
-pub async fn me(user: AuthUser) -> Json<MeResponse> {
-    Json(MeResponse {
-        expires_at: user.expires_at_ms,
-        username: user.username,
-        role: user.role,
-        community: user.community,
-        community_name: user.community_name,
-    })
+/// `GET /api/rules`: the rule set this server checks with (a district's own, or the national defaults),
+/// so the app's pages show the same thresholds as the server's verdicts. Public: thresholds are no secret.
+pub async fn rules(State(state): State<AppState>) -> Json<RuleSet> {
+    Json(state.rules.as_ref().clone())
 }
 
 /// `POST /api/sync/push`. Request-level checks refuse the whole batch and store nothing; then each
@@ -158,12 +120,4 @@ pub async fn pull(
     body.push_str(&next.to_string());
     body.push('}');
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
-}
-
-pub async fn api_not_found() -> ApiError {
-    ApiError::NotFound
-}
-
-pub async fn method_not_allowed() -> ApiError {
-    ApiError::MethodNotAllowed
 }

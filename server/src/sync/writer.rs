@@ -16,7 +16,7 @@
 //!   committed later with a smaller number.
 
 use crate::db::Db;
-use crate::error::ApiError;
+use crate::http::ApiError;
 use linli_core::sync::{Operation, Replica};
 use linli_core::{RuleError, RuleSet};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -159,7 +159,7 @@ fn run(db: Db, rules: Arc<RuleSet>, mut rx: mpsc::Receiver<Task>) {
                 Err(_) => break,
             }
         }
-        let now = crate::auth::now_ms();
+        let now = crate::clock::now_ms();
         let started = std::time::Instant::now();
         // A panic in the rules (a bug) must not stop the writer: the transaction rolls back as it unwinds
         // and the batch is answered `internal`, like a failed commit.

@@ -1,0 +1,145 @@
+//! The one message-catalogue mechanism: each feature declares its words with [`catalogue!`], a Chinese and
+//! an English text per key, and the app, the server's errors and exports, and the core's explanations
+//! all draw from those catalogues.
+//!
+//! Texts may hold numbered holes `{0}`, `{1}`, … that [`fill`] replaces, so a sentence keeps its word
+//! order in each language.
+
+use crate::error::Lang;
+use crate::rules::Fraction;
+
+/// Declares a catalogue: `catalogue! { pub enum Words { Key => ("中文", "English"), … } }` makes the enum,
+/// `ALL`, `text(lang)`, `zh()`, `en()` and `both()` ("中文 (English)", for bilingual export labels).
+#[macro_export]
+macro_rules! catalogue {
+    ($(#[$m:meta])* $vis:vis enum $name:ident { $($(#[$km:meta])* $key:ident => ($zh:expr, $en:expr $(,)?)),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        $vis enum $name { $($(#[$km])* $key),* }
+
+        impl $name {
+            /// Every key, for the test that each has both languages.
+            pub const ALL: &'static [$name] = &[$($name::$key),*];
+
+            pub fn text(self, lang: $crate::Lang) -> &'static str {
+                match lang {
+                    $crate::Lang::Zh => match self { $($name::$key => $zh),* },
+                    $crate::Lang::En => match self { $($name::$key => $en),* },
+                }
+            }
+
+            pub fn zh(self) -> &'static str {
+                self.text($crate::Lang::Zh)
+            }
+
+            pub fn en(self) -> &'static str {
+                self.text($crate::Lang::En)
+            }
+
+            /// "中文 (English)": the label of a bilingual export column.
+            pub fn both(self) -> String {
+                format!("{} ({})", self.zh(), self.en())
+            }
+        }
+    };
+}
+
+/// Replaces the holes `{0}`, `{1}`, … of a catalogue text with `args`.
+pub fn fill(template: &str, args: &[&str]) -> String {
+    let mut out = template.to_string();
+    for (i, a) in args.iter().enumerate() {
+        out = out.replace(&format!("{{{i}}}"), a);
+    }
+    out
+}
+
+/// Problems of a catalogue: keys whose text is empty in a language, or whose Chinese text has no Han
+/// character (an untranslated copy of the English). Empty when the catalogue is complete.
+pub fn problems(name: &str, texts: impl IntoIterator<Item = (String, &'static str, &'static str)>) -> Vec<String> {
+    let mut out = Vec::new();
+    for (key, zh, en) in texts {
+        if zh.trim().is_empty() {
+            out.push(format!("{name}::{key}: no Chinese text"));
+        }
+        if en.trim().is_empty() {
+            out.push(format!("{name}::{key}: no English text"));
+        }
+        let han = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        if !han(zh) && zh == en && zh.chars().any(char::is_alphabetic) {
+            out.push(format!("{name}::{key}: the Chinese text is the English one"));
+        }
+    }
+    out
+}
+
+/// Checks a catalogue declared with [`catalogue!`] (used by each feature's test).
+#[macro_export]
+macro_rules! catalogue_problems {
+    ($name:ty) => {
+        $crate::i18n::problems(
+            stringify!($name),
+            <$name>::ALL.iter().map(|k| (format!("{k:?}"), k.zh(), k.en())),
+        )
+    };
+}
+
+/// A threshold in words: "三分之二" / "two thirds", "过半数" / "more than half", "四分之三" / "three quarters";
+/// other fractions as "num/den".
+pub fn fraction_words(f: Fraction, lang: Lang) -> String {
+    const ZH_DIGITS: [&str; 11] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+    match lang {
+        Lang::Zh => {
+            let words = match (f.num, f.den) {
+                (1, 2) if f.strict => return "过半数".into(),
+                (n, d) if n <= 10 && d <= 10 => format!("{}分之{}", ZH_DIGITS[d as usize], ZH_DIGITS[n as usize]),
+                (n, d) => format!("{n}/{d}"),
+            };
+            if f.strict { format!("超过{words}") } else { words }
+        }
+        Lang::En => {
+            let words = match (f.num, f.den) {
+                (1, 2) if f.strict => return "more than half".into(),
+                (1, 2) => "half".to_string(),
+                (2, 3) => "two thirds".to_string(),
+                (3, 4) => "three quarters".to_string(),
+                (1, 3) => "one third".to_string(),
+                (n, d) => format!("{n}/{d}"),
+            };
+            if f.strict { format!("more than {words}") } else { words }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    crate::catalogue! {
+        enum Sample {
+            Hello => ("你好", "Hello"),
+            Count => ("已回收 {0}/{1} 户", "{0} of {1} households answered"),
+        }
+    }
+
+    #[test]
+    fn texts_holes_and_completeness() {
+        assert_eq!(Sample::Hello.text(Lang::En), "Hello");
+        assert_eq!(Sample::Hello.both(), "你好 (Hello)");
+        assert_eq!(fill(Sample::Count.zh(), &["7", "10"]), "已回收 7/10 户");
+        assert_eq!(fill(Sample::Count.en(), &["7", "10"]), "7 of 10 households answered");
+        assert!(crate::catalogue_problems!(Sample).is_empty());
+        let bad = problems("X", [("K".to_string(), "", "Key"), ("L".to_string(), "Lift", "Lift")]);
+        assert_eq!(bad, ["X::K: no Chinese text", "X::L: the Chinese text is the English one"]);
+    }
+
+    #[test]
+    fn thresholds_in_words() {
+        let f = |num, den, strict| Fraction { num, den, strict };
+        assert_eq!(fraction_words(f(2, 3, false), Lang::Zh), "三分之二");
+        assert_eq!(fraction_words(f(3, 4, false), Lang::Zh), "四分之三");
+        assert_eq!(fraction_words(f(1, 2, true), Lang::Zh), "过半数");
+        assert_eq!(fraction_words(f(3, 4, false), Lang::En), "three quarters");
+        assert_eq!(fraction_words(f(2, 3, true), Lang::En), "more than two thirds");
+        assert_eq!(fraction_words(f(7, 12, false), Lang::Zh), "7/12");
+    }
+}

@@ -1,0 +1,117 @@
+//! The account endpoints (DESIGN.md "Server interface"): `POST /api/auth/login`, `POST /api/auth/logout`
+//! and `GET /api/me`.
+
+use crate::AppState;
+use crate::auth::passwords::{dummy_hash, verify_password};
+use crate::auth::tokens::{self, AuthUser, new_token, parse_role, token_hash};
+use crate::clock::now_ms;
+use crate::db::{self, UserRow};
+use crate::http::{ApiError, JsonBody, StatusOk};
+use axum::Json;
+use axum::extract::State;
+use linli_core::protocol::{LoginRequest, LoginResponse, Role};
+use serde::Serialize;
+
+/// `POST /api/auth/login`.
+pub async fn login(
+    State(state): State<AppState>,
+    JsonBody(req): JsonBody<LoginRequest>,
+) -> Result<Json<LoginResponse>, ApiError> {
+    let (token, user) = open_session(&state, req.username, req.password).await?;
+    Ok(Json(LoginResponse {
+        token,
+        expires_at: user.expires_at_ms,
+        username: user.username,
+        role: user.role,
+        community: user.community,
+        community_name: user.community_name,
+    }))
+}
+
+/// `POST /api/auth/logout`: ends the session of the token used.
+pub async fn logout(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> Result<Json<StatusOk>, ApiError> {
+    tokens::end_session(&state, &user).await?;
+    Ok(Json(StatusOk::ok()))
+}
+
+/// `GET /api/me`: the login's account, without the token.
+#[derive(Serialize)]
+pub struct MeResponse {
+    pub expires_at: u64,
+    pub username: String,
+    pub role: Role,
+    pub community: String,
+    pub community_name: String,
+}
+
+pub async fn me(user: AuthUser) -> Json<MeResponse> {
+    Json(MeResponse {
+        expires_at: user.expires_at_ms,
+        username: user.username,
+        role: user.role,
+        community: user.community,
+        community_name: user.community_name,
+    })
+}
+
+/// Checks a username and password; on success stores a new session and returns it with its token.
+/// Failed attempts count towards the per-username limit.
+pub async fn open_session(
+    state: &AppState,
+    username: String,
+    password: String,
+) -> Result<(String, AuthUser), ApiError> {
+    let now = now_ms();
+    if !state.limiter.allowed(&username, now) {
+        return Err(ApiError::TooManyAttempts);
+    }
+    let ttl_ms = state.config.token_ttl.as_millis() as u64;
+    let name = username.clone();
+    let result = state
+        .db
+        .blocking(move |db| {
+            let user: Option<UserRow> = db.read(|c| db::user_by_name(c, &name))?;
+            // Unknown users cost the same hashing time as known ones, so timing does not reveal which exist.
+            let ok = match &user {
+                Some(u) => verify_password(&password, &u.password_hash),
+                None => {
+                    verify_password(&password, dummy_hash());
+                    false
+                }
+            };
+            let Some(u) = user.filter(|_| ok) else {
+                return Ok(None);
+            };
+            let token = new_token();
+            let h = token_hash(&token);
+            let expires = now.saturating_add(ttl_ms);
+            tokens::insert_session(&db.writer(), &h, u.id, now, expires)?;
+            Ok(Some((
+                token,
+                AuthUser {
+                    token_hash: h,
+                    user_id: u.id,
+                    username: u.username,
+                    role: parse_role(&u.role),
+                    community: u.community,
+                    community_name: u.community_name,
+                    expires_at_ms: expires,
+                },
+            )))
+        })
+        .await?;
+    match result {
+        Some((token, user)) => {
+            state.limiter.succeeded(&username);
+            state.sessions.put(user.clone());
+            Ok((token, user))
+        }
+        None => {
+            state.limiter.failed(&username, now);
+            Err(ApiError::BadCredentials)
+        }
+    }
+}

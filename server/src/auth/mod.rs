@@ -1,0 +1,23 @@
+//! Accounts and logins: Argon2id passwords, the failed-login limit, and the bearer tokens of staff and
+//! residents (one module, `tokens`). [`routes`] holds the account endpoints.
+
+pub mod handlers;
+pub mod limiter;
+pub mod passwords;
+pub mod tokens;
+
+pub use limiter::LoginLimiter;
+pub use passwords::{MIN_PASSWORD_CHARS, generate_password, hash_password, verify_password};
+pub use tokens::{AuthUser, Resident, SessionCache};
+
+use crate::AppState;
+use axum::Router;
+use axum::routing::{get, post};
+
+/// `/api/auth/login`, `/api/auth/logout`, `/api/me`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/auth/login", post(handlers::login))
+        .route("/api/auth/logout", post(handlers::logout))
+        .route("/api/me", get(handlers::me))
+}

@@ -1,0 +1,331 @@
+//! Bearer tokens, the one place for both kinds of login: staff sessions (`AuthUser`, table `sessions`)
+//! and residents' voting-code sessions (`Resident`, table `resident_sessions`, 住户投票登录).
+//!
+//! A token is 32 random bytes, base64url; only its SHA-256 is stored. Each extractor refuses the other
+//! kind of token with 403 `forbidden` (field `authorization`) rather than 401, so a phone knows it used
+//! the wrong login, not an unknown one. Expired tokens are `token_expired`, distinct from unknown ones.
+
+use crate::AppState;
+use crate::clock::now_ms;
+use crate::db::parse_uuid;
+use crate::http::ApiError;
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+use base64::Engine;
+use linli_core::protocol::Role;
+use rand::RngCore;
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use uuid::Uuid;
+
+const DAY_MS: i64 = 86_400_000;
+
+/// A fresh bearer token: 32 random bytes, base64url.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+pub fn token_hash(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+/// The bearer token of a request, if any.
+pub fn bearer(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
+/// 403 for a token of the other kind of login.
+fn wrong_kind_of_login() -> ApiError {
+    ApiError::Forbidden {
+        field: "authorization".into(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Staff sessions
+
+pub fn parse_role(s: &str) -> Role {
+    if s == "admin" {
+        Role::Admin
+    } else {
+        Role::Staff
+    }
+}
+
+/// The logged-in account a request acts as.
+#[derive(Clone, Debug)]
+pub struct AuthUser {
+    pub token_hash: [u8; 32],
+    pub user_id: i64,
+    pub username: String,
+    pub role: Role,
+    /// RULES H1: the only community (社区) this account sees and changes.
+    pub community: String,
+    pub community_name: String,
+    pub expires_at_ms: u64,
+}
+
+/// Sessions already looked up, so a push does not read the database to authenticate.
+/// Valid because one server process owns the database (see `db.rs`).
+#[derive(Default)]
+pub struct SessionCache {
+    map: Mutex<HashMap<[u8; 32], AuthUser>>,
+}
+
+const SESSION_CACHE_MAX: usize = 100_000;
+
+impl SessionCache {
+    fn get(&self, h: &[u8; 32]) -> Option<AuthUser> {
+        self.map
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(h)
+            .cloned()
+    }
+    pub fn put(&self, u: AuthUser) {
+        let mut m = self.map.lock().unwrap_or_else(|p| p.into_inner());
+        if m.len() >= SESSION_CACHE_MAX {
+            m.clear();
+        }
+        m.insert(u.token_hash, u);
+    }
+    fn remove(&self, h: &[u8; 32]) {
+        self.map.lock().unwrap_or_else(|p| p.into_inner()).remove(h);
+    }
+}
+
+/// Stores a new staff session (on the writer connection) and drops sessions long expired, which are
+/// of no use any more, even to say "expired".
+pub fn insert_session(
+    w: &Connection,
+    token_hash: &[u8; 32],
+    user_id: i64,
+    now: u64,
+    expires: u64,
+) -> rusqlite::Result<()> {
+    w.execute(
+        "INSERT INTO sessions (token_hash, user_id, created_at_ms, expires_at_ms) VALUES (?1, ?2, ?3, ?4)",
+        params![&token_hash[..], user_id, now as i64, expires as i64],
+    )?;
+    w.execute(
+        "DELETE FROM sessions WHERE expires_at_ms < ?1",
+        [now as i64 - 90 * DAY_MS],
+    )?;
+    Ok(())
+}
+
+/// Revokes the session of `user`.
+pub async fn end_session(state: &AppState, user: &AuthUser) -> Result<(), ApiError> {
+    let h = user.token_hash;
+    state.sessions.remove(&h);
+    state
+        .db
+        .blocking(move |db| {
+            db.writer()
+                .execute("DELETE FROM sessions WHERE token_hash = ?1", [&h[..]])
+        })
+        .await?;
+    Ok(())
+}
+
+/// Whether `h` is the hash of a live staff session (ignoring expiry).
+pub async fn is_staff_token(state: &AppState, h: [u8; 32]) -> Result<bool, ApiError> {
+    if state.sessions.get(&h).is_some() {
+        return Ok(true);
+    }
+    state
+        .db
+        .blocking(move |db| {
+            db.read(|c| {
+                c.prepare_cached("SELECT 1 FROM sessions WHERE token_hash = ?1")?
+                    .exists([&h[..]])
+            })
+        })
+        .await
+}
+
+impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(parts).ok_or(ApiError::Unauthorized)?;
+        let h = token_hash(token);
+        let user = match state.sessions.get(&h) {
+            Some(u) => u,
+            None => {
+                let found = state
+                    .db
+                    .blocking(move |db| {
+                        db.read(|c| {
+                            c.prepare_cached(
+                                "SELECT u.id, u.username, u.role, u.community_id, c.name, s.expires_at_ms
+                                 FROM sessions s JOIN users u ON u.id = s.user_id JOIN communities c ON c.id = u.community_id
+                                 WHERE s.token_hash = ?1",
+                            )?
+                            .query_row([&h[..]], |r| {
+                                Ok(AuthUser {
+                                    token_hash: h,
+                                    user_id: r.get(0)?,
+                                    username: r.get(1)?,
+                                    role: parse_role(&r.get::<_, String>(2)?),
+                                    community: r.get(3)?,
+                                    community_name: r.get(4)?,
+                                    expires_at_ms: r.get::<_, i64>(5)?.max(0) as u64,
+                                })
+                            })
+                            .optional()
+                        })
+                    })
+                    .await?;
+                let Some(u) = found else {
+                    // A resident's voting login is refused here, not unknown (403, not 401).
+                    return Err(if is_resident_token(state, h).await? {
+                        wrong_kind_of_login()
+                    } else {
+                        ApiError::Unauthorized
+                    });
+                };
+                state.sessions.put(u.clone());
+                u
+            }
+        };
+        if now_ms() >= user.expires_at_ms {
+            return Err(ApiError::TokenExpired);
+        }
+        Ok(user)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resident sessions (opened with a household's voting code)
+
+/// A resident logged in with a code: exactly one household (户) of one project of one community.
+/// Checked against the code's status on every request, so revoking a code ends its logins at once.
+#[derive(Clone, Debug)]
+pub struct Resident {
+    pub token_hash: [u8; 32],
+    /// SHA-256 of the code that opened this login.
+    pub code_hash: Vec<u8>,
+    pub community: String,
+    pub project_id: Uuid,
+    pub household_id: Uuid,
+    pub expires_at_ms: u64,
+}
+
+/// Stores a new resident session for the code with hash `code_hash`, valid until `expires`, and drops
+/// sessions long expired. Returns the token.
+pub async fn open_resident_session(
+    state: &AppState,
+    code_hash: [u8; 32],
+    now: u64,
+    expires: u64,
+) -> Result<String, ApiError> {
+    let token = new_token();
+    let th = token_hash(&token);
+    state
+        .db
+        .blocking(move |db| {
+            let w = db.writer();
+            w.execute(
+                "INSERT INTO resident_sessions (token_hash, code_hash, created_at_ms, expires_at_ms) VALUES (?1, ?2, ?3, ?4)",
+                params![&th[..], &code_hash[..], now as i64, expires as i64],
+            )?;
+            w.execute(
+                "DELETE FROM resident_sessions WHERE expires_at_ms < ?1",
+                [now as i64 - 90 * DAY_MS],
+            )
+        })
+        .await?;
+    Ok(token)
+}
+
+/// Whether `h` is the hash of a resident's session token.
+pub async fn is_resident_token(state: &AppState, h: [u8; 32]) -> Result<bool, ApiError> {
+    state
+        .db
+        .blocking(move |db| {
+            db.read(|c| {
+                c.prepare_cached("SELECT 1 FROM resident_sessions WHERE token_hash = ?1")?
+                    .exists([&h[..]])
+            })
+        })
+        .await
+}
+
+impl FromRequestParts<AppState> for Resident {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(parts).ok_or(ApiError::Unauthorized)?;
+        let h = token_hash(token);
+        let row = state
+            .db
+            .blocking(move |db| {
+                db.read(|c| {
+                    c.prepare_cached(
+                        "SELECT v.community, v.project_id, v.household_id, v.status, s.expires_at_ms, s.code_hash
+                         FROM resident_sessions s JOIN voting_codes v ON v.code_hash = s.code_hash
+                         WHERE s.token_hash = ?1",
+                    )?
+                    .query_row([&h[..]], |r| {
+                        Ok((
+                            Resident {
+                                token_hash: h,
+                                community: r.get(0)?,
+                                project_id: parse_uuid(&r.get::<_, String>(1)?)?,
+                                household_id: parse_uuid(&r.get::<_, String>(2)?)?,
+                                expires_at_ms: r.get::<_, i64>(4)?.max(0) as u64,
+                                code_hash: r.get(5)?,
+                            },
+                            r.get::<_, String>(3)?,
+                        ))
+                    })
+                    .optional()
+                })
+            })
+            .await?;
+        let Some((resident, status)) = row else {
+            return Err(if is_staff_token(state, h).await? {
+                wrong_kind_of_login()
+            } else {
+                ApiError::Unauthorized
+            });
+        };
+        if status != "active" {
+            return Err(ApiError::CodeRevoked);
+        }
+        if now_ms() >= resident.expires_at_ms {
+            return Err(ApiError::TokenExpired);
+        }
+        Ok(resident)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens() {
+        let t = new_token();
+        assert_eq!(t.len(), 43);
+        assert_ne!(t, new_token());
+        assert_eq!(token_hash(&t), token_hash(&t));
+        assert_eq!(parse_role("admin"), Role::Admin);
+        assert_eq!(parse_role("staff"), Role::Staff);
+    }
+}

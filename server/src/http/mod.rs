@@ -1,0 +1,26 @@
+//! HTTP plumbing shared by every feature: the one error type, the request extractors, and the built app.
+//!
+//! Feature folders build their routers from these; nothing here knows about a feature.
+
+pub mod error;
+pub mod extract;
+pub mod web;
+
+pub use error::{ApiError, current_lang};
+pub use extract::{ClientIp, JsonBody, Payload, parse_json};
+
+use serde::{Deserialize, Serialize};
+
+/// `{"status":"ok"}`: the answer of an endpoint that has nothing else to say.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StatusOk {
+    pub status: String,
+}
+
+impl StatusOk {
+    pub fn ok() -> StatusOk {
+        StatusOk {
+            status: "ok".into(),
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! Renovation votes (RULES §2, 老旧小区改造菜单式意见征询): households' voting codes, the residents' login
+//! and ballots, and the results for staff (JSON, CSV, XLSX). The tally and the ballot rules are the core's;
+//! the JSON of every endpoint is `linli_core::renovation::api`.
+//!
+//! - `staff.rs` — `/api/projects/{id}/codes…` and `/api/projects/{id}/results…` (staff logins)
+//! - `resident.rs` — `/api/vote/*` (resident logins)
+//! - `views.rs` — what those show, read from the merged state; the survey window (`is_open`, `is_closed`)
+//! - `repo.rs` — all of the feature's SQL
+//! - `codes.rs` — code generation, reading, hashing, and the wrong-code rate limit
+//! - `qr.rs`, `export.rs` — slips' QR codes; the results' CSV and XLSX files
+
+pub mod codes;
+pub mod export;
+pub mod qr;
+pub mod repo;
+pub mod resident;
+pub mod staff;
+pub mod views;
+
+pub use codes::CodeLimiter;
+
+use crate::AppState;
+use axum::Router;
+use axum::routing::{get, post};
+
+/// Every renovation endpoint.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/projects/{id}/codes",
+            post(staff::issue_codes).get(staff::list_codes),
+        )
+        .route(
+            "/api/projects/{id}/codes/{household_id}/revoke",
+            post(staff::revoke_code),
+        )
+        .route(
+            "/api/projects/{id}/codes/{household_id}/reissue",
+            post(staff::reissue_code),
+        )
+        .route("/api/projects/{id}/results", get(staff::results))
+        .route("/api/projects/{id}/results.csv", get(staff::results_csv))
+        .route("/api/projects/{id}/results.xlsx", get(staff::results_xlsx))
+        .route("/api/vote/login", post(resident::login))
+        .route("/api/vote/me", get(resident::me))
+        .route("/api/vote/ballot", post(resident::ballot))
+        .route("/api/vote/results", get(resident::results))
+}

@@ -1,0 +1,199 @@
+//! All of the renovation feature's SQL: the `voting_codes` table (migration 0002) and the reads of stored
+//! ballot operations that receipts need. Handlers call these functions; no SQL text lives elsewhere in
+//! this folder. (Resident *sessions* are tokens: they live in `auth/tokens.rs` with the staff sessions.)
+//!
+//! A code row is (code_hash, community, project_id, household_id, status `active|revoked`,
+//! issued_at_ms, issued_by, revoked_at_ms); at most one active code per household and project.
+
+use crate::db::{Db, parse_uuid};
+use crate::http::ApiError;
+use crate::renovation::codes::{code_hash, new_code};
+use crate::renovation::views::Door;
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
+
+/// Runs `f` in one transaction on the writer connection (on a blocking thread). Commits only when `f`
+/// answers `Ok(Ok(_))`; a refusal (`Ok(Err(_))`) or a database error rolls back.
+pub async fn write_tx<T: Send + 'static>(
+    db: &Db,
+    f: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<Result<T, ApiError>> + Send + 'static,
+) -> Result<T, ApiError> {
+    db.blocking(move |db| {
+        let mut w = db.writer();
+        let tx = w.transaction()?;
+        let out = f(&tx)?;
+        if out.is_ok() {
+            tx.commit()?;
+        }
+        Ok(out)
+    })
+    .await?
+}
+
+// ---------------------------------------------------------------------------------------------
+// Voting codes
+
+/// Who an active code belongs to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeOwner {
+    pub community: String,
+    pub project_id: Uuid,
+    pub household_id: Uuid,
+}
+
+/// The owner of the active code whose hash is `hash`, if there is one.
+pub async fn active_code(db: &Db, hash: [u8; 32]) -> Result<Option<CodeOwner>, ApiError> {
+    db.blocking(move |db| {
+        db.read(|c| {
+            c.prepare_cached(
+                "SELECT community, project_id, household_id FROM voting_codes
+                 WHERE code_hash = ?1 AND status = 'active'",
+            )?
+            .query_row([&hash[..]], |r| {
+                Ok(CodeOwner {
+                    community: r.get(0)?,
+                    project_id: parse_uuid(&r.get::<_, String>(1)?)?,
+                    household_id: parse_uuid(&r.get::<_, String>(2)?)?,
+                })
+            })
+            .optional()
+        })
+    })
+    .await
+}
+
+/// The households (ids as text) of a project that hold an active code.
+pub fn active_households(
+    c: &Connection,
+    community: &str,
+    project: Uuid,
+) -> rusqlite::Result<HashSet<String>> {
+    c.prepare_cached(
+        "SELECT household_id FROM voting_codes WHERE community = ?1 AND project_id = ?2 AND status = 'active'",
+    )?
+    .query_map(params![community, project.to_string()], |r| r.get(0))?
+    .collect()
+}
+
+/// One issued code, in plain text (normalised), with its household: what a slip shows.
+pub struct Issued {
+    pub door: Door,
+    pub code: String,
+}
+
+/// Inserts a new active code for each door (in a transaction the caller commits).
+pub fn insert_codes(
+    tx: &Transaction<'_>,
+    community: &str,
+    project: Uuid,
+    doors: Vec<Door>,
+    by: &str,
+    now: u64,
+) -> rusqlite::Result<Vec<Issued>> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO voting_codes (code_hash, community, project_id, household_id, status, issued_at_ms, issued_by)
+         VALUES (?1, ?2, ?3, ?4, 'active', ?5, ?6)",
+    )?;
+    let mut out = Vec::with_capacity(doors.len());
+    for door in doors {
+        let code = new_code();
+        stmt.execute(params![
+            &code_hash(&code)[..],
+            community,
+            project.to_string(),
+            door.household.id.to_string(),
+            now as i64,
+            by
+        ])?;
+        out.push(Issued { door, code });
+    }
+    Ok(out)
+}
+
+/// Revokes the household's active code, if any. Its sessions stay, so that a phone logged in with it is
+/// told `code_revoked`, not `unauthorized`.
+pub fn revoke_active(
+    tx: &Transaction<'_>,
+    community: &str,
+    project: Uuid,
+    household: Uuid,
+    now: u64,
+) -> rusqlite::Result<usize> {
+    let (p, h) = (project.to_string(), household.to_string());
+    tx.execute(
+        "UPDATE voting_codes SET status = 'revoked', revoked_at_ms = ?4
+         WHERE community = ?1 AND project_id = ?2 AND household_id = ?3 AND status = 'active'",
+        params![community, p, h, now as i64],
+    )
+}
+
+/// One code row as the status list needs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeRow {
+    /// `active` or `revoked`.
+    pub status: String,
+    pub issued_at_ms: i64,
+    pub revoked_at_ms: Option<i64>,
+}
+
+/// Every code ever issued for a project, per household id (as text), oldest first.
+pub type CodeHistory = HashMap<String, Vec<CodeRow>>;
+
+pub async fn code_history(db: &Db, community: String, id: Uuid) -> Result<CodeHistory, ApiError> {
+    db.blocking(move |db| {
+        db.read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT household_id, status, issued_at_ms, revoked_at_ms FROM voting_codes
+                 WHERE community = ?1 AND project_id = ?2 ORDER BY issued_at_ms",
+            )?;
+            let mut rows = stmt.query(params![community, id.to_string()])?;
+            let mut m: CodeHistory = HashMap::new();
+            while let Some(r) = rows.next()? {
+                m.entry(r.get(0)?).or_default().push(CodeRow {
+                    status: r.get(1)?,
+                    issued_at_ms: r.get(2)?,
+                    revoked_at_ms: r.get(3)?,
+                });
+            }
+            Ok(m)
+        })
+    })
+    .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stored ballot operations
+
+/// The stored JSON of the operation with this id, accepted (`ops`) or rejected (`rejections`).
+pub async fn any_op_json(db: &Db, id: Uuid) -> Result<Option<String>, ApiError> {
+    let id = id.to_string();
+    db.blocking(move |db| {
+        db.read(|c| {
+            let op = c
+                .prepare_cached("SELECT json FROM ops WHERE id = ?1")?
+                .query_row([&id], |r| r.get::<_, String>(0))
+                .optional()?;
+            match op {
+                Some(j) => Ok(Some(j)),
+                None => c
+                    .prepare_cached("SELECT json FROM rejections WHERE op_id = ?1")?
+                    .query_row([&id], |r| r.get::<_, String>(0))
+                    .optional(),
+            }
+        })
+    })
+    .await
+}
+
+/// The stored JSON of an accepted operation and when the server received it (ms since the epoch).
+pub async fn accepted_op(db: &Db, id: Uuid) -> Result<(String, i64), ApiError> {
+    let id = id.to_string();
+    db.blocking(move |db| {
+        db.read(|c| {
+            c.prepare_cached("SELECT json, received_at_ms FROM ops WHERE id = ?1")?
+                .query_row([&id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+        })
+    })
+    .await
+}
