@@ -57,6 +57,8 @@ pub enum ErrorCode {
     CodeRevoked,
     /// A ballot's household is not in the project's compound, or its item not on the project's menu.
     NotInProject,
+    /// A ballot that disagrees with renovation and still chooses menu items (R4).
+    ItemsWithoutAgreement,
 }
 
 impl ErrorCode {
@@ -82,6 +84,7 @@ impl ErrorCode {
             ErrorCode::ArrivedTooLate => "arrived_too_late",
             ErrorCode::CodeRevoked => "code_revoked",
             ErrorCode::NotInProject => "not_in_project",
+            ErrorCode::ItemsWithoutAgreement => "items_without_agreement",
         }
     }
 }
@@ -123,42 +126,11 @@ impl RuleError {
             return String::new();
         };
         let leaf = f.rsplit('.').next().unwrap_or(f);
-        let zh = match leaf {
-            "name" => "名称",
-            "address" => "地址",
-            "year_built" => "建成年份",
-            "door" => "门牌号",
-            "area_m2" => "建筑面积",
-            "owners" => "业主人数",
-            "compound_id" => "小区",
-            "building_id" => "楼栋",
-            "unit_id" => "单元",
-            "date" | "start" | "from" | "to" => "日期",
-            "days" => "天数",
-            "id" => "编号",
-            "hlc" => "时间",
-            "community" => "社区",
-            "fn" => "函数",
-            "username" => "用户名",
-            "password" => "密码",
-            "description" => "说明",
-            "cost_yuan" => "估算费用",
-            "share_per_household_yuan" => "每户分摊",
-            "survey_opens" => "调查开始日期",
-            "survey_closes" => "调查结束日期",
-            "grace_days" => "补交期限",
-            "catalogue" => "菜单项目",
-            "items" => "选择的项目",
-            "household_id" => "住户",
-            "project_id" => "改造项目",
-            "cast_at_ms" => "投票时间",
-            "return_rate_pct" => "回迁率",
-            "consultation_rounds" => "意见征询",
-            _ => leaf,
-        };
-        match lang {
-            Lang::Zh => zh.to_string(),
-            Lang::En => leaf.replace('_', " "),
+        let leaf = leaf.split('[').next().unwrap_or(leaf);
+        match (lang, FieldLabel::of(leaf)) {
+            (Lang::Zh, Some(label)) => label.zh().to_string(),
+            (Lang::Zh, None) => leaf.to_string(),
+            (Lang::En, _) => leaf.replace('_', " "),
         }
     }
 
@@ -166,87 +138,164 @@ impl RuleError {
     pub fn message(&self, lang: Lang) -> String {
         let f = self.field_label(lang);
         let d = self.detail.clone().unwrap_or_default();
-        match (lang, self.code) {
-            (Lang::Zh, ErrorCode::InvalidRequest) => format!("请求格式不正确：{d}"),
-            (Lang::En, ErrorCode::InvalidRequest) => format!("The request is not well formed: {d}"),
-            (Lang::Zh, ErrorCode::Required) => format!("请填写{f}"),
-            (Lang::En, ErrorCode::Required) => format!("Please fill in the {f}"),
-            (Lang::Zh, ErrorCode::TooLong) => format!("{f}太长，最多 {d} 个字"),
-            (Lang::En, ErrorCode::TooLong) => {
-                format!("The {f} is too long (at most {d} characters)")
-            }
-            (Lang::Zh, ErrorCode::OutOfRange) => format!("{f}超出范围（{d}）"),
-            (Lang::En, ErrorCode::OutOfRange) => format!("The {f} is out of range ({d})"),
-            (Lang::Zh, ErrorCode::InvalidDate) => format!("{f}格式应为 年-月-日，例如 2026-05-01"),
-            (Lang::En, ErrorCode::InvalidDate) => {
-                format!("The {f} must be a real date written YYYY-MM-DD")
-            }
-            (Lang::Zh, ErrorCode::InvalidId) => format!("{f}不是有效的编号"),
-            (Lang::En, ErrorCode::InvalidId) => format!("The {f} is not a valid id"),
-            (Lang::Zh, ErrorCode::KindMismatch) => "记录类型与操作不符".to_string(),
-            (Lang::En, ErrorCode::KindMismatch) => {
-                "The change does not fit the kind of record it names".to_string()
-            }
-            (Lang::Zh, ErrorCode::UnsupportedVersion) => {
-                "数据版本过新或过旧，请更新应用".to_string()
-            }
-            (Lang::En, ErrorCode::UnsupportedVersion) => {
-                "This data version is not supported; please update the app".to_string()
-            }
-            (Lang::Zh, ErrorCode::NotFound) => format!("找不到所属的{f}，可能已被删除"),
-            (Lang::En, ErrorCode::NotFound) => {
-                format!("The {f} it belongs to does not exist (it may have been deleted)")
-            }
-            (Lang::Zh, ErrorCode::Deleted) => "该记录已被删除，不能再修改".to_string(),
-            (Lang::En, ErrorCode::Deleted) => {
-                "This record was deleted and cannot be changed".to_string()
-            }
-            (Lang::Zh, ErrorCode::DoorTaken) => format!("本单元已有门牌号 {d} 的住户"),
-            (Lang::En, ErrorCode::DoorTaken) => {
-                format!("Another household in this unit already has door number {d}")
-            }
-            (Lang::Zh, ErrorCode::HasChildren) => "下面还有记录，请先删除它们".to_string(),
-            (Lang::En, ErrorCode::HasChildren) => {
-                "Records still belong to this one; delete them first".to_string()
-            }
-            (Lang::Zh, ErrorCode::ClockAhead) => {
-                "本机时间比服务器快太多，请校准手机时间".to_string()
-            }
-            (Lang::En, ErrorCode::ClockAhead) => {
-                "This device's clock is too far ahead; please set the correct time".to_string()
-            }
-            (Lang::Zh, ErrorCode::WrongCommunity) => "该记录属于其他社区".to_string(),
-            (Lang::En, ErrorCode::WrongCommunity) => {
-                "This record belongs to another community".to_string()
-            }
-            (Lang::Zh, ErrorCode::UnknownFunction) => format!("没有名为 {d} 的函数"),
-            (Lang::En, ErrorCode::UnknownFunction) => format!("There is no function named {d}"),
-            (Lang::Zh, ErrorCode::SurveyNotOpen) => format!("调查尚未开始（{d} 开始）"),
-            (Lang::En, ErrorCode::SurveyNotOpen) => {
-                format!("The survey has not opened yet (it opens on {d})")
-            }
-            (Lang::Zh, ErrorCode::SurveyClosed) => format!("调查已于 {d} 结束，不能再投票"),
-            (Lang::En, ErrorCode::SurveyClosed) => {
-                format!("The survey closed on {d}; no more answers can be given")
-            }
-            (Lang::Zh, ErrorCode::ArrivedTooLate) => {
-                format!("这份答卷在调查结束 {d} 天后才送达，已超过补交期限")
-            }
-            (Lang::En, ErrorCode::ArrivedTooLate) => format!(
-                "This answer arrived more than {d} days after the survey closed, past the grace period"
-            ),
-            (Lang::Zh, ErrorCode::CodeRevoked) => {
-                "投票码已作废或不存在，请联系社区工作人员".to_string()
-            }
-            (Lang::En, ErrorCode::CodeRevoked) => {
-                "This voting code was revoked or does not exist; please ask the community staff"
-                    .to_string()
-            }
-            (Lang::Zh, ErrorCode::NotInProject) => format!("{f}不属于本改造项目"),
-            (Lang::En, ErrorCode::NotInProject) => {
-                format!("The {f} is not part of this renovation project")
-            }
+        crate::i18n::fill(Message::of(self.code).text(lang), &[&f, &d])
+    }
+}
+
+crate::catalogue! {
+    /// The sentence for each error code; `{0}` is the field's name, `{1}` the detail.
+    pub enum Message {
+        InvalidRequest => ("请求格式不正确：{1}", "The request is not well formed: {1}"),
+        Required => ("请填写{0}", "Please fill in the {0}"),
+        TooLong => ("{0}太长，最多 {1} 个字", "The {0} is too long (at most {1} characters)"),
+        OutOfRange => ("{0}超出范围（{1}）", "The {0} is out of range ({1})"),
+        InvalidDate => ("{0}格式应为 年-月-日，例如 2026-05-01", "The {0} must be a real date written YYYY-MM-DD"),
+        InvalidId => ("{0}不是有效的编号", "The {0} is not a valid id"),
+        KindMismatch => ("记录类型与操作不符", "The change does not fit the kind of record it names"),
+        UnsupportedVersion => ("数据版本过新或过旧，请更新应用", "This data version is not supported; please update the app"),
+        NotFound => ("找不到所属的{0}，可能已被删除", "The {0} it belongs to does not exist (it may have been deleted)"),
+        Deleted => ("该记录已被删除，不能再修改", "This record was deleted and cannot be changed"),
+        DoorTaken => ("本单元已有门牌号 {1} 的住户", "Another household in this unit already has door number {1}"),
+        HasChildren => ("下面还有记录，请先删除它们", "Records still belong to this one; delete them first"),
+        ClockAhead => ("本机时间比服务器快太多，请校准手机时间", "This device's clock is too far ahead; please set the correct time"),
+        WrongCommunity => ("该记录属于其他社区", "This record belongs to another community"),
+        UnknownFunction => ("没有名为 {1} 的函数", "There is no function named {1}"),
+        SurveyNotOpen => ("调查尚未开始（{1} 开始）", "The survey has not opened yet (it opens on {1})"),
+        SurveyClosed => ("调查已于 {1} 结束，不能再投票", "The survey closed on {1}; no more answers can be given"),
+        ArrivedTooLate => (
+            "这份答卷在调查结束 {1} 天后才送达，已超过补交期限",
+            "This answer arrived more than {1} days after the survey closed, past the grace period"
+        ),
+        CodeRevoked => (
+            "投票码已作废或不存在，请联系社区工作人员",
+            "This voting code was revoked or does not exist; please ask the community staff"
+        ),
+        NotInProject => ("{0}不属于本改造项目", "The {0} is not part of this renovation project"),
+        ItemsWithoutAgreement => (
+            "不同意改造的住户不能选择改造项目",
+            "A household that disagrees with the renovation chooses no items"
+        ),
+    }
+}
+
+impl Message {
+    fn of(code: ErrorCode) -> Message {
+        match code {
+            ErrorCode::InvalidRequest => Message::InvalidRequest,
+            ErrorCode::Required => Message::Required,
+            ErrorCode::TooLong => Message::TooLong,
+            ErrorCode::OutOfRange => Message::OutOfRange,
+            ErrorCode::InvalidDate => Message::InvalidDate,
+            ErrorCode::InvalidId => Message::InvalidId,
+            ErrorCode::KindMismatch => Message::KindMismatch,
+            ErrorCode::UnsupportedVersion => Message::UnsupportedVersion,
+            ErrorCode::NotFound => Message::NotFound,
+            ErrorCode::Deleted => Message::Deleted,
+            ErrorCode::DoorTaken => Message::DoorTaken,
+            ErrorCode::HasChildren => Message::HasChildren,
+            ErrorCode::ClockAhead => Message::ClockAhead,
+            ErrorCode::WrongCommunity => Message::WrongCommunity,
+            ErrorCode::UnknownFunction => Message::UnknownFunction,
+            ErrorCode::SurveyNotOpen => Message::SurveyNotOpen,
+            ErrorCode::SurveyClosed => Message::SurveyClosed,
+            ErrorCode::ArrivedTooLate => Message::ArrivedTooLate,
+            ErrorCode::CodeRevoked => Message::CodeRevoked,
+            ErrorCode::NotInProject => Message::NotInProject,
+            ErrorCode::ItemsWithoutAgreement => Message::ItemsWithoutAgreement,
         }
+    }
+}
+
+crate::catalogue! {
+    /// Field names as people say them (the English is the field name with spaces).
+    pub enum FieldLabel {
+        Name => ("名称", "name"),
+        Address => ("地址", "address"),
+        YearBuilt => ("建成年份", "year built"),
+        Door => ("门牌号", "door"),
+        Area => ("建筑面积", "area m2"),
+        Owners => ("业主人数", "owners"),
+        Compound => ("小区", "compound id"),
+        Building => ("楼栋", "building id"),
+        Unit => ("单元", "unit id"),
+        Date => ("日期", "date"),
+        Days => ("天数", "days"),
+        Id => ("编号", "id"),
+        Hlc => ("时间", "hlc"),
+        Community => ("社区", "community"),
+        Function => ("函数", "fn"),
+        Username => ("用户名", "username"),
+        Password => ("密码", "password"),
+        Description => ("说明", "description"),
+        Cost => ("估算费用", "cost yuan"),
+        Share => ("每户分摊", "share per household yuan"),
+        SurveyOpens => ("调查开始日期", "survey opens"),
+        SurveyCloses => ("调查结束日期", "survey closes"),
+        GraceDays => ("补交期限", "grace days"),
+        Catalogue => ("菜单项目", "catalogue"),
+        Items => ("选择的项目", "items"),
+        Household => ("住户", "household id"),
+        Project => ("改造项目", "project id"),
+        CastAt => ("投票时间", "cast at ms"),
+        ReturnRate => ("回迁率", "return rate pct"),
+        Consultation => ("意见征询", "consultation rounds"),
+        Electorate => ("表决范围", "electorate"),
+    }
+}
+
+impl FieldLabel {
+    /// The label of a field by its JSON name (the last part of a path such as `ops[2].body.area_m2`).
+    pub fn of(leaf: &str) -> Option<FieldLabel> {
+        Some(match leaf {
+            "name" => FieldLabel::Name,
+            "address" => FieldLabel::Address,
+            "year_built" => FieldLabel::YearBuilt,
+            "door" => FieldLabel::Door,
+            "area_m2" => FieldLabel::Area,
+            "owners" => FieldLabel::Owners,
+            "compound_id" => FieldLabel::Compound,
+            "building_id" => FieldLabel::Building,
+            "unit_id" => FieldLabel::Unit,
+            "date" | "start" | "from" | "to" => FieldLabel::Date,
+            "days" => FieldLabel::Days,
+            "id" => FieldLabel::Id,
+            "hlc" => FieldLabel::Hlc,
+            "community" => FieldLabel::Community,
+            "fn" => FieldLabel::Function,
+            "username" => FieldLabel::Username,
+            "password" => FieldLabel::Password,
+            "description" => FieldLabel::Description,
+            "cost_yuan" => FieldLabel::Cost,
+            "share_per_household_yuan" => FieldLabel::Share,
+            "survey_opens" => FieldLabel::SurveyOpens,
+            "survey_closes" => FieldLabel::SurveyCloses,
+            "grace_days" => FieldLabel::GraceDays,
+            "catalogue" => FieldLabel::Catalogue,
+            "items" => FieldLabel::Items,
+            "household_id" => FieldLabel::Household,
+            "project_id" => FieldLabel::Project,
+            "cast_at_ms" => FieldLabel::CastAt,
+            "return_rate_pct" => FieldLabel::ReturnRate,
+            "consultation_rounds" => FieldLabel::Consultation,
+            "electorate" => FieldLabel::Electorate,
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod catalogue_tests {
+    use super::*;
+
+    #[test]
+    fn every_message_and_label_in_both_languages() {
+        assert_eq!(crate::catalogue_problems!(Message), Vec::<String>::new());
+        assert_eq!(crate::catalogue_problems!(FieldLabel), Vec::<String>::new());
+        let e = RuleError::field(ErrorCode::TooLong, "ops[2].body.door").with_detail("20");
+        assert_eq!(e.message(Lang::Zh), "门牌号太长，最多 20 个字");
+        assert_eq!(e.message(Lang::En), "The door is too long (at most 20 characters)");
+        let e = RuleError::field(ErrorCode::NotInProject, "body.items[3]");
+        assert_eq!(e.message(Lang::Zh), "选择的项目不属于本改造项目");
     }
 }
 

@@ -261,6 +261,56 @@ fn embedding_api_answers_a_tally() {
     assert_eq!(ok["items"][0]["households"], 1);
 }
 
+#[test]
+fn a_lift_is_decided_by_its_unit() {
+    // Unit A: a1, a2 (50 m² each); unit B: b1, b2, b3 (100 m² each). The lift (special matter) is for
+    // unit A. a1 and a2 want it; b1 wants it too but is not in its electorate; b2 disagrees.
+    let input = TallyInput {
+        households: vec![hh("a1", 50.0, 1), hh("a2", 50.0, 1), hh("b1", 100.0, 1), hh("b2", 100.0, 1), hh("b3", 100.0, 1)],
+        ballots: vec![
+            ballot("a1", true, &["lift"], 1),
+            ballot("a2", true, &["lift"], 2),
+            ballot("b1", true, &["lift"], 3),
+            ballot("b2", false, &[], 4),
+        ],
+        items: vec!["lift".into()],
+        matter: Matter::Ordinary,
+        item_matters: [("lift".to_string(), Matter::Special)].into(),
+        item_electorates: [("lift".to_string(), vec!["a1".to_string(), "a2".to_string()])].into(),
+    };
+    let t = input.tally(&rules()).unwrap();
+    let lift = &t.items[0];
+    // Over unit A: 2 of 2 answered (coverage met), both chose it: 100 of 100 m², 2 of 2 owners ≥ 3/4.
+    assert_eq!(lift.households, 2, "b1 is not in the electorate");
+    assert_eq!(lift.area_m2, 100.0);
+    assert_eq!(lift.ratio_of_responded, 1.0);
+    let e = lift.electorate.as_ref().unwrap();
+    assert_eq!((e.responded, e.total, e.met), (2, 2, true));
+    assert!(lift.art278.passed, "{}", lift.art278.explanation_zh);
+    // Over the whole compound the same answers would fail: consent 200 of 300 m² is under 3/4.
+    let whole = TallyInput { item_electorates: Default::default(), ..input };
+    let t = whole.tally(&rules()).unwrap();
+    assert_eq!(t.items[0].households, 3);
+    assert!(t.items[0].electorate.is_none());
+    assert!(!t.items[0].art278.passed);
+    assert!(t.items[0].art278.explanation_zh.contains("同意的面积未达到参与面积的≥ 3/4"), "{}", t.items[0].art278.explanation_zh);
+}
+
+#[test]
+fn a_household_that_disagrees_chooses_no_items() {
+    let input = TallyInput {
+        households: equal_households(2),
+        ballots: vec![ballot("h0", false, &["lift"], 1)],
+        items: vec!["lift".into()],
+        matter: Matter::Ordinary,
+        item_matters: Default::default(),
+        item_electorates: Default::default(),
+    };
+    let e = input.tally(&rules()).unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("ballots[0].items"));
+    assert_eq!(e.message(linli_core::Lang::Zh), "不同意改造的住户不能选择改造项目");
+}
+
 fn arb_ballot() -> impl Strategy<Value = Ballot> {
     (
         0usize..12,

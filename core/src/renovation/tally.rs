@@ -171,7 +171,7 @@ pub struct Tally {
 
 /// The error for an answer that disagrees with renovation and still chooses items (R4).
 pub fn disagree_with_items(field: String) -> RuleError {
-    RuleError::field(ErrorCode::InvalidRequest, field).with_detail("a household that disagrees chooses no items")
+    RuleError::field(ErrorCode::ItemsWithoutAgreement, field)
 }
 
 /// Area in hundredths of a square metre, so sums and thresholds are exact.
