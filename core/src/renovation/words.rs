@@ -77,6 +77,22 @@ crate::catalogue! {
         ElectorateCompound => ("全小区", "whole compound"),
         ElectorateBuilding => ("本楼栋", "its building"),
         ElectorateUnit => ("本单元", "its unit"),
+        // Refusals the server gives residents and staff
+        TooManyCodeAttempts => ("投票码输错次数过多，请 10 分钟后再试", "Too many wrong voting codes; please try again in 10 minutes"),
+        ResultsAfterClose => (
+            "调查结束后才能查看结果（本项目不公布进行中的结果）",
+            "Results can be seen once the survey has closed (this project does not show running results)"
+        ),
+        ResultsTooFewAnswers => (
+            "至少 {0} 户作答后才公布进行中的结果，以免推知邻居的选择",
+            "Running results appear once at least {0} households have answered, so no one can infer a neighbour's answer"
+        ),
+        NoSuchHousehold => ("本项目所在小区没有这一户", "No such household in this project's compound"),
+        NoSuchProject => ("本社区没有这个改造项目", "No such renovation project in your community"),
+        AlreadyIssued => (
+            "这一户已有有效的投票码；如需新码请用“重新发放”",
+            "This household already has an active voting code; use reissue for a new one"
+        ),
     }
 }
 

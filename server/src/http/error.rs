@@ -9,6 +9,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use linli_core::Lang;
+use linli_core::i18n::fill;
+use linli_core::renovation::{ResultsVisibility, Words};
 use linli_core::protocol::{ErrorBody, ErrorDetail};
 
 tokio::task_local! {
@@ -84,7 +86,7 @@ pub enum ApiError {
     TooManyCodeAttempts,
     /// 403: residents see results only after the close, or when the project shows running results.
     #[error("results not available")]
-    ResultsNotAvailable,
+    ResultsNotAvailable(ResultsVisibility),
     /// 404: a record the path names (a project, a household) does not exist in the caller's community.
     #[error("record not found: {field}")]
     RecordNotFound { field: String },
@@ -113,7 +115,7 @@ impl ApiError {
                 StatusCode::TOO_MANY_REQUESTS
             }
             ApiError::CodeRevoked => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden { .. } | ApiError::ResultsNotAvailable => StatusCode::FORBIDDEN,
+            ApiError::Forbidden { .. } | ApiError::ResultsNotAvailable(_) => StatusCode::FORBIDDEN,
             ApiError::RecordNotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::AlreadyIssued { .. } => StatusCode::CONFLICT,
             ApiError::BatchTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -130,7 +132,7 @@ impl ApiError {
             ApiError::BadCredentials => "bad_credentials",
             ApiError::TooManyAttempts | ApiError::TooManyCodeAttempts => "too_many_attempts",
             ApiError::CodeRevoked => "code_revoked",
-            ApiError::ResultsNotAvailable => "results_not_available",
+            ApiError::ResultsNotAvailable(_) => "results_not_available",
             ApiError::RecordNotFound { .. } => "not_found",
             ApiError::AlreadyIssued { .. } => "already_issued",
             ApiError::Unauthorized => "unauthorized",
@@ -155,102 +157,72 @@ impl ApiError {
         }
     }
 
-    /// The message a person reads.
+    /// The message a person reads, from the catalogues (`HttpWords` here, the renovation feature's
+    /// `Words` for its refusals, the core's `RuleError` messages).
     pub fn message(&self, lang: Lang) -> String {
-        let zh = lang == Lang::Zh;
-        let at = |field: &Option<String>| match (field, zh) {
-            (Some(f), true) => format!("（字段 {f}）"),
-            (Some(f), false) => format!(" (field {f})"),
-            (None, _) => String::new(),
+        let at = |field: &Option<String>| match field {
+            Some(f) => fill(HttpWords::AtField.text(lang), &[f]),
+            None => String::new(),
         };
+        let w = |w: HttpWords| w.text(lang).to_string();
+        let r = |w: Words| w.text(lang).to_string();
         match self {
-            ApiError::InvalidJson { field, detail } if zh => {
-                format!("请求不是有效的 JSON{}：{detail}", at(field))
-            }
-            ApiError::InvalidJson { field, detail } => {
-                format!("The request is not valid JSON{}: {detail}", at(field))
-            }
-            ApiError::InvalidRequest { field, detail } if zh => {
-                format!("请求内容不正确{}：{detail}", at(field))
-            }
+            ApiError::InvalidJson { field, detail } => fill(HttpWords::InvalidJson.text(lang), &[&at(field), detail]),
             ApiError::InvalidRequest { field, detail } => {
-                format!("The request is not valid{}: {detail}", at(field))
+                fill(HttpWords::InvalidRequest.text(lang), &[&at(field), detail])
             }
-            ApiError::BadCredentials if zh => "用户名或密码不正确".into(),
-            ApiError::BadCredentials => "Wrong username or password".into(),
-            ApiError::TooManyAttempts if zh => "登录失败次数过多，请 5 分钟后再试".into(),
-            ApiError::TooManyAttempts => {
-                "Too many failed logins; please try again in 5 minutes".into()
-            }
-            ApiError::Unauthorized if zh => "请先登录".into(),
-            ApiError::Unauthorized => "Please log in".into(),
-            ApiError::TokenExpired if zh => "登录已过期，请重新登录；未发送的修改会保留".into(),
-            ApiError::TokenExpired => {
-                "Your login has expired; please log in again. Unsent changes are kept".into()
-            }
-            ApiError::Forbidden { field } if field.ends_with("author") => {
-                if zh {
-                    "只能提交本人账号的修改".into()
-                } else {
-                    "You can only send changes made under your own account".into()
-                }
-            }
-            ApiError::Forbidden { field } if field == "authorization" => {
-                if zh {
-                    "此登录无权使用该功能（住户投票码与工作人员账号各用其功能）".into()
-                } else {
-                    "This login may not use this function (voting codes and staff accounts each have their own)".into()
-                }
-            }
-            ApiError::Forbidden { .. } if zh => "无权修改其他社区的数据".into(),
-            ApiError::Forbidden { .. } => "You may not change another community's records".into(),
-            ApiError::BatchTooLarge if zh => format!(
-                "一次提交的修改太多（最多 {} 条）或内容过大",
-                linli_core::protocol::MAX_PUSH_OPS
-            ),
+            ApiError::BadCredentials => w(HttpWords::BadCredentials),
+            ApiError::TooManyAttempts => w(HttpWords::TooManyAttempts),
+            ApiError::Unauthorized => w(HttpWords::Unauthorized),
+            ApiError::TokenExpired => w(HttpWords::TokenExpired),
+            ApiError::Forbidden { field } if field.ends_with("author") => w(HttpWords::ForbiddenAuthor),
+            ApiError::Forbidden { field } if field == "authorization" => w(HttpWords::ForbiddenLogin),
+            ApiError::Forbidden { .. } => w(HttpWords::ForbiddenCommunity),
             ApiError::BatchTooLarge => {
-                format!(
-                    "Too many changes in one request (at most {}) or the request is too large",
-                    linli_core::protocol::MAX_PUSH_OPS
-                )
+                fill(HttpWords::BatchTooLarge.text(lang), &[&linli_core::protocol::MAX_PUSH_OPS.to_string()])
             }
-            ApiError::NotFound if zh => "没有这个接口".into(),
-            ApiError::NotFound => "No such API endpoint".into(),
-            ApiError::MethodNotAllowed if zh => "该接口不支持此请求方法".into(),
-            ApiError::MethodNotAllowed => "This endpoint does not support this method".into(),
-            ApiError::CodeRevoked => {
-                linli_core::RuleError::new(linli_core::ErrorCode::CodeRevoked).message(lang)
+            ApiError::NotFound => w(HttpWords::NoSuchEndpoint),
+            ApiError::MethodNotAllowed => w(HttpWords::MethodNotAllowed),
+            ApiError::CodeRevoked => linli_core::RuleError::new(linli_core::ErrorCode::CodeRevoked).message(lang),
+            ApiError::TooManyCodeAttempts => r(Words::TooManyCodeAttempts),
+            ApiError::ResultsNotAvailable(ResultsVisibility::TooFewAnswers { need, .. }) => {
+                fill(Words::ResultsTooFewAnswers.text(lang), &[&need.to_string()])
             }
-            ApiError::TooManyCodeAttempts if zh => "投票码输错次数过多，请 10 分钟后再试".into(),
-            ApiError::TooManyCodeAttempts => {
-                "Too many wrong voting codes; please try again in 10 minutes".into()
-            }
-            ApiError::ResultsNotAvailable if zh => {
-                "调查结束后才能查看结果（本项目不公布进行中的结果）".into()
-            }
-            ApiError::ResultsNotAvailable => {
-                "Results can be seen once the survey has closed (this project does not show running results)".into()
-            }
-            ApiError::RecordNotFound { field } if field.contains("household") => {
-                if zh {
-                    "本项目所在小区没有这一户".into()
-                } else {
-                    "No such household in this project's compound".into()
-                }
-            }
-            ApiError::RecordNotFound { .. } if zh => "本社区没有这个改造项目".into(),
-            ApiError::RecordNotFound { .. } => {
-                "No such renovation project in your community".into()
-            }
-            ApiError::AlreadyIssued { .. } if zh => {
-                "这一户已有有效的投票码；如需新码请用“重新发放”".into()
-            }
-            ApiError::AlreadyIssued { .. } => {
-                "This household already has an active voting code; use reissue for a new one".into()
-            }
-            ApiError::Internal(_) if zh => "服务器内部错误，请稍后再试".into(),
-            ApiError::Internal(_) => "Internal server error; please try again later".into(),
+            ApiError::ResultsNotAvailable(_) => r(Words::ResultsAfterClose),
+            ApiError::RecordNotFound { field } if field.contains("household") => r(Words::NoSuchHousehold),
+            ApiError::RecordNotFound { .. } => r(Words::NoSuchProject),
+            ApiError::AlreadyIssued { .. } => r(Words::AlreadyIssued),
+            ApiError::Internal(_) => w(HttpWords::Internal),
         }
+    }
+}
+
+linli_core::catalogue! {
+    /// The HTTP layer's words; `{0}`, `{1}` are filled in order.
+    pub enum HttpWords {
+        AtField => ("（字段 {0}）", " (field {0})"),
+        InvalidJson => ("请求不是有效的 JSON{0}：{1}", "The request is not valid JSON{0}: {1}"),
+        InvalidRequest => ("请求内容不正确{0}：{1}", "The request is not valid{0}: {1}"),
+        BadCredentials => ("用户名或密码不正确", "Wrong username or password"),
+        TooManyAttempts => ("登录失败次数过多，请 5 分钟后再试", "Too many failed logins; please try again in 5 minutes"),
+        Unauthorized => ("请先登录", "Please log in"),
+        TokenExpired => (
+            "登录已过期，请重新登录；未发送的修改会保留",
+            "Your login has expired; please log in again. Unsent changes are kept"
+        ),
+        ForbiddenAuthor => ("只能提交本人账号的修改", "You can only send changes made under your own account"),
+        ForbiddenLogin => (
+            "此登录无权使用该功能（住户投票码与工作人员账号各用其功能）",
+            "This login may not use this function (voting codes and staff accounts each have their own)"
+        ),
+        ForbiddenCommunity => ("无权修改其他社区的数据", "You may not change another community's records"),
+        BatchTooLarge => (
+            "一次提交的修改太多（最多 {0} 条）或内容过大",
+            "Too many changes in one request (at most {0}) or the request is too large"
+        ),
+        NoSuchEndpoint => ("没有这个接口", "No such API endpoint"),
+        MethodNotAllowed => ("该接口不支持此请求方法", "This endpoint does not support this method"),
+        Internal => ("服务器内部错误，请稍后再试", "Internal server error; please try again later"),
     }
 }
 
@@ -294,4 +266,19 @@ pub async fn api_not_found() -> ApiError {
 /// Fallback for a path that exists with another method: 405 `method_not_allowed`.
 pub async fn method_not_allowed() -> ApiError {
     ApiError::MethodNotAllowed
+}
+
+#[cfg(test)]
+mod catalogue_tests {
+    use super::*;
+
+    #[test]
+    fn every_http_word_in_both_languages() {
+        assert_eq!(linli_core::catalogue_problems!(HttpWords), Vec::<String>::new());
+        let e = ApiError::InvalidRequest { field: Some("ops[0].id".into()), detail: "bad".into() };
+        assert_eq!(e.message(Lang::Zh), "请求内容不正确（字段 ops[0].id）：bad");
+        assert_eq!(e.message(Lang::En), "The request is not valid (field ops[0].id): bad");
+        let few = ApiError::ResultsNotAvailable(ResultsVisibility::TooFewAnswers { have: 3, need: 10 });
+        assert_eq!(few.message(Lang::Zh), "至少 10 户作答后才公布进行中的结果，以免推知邻居的选择");
+    }
 }

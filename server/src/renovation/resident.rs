@@ -227,8 +227,9 @@ pub async fn results(
             let p = rep.project(&community, project_id)?;
             let tally = rep.tally(&community, project_id, &rules)?;
             // The core's verdict: after the close, or running results once enough households answered.
-            if p.results_visibility(now, tally.coverage.responded, &rules.renovation) != ResultsVisibility::Visible {
-                return Some(Err(ApiError::ResultsNotAvailable));
+            match p.results_visibility(now, tally.coverage.responded, &rules.renovation) {
+                ResultsVisibility::Visible => {}
+                not_yet => return Some(Err(ApiError::ResultsNotAvailable(not_yet))),
             }
             Some(Ok(views::results(
                 &tally,
