@@ -169,6 +169,19 @@ pub struct Tally {
     pub changed_answers: u64,
 }
 
+impl Coverage {
+    /// R5: `responded` of `total` households against the rule set's `coverage_min`.
+    fn of(responded: u128, total: u128, rules: &RenovationRules) -> Coverage {
+        Coverage {
+            responded: responded as u64,
+            total: total as u64,
+            ratio: ratio(responded, total),
+            threshold: rules.coverage_min,
+            met: rules.coverage_min.met_by(responded, total),
+        }
+    }
+}
+
 /// The error for an answer that disagrees with renovation and still chooses items (R4).
 pub fn disagree_with_items(field: String) -> RuleError {
     RuleError::field(ErrorCode::ItemsWithoutAgreement, field)
@@ -375,13 +388,7 @@ impl TallyInput {
             households: hh as u64,
             area_m2: m2(area_yes),
             ratio_of_responded: ratio(hh, resp),
-            electorate: Some(Coverage {
-                responded: resp as u64,
-                total: total as u64,
-                ratio: ratio(resp, total),
-                threshold: rules.coverage_min,
-                met: rules.coverage_min.met_by(resp, total),
-            }),
+            electorate: Some(Coverage::of(resp, total, rules)),
             art278: art278(rules, matter, (resp_area, resp_owners), (area_yes, owners_yes), (total_area, total_owners)),
         }
     }
@@ -447,13 +454,7 @@ impl TallyInput {
             }
         }
         let total = self.households.len() as u128;
-        let coverage = Coverage {
-            responded: resp as u64,
-            total: total as u64,
-            ratio: ratio(resp, total),
-            threshold: rules.coverage_min,
-            met: rules.coverage_min.met_by(resp, total),
-        };
+        let coverage = Coverage::of(resp, total, rules);
         let agreement = Agreement {
             households: yes as u64,
             households_ratio: ratio(yes, total),

@@ -4,7 +4,7 @@
 //!
 //! - `staff.rs` — `/api/projects/{id}/codes…` and `/api/projects/{id}/results…` (staff logins)
 //! - `resident.rs` — `/api/vote/*` (resident logins)
-//! - `views.rs` — what those show, read from the merged state; the survey window (`is_open`, `is_closed`)
+//! - `views.rs` — what those show, read from the merged state (verdicts such as the survey window are the core's)
 //! - `repo.rs` — all of the feature's SQL
 //! - `codes.rs` — code generation, reading, hashing, and the wrong-code rate limit
 //! - `qr.rs`, `export.rs` — slips' QR codes; the results' CSV and XLSX files
