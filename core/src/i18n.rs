@@ -19,12 +19,19 @@ macro_rules! catalogue {
 
         impl $name {
             /// Every key, for the test that each has both languages.
+            #[allow(dead_code)]
             pub const ALL: &'static [$name] = &[$($name::$key),*];
 
+            /// The Simplified Chinese and the English text.
+            pub const fn texts(self) -> (&'static str, &'static str) {
+                match self { $($name::$key => ($zh, $en)),* }
+            }
+
             pub fn text(self, lang: $crate::Lang) -> &'static str {
+                let (zh, en) = self.texts();
                 match lang {
-                    $crate::Lang::Zh => match self { $($name::$key => $zh),* },
-                    $crate::Lang::En => match self { $($name::$key => $en),* },
+                    $crate::Lang::Zh => zh,
+                    $crate::Lang::En => en,
                 }
             }
 
