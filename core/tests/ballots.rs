@@ -3,9 +3,9 @@
 
 use linli_core::date::Date;
 use linli_core::hlc::Hlc;
-use linli_core::places::*;
-use linli_core::project::*;
-use linli_core::renovation::Matter;
+use linli_core::roster::*;
+use linli_core::renovation::*;
+
 use linli_core::sync::*;
 use linli_core::{ErrorCode, RuleSet};
 use uuid::Uuid;
@@ -169,4 +169,36 @@ fn ballots_after_close_or_after_the_grace_period_are_refused() {
     // Before the survey opened.
     let early = ballot(302, 7, 11, true, &[], NOW - 10 * DAY);
     assert_eq!(r.check(&early, &rules, NOW).unwrap_err().code, ErrorCode::SurveyNotOpen);
+}
+
+#[test]
+fn a_menu_items_electorate_is_a_place_of_the_projects_compound_and_its_tally_runs_over_it() {
+    let (mut r, rules) = world();
+    let lift = |n: u64, electorate: Electorate| {
+        op(n, 1, NOW, EntityKind::MenuItem, id(30), Body::MenuItemPut(MenuItemFields {
+            project_id: id(20), catalogue: Some("lift".into()), class: ItemClass::Upgrade, name: "加装电梯".into(),
+            description: String::new(), cost_yuan: 600_000.0, share_per_household_yuan: Some(5000.0),
+            owners_decision: true, matter: Matter::Special, position: 0, electorate,
+        }))
+    };
+    // Unit 7 is in the other compound: refused, naming the field.
+    let e = r.check(&lift(40, Electorate::Unit { id: id(7) }), &rules, NOW).unwrap_err();
+    assert_eq!((e.code, e.field.as_deref()), (ErrorCode::NotInProject, Some("body.electorate.id")));
+    let e = r.check(&lift(41, Electorate::Building { id: id(99) }), &rules, NOW).unwrap_err();
+    assert_eq!(e.code, ErrorCode::NotInProject);
+    // Unit 3 is the project's: the lift is now decided by households 10 and 11 only.
+    let ok = lift(42, Electorate::Unit { id: id(3) });
+    r.check(&ok, &rules, NOW).unwrap();
+    r.apply(&ok);
+    let b = ballot(43, 7, 10, true, &[30], NOW - 3_600_000);
+    r.check(&b, &rules, NOW).unwrap();
+    r.apply(&b);
+    let t = r.tally("c1", id(20), &rules).unwrap();
+    let item = t.items.iter().find(|i| i.id == id(30).to_string()).unwrap();
+    let e = item.electorate.as_ref().unwrap();
+    assert_eq!((e.responded, e.total), (1, 2));
+    assert_eq!(item.households, 1);
+    // A disagreeing ballot with items is refused before anything else.
+    let e = r.check(&ballot(44, 7, 11, false, &[31], NOW - 3_600_000), &rules, NOW).unwrap_err();
+    assert_eq!((e.code, e.field.as_deref()), (ErrorCode::ItemsWithoutAgreement, Some("body.items")));
 }
