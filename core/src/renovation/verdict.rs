@@ -58,23 +58,23 @@ pub struct PctVerdict {
     pub met: bool,
 }
 
+/// The survey's phase at `now_ms` from its dates (R4): the project's, or a resident's copy of them.
+pub fn survey_status(opens: Date, closes: Date, grace_days: u32, now_ms: u64) -> SurveyStatus {
+    let now = now_ms as i64;
+    let phase = if now < start_of_day_ms(opens) {
+        SurveyPhase::NotYetOpen
+    } else if now < end_of_day_ms(closes) {
+        SurveyPhase::Open
+    } else {
+        SurveyPhase::Closed
+    };
+    SurveyStatus { phase, opens, closes, late_until: closes.add_days(grace_days as i64) }
+}
+
 impl ProjectFields {
     /// The survey's phase at `now_ms` (R4).
     pub fn survey_status(&self, now_ms: u64) -> SurveyStatus {
-        let now = now_ms as i64;
-        let phase = if now < start_of_day_ms(self.survey_opens) {
-            SurveyPhase::NotYetOpen
-        } else if now < end_of_day_ms(self.survey_closes) {
-            SurveyPhase::Open
-        } else {
-            SurveyPhase::Closed
-        };
-        SurveyStatus {
-            phase,
-            opens: self.survey_opens,
-            closes: self.survey_closes,
-            late_until: self.survey_closes.add_days(self.grace_days as i64),
-        }
+        survey_status(self.survey_opens, self.survey_closes, self.grace_days, now_ms)
     }
 
     /// The end (exclusive, ms since the epoch) of the last day a ballot cast before the close is received.
