@@ -1,5 +1,6 @@
 //! HTTP calls to the server's JSON API through `fetch`, with its errors sorted into what the app does about them.
 
+use crate::shell::strings::server_code_message;
 use linli_core::Lang;
 use linli_core::protocol::ErrorBody;
 use serde::Serialize;
@@ -46,14 +47,14 @@ impl ApiError {
     /// A message for a person: the server's own message, or one made from the code.
     pub fn message(&self, lang: Lang) -> String {
         match self {
-            ApiError::Network => crate::i18n::server_code_message("network", lang)
+            ApiError::Network => server_code_message("network", lang)
                 .unwrap_or_default()
                 .to_string(),
             ApiError::Http { code, message, .. } => {
                 if !message.is_empty() {
                     message.clone()
                 } else {
-                    crate::i18n::server_code_message(code, lang)
+                    server_code_message(code, lang)
                         .unwrap_or(code.as_str())
                         .to_string()
                 }
@@ -145,4 +146,34 @@ pub async fn call<B: Serialize, R: DeserializeOwned>(
         message: e.to_string(),
         field: None,
     })
+}
+
+/// Fetches `path` (a file the server makes, e.g. an XLSX export) and returns the answer's body as a blob.
+/// An error answer is `ApiError::Http` with code `http_<status>`.
+pub async fn get_blob(path: &str, token: Option<&str>) -> Result<web_sys::Blob, ApiError> {
+    let window = web_sys::window().ok_or(ApiError::Network)?;
+    let headers = Headers::new().map_err(|_| ApiError::Network)?;
+    if let Some(t) = token {
+        let _ = headers.set("Authorization", &format!("Bearer {t}"));
+    }
+    let init = RequestInit::new();
+    init.set_method("GET");
+    init.set_headers(&headers);
+    let resp: Response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
+        .await
+        .map_err(|_| ApiError::Network)?
+        .unchecked_into();
+    if !resp.ok() {
+        let status = resp.status();
+        return Err(ApiError::Http {
+            status,
+            code: format!("http_{status}"),
+            message: String::new(),
+            field: None,
+        });
+    }
+    let blob = JsFuture::from(resp.blob().map_err(|_| ApiError::Network)?)
+        .await
+        .map_err(|_| ApiError::Network)?;
+    Ok(blob.unchecked_into())
 }

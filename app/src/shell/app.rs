@@ -1,0 +1,78 @@
+//! The root component: header with navigation, the status bar on every screen, and the current page — the
+//! route table, one line per route. A change of language renders the page again (its strings are plain text,
+//! not one signal each: fewer bytes).
+
+use crate::data::state;
+use crate::renovation::{codes, door, notice, project, results, vote};
+use crate::roster::{compound, compounds};
+use crate::shell::router::{self, Route};
+use crate::shell::status_bar::StatusBar;
+use crate::shell::strings::Shell;
+use crate::shell::{login, settings};
+use leptos::prelude::*;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let ui = state::ui().expect("state installed");
+    let route = router::route();
+    let logged_in = Memo::new(move |_| {
+        ui.rev.get();
+        state::with(|l| l.session.is_some())
+    });
+    let header = move || {
+        let lang = ui.lang.get();
+        view! {
+            <nav class="top">
+                <a class="brand" href="/">{Shell::AppName.text(lang)}</a>
+                <Show when=move || logged_in.get()>
+                    <a class="btn" href="/settings" data-testid="settings-link">{Shell::Settings.text(lang)}</a>
+                </Show>
+            </nav>
+        }
+    };
+    let page = move || {
+        let lang = ui.lang.get();
+        match (route.get(), logged_in.get()) {
+            (Route::Login, _) => view! { <login::LoginPage lang=lang /> }.into_any(),
+            // Residents vote with their household's code, without a staff login.
+            (Route::Vote(code), _) => view! { <vote::VotePage lang=lang code=code /> }.into_any(),
+            (_, false) => {
+                // Not logged in on this device yet: the login page, at its own address.
+                if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+                    let _ =
+                        h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/login"));
+                }
+                view! { <login::LoginPage lang=lang /> }.into_any()
+            }
+            (Route::Compounds, true) => view! { <compounds::CompoundsPage lang=lang /> }.into_any(),
+            (Route::Compound(id), true) => view! { <compound::CompoundPage lang=lang id=id /> }.into_any(),
+            (Route::Settings, true) => view! { <settings::SettingsPage lang=lang /> }.into_any(),
+            (Route::Project(id), true) => view! { <project::ProjectPage lang=lang id=id /> }.into_any(),
+            (Route::Door(id), true) => view! { <door::DoorPage lang=lang id=id /> }.into_any(),
+            (Route::Codes(id), true) => view! { <codes::CodesPage lang=lang id=id /> }.into_any(),
+            (Route::Results(id), true) => view! { <results::ResultsPage lang=lang id=id /> }.into_any(),
+            (Route::Notice(id), true) => view! { <notice::NoticePage lang=lang id=id /> }.into_any(),
+            (Route::NotFound, true) => view! { <NotFound lang=lang /> }.into_any(),
+        }
+    };
+    // The resident's screens show no staff status bar (nothing of theirs is in the staff outbox).
+    let resident = Memo::new(move |_| matches!(route.get(), Route::Vote(_)));
+    view! {
+        {header}
+        <Show when=move || !resident.get()>
+            <StatusBar />
+        </Show>
+        <main>{page}</main>
+    }
+}
+
+/// An address the app does not know.
+#[component]
+fn NotFound(lang: linli_core::Lang) -> impl IntoView {
+    view! {
+        <section class="page">
+            <h1>{Shell::NotFound.text(lang)}</h1>
+            <a class="btn" href="/">{Shell::BackToCompounds.text(lang)}</a>
+        </section>
+    }
+}
