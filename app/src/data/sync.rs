@@ -77,7 +77,9 @@ impl SyncError {
 
     pub fn message(&self, lang: linli_core::Lang) -> String {
         match self {
-            SyncError::NoSession | SyncError::Expired => Shell::ExpiredBanner.text(lang).to_string(),
+            SyncError::NoSession | SyncError::Expired => {
+                Shell::ExpiredBanner.text(lang).to_string()
+            }
             SyncError::Api(e) => e.message(lang),
             SyncError::Store(e) => e.0.clone(),
         }

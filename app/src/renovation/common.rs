@@ -6,13 +6,13 @@ use crate::data::net::{self, ApiError};
 use crate::data::state::{self, SaveError};
 use crate::renovation::strings::Reno;
 use leptos::prelude::*;
-use linli_core::sync::{Body, EntityRef};
-use linli_core::{EntityKind, ErrorCode, Lang, RuleError};
 use linli_core::calendar::Calendar;
 use linli_core::date::Date;
 use linli_core::places::{Compound, MenuItem};
 use linli_core::project::{ItemClass, ProjectFields, RenovationKind};
 use linli_core::renovation::Matter;
+use linli_core::sync::{Body, EntityRef};
+use linli_core::{EntityKind, ErrorCode, Lang, RuleError};
 use std::sync::OnceLock;
 use uuid::Uuid;
 
@@ -155,7 +155,10 @@ pub async fn download_from_server(path: &str, name: &str, lang: Lang) -> Result<
                 ApiError::Http { status, .. } => status,
                 ApiError::Network => 0,
             };
-            return Err(format!("{} (HTTP {status})", Reno::DownloadFailed.text(lang)));
+            return Err(format!(
+                "{} (HTTP {status})",
+                Reno::DownloadFailed.text(lang)
+            ));
         }
     };
     download_blob(&blob, name)

@@ -58,7 +58,11 @@ pub fn art278_view(a: &Art278, lang: Lang, scope: String) -> impl IntoView + use
         Lang::Zh => a.explanation_zh.clone(),
         Lang::En => a.explanation_en.clone(),
     };
-    let verdict = if a.passed { Reno::Passed } else { Reno::NotPassed };
+    let verdict = if a.passed {
+        Reno::Passed
+    } else {
+        Reno::NotPassed
+    };
     view! {
         <div class=if a.passed { "art278 ok" } else { "art278 warn" } data-testid="art278" data-passed=a.passed.to_string() data-scope=scope>
             <p><b>{Reno::Art278.text(lang)} " · " {matter_label(a.matter, lang)} "："</b> {verdict.text(lang)}</p>

@@ -3,12 +3,15 @@
 //! not one signal each: fewer bytes).
 
 use crate::data::state;
-use crate::renovation::{codes, door, notice, project, results, vote};
-use crate::roster::{compound, compounds};
+use crate::renovation::{
+    codes::CodesPage, door::DoorPage, notice::NoticePage, project::ProjectPage,
+    results::ResultsPage, vote::VotePage,
+};
+use crate::roster::{compound::CompoundPage, compounds::CompoundsPage};
 use crate::shell::router::{self, Route};
 use crate::shell::status_bar::StatusBar;
 use crate::shell::strings::Shell;
-use crate::shell::{login, settings};
+use crate::shell::{login::LoginPage, settings::SettingsPage};
 use leptos::prelude::*;
 
 #[component]
@@ -33,25 +36,25 @@ pub fn App() -> impl IntoView {
     let page = move || {
         let lang = ui.lang.get();
         match (route.get(), logged_in.get()) {
-            (Route::Login, _) => view! { <login::LoginPage lang=lang /> }.into_any(),
+            (Route::Login, _) => view! { <LoginPage lang=lang /> }.into_any(),
             // Residents vote with their household's code, without a staff login.
-            (Route::Vote(code), _) => view! { <vote::VotePage lang=lang code=code /> }.into_any(),
+            (Route::Vote(code), _) => view! { <VotePage lang=lang code=code /> }.into_any(),
             (_, false) => {
                 // Not logged in on this device yet: the login page, at its own address.
                 if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
                     let _ =
                         h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/login"));
                 }
-                view! { <login::LoginPage lang=lang /> }.into_any()
+                view! { <LoginPage lang=lang /> }.into_any()
             }
-            (Route::Compounds, true) => view! { <compounds::CompoundsPage lang=lang /> }.into_any(),
-            (Route::Compound(id), true) => view! { <compound::CompoundPage lang=lang id=id /> }.into_any(),
-            (Route::Settings, true) => view! { <settings::SettingsPage lang=lang /> }.into_any(),
-            (Route::Project(id), true) => view! { <project::ProjectPage lang=lang id=id /> }.into_any(),
-            (Route::Door(id), true) => view! { <door::DoorPage lang=lang id=id /> }.into_any(),
-            (Route::Codes(id), true) => view! { <codes::CodesPage lang=lang id=id /> }.into_any(),
-            (Route::Results(id), true) => view! { <results::ResultsPage lang=lang id=id /> }.into_any(),
-            (Route::Notice(id), true) => view! { <notice::NoticePage lang=lang id=id /> }.into_any(),
+            (Route::Compounds, true) => view! { <CompoundsPage lang=lang /> }.into_any(),
+            (Route::Compound(id), true) => view! { <CompoundPage lang=lang id=id /> }.into_any(),
+            (Route::Settings, true) => view! { <SettingsPage lang=lang /> }.into_any(),
+            (Route::Project(id), true) => view! { <ProjectPage lang=lang id=id /> }.into_any(),
+            (Route::Door(id), true) => view! { <DoorPage lang=lang id=id /> }.into_any(),
+            (Route::Codes(id), true) => view! { <CodesPage lang=lang id=id /> }.into_any(),
+            (Route::Results(id), true) => view! { <ResultsPage lang=lang id=id /> }.into_any(),
+            (Route::Notice(id), true) => view! { <NoticePage lang=lang id=id /> }.into_any(),
             (Route::NotFound, true) => view! { <NotFound lang=lang /> }.into_any(),
         }
     };

@@ -101,7 +101,10 @@ pub fn navigate(path: &str, replace: bool) {
 /// Listens for link clicks and for back/forward (for the life of the page).
 pub fn install() {
     let Some(w) = web_sys::window() else { return };
-    EventListener::new(&w, "popstate", |_| route().set(Route::parse(&current_path()))).forget();
+    EventListener::new(&w, "popstate", |_| {
+        route().set(Route::parse(&current_path()))
+    })
+    .forget();
     let Some(d) = w.document() else { return };
     // Not passive: a link inside the app is followed here, so the browser's navigation is prevented.
     let opts = EventListenerOptions::enable_prevent_default();
