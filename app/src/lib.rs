@@ -1,24 +1,30 @@
 //! Linli's web app: a Leptos 0.8 client-side-rendered single-page app that works offline first.
 //!
-//! Code map: `model` (plain state types), `store` (IndexedDB), `net` (HTTP), `sync` (the sync client),
-//! `state` (this tab's state, signals and actions), `i18n` (translation table), `forms` (reading inputs),
-//! `router`, `components` and `routes` (the interface, one page per file), `exports` (`window.linli`).
+//! Code map:
+//! - `shell` — the root component and route table, the router, the status bar, common form components, the
+//!   staff's login and settings pages, and the one translation mechanism (`shell::i18n`, catalogue
+//!   `shell::strings`).
+//! - `data` — the device's state and its persistence: `model`, `store` (IndexedDB), `net` (HTTP), `state`
+//!   (this tab's state and actions), `sync` (the sync client), `downloads`, `forms`, `exports`
+//!   (`window.linli`). No interface and no feature in it.
+//! - `roster` — the compounds list and the compound page (buildings, units, households), RULES H1.
+//! - `renovation` — renovation votes, RULES §2: the staff's project, door-to-door, codes, results and notice
+//!   pages, the section on the compound page, and the resident's vote.
+//!
+//! Each feature folder holds its pages (one per file), its catalogue of strings (`strings.rs`) and its arm of
+//! the refused list's descriptions (`describe_op`). Imports point down: features → shell → data; the shell
+//! names the features only in its route table and its op-description dispatch, and the data layer uses only
+//! the shell's leaf modules `i18n` and `strings` (for its messages).
 
-pub mod app;
-pub mod components;
-pub mod exports;
-pub mod forms;
-pub mod i18n;
-pub mod model;
-pub mod net;
-pub mod reno;
-pub mod resident;
-pub mod router;
-pub mod routes;
-pub mod state;
-pub mod store;
-pub mod sync;
+pub mod data;
+pub mod renovation;
+pub mod roster;
+pub mod shell;
 
+use data::{state, store, sync};
+use renovation::resident;
+use shell::strings::Shell;
+use shell::{app, router};
 use wasm_bindgen::prelude::*;
 
 /// Runs when the module is initialised: opens the store, mounts the app, starts syncing.
@@ -41,8 +47,8 @@ pub fn start() {
                     root.set_inner_html("");
                     root.set_text_content(Some(&format!(
                         "{} / {} ({})",
-                        i18n::T::StoreFailed.in_lang(linli_core::Lang::Zh),
-                        i18n::T::StoreFailed.in_lang(linli_core::Lang::En),
+                        Shell::StoreFailed.text(linli_core::Lang::Zh),
+                        Shell::StoreFailed.text(linli_core::Lang::En),
                         e.0
                     )));
                 }
@@ -76,4 +82,23 @@ pub fn start() {
             state::request_persistence();
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::shell::i18n::catalogue_faults;
+
+    /// Every key of every catalogue has a Chinese and an English text, and a Chinese text is not also used
+    /// as the English one.
+    #[test]
+    fn every_catalogue_is_complete() {
+        use crate::renovation::strings::Reno;
+        use crate::roster::strings::Roster;
+        use crate::shell::strings::Shell;
+        let mut faults = catalogue_faults(Shell::ALL, Shell::texts);
+        faults.extend(catalogue_faults(Roster::ALL, Roster::texts));
+        faults.extend(catalogue_faults(Reno::ALL, Reno::texts));
+        assert!(faults.is_empty(), "{faults:#?}");
+        assert!(Shell::ALL.len() > 40 && Roster::ALL.len() > 20 && Reno::ALL.len() > 100);
+    }
 }

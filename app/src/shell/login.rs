@@ -1,13 +1,14 @@
 //! `/login`: log in (online) once; the session is kept so the app opens offline afterwards.
 
-use crate::i18n::T;
-use crate::{router, state};
+use crate::data::state;
+use crate::shell::router;
+use crate::shell::strings::Shell;
 use leptos::prelude::*;
 use linli_core::Lang;
 
 #[component]
 pub fn LoginPage(lang: Lang) -> impl IntoView {
-    let tr = move |k: T| k.in_lang(lang);
+    let tr = move |k: Shell| k.text(lang);
     // After an expired login, the same person usually logs in again.
     let username = RwSignal::new(state::with(|l| {
         l.session
@@ -39,10 +40,10 @@ pub fn LoginPage(lang: Lang) -> impl IntoView {
     let set_lang = move |l: Lang| wasm_bindgen_futures::spawn_local(state::set_lang(l));
     view! {
         <section class="page">
-            <h1>{tr(T::Login)}</h1>
+            <h1>{tr(Shell::Login)}</h1>
             <form class="card form" on:submit=on_submit>
                 <label class="field">
-                    <span class="label">{tr(T::Username)}</span>
+                    <span class="label">{tr(Shell::Username)}</span>
                     <input
                         name="username"
                         type="text"
@@ -54,7 +55,7 @@ pub fn LoginPage(lang: Lang) -> impl IntoView {
                     />
                 </label>
                 <label class="field">
-                    <span class="label">{tr(T::Password)}</span>
+                    <span class="label">{tr(Shell::Password)}</span>
                     <input
                         name="password"
                         type="password"
@@ -65,7 +66,7 @@ pub fn LoginPage(lang: Lang) -> impl IntoView {
                     />
                 </label>
                 {move || error.get().map(|m| view! { <p class="field-error" data-testid="login-error" role="alert">{m}</p> })}
-                <button type="submit" class="btn primary wide" disabled=move || busy.get()>{tr(T::Login)}</button>
+                <button type="submit" class="btn primary wide" disabled=move || busy.get()>{tr(Shell::Login)}</button>
             </form>
             <div class="lang-switch" role="group" aria-label="language">
                 <button type="button" class="btn" data-testid="lang-zh" on:click=move |_| set_lang(Lang::Zh)>"中文"</button>

@@ -1,12 +1,12 @@
 //! `/compound/:id`: one compound's buildings, each with its units, each with its households, and the forms
 //! to add a building, a unit to a building, and a household to a unit (RULES H1: door unique in a unit).
 
-use crate::components::field::{Field, FormError};
-use crate::i18n::T;
-use crate::model::RowStatus;
-use crate::model::children;
-use crate::routes::compounds::status_label;
-use crate::state::{self, SaveError};
+use crate::data::forms;
+use crate::data::model::{RowStatus, children};
+use crate::data::state::{self, SaveError};
+use crate::roster::strings::Roster;
+use crate::shell::field::{Field, FormError};
+use crate::shell::strings::{Shell, status_label};
 use leptos::prelude::*;
 use linli_core::places::{Building, BuildingFields, Household, HouseholdFields, Unit, UnitFields};
 use linli_core::sync::{Body, EntityRef};
@@ -41,7 +41,7 @@ fn submit(
 #[component]
 pub fn CompoundPage(lang: Lang, id: Uuid) -> impl IntoView {
     let ui = state::ui().expect("state installed");
-    let tr = move |k: T| k.in_lang(lang);
+    let tr = move |k: Roster| k.text(lang);
     let compound = move || {
         ui.rev.get();
         state::with(|l| l.view.compounds().into_iter().find(|c| c.id == id))
@@ -75,9 +75,9 @@ pub fn CompoundPage(lang: Lang, id: Uuid) -> impl IntoView {
     };
     view! {
         <section class="page">
-            <a class="btn back" href="/">{tr(T::Back)}</a>
+            <a class="btn back" href="/">{Shell::BackToCompounds.text(lang)}</a>
             {move || match compound() {
-                None => view! { <h1>{tr(T::NotFound)}</h1> }.into_any(),
+                None => view! { <h1>{tr(Roster::CompoundNotFound)}</h1> }.into_any(),
                 Some(c) => {
                     let year = c.fields.year_built.map(|y| y.to_string()).unwrap_or_default();
                     view! {
@@ -88,11 +88,11 @@ pub fn CompoundPage(lang: Lang, id: Uuid) -> impl IntoView {
                 }
             }}
             {move || cinfo.get().map(|(cid, year)| view! {
-                <crate::routes::project::ProjectsSection lang=lang compound_id=cid year_built=year />
+                <crate::renovation::section::ProjectsSection lang=lang compound_id=cid year_built=year />
             })}
-            <h2>{tr(T::Buildings)}</h2>
+            <h2>{tr(Roster::Buildings)}</h2>
             <Show when=move || buildings().is_empty()>
-                <p class="empty">{tr(T::NoBuildings)}</p>
+                <p class="empty">{tr(Roster::NoBuildings)}</p>
             </Show>
             <For
                 each=buildings
@@ -100,11 +100,11 @@ pub fn CompoundPage(lang: Lang, id: Uuid) -> impl IntoView {
                 children=move |b| view! { <BuildingCard lang=lang id=b.id name=b.fields.name statuses=statuses /> }
             />
             <form class="card form" on:submit=on_submit>
-                <h2>{tr(T::AddBuilding)}</h2>
-                <Field lang=lang label=T::BuildingName name="building-name" value=name error=error fields=&["name"] />
+                <h2>{tr(Roster::AddBuilding)}</h2>
+                <Field lang=lang label=tr(Roster::BuildingName) name="building-name" value=name error=error fields=&["name"] />
                 <FormError lang=lang error=error fields=&["name"] />
                 <button type="submit" class="btn primary wide" data-testid="add-building">
-                    {tr(T::AddBuilding)}
+                    {tr(Roster::AddBuilding)}
                 </button>
             </form>
         </section>
@@ -115,7 +115,7 @@ pub fn CompoundPage(lang: Lang, id: Uuid) -> impl IntoView {
 #[component]
 fn BuildingCard(lang: Lang, id: Uuid, name: String, statuses: Statuses) -> impl IntoView {
     let ui = state::ui().expect("state installed");
-    let tr = move |k: T| k.in_lang(lang);
+    let tr = move |k: Roster| k.text(lang);
     let units = move || {
         ui.rev.get();
         state::with(|l| {
@@ -145,7 +145,7 @@ fn BuildingCard(lang: Lang, id: Uuid, name: String, statuses: Statuses) -> impl 
                 <span class=move || format!("badge {}", status())>{move || status_label(status(), lang)}</span>
             </h3>
             <Show when=move || units().is_empty()>
-                <p class="empty">{tr(T::NoUnits)}</p>
+                <p class="empty">{tr(Roster::NoUnits)}</p>
             </Show>
             <For
                 each=units
@@ -153,9 +153,9 @@ fn BuildingCard(lang: Lang, id: Uuid, name: String, statuses: Statuses) -> impl 
                 children=move |u| view! { <UnitCard lang=lang id=u.id name=u.fields.name statuses=statuses /> }
             />
             <form class="form sub-form" on:submit=on_submit>
-                <Field lang=lang label=T::UnitName name="unit-name" value=unit_name error=error fields=&["name"] />
+                <Field lang=lang label=tr(Roster::UnitName) name="unit-name" value=unit_name error=error fields=&["name"] />
                 <FormError lang=lang error=error fields=&["name"] />
-                <button type="submit" class="btn wide" data-testid="add-unit">{tr(T::AddUnit)}</button>
+                <button type="submit" class="btn wide" data-testid="add-unit">{tr(Roster::AddUnit)}</button>
             </form>
         </article>
     }
@@ -164,7 +164,7 @@ fn BuildingCard(lang: Lang, id: Uuid, name: String, statuses: Statuses) -> impl 
 #[component]
 fn UnitCard(lang: Lang, id: Uuid, name: String, statuses: Statuses) -> impl IntoView {
     let ui = state::ui().expect("state installed");
-    let tr = move |k: T| k.in_lang(lang);
+    let tr = move |k: Roster| k.text(lang);
     let households = move || {
         ui.rev.get();
         let list = state::with(|l| {
@@ -188,7 +188,7 @@ fn UnitCard(lang: Lang, id: Uuid, name: String, statuses: Statuses) -> impl Into
     let error = RwSignal::new(None::<SaveError>);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(area_m2) = crate::forms::parse_f64(&area.get_untracked()) else {
+        let Some(area_m2) = forms::parse_f64(&area.get_untracked()) else {
             error.set(Some(SaveError::Rule(RuleError::field(
                 ErrorCode::Required,
                 "area_m2",
@@ -199,7 +199,7 @@ fn UnitCard(lang: Lang, id: Uuid, name: String, statuses: Statuses) -> impl Into
             unit_id: id,
             door: door.get_untracked().trim().to_string(),
             area_m2,
-            owners: crate::forms::parse_u32(&owners.get_untracked()).unwrap_or(1),
+            owners: forms::parse_u32(&owners.get_untracked()).unwrap_or(1),
         });
         submit(EntityKind::Household, body, error, move || {
             door.set(String::new());
@@ -212,7 +212,7 @@ fn UnitCard(lang: Lang, id: Uuid, name: String, statuses: Statuses) -> impl Into
             <h4>{name.clone()}</h4>
             <ul class="households">
                 <Show when=move || households().is_empty()>
-                    <li class="empty">{tr(T::NoHouseholds)}</li>
+                    <li class="empty">{tr(Roster::NoHouseholds)}</li>
                 </Show>
                 <For
                     each=households
@@ -226,21 +226,21 @@ fn UnitCard(lang: Lang, id: Uuid, name: String, statuses: Statuses) -> impl Into
                         view! {
                             <li class=format!("household {st}") data-testid="household-row" data-door=h.fields.door.clone() data-status=st>
                                 <span class="door">{h.fields.door.clone()}</span>
-                                <span class="area">{format!("{}", h.fields.area_m2)} " " {tr(T::SqM)}</span>
-                                <span class="owners">{tr(T::Owners)} " " {h.fields.owners}</span>
+                                <span class="area">{format!("{}", h.fields.area_m2)} " " {tr(Roster::SqM)}</span>
+                                <span class="owners">{tr(Roster::Owners)} " " {h.fields.owners}</span>
                                 <span class=format!("badge {st}")>{move || status_label(st, lang)}</span>
-                                {reason.map(|r| view! { <span class="reason">{tr(T::Reason)} "：" {r}</span> })}
+                                {reason.map(|r| view! { <span class="reason">{Shell::Reason.text(lang)} "：" {r}</span> })}
                             </li>
                         }
                     }
                 />
             </ul>
             <form class="form sub-form" on:submit=on_submit>
-                <Field lang=lang label=T::Door name="door" value=door error=error fields=&["door"] />
-                <Field lang=lang label=T::Area name="area" value=area error=error fields=&["area_m2"] inputmode="decimal" />
-                <Field lang=lang label=T::Owners name="owners" value=owners error=error fields=&["owners"] inputmode="numeric" />
+                <Field lang=lang label=tr(Roster::Door) name="door" value=door error=error fields=&["door"] />
+                <Field lang=lang label=tr(Roster::Area) name="area" value=area error=error fields=&["area_m2"] inputmode="decimal" />
+                <Field lang=lang label=tr(Roster::Owners) name="owners" value=owners error=error fields=&["owners"] inputmode="numeric" />
                 <FormError lang=lang error=error fields=&["door", "area_m2", "owners"] />
-                <button type="submit" class="btn wide" data-testid="add-household">{tr(T::AddHousehold)}</button>
+                <button type="submit" class="btn wide" data-testid="add-household">{tr(Roster::AddHousehold)}</button>
             </form>
         </div>
     }

@@ -1,10 +1,16 @@
 //! The sync client (DESIGN.md "Sync model"): push the outbox in batches, then pull, inside a Web Lock so only
 //! one tab of the device syncs at a time; retried with back-off; other tabs told through a BroadcastChannel.
+//!
+//! Direction: `sync` uses `state` (and `model`, `net`, `store`); `state` does not know `sync`: at start the
+//! sync client registers with `state::on_change` to hear of the changes this tab makes.
 
-use crate::model::OutboxStatus;
-use crate::net::{self, ApiError};
-use crate::state;
-use crate::store::StoreError;
+use crate::data::model::{OutboxEntry, OutboxStatus};
+use crate::data::net::{self, ApiError};
+use crate::data::state::{self, Change};
+use crate::data::store::{self, StoreError};
+use crate::shell::strings::Shell;
+use gloo_events::EventListener;
+use gloo_timers::callback::{Interval, Timeout};
 use leptos::prelude::Set;
 use linli_core::protocol::{MAX_PULL_LIMIT, OpStatus, PullResponse, PushRequest, PushResponse};
 use linli_core::sync::RecordKey;
@@ -21,7 +27,7 @@ const CHANNEL: &str = "linli";
 const BACKOFF_START_MS: u32 = 1_000;
 const BACKOFF_MAX_MS: u32 = 60_000;
 /// The periodic sync.
-pub const INTERVAL_MS: i32 = 30_000;
+pub const INTERVAL_MS: u32 = 30_000;
 
 /// What one sync did.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -72,7 +78,7 @@ impl SyncError {
     pub fn message(&self, lang: linli_core::Lang) -> String {
         match self {
             SyncError::NoSession | SyncError::Expired => {
-                crate::i18n::T::ExpiredBanner.in_lang(lang).to_string()
+                Shell::ExpiredBanner.text(lang).to_string()
             }
             SyncError::Api(e) => e.message(lang),
             SyncError::Store(e) => e.0.clone(),
@@ -157,9 +163,9 @@ pub async fn sync_once() -> Result<SyncReport, SyncError> {
 
 /// A pushed batch whose answers are being written: outbox entries deleted or marked, confirmed records put.
 struct Landing {
-    tx: crate::store::Tx,
+    tx: store::Tx,
     done: Vec<linli_core::Operation>,
-    refused: Vec<crate::model::OutboxEntry>,
+    refused: Vec<OutboxEntry>,
 }
 
 impl Landing {
@@ -192,7 +198,7 @@ pub async fn sync_from_empty() -> Result<SyncReport, SyncError> {
     with_lock(async {
         let db = state::db().ok_or(SyncError::NoSession)?;
         let tx = db.write()?;
-        tx.clear(crate::store::CONFIRMED)?;
+        tx.clear(store::CONFIRMED)?;
         tx.put_meta("cursor", &0i64)?;
         tx.commit().await?;
         state::reload().await?;
@@ -303,7 +309,7 @@ async fn sync_locked() -> Result<SyncReport, SyncError> {
     // Pipelined: while one page's transaction commits, the next page is on the wire; a page is applied
     // only after the one before it is on disk.
     let t_pull = js_sys::Date::now();
-    let mut committing: Option<crate::store::Tx> = None;
+    let mut committing: Option<store::Tx> = None;
     loop {
         let since = state::with(|l| l.cursor);
         let path = format!("/api/sync/pull?since={since}&limit={MAX_PULL_LIMIT}");
@@ -392,7 +398,8 @@ struct Sched {
     running: bool,
     again: bool,
     backoff_ms: u32,
-    timer: Option<i32>,
+    /// The scheduled sync (dropping it cancels it).
+    timer: Option<Timeout>,
 }
 
 thread_local! {
@@ -464,7 +471,7 @@ async fn run() {
             a
         });
         if let Some(d) = retry {
-            schedule(d as i32);
+            schedule(d);
         }
         if !again {
             break;
@@ -476,21 +483,12 @@ pub fn reset_backoff() {
     SCHED.with(|s| s.borrow_mut().backoff_ms = BACKOFF_START_MS);
 }
 
-/// Syncs after `delay_ms` (replacing an earlier scheduled one).
-pub fn schedule(delay_ms: i32) {
-    let Some(w) = web_sys::window() else { return };
-    if let Some(t) = SCHED.with(|s| s.borrow_mut().timer.take()) {
-        w.clear_timeout_with_handle(t);
-    }
-    let cb = Closure::once_into_js(|| {
-        SCHED.with(|s| s.borrow_mut().timer = None);
-        trigger();
-    });
-    if let Ok(t) =
-        w.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), delay_ms)
-    {
-        SCHED.with(|s| s.borrow_mut().timer = Some(t));
-    }
+/// Syncs after `delay_ms` (replacing, and so cancelling, an earlier scheduled one).
+pub fn schedule(delay_ms: u32) {
+    // A timer that has fired stays here until the next one replaces it (dropping it then is harmless).
+    let timer = Timeout::new(delay_ms, trigger);
+    let earlier = SCHED.with(|s| s.borrow_mut().timer.replace(timer));
+    drop(earlier);
 }
 
 /// Tells other tabs that IndexedDB changed.
@@ -502,51 +500,58 @@ pub fn announce() {
     });
 }
 
-/// Installs the triggers: `online`/`offline` events, the 30 s timer, and the channel from other tabs.
+/// What the sync client does when this tab changes IndexedDB (registered with `state::on_change`).
+fn on_change(c: Change) {
+    announce();
+    match c {
+        Change::Queued => schedule(800),
+        Change::LoggedIn => {
+            reset_backoff();
+            trigger();
+        }
+        Change::Discarded | Change::LoggedOut => {}
+    }
+}
+
+/// Installs the triggers: changes made in this tab, `online`/`offline` events, the 30 s timer, and the
+/// channel from other tabs.
 pub fn start() {
+    state::on_change(on_change);
     let Some(w) = web_sys::window() else { return };
-    let on_online = Closure::<dyn FnMut()>::new(|| {
+    EventListener::new(&w, "online", |_| {
         if let Some(ui) = state::ui() {
             ui.online.set(true);
         }
         reset_backoff();
         trigger();
-    });
-    let _ = w.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
-    on_online.forget();
-    let on_offline = Closure::<dyn FnMut()>::new(|| {
+    })
+    .forget();
+    EventListener::new(&w, "offline", |_| {
         if let Some(ui) = state::ui() {
             ui.online.set(false);
         }
-    });
-    let _ = w.add_event_listener_with_callback("offline", on_offline.as_ref().unchecked_ref());
-    on_offline.forget();
-    let tick = Closure::<dyn FnMut()>::new(|| {
+    })
+    .forget();
+    Interval::new(INTERVAL_MS, || {
         let online = web_sys::window()
             .map(|w| w.navigator().on_line())
             .unwrap_or(true);
         if online {
             trigger();
         }
-    });
-    let _ = w.set_interval_with_callback_and_timeout_and_arguments_0(
-        tick.as_ref().unchecked_ref(),
-        INTERVAL_MS,
-    );
-    tick.forget();
+    })
+    .forget();
     if let Ok(ch) = web_sys::BroadcastChannel::new(CHANNEL) {
-        let on_msg =
-            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|_ev: web_sys::MessageEvent| {
-                let busy = IN_FLIGHT.with(|c| c.get()) > 0;
-                state::set_stale(true);
-                if !busy {
-                    wasm_bindgen_futures::spawn_local(async {
-                        let _ = state::reload().await;
-                    });
-                }
-            });
-        ch.set_onmessage(Some(on_msg.as_ref().unchecked_ref()));
-        on_msg.forget();
+        EventListener::new(&ch, "message", |_| {
+            let busy = IN_FLIGHT.with(|c| c.get()) > 0;
+            state::set_stale(true);
+            if !busy {
+                wasm_bindgen_futures::spawn_local(async {
+                    let _ = state::reload().await;
+                });
+            }
+        })
+        .forget();
         CHANNEL_HANDLE.with(|c| *c.borrow_mut() = Some(ch));
     }
     trigger();

@@ -1,14 +1,15 @@
 //! `/settings`: language, saving unsent changes to a file, and logging out (refused while changes are unsent).
 
-use crate::i18n::T;
-use crate::{router, state};
+use crate::data::state;
+use crate::shell::router;
+use crate::shell::strings::Shell;
 use leptos::prelude::*;
 use linli_core::Lang;
 
 #[component]
 pub fn SettingsPage(lang: Lang) -> impl IntoView {
     let ui = state::ui().expect("state installed");
-    let tr = move |k: T| k.in_lang(lang);
+    let tr = move |k: Shell| k.text(lang);
     let who = state::with(|l| {
         l.session
             .as_ref()
@@ -24,8 +25,8 @@ pub fn SettingsPage(lang: Lang) -> impl IntoView {
     let save_file = move |_| {
         wasm_bindgen_futures::spawn_local(async move {
             let m = match state::export_file().await {
-                Ok(n) => format!("{} ({n})", tr(T::SavedFile)),
-                Err(e) => format!("{} ({})", tr(T::SaveFailed), e.0),
+                Ok(n) => format!("{} ({n})", tr(Shell::SavedFile)),
+                Err(e) => format!("{} ({})", tr(Shell::SaveFailed), e.0),
             };
             message.set(Some(m));
         });
@@ -34,27 +35,27 @@ pub fn SettingsPage(lang: Lang) -> impl IntoView {
         wasm_bindgen_futures::spawn_local(async move {
             match state::logout().await {
                 Ok(true) => router::navigate("/login", false),
-                Ok(false) => message.set(Some(tr(T::LogoutRefused).to_string())),
+                Ok(false) => message.set(Some(tr(Shell::LogoutRefused).to_string())),
                 Err(e) => message.set(Some(e.0)),
             }
         });
     };
     view! {
         <section class="page">
-            <h1>{tr(T::Settings)}</h1>
+            <h1>{tr(Shell::Settings)}</h1>
             <div class="card">
-                <h2>{tr(T::Language)}</h2>
+                <h2>{tr(Shell::Language)}</h2>
                 <div class="lang-switch" role="group">
                     <button type="button" class="btn" data-testid="lang-zh" aria-pressed=(lang == Lang::Zh).to_string() on:click=move |_| set_lang(Lang::Zh)>"中文"</button>
                     <button type="button" class="btn" data-testid="lang-en" aria-pressed=(lang == Lang::En).to_string() on:click=move |_| set_lang(Lang::En)>"English"</button>
                 </div>
             </div>
             <div class="card">
-                <p>{tr(T::LoggedInAs)} "：" {who}</p>
+                <p>{tr(Shell::LoggedInAs)} "：" {who}</p>
                 <button type="button" class="btn wide" data-testid="save-file" on:click=save_file>
-                    {tr(T::SaveFile)} " (" {unsent} ")"
+                    {tr(Shell::SaveFile)} " (" {unsent} ")"
                 </button>
-                <button type="button" class="btn danger wide" data-testid="logout" on:click=log_out>{tr(T::Logout)}</button>
+                <button type="button" class="btn danger wide" data-testid="logout" on:click=log_out>{tr(Shell::Logout)}</button>
                 {move || message.get().map(|m| view! { <p class="message" data-testid="settings-message" role="alert">{m}</p> })}
             </div>
         </section>

@@ -7,7 +7,8 @@
 //!
 //! Version 2 adds:
 //! - `resident`: key a normalised voting code (and "last") → a resident's login, answer and receipt
-//!   (`resident::ResidentRecord`), so the resident's page opens offline after the first visit.
+//!   (`renovation::resident::ResidentRecord`: the store only keeps the JSON; the feature owns its shape), so
+//!   the resident's page opens offline after the first visit.
 //!
 //! Values are stored as JSON text (see [`to_js`]).
 //!
@@ -15,7 +16,8 @@
 //! requests are issued without awaiting each, then the transaction's completion is awaited.
 //! Uses web-sys directly: the `idb` crate cannot ask for a durability.
 
-use crate::model::{Local, OutboxEntry, Session};
+use crate::data::model::{Local, OutboxEntry, Session};
+use gloo_events::EventListener;
 use js_sys::{Array, JSON, Promise};
 use linli_core::sync::{Record, RecordKey};
 use linli_core::{Clock, Lang};
@@ -254,45 +256,40 @@ impl Db {
             .indexed_db()?
             .ok_or_else(|| StoreError("IndexedDB is not available".into()))?;
         let req: IdbOpenDbRequest = factory.open_with_u32(DB_NAME, DB_VERSION)?;
-        let on_upgrade =
-            Closure::<dyn FnMut(IdbVersionChangeEvent)>::new(move |ev: IdbVersionChangeEvent| {
-                let Some(req) = ev
-                    .target()
-                    .and_then(|t| t.dyn_into::<IdbOpenDbRequest>().ok())
-                else {
-                    return;
-                };
-                let Ok(db) = req.result().and_then(|r| r.dyn_into::<IdbDatabase>()) else {
-                    return;
-                };
-                let new = ev.new_version().map(|v| v as u32).unwrap_or(DB_VERSION);
-                if let Err(e) = migrate(&db, ev.old_version() as u32, new) {
-                    web_sys::console::error_2(&"linli: migration failed".into(), &e);
-                    if let Some(tx) = req.transaction() {
-                        let _ = tx.abort();
-                    }
+        let on_upgrade = EventListener::new(&req, "upgradeneeded", |ev| {
+            let ev = ev.unchecked_ref::<IdbVersionChangeEvent>();
+            let Some(req) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<IdbOpenDbRequest>().ok())
+            else {
+                return;
+            };
+            let Ok(db) = req.result().and_then(|r| r.dyn_into::<IdbDatabase>()) else {
+                return;
+            };
+            let new = ev.new_version().map(|v| v as u32).unwrap_or(DB_VERSION);
+            if let Err(e) = migrate(&db, ev.old_version() as u32, new) {
+                web_sys::console::error_2(&"linli: migration failed".into(), &e);
+                if let Some(tx) = req.transaction() {
+                    let _ = tx.abort();
                 }
-            });
-        req.set_onupgradeneeded(Some(on_upgrade.as_ref().unchecked_ref()));
+            }
+        });
         let fut = request(&req);
         let result = result_of(req.clone().into(), fut).await;
-        req.set_onupgradeneeded(None);
         drop(on_upgrade);
         let db: IdbDatabase = result?
             .dyn_into()
             .map_err(|_| StoreError("not a database".into()))?;
         // A newer version of the app in another tab wants to upgrade: let it, and reload this one.
-        let on_vc = Closure::<dyn FnMut()>::new({
-            let db = db.clone();
-            move || {
-                db.close();
-                if let Some(w) = web_sys::window() {
-                    let _ = w.location().reload();
-                }
+        let closing = db.clone();
+        EventListener::new(&db, "versionchange", move |_| {
+            closing.close();
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().reload();
             }
-        });
-        db.set_onversionchange(Some(on_vc.as_ref().unchecked_ref()));
-        on_vc.forget();
+        })
+        .forget();
         Ok(Db { db })
     }
 

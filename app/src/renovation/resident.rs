@@ -4,9 +4,12 @@
 //!
 //! No staff login is involved; nothing here touches the staff outbox.
 
-use crate::i18n::R;
-use crate::net::{self, ApiError};
-use crate::state;
+use crate::data::net::{self, ApiError};
+use crate::data::state;
+use crate::data::store;
+use crate::renovation::strings::Reno;
+use gloo_events::EventListener;
+use gloo_timers::callback::Interval;
 use leptos::prelude::*;
 use linli_core::Lang;
 use linli_core::date::Date;
@@ -15,7 +18,6 @@ use linli_core::renovation::Matter;
 use serde::{Deserialize, Serialize};
 use std::cell::Cell;
 use uuid::Uuid;
-use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -237,7 +239,7 @@ pub fn sigs() -> Sigs {
 
 async fn store(rec: &ResidentRecord) {
     let Some(db) = state::db() else { return };
-    let (Ok(v), Ok(last)) = (crate::store::to_js(rec), crate::store::to_js(&rec.code)) else {
+    let (Ok(v), Ok(last)) = (store::to_js(rec), store::to_js(&rec.code)) else {
         return;
     };
     if let Err(e) = db
@@ -273,9 +275,9 @@ async fn login_online(code: &str, lang: Lang) -> Result<VoteLogin, ApiError> {
 
 fn login_message(e: &ApiError, lang: Lang) -> String {
     match e {
-        ApiError::Network => R::FirstVisitNeedsNetwork.in_lang(lang).to_string(),
+        ApiError::Network => Reno::FirstVisitNeedsNetwork.text(lang).to_string(),
         ApiError::Http { code, .. } if code == "too_many_attempts" => {
-            R::TooManyAttempts.in_lang(lang).to_string()
+            Reno::TooManyAttempts.text(lang).to_string()
         }
         e => e.message(lang),
     }
@@ -489,27 +491,25 @@ async fn fetch_results() {
     }
 }
 
+/// Sends the waiting answer, if any, in the background.
+fn kick() {
+    if sigs()
+        .rec
+        .get_untracked()
+        .is_some_and(|r| r.pending.is_some())
+    {
+        wasm_bindgen_futures::spawn_local(send());
+    }
+}
+
 /// Sends a waiting answer on `online` and every 15 seconds (installed once).
 fn install_triggers() {
     if TIMER.with(|t| t.replace(true)) {
         return;
     }
     let Some(w) = web_sys::window() else { return };
-    let kick = Closure::<dyn FnMut()>::new(|| {
-        if sigs()
-            .rec
-            .get_untracked()
-            .is_some_and(|r| r.pending.is_some())
-        {
-            wasm_bindgen_futures::spawn_local(send());
-        }
-    });
-    let _ = w.add_event_listener_with_callback("online", kick.as_ref().unchecked_ref());
-    let _ = w.set_interval_with_callback_and_timeout_and_arguments_0(
-        kick.as_ref().unchecked_ref(),
-        15_000,
-    );
-    kick.forget();
+    EventListener::new(&w, "online", |_| kick()).forget();
+    Interval::new(15_000, kick).forget();
 }
 
 #[cfg(test)]

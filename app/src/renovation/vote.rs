@@ -2,11 +2,14 @@
 //! screen, in big type: the household, the menu, "do you agree?", the items, review, confirm — then the
 //! receipt, or "saved on the phone, sent when online", or the server's reason for refusing it.
 
-use crate::i18n::{R, format_time};
-use crate::reno::{bar, class_label, pct, yuan};
-use crate::resident::{self, ResidentRecord};
-use crate::router;
-use crate::state;
+use crate::data::state;
+use crate::renovation::common::{bar, class_label, pct, yuan};
+use crate::renovation::resident::{self, ResidentRecord};
+use crate::renovation::results::coverage_text;
+use crate::renovation::strings::Reno;
+use crate::shell::i18n::format_time;
+use crate::shell::router;
+use crate::shell::strings::Shell;
 use leptos::prelude::*;
 use linli_core::Lang;
 use uuid::Uuid;
@@ -22,7 +25,7 @@ enum Step {
 
 #[component]
 pub fn VotePage(lang: Lang, code: Option<String>) -> impl IntoView {
-    let tr = move |k: R| k.in_lang(lang);
+    let tr = move |k: Reno| k.text(lang);
     let Some(code) = code else {
         return view! { <CodeForm lang=lang /> }.into_any();
     };
@@ -43,10 +46,10 @@ pub fn VotePage(lang: Lang, code: Option<String>) -> impl IntoView {
                 (Some(rec), _) => view! { <Ballot lang=lang rec=rec step=step agree=agree items=items /> }.into_any(),
                 (None, Some(e)) => view! {
                     <p class="field-error big" role="alert" data-testid="code-error">{e}</p>
-                    <a class="btn wide" href="/v">{tr(R::TypeCode)}</a>
+                    <a class="btn wide" href="/v">{tr(Reno::TypeCode)}</a>
                 }
                     .into_any(),
-                (None, None) => view! { <p class="loading">{crate::i18n::T::Loading.in_lang(lang)}</p> }.into_any(),
+                (None, None) => view! { <p class="loading">{Shell::Loading.text(lang)}</p> }.into_any(),
             }}
         </section>
     }
@@ -56,7 +59,7 @@ pub fn VotePage(lang: Lang, code: Option<String>) -> impl IntoView {
 /// `/v`: type the code printed on the slip.
 #[component]
 fn CodeForm(lang: Lang) -> impl IntoView {
-    let tr = move |k: R| k.in_lang(lang);
+    let tr = move |k: Reno| k.text(lang);
     let code = RwSignal::new(String::new());
     let last = RwSignal::new(None::<String>);
     wasm_bindgen_futures::spawn_local(async move { last.set(resident::last_code().await) });
@@ -70,17 +73,17 @@ fn CodeForm(lang: Lang) -> impl IntoView {
     view! {
         <section class="page vote">
             <LangToggle lang=lang />
-            <h1>{tr(R::VoteTitle)}</h1>
+            <h1>{tr(Reno::VoteTitle)}</h1>
             <form class="form" on:submit=on_submit>
                 <label class="field">
-                    <span class="label">{tr(R::CodeLabel)}</span>
+                    <span class="label">{tr(Reno::CodeLabel)}</span>
                     <input name="code" type="text" autocomplete="off" autocapitalize="characters" class="code-input"
                         prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev)) />
                 </label>
-                <button type="submit" class="btn primary wide big" data-testid="code-submit">{tr(R::Continue)}</button>
+                <button type="submit" class="btn primary wide big" data-testid="code-submit">{tr(Reno::Continue)}</button>
             </form>
             {move || last.get().map(|c| view! {
-                <a class="btn wide" data-testid="last-code" href=format!("/v/{c}")>{tr(R::ContinueSaved)}</a>
+                <a class="btn wide" data-testid="last-code" href=format!("/v/{c}")>{tr(Reno::ContinueSaved)}</a>
             })}
         </section>
     }
@@ -108,7 +111,7 @@ fn Ballot(
     agree: RwSignal<Option<bool>>,
     items: RwSignal<Vec<Uuid>>,
 ) -> impl IntoView {
-    let tr = move |k: R| k.in_lang(lang);
+    let tr = move |k: Reno| k.text(lang);
     let l = &rec.login;
     let now = state::now_ms();
     let open = l.project.is_open(now);
@@ -146,7 +149,7 @@ fn Ballot(
             if rec.pending.is_some() {
                 return view! {
                     <div class="card status-box warn" data-testid="ballot-waiting" role="status">
-                        <p class="big">{tr(R::BallotWaiting)}</p>
+                        <p class="big">{tr(Reno::BallotWaiting)}</p>
                     </div>
                 }
                 .into_any();
@@ -154,7 +157,7 @@ fn Ballot(
             if let Some(r) = &rec.refused {
                 return view! {
                     <div class="card status-box bad" data-testid="ballot-refused" data-code=r.code.clone() role="alert">
-                        <p class="big">{tr(R::BallotRefused)}</p>
+                        <p class="big">{tr(Reno::BallotRefused)}</p>
                         <p>{r.message.clone()}</p>
                     </div>
                 }
@@ -176,9 +179,9 @@ fn Ballot(
                         its.iter().filter_map(|i| names.get(i).cloned()).collect();
                     view! {
                         <div class="card status-box ok" data-testid="receipt" data-agree=a.to_string() role="status">
-                            <p class="big">"✔ " {tr(R::Received)} " " {format_time(received, state::now_ms())}</p>
-                            <p>{tr(R::YourAnswer)} "：" {if a { tr(R::Agree) } else { tr(R::Disagree) }}</p>
-                            <p>{tr(R::YourItems)} "：" {if chosen.is_empty() { tr(R::NoItemsChosen).to_string() } else { chosen.join("、") }}</p>
+                            <p class="big">"✔ " {tr(Reno::Received)} " " {format_time(received, state::now_ms())}</p>
+                            <p>{tr(Reno::YourAnswer)} "：" {if a { tr(Reno::Agree) } else { tr(Reno::Disagree) }}</p>
+                            <p>{tr(Reno::YourItems)} "：" {if chosen.is_empty() { tr(Reno::NoItemsChosen).to_string() } else { chosen.join("、") }}</p>
                         </div>
                     }
                     .into_any()
@@ -200,13 +203,13 @@ fn Ballot(
             .map(|i| {
                 let name = Uuid::parse_str(&i.id).ok().and_then(|id| names.get(&id).cloned()).unwrap_or_default();
                 view! {
-                    <li><p>{name} " · " {format!("{} {} ({})", i.households, tr(R::HouseholdsUnit), pct(i.ratio_of_responded))}</p>
+                    <li><p>{name} " · " {format!("{} {} ({})", i.households, tr(Reno::HouseholdsUnit), pct(i.ratio_of_responded))}</p>
                     {bar(i.ratio_of_responded, None, "item-bar", true)}</li>
                 }
             })
             .collect_view();
         let c = r.coverage.clone();
-        let text = crate::routes::results::coverage_text(
+        let text = coverage_text(
             &linli_core::renovation::Coverage {
                 responded: c.responded,
                 total: c.total,
@@ -217,10 +220,10 @@ fn Ballot(
         );
         view! {
             <section class="card" data-testid="resident-results">
-                <h2>{tr(R::Results)}</h2>
+                <h2>{tr(Reno::Results)}</h2>
                 {bar(c.ratio, Some(2.0 / 3.0), "coverage-bar", c.meets_two_thirds)}
                 <p class="big" data-testid="coverage-text">{text}</p>
-                <p>{format!("{}：{} ({})", tr(R::AgreeHouseholds), r.agreement.households, pct(r.agreement.households_ratio))}</p>
+                <p>{format!("{}：{} ({})", tr(Reno::AgreeHouseholds), r.agreement.households, pct(r.agreement.households_ratio))}</p>
                 <p data-testid="art278" data-passed=r.art278.passed.to_string()>
                     {if lang == Lang::Zh { r.art278.explanation_zh.clone() } else { r.art278.explanation_en.clone() }}
                 </p>
@@ -241,63 +244,63 @@ fn Ballot(
             <h1 data-testid="vote-compound">{compound_name.clone()}</h1>
             <p class="big" data-testid="vote-household">{place.clone()}</p>
             <p class="big">{project_name.clone()}</p>
-            <p>{tr(R::Survey)} "：" {opens.clone()} " – " {closes.clone()}
+            <p>{tr(Reno::Survey)} "：" {opens.clone()} " – " {closes.clone()}
                 " " <span class=if open { "badge" } else { "badge pending" } data-testid="vote-open" data-open=open.to_string()>
-                    {if open { tr(R::SurveyOpen) } else { tr(R::SurveyClosedNow) }}</span>
+                    {if open { tr(Reno::SurveyOpen) } else { tr(Reno::SurveyClosedNow) }}</span>
             </p>
             {status.clone()}
             {(open && !waiting).then(|| if has_answer {
-                view! { <button type="button" class="btn primary wide big" data-testid="change-ballot" on:click=start>{tr(R::ChangeBallot)}</button> }.into_any()
+                view! { <button type="button" class="btn primary wide big" data-testid="change-ballot" on:click=start>{tr(Reno::ChangeBallot)}</button> }.into_any()
             } else {
-                view! { <button type="button" class="btn primary wide big" data-testid="start-ballot" on:click=start>{tr(R::StartBallot)}</button> }.into_any()
+                view! { <button type="button" class="btn primary wide big" data-testid="start-ballot" on:click=start>{tr(Reno::StartBallot)}</button> }.into_any()
             })}
             {results.clone()}
-            <p class="sub">{tr(R::Privacy)}</p>
+            <p class="sub">{tr(Reno::Privacy)}</p>
         }
     };
     let menu_screen = {
         let menu = menu.clone();
         move || {
             view! {
-                <h1>{tr(R::MenuPlain)}</h1>
+                <h1>{tr(Reno::MenuPlain)}</h1>
                 <ul class="list">
                     {menu.clone().into_iter().map(|m| view! {
                         <li class="card" data-testid="vote-menu-item">
                             <p class="big"><b>{m.name.clone()}</b> " " <small class="badge">{class_label(m.class, lang)}</small></p>
                             {(!m.description.is_empty()).then(|| view! { <p>{m.description.clone()}</p> })}
-                            <p>{tr(R::Cost)} "：" {yuan(m.cost_yuan, lang)}</p>
+                            <p>{tr(Reno::Cost)} "：" {yuan(m.cost_yuan, lang)}</p>
                             <p><b>{match m.share_per_household_yuan {
-                                Some(s) if s > 0.0 => format!("{}：{}", tr(R::YourShare), yuan(s, lang)),
-                                _ => tr(R::NoShare).to_string(),
+                                Some(s) if s > 0.0 => format!("{}：{}", tr(Reno::YourShare), yuan(s, lang)),
+                                _ => tr(Reno::NoShare).to_string(),
                             }}</b></p>
                         </li>
                     }).collect_view()}
                 </ul>
-                <button type="button" class="btn primary wide big" data-testid="next" on:click=go(Step::Agree)>{tr(R::Next)}</button>
-                <button type="button" class="btn wide" on:click=go(Step::Home)>{tr(R::Back)}</button>
+                <button type="button" class="btn primary wide big" data-testid="next" on:click=go(Step::Agree)>{tr(Reno::Next)}</button>
+                <button type="button" class="btn wide" on:click=go(Step::Home)>{tr(Reno::Back)}</button>
             }
         }
     };
     let agree_screen = move || {
         view! {
-            <h1>{tr(R::AgreeQuestion)}</h1>
+            <h1>{tr(Reno::AgreeQuestion)}</h1>
             <label class="check huge">
                 <input type="radio" name="agree" value="yes" prop:checked=move || agree.get() == Some(true) on:change=move |_| agree.set(Some(true)) />
-                <span>{tr(R::Agree)}</span>
+                <span>{tr(Reno::Agree)}</span>
             </label>
             <label class="check huge">
                 <input type="radio" name="agree" value="no" prop:checked=move || agree.get() == Some(false) on:change=move |_| agree.set(Some(false)) />
-                <span>{tr(R::Disagree)}</span>
+                <span>{tr(Reno::Disagree)}</span>
             </label>
-            <button type="button" class="btn primary wide big" data-testid="next" disabled=move || agree.get().is_none() on:click=go(Step::Items)>{tr(R::Next)}</button>
-            <button type="button" class="btn wide" on:click=go(Step::Menu)>{tr(R::Back)}</button>
+            <button type="button" class="btn primary wide big" data-testid="next" disabled=move || agree.get().is_none() on:click=go(Step::Items)>{tr(Reno::Next)}</button>
+            <button type="button" class="btn wide" on:click=go(Step::Menu)>{tr(Reno::Back)}</button>
         }
     };
     let items_screen = {
         let menu = menu.clone();
         move || {
             view! {
-                <h1>{tr(R::ItemsQuestion)}</h1>
+                <h1>{tr(Reno::ItemsQuestion)}</h1>
                 {menu.clone().into_iter().map(|m| {
                     let mid = m.id;
                     view! {
@@ -312,30 +315,30 @@ fn Ballot(
                         </label>
                     }
                 }).collect_view()}
-                <button type="button" class="btn primary wide big" data-testid="review-ballot" on:click=go(Step::Review)>{tr(R::Review)}</button>
-                <button type="button" class="btn wide" on:click=go(Step::Agree)>{tr(R::Back)}</button>
+                <button type="button" class="btn primary wide big" data-testid="review-ballot" on:click=go(Step::Review)>{tr(Reno::Review)}</button>
+                <button type="button" class="btn wide" on:click=go(Step::Agree)>{tr(Reno::Back)}</button>
             }
         }
     };
     let names2 = names.clone();
     let review_screen = move || {
         view! {
-            <h1>{tr(R::ReviewTitle)}</h1>
+            <h1>{tr(Reno::ReviewTitle)}</h1>
             <div class="card" data-testid="ballot-review">
-                <p class="big">{tr(R::YourAnswer)} "：" <b>{move || if agree.get() == Some(true) { tr(R::Agree) } else { tr(R::Disagree) }}</b></p>
-                <p class="big">{tr(R::YourItems)} "："</p>
+                <p class="big">{tr(Reno::YourAnswer)} "：" <b>{move || if agree.get() == Some(true) { tr(Reno::Agree) } else { tr(Reno::Disagree) }}</b></p>
+                <p class="big">{tr(Reno::YourItems)} "："</p>
                 <ul class="big">
                     {let names2 = names2.clone(); move || {
                         let v = items.get();
                         if v.is_empty() {
-                            return view! { <li>{tr(R::NoItemsChosen)}</li> }.into_any();
+                            return view! { <li>{tr(Reno::NoItemsChosen)}</li> }.into_any();
                         }
                         v.iter().map(|i| view! { <li>{names2.get(i).cloned().unwrap_or_default()}</li> }).collect_view().into_any()
                     }}
                 </ul>
             </div>
-            <button type="button" class="btn primary wide big" data-testid="confirm-ballot" on:click=confirm>{tr(R::ConfirmSend)}</button>
-            <button type="button" class="btn wide" on:click=go(Step::Items)>{tr(R::ChangeAnswers)}</button>
+            <button type="button" class="btn primary wide big" data-testid="confirm-ballot" on:click=confirm>{tr(Reno::ConfirmSend)}</button>
+            <button type="button" class="btn wide" on:click=go(Step::Items)>{tr(Reno::ChangeAnswers)}</button>
         }
     };
     // One screen at a time (one task per screen).

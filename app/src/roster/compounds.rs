@@ -1,8 +1,10 @@
 //! `/`: the compounds (小区) of the community, and a form to add one.
 
-use crate::components::field::{Field, FormError};
-use crate::i18n::T;
-use crate::state::{self, SaveError};
+use crate::data::forms;
+use crate::data::state::{self, SaveError};
+use crate::roster::strings::Roster;
+use crate::shell::field::{Field, FormError};
+use crate::shell::strings::status_label;
 use leptos::prelude::*;
 use linli_core::places::CompoundFields;
 use linli_core::sync::{Body, EntityRef};
@@ -11,19 +13,10 @@ use uuid::Uuid;
 
 const FIELDS: &[&str] = &["name", "address", "year_built"];
 
-/// The label of a row status.
-pub fn status_label(s: &str, lang: Lang) -> &'static str {
-    match s {
-        "pending" => T::StatusPending.in_lang(lang),
-        "refused" => T::StatusRefused.in_lang(lang),
-        _ => T::StatusSynced.in_lang(lang),
-    }
-}
-
 #[component]
 pub fn CompoundsPage(lang: Lang) -> impl IntoView {
     let ui = state::ui().expect("state installed");
-    let tr = move |k: T| k.in_lang(lang);
+    let tr = move |k: Roster| k.text(lang);
     let compounds = move || {
         ui.rev.get();
         state::with(|l| {
@@ -52,7 +45,7 @@ pub fn CompoundsPage(lang: Lang) -> impl IntoView {
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let year_built =
-            crate::forms::parse_u32(&year.get_untracked()).map(|y| u16::try_from(y).unwrap_or(0));
+            forms::parse_u32(&year.get_untracked()).map(|y| u16::try_from(y).unwrap_or(0));
         let body = Body::CompoundPut(CompoundFields {
             name: name.get_untracked().trim().to_string(),
             address: address.get_untracked().trim().to_string(),
@@ -77,12 +70,12 @@ pub fn CompoundsPage(lang: Lang) -> impl IntoView {
 
     view! {
         <section class="page">
-            <h1>{community} " · " {tr(T::Compounds)}</h1>
+            <h1>{community} " · " {tr(Roster::Compounds)}</h1>
             <ul class="list">
                 {move || {
                     let v = compounds();
                     if v.is_empty() {
-                        return view! { <li class="empty">{tr(T::NoCompounds)}</li> }.into_any();
+                        return view! { <li class="empty">{tr(Roster::NoCompounds)}</li> }.into_any();
                     }
                     v.into_iter()
                         .map(|(c, status)| {
@@ -103,12 +96,12 @@ pub fn CompoundsPage(lang: Lang) -> impl IntoView {
                 }}
             </ul>
             <form class="card form" on:submit=on_submit>
-                <h2>{tr(T::AddCompound)}</h2>
-                <Field lang=lang label=T::CompoundName name="compound-name" value=name error=error fields=&["name"] />
-                <Field lang=lang label=T::Address name="address" value=address error=error fields=&["address"] />
-                <Field lang=lang label=T::YearBuilt name="year-built" value=year error=error fields=&["year_built"] inputmode="numeric" />
+                <h2>{tr(Roster::AddCompound)}</h2>
+                <Field lang=lang label=tr(Roster::CompoundName) name="compound-name" value=name error=error fields=&["name"] />
+                <Field lang=lang label=tr(Roster::Address) name="address" value=address error=error fields=&["address"] />
+                <Field lang=lang label=tr(Roster::YearBuilt) name="year-built" value=year error=error fields=&["year_built"] inputmode="numeric" />
                 <FormError lang=lang error=error fields=FIELDS />
-                <button type="submit" class="btn primary wide" data-testid="add-compound">{tr(T::AddCompound)}</button>
+                <button type="submit" class="btn primary wide" data-testid="add-compound">{tr(Roster::AddCompound)}</button>
             </form>
         </section>
     }

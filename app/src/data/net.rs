@@ -1,12 +1,15 @@
-//! HTTP calls to the server's JSON API through `fetch`, with its errors sorted into what the app does about them.
+//! HTTP calls to the server's API through `fetch` (`gloo-net`), with its errors sorted into what the app does
+//! about them.
 
+use crate::shell::strings::server_code_message;
+use gloo_net::http::{Method, RequestBuilder};
 use linli_core::Lang;
 use linli_core::protocol::ErrorBody;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Headers, RequestCache, RequestInit, Response};
+use web_sys::RequestCache;
 
 /// Why a call failed.
 #[derive(Clone, Debug, PartialEq)]
@@ -46,14 +49,14 @@ impl ApiError {
     /// A message for a person: the server's own message, or one made from the code.
     pub fn message(&self, lang: Lang) -> String {
         match self {
-            ApiError::Network => crate::i18n::server_code_message("network", lang)
+            ApiError::Network => server_code_message("network", lang)
                 .unwrap_or_default()
                 .to_string(),
             ApiError::Http { code, message, .. } => {
                 if !message.is_empty() {
                     message.clone()
                 } else {
-                    crate::i18n::server_code_message(code, lang)
+                    server_code_message(code, lang)
                         .unwrap_or(code.as_str())
                         .to_string()
                 }
@@ -69,7 +72,8 @@ fn lang_tag(lang: Lang) -> &'static str {
     }
 }
 
-/// Calls `path` (e.g. "/api/sync/pull?since=0") and returns the answer's body text on success.
+/// Calls `path` (e.g. "/api/sync/pull?since=0") with `method` "GET" or "POST" (the only ones the API uses) and
+/// returns the answer's body text on success.
 pub async fn call_text(
     method: &str,
     path: &str,
@@ -77,31 +81,36 @@ pub async fn call_text(
     lang: Lang,
     body: Option<String>,
 ) -> Result<String, ApiError> {
-    let window = web_sys::window().ok_or(ApiError::Network)?;
-    let headers = Headers::new().map_err(|_| ApiError::Network)?;
-    let _ = headers.set("Accept", "application/json");
-    let _ = headers.set("Accept-Language", lang_tag(lang));
+    let method = if method == "POST" {
+        Method::POST
+    } else {
+        Method::GET
+    };
+    // The query goes to gloo-net as pairs: given inside the path, it would come out with a trailing '&'.
+    // Its values are plain (numbers), appended as they are.
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
+    let pairs = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| p.split_once('=').unwrap_or((p, "")));
+    let mut req = RequestBuilder::new(path)
+        .query(pairs)
+        .method(method)
+        .cache(RequestCache::NoStore)
+        .header("Accept", "application/json")
+        .header("Accept-Language", lang_tag(lang));
     if let Some(t) = token {
-        let _ = headers.set("Authorization", &format!("Bearer {t}"));
+        req = req.header("Authorization", &format!("Bearer {t}"));
     }
-    let init = RequestInit::new();
-    init.set_method(method);
-    init.set_cache(RequestCache::NoStore);
-    if let Some(b) = body {
-        let _ = headers.set("Content-Type", "application/json");
-        init.set_body(&JsValue::from_str(&b));
+    let req = match body {
+        Some(b) => req
+            .header("Content-Type", "application/json")
+            .body(JsValue::from_str(&b)),
+        None => req.build(),
     }
-    init.set_headers(&headers);
-    let resp: Response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
-        .await
-        .map_err(|_| ApiError::Network)?
-        .unchecked_into();
-    let text_promise = resp.text().map_err(|_| ApiError::Network)?;
-    let text = JsFuture::from(text_promise)
-        .await
-        .map_err(|_| ApiError::Network)?
-        .as_string()
-        .unwrap_or_default();
+    .map_err(|_| ApiError::Network)?;
+    let resp = req.send().await.map_err(|_| ApiError::Network)?;
+    let text = resp.text().await.map_err(|_| ApiError::Network)?;
     let status = resp.status();
     if (200..300).contains(&status) {
         return Ok(text);
@@ -145,4 +154,28 @@ pub async fn call<B: Serialize, R: DeserializeOwned>(
         message: e.to_string(),
         field: None,
     })
+}
+
+/// Fetches `path` (a file the server makes, e.g. an XLSX export) and returns the answer's body as a blob.
+/// An error answer is `ApiError::Http` with code `http_<status>`.
+pub async fn get_blob(path: &str, token: Option<&str>) -> Result<web_sys::Blob, ApiError> {
+    let mut req = RequestBuilder::new(path).method(Method::GET);
+    if let Some(t) = token {
+        req = req.header("Authorization", &format!("Bearer {t}"));
+    }
+    let resp = req.send().await.map_err(|_| ApiError::Network)?;
+    if !resp.ok() {
+        let status = resp.status();
+        return Err(ApiError::Http {
+            status,
+            code: format!("http_{status}"),
+            message: String::new(),
+            field: None,
+        });
+    }
+    let blob = web_sys::Response::from(resp)
+        .blob()
+        .map_err(|_| ApiError::Network)?;
+    let blob = JsFuture::from(blob).await.map_err(|_| ApiError::Network)?;
+    Ok(blob.unchecked_into())
 }

@@ -1,7 +1,7 @@
-//! A labelled text input that shows the rule error for its own field beside it, and a form-level error line.
+//! Common form components: a labelled text input that shows the rule error for its own field beside it, a
+//! form-level error line, and plain labelled inputs (date, number…) and checkboxes.
 
-use crate::i18n::T;
-use crate::state::SaveError;
+use crate::data::state::SaveError;
 use leptos::prelude::*;
 use linli_core::Lang;
 
@@ -9,7 +9,7 @@ use linli_core::Lang;
 #[component]
 pub fn Field(
     lang: Lang,
-    label: T,
+    label: &'static str,
     name: &'static str,
     value: RwSignal<String>,
     error: RwSignal<Option<SaveError>>,
@@ -24,7 +24,7 @@ pub fn Field(
     };
     view! {
         <label class="field">
-            <span class="label">{label.in_lang(lang)}</span>
+            <span class="label">{label}</span>
             <input
                 name=name
                 type="text"
@@ -51,5 +51,45 @@ pub fn FormError(
             .get()
             .filter(|e| !e.field().is_some_and(|f| fields.contains(&f)))
             .map(|e| view! { <p class="field-error" data-testid="field-error" role="alert">{e.message(lang)}</p> })
+    }
+}
+
+/// A labelled input of `kind` ("date", "number"…) bound to `value`.
+#[component]
+pub fn Input(
+    label: &'static str,
+    name: &'static str,
+    value: RwSignal<String>,
+    #[prop(optional)] kind: Option<&'static str>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <label class="field">
+            <span class="label">{label}</span>
+            <input
+                name=name
+                type=kind.unwrap_or("text")
+                inputmode=inputmode
+                autocomplete="off"
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+        </label>
+    }
+}
+
+/// A labelled checkbox bound to `value`.
+#[component]
+pub fn Check(label: &'static str, name: &'static str, value: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <label class="check">
+            <input
+                type="checkbox"
+                name=name
+                prop:checked=move || value.get()
+                on:change=move |ev| value.set(event_target_checked(&ev))
+            />
+            <span>{label}</span>
+        </label>
     }
 }

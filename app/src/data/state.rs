@@ -3,11 +3,16 @@
 //!
 //! `Local` lives in a thread-local (wasm is single-threaded), never inside a signal; a revision signal tells
 //! the UI to read it again. No borrow is ever held across an `.await`.
+//!
+//! Direction: `state` uses `model`, `store`, `net` and `downloads`, never `sync`. The sync client uses
+//! `state`, and registers itself with [`on_change`] to hear of each change this tab makes (to tell other tabs
+//! and to schedule a sync).
 
-use crate::i18n::T;
-use crate::model::{Local, OutboxEntry, Session};
-use crate::net::{self, ApiError};
-use crate::store::{Db, StoreError};
+use crate::data::downloads;
+use crate::data::model::{Local, OutboxEntry, Session};
+use crate::data::net::{self, ApiError};
+use crate::data::store::{Db, StoreError};
+use crate::shell::strings::Shell;
 use leptos::prelude::*;
 use linli_core::protocol::{LoginRequest, LoginResponse, PushRequest};
 use linli_core::sync::{Body, EntityRef, Operation};
@@ -22,6 +27,31 @@ thread_local! {
     static UI: Cell<Option<Ui>> = const { Cell::new(None) };
     /// Another tab changed IndexedDB while this one was busy: reload before trusting memory.
     static STALE: Cell<bool> = const { Cell::new(false) };
+    static ON_CHANGE: Cell<Option<fn(Change)>> = const { Cell::new(None) };
+}
+
+/// A change this tab made to IndexedDB, as told to the listener registered with [`on_change`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// A change was queued in the outbox.
+    Queued,
+    /// A queued change was discarded.
+    Discarded,
+    /// A staff member logged in.
+    LoggedIn,
+    /// The staff member logged out.
+    LoggedOut,
+}
+
+/// Registers the one listener of this tab's changes (the sync client, at start).
+pub fn on_change(f: fn(Change)) {
+    ON_CHANGE.with(|c| c.set(Some(f)));
+}
+
+fn changed(c: Change) {
+    if let Some(f) = ON_CHANGE.with(|h| h.get()) {
+        f(c);
+    }
 }
 
 /// The signals the UI reads. `rev` changes whenever [`Local`] does.
@@ -143,8 +173,8 @@ impl SaveError {
     pub fn message(&self, lang: Lang) -> String {
         match self {
             SaveError::Rule(e) => e.message(lang),
-            SaveError::NoSession => T::LogInAgain.in_lang(lang).to_string(),
-            SaveError::Store(s) => format!("{} ({s})", T::SaveFailed.in_lang(lang)),
+            SaveError::NoSession => Shell::LogInAgain.text(lang).to_string(),
+            SaveError::Store(s) => format!("{} ({s})", Shell::SaveFailed.text(lang)),
         }
     }
 }
@@ -179,8 +209,7 @@ pub async fn save(entity: EntityRef, body: Body) -> Result<Uuid, SaveError> {
             l.outbox.push(entry);
         }
     });
-    crate::sync::announce();
-    crate::sync::schedule(800);
+    changed(Change::Queued);
     Ok(id)
 }
 
@@ -194,7 +223,7 @@ pub async fn discard(op_id: Uuid) -> Result<(), StoreError> {
         l.outbox.retain(|e| e.op.id != op_id);
         l.rebuild_view();
     });
-    crate::sync::announce();
+    changed(Change::Discarded);
     Ok(())
 }
 
@@ -210,10 +239,10 @@ pub enum LoginError {
 impl LoginError {
     pub fn message(&self, lang: Lang) -> String {
         match self {
-            LoginError::Api(ApiError::Network) => T::LoginNeedsNetwork.in_lang(lang).to_string(),
+            LoginError::Api(ApiError::Network) => Shell::LoginNeedsNetwork.text(lang).to_string(),
             LoginError::Api(e) => e.message(lang),
-            LoginError::ForeignChanges => T::LoginWrongAuthor.in_lang(lang).to_string(),
-            LoginError::Store(s) => format!("{} ({s})", T::SaveFailed.in_lang(lang)),
+            LoginError::ForeignChanges => Shell::LoginWrongAuthor.text(lang).to_string(),
+            LoginError::Store(s) => format!("{} ({s})", Shell::SaveFailed.text(lang)),
         }
     }
 }
@@ -251,9 +280,7 @@ pub async fn login(username: String, password: String) -> Result<(), LoginError>
         .await
         .map_err(|e| LoginError::Store(e.0))?;
     reload().await.map_err(|e| LoginError::Store(e.0))?;
-    crate::sync::announce();
-    crate::sync::reset_backoff();
-    crate::sync::trigger();
+    changed(Change::LoggedIn);
     request_persistence();
     Ok(())
 }
@@ -272,7 +299,7 @@ pub async fn logout() -> Result<bool, StoreError> {
     }
     db.log_out().await?;
     reload().await?;
-    crate::sync::announce();
+    changed(Change::LoggedOut);
     Ok(true)
 }
 
@@ -315,15 +342,11 @@ pub async fn export_file() -> Result<usize, StoreError> {
         d.get_hours(),
         d.get_minutes()
     );
-    download(&name, &json)?;
+    downloads::download_text(&name, "application/json", &json).map_err(StoreError)?;
     let ids: std::collections::BTreeSet<Uuid> = outbox.iter().map(|e| e.op.id).collect();
     db.set_meta("exported", &ids).await?;
     update(|l| l.exported = ids);
     Ok(req.ops.len())
-}
-
-fn download(name: &str, text: &str) -> Result<(), StoreError> {
-    crate::reno::download_text(name, "application/json", text).map_err(StoreError)
 }
 
 /// Asks the browser to keep this origin's storage (once logged in) and records the answer.

@@ -1,7 +1,8 @@
 //! The functions exported to JavaScript as `window.linli` (used by the browser tests and the benchmarks).
 
-use crate::model::{OutboxEntry, OutboxStatus};
-use crate::state::{self, SaveError};
+use crate::data::model::{OutboxEntry, OutboxStatus};
+use crate::data::state::{self, SaveError};
+use crate::data::sync;
 use linli_core::EntityKind;
 use linli_core::places::{BuildingFields, CompoundFields, HouseholdFields, UnitFields};
 use linli_core::sync::{Body, EntityRef};
@@ -19,7 +20,7 @@ fn save_err(e: SaveError) -> JsValue {
 /// Runs one full sync; resolves with `{pushed, pulled, rejected}`.
 #[wasm_bindgen]
 pub async fn sync_now() -> Result<JsValue, JsValue> {
-    match crate::sync::sync_once().await {
+    match sync::sync_once().await {
         Ok(r) => {
             let o = js_sys::Object::new();
             for (k, v) in [
@@ -55,7 +56,7 @@ pub async fn pending_count() -> Result<u32, JsValue> {
 /// Turns the automatic syncs (timer, after saves, `online`) on or off, for benchmarks that time one sync.
 #[wasm_bindgen]
 pub fn set_auto_sync(on: bool) {
-    crate::sync::set_auto(on);
+    sync::set_auto(on);
 }
 
 const BENCH_COMPOUND: &str = "性能测试小区 (bench)";
@@ -136,7 +137,7 @@ fn bench_household(unit: Uuid, i: u32) -> Body {
 #[wasm_bindgen]
 pub async fn bench_local_save(n: u32) -> Result<Vec<f64>, JsValue> {
     // Benchmarks time their own syncs: no background sync may take the queue meanwhile.
-    crate::sync::set_auto(false);
+    sync::set_auto(false);
     let unit = bench_unit().await?;
     let perf = web_sys::window()
         .and_then(|w| w.performance())
@@ -159,7 +160,7 @@ pub async fn bench_local_save(n: u32) -> Result<Vec<f64>, JsValue> {
 /// Turns automatic syncs off for this page, so that the next `sync_now` pushes them all.
 #[wasm_bindgen]
 pub async fn bench_fill_outbox(n: u32) -> Result<(), JsValue> {
-    crate::sync::set_auto(false);
+    sync::set_auto(false);
     let unit = bench_unit().await?;
     let db = state::db().ok_or_else(|| js_err("store not open"))?;
     let now = state::now_ms();
@@ -184,7 +185,7 @@ pub async fn bench_fill_outbox(n: u32) -> Result<(), JsValue> {
         left -= k;
     }
     state::update(|l| l.rebuild_view());
-    crate::sync::announce();
+    sync::announce();
     Ok(())
 }
 
@@ -192,8 +193,8 @@ pub async fn bench_fill_outbox(n: u32) -> Result<(), JsValue> {
 /// everything into an empty device. Resolves with `{ms, ops}`. Turns automatic syncs off for this page.
 #[wasm_bindgen]
 pub async fn bench_pull_fresh() -> Result<JsValue, JsValue> {
-    crate::sync::set_auto(false);
-    let r = crate::sync::sync_from_empty()
+    sync::set_auto(false);
+    let r = sync::sync_from_empty()
         .await
         .map_err(|e| js_err(format!("{}: {}", e.code(), e.message(linli_core::Lang::En))))?;
     let o = js_sys::Object::new();

@@ -2,10 +2,11 @@
 //! server). A printable sheet of slips — building, unit, door, the code, its QR (SVG from the server,
 //! inlined) and the link — and revoke/reissue per household.
 
-use crate::i18n::R;
-use crate::net::{self, ApiError};
-use crate::routes::project::ProjectNav;
-use crate::state;
+use crate::data::net::{self, ApiError};
+use crate::data::state;
+use crate::renovation::common;
+use crate::renovation::nav::ProjectNav;
+use crate::renovation::strings::Reno;
 use leptos::prelude::*;
 use linli_core::Lang;
 use serde::Deserialize;
@@ -70,7 +71,7 @@ async fn call(method: &str, path: String, lang: Lang) -> Result<Value, String> {
         net::call::<(), _>(method, &path, token().as_deref(), lang, None).await;
     match r {
         Ok(v) => Ok(v),
-        Err(ApiError::Network) => Err(R::CodesNeedNetwork.in_lang(lang).to_string()),
+        Err(ApiError::Network) => Err(Reno::CodesNeedNetwork.text(lang).to_string()),
         Err(e) => {
             if e.is_auth() {
                 state::mark_expired().await;
@@ -83,7 +84,7 @@ async fn call(method: &str, path: String, lang: Lang) -> Result<Value, String> {
 #[component]
 pub fn CodesPage(lang: Lang, id: Uuid) -> impl IntoView {
     let ui = state::ui().expect("state installed");
-    let tr = move |k: R| k.in_lang(lang);
+    let tr = move |k: Reno| k.text(lang);
     let slips = RwSignal::new(Vec::<Slip>::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -106,7 +107,7 @@ pub fn CodesPage(lang: Lang, id: Uuid) -> impl IntoView {
                 Ok(v) => {
                     let v = slips_of(v);
                     if v.is_empty() {
-                        error.set(Some(tr(R::AllHaveCodes).to_string()));
+                        error.set(Some(tr(Reno::AllHaveCodes).to_string()));
                     }
                     slips.set(v);
                 }
@@ -119,7 +120,7 @@ pub fn CodesPage(lang: Lang, id: Uuid) -> impl IntoView {
     // Revoke a household's code, or revoke it and issue a new one (the server does both at once).
     let act = move |household: Uuid, reissue: bool| {
         let ok = web_sys::window()
-            .and_then(|w| w.confirm_with_message(tr(R::RevokeConfirm)).ok())
+            .and_then(|w| w.confirm_with_message(tr(Reno::RevokeConfirm)).ok())
             .unwrap_or(false);
         if !ok {
             return;
@@ -150,36 +151,36 @@ pub fn CodesPage(lang: Lang, id: Uuid) -> impl IntoView {
     };
     let name = move || {
         ui.rev.get();
-        crate::reno::project(id).map(|(p, _)| p.name)
+        common::project(id).map(|(p, _)| p.name)
     };
     view! {
         <section class="page codes">
             <ProjectNav lang=lang id=id />
-            <h1 class="no-print">{name} " · " {tr(R::Codes)}</h1>
-            <p class="sub no-print">{tr(R::CodesHelp)}</p>
+            <h1 class="no-print">{name} " · " {tr(Reno::Codes)}</h1>
+            <p class="sub no-print">{tr(Reno::CodesHelp)}</p>
             <Show when=move || !ui.online.get()>
-                <p class="warn no-print" role="alert" data-testid="codes-offline">{tr(R::CodesNeedNetwork)}</p>
+                <p class="warn no-print" role="alert" data-testid="codes-offline">{tr(Reno::CodesNeedNetwork)}</p>
             </Show>
             <div class="no-print">
                 <button type="button" class="btn primary wide" data-testid="issue-codes"
-                    disabled=move || busy.get() || !ui.online.get() on:click=issue>{tr(R::IssueCodes)}</button>
+                    disabled=move || busy.get() || !ui.online.get() on:click=issue>{tr(Reno::IssueCodes)}</button>
                 <Show when=move || !slips.get().is_empty()>
                     <button type="button" class="btn wide" data-testid="print-codes" on:click=|_| {
                         if let Some(w) = web_sys::window() { let _ = w.print(); }
-                    }>{tr(R::Print)}</button>
+                    }>{tr(Reno::Print)}</button>
                 </Show>
             </div>
             {move || error.get().map(|e| view! { <p class="field-error no-print" role="alert">{e}</p> })}
             <Show when=move || !statuses.get().is_empty()>
                 <table class="table no-print" data-testid="code-status">
-                    <thead><tr><th>{tr(R::Household)}</th><th>{tr(R::CodeState)}</th><th></th></tr></thead>
+                    <thead><tr><th>{tr(Reno::Household)}</th><th>{tr(Reno::CodeState)}</th><th></th></tr></thead>
                     <tbody>
                         <For each=move || statuses.get() key=|s| (s.household_id, s.status.clone()) children=move |s| {
                             let h = s.household_id;
                             let label = match s.status.as_str() {
-                                "active" => tr(R::CodeActive),
-                                "revoked" => tr(R::CodeRevoked),
-                                _ => tr(R::CodeNone),
+                                "active" => tr(Reno::CodeActive),
+                                "revoked" => tr(Reno::CodeRevoked),
+                                _ => tr(Reno::CodeNone),
                             };
                             let active = s.status == "active";
                             view! {
@@ -188,10 +189,10 @@ pub fn CodesPage(lang: Lang, id: Uuid) -> impl IntoView {
                                     <td>{label}</td>
                                     <td>
                                         <button type="button" class="btn" data-testid="reissue-code" on:click=move |_| act(h, true)>
-                                            {if active { tr(R::Reissue) } else { tr(R::IssueOne) }}
+                                            {if active { tr(Reno::Reissue) } else { tr(Reno::IssueOne) }}
                                         </button>
                                         {active.then(|| view! {
-                                            <button type="button" class="btn danger" data-testid="revoke-code" on:click=move |_| act(h, false)>{tr(R::Revoke)}</button>
+                                            <button type="button" class="btn danger" data-testid="revoke-code" on:click=move |_| act(h, false)>{tr(Reno::Revoke)}</button>
                                         })}
                                     </td>
                                 </tr>
@@ -213,7 +214,7 @@ pub fn CodesPage(lang: Lang, id: Uuid) -> impl IntoView {
                                 <div class="qr" inner_html=s.qr_svg.clone()></div>
                                 <p class="slip-code">{s.code.clone()}</p>
                                 <p class="slip-url">{s.url.clone()}</p>
-                                <p class="slip-help">{tr(R::SlipHelp)}</p>
+                                <p class="slip-help">{tr(Reno::SlipHelp)}</p>
                             </div>
                         }
                     }

@@ -1,6 +1,7 @@
 //! A very small router (the pages are few, and `leptos_router` costs more bytes than the whole budget allows):
 //! the path is a signal; links are plain `<a href>`, intercepted here; back and forward work through `popstate`.
 
+use gloo_events::{EventListener, EventListenerOptions};
 use leptos::prelude::*;
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
@@ -97,13 +98,20 @@ pub fn navigate(path: &str, replace: bool) {
     route().set(Route::parse(path));
 }
 
-/// Listens for link clicks and for back/forward.
+/// Listens for link clicks and for back/forward (for the life of the page).
 pub fn install() {
     let Some(w) = web_sys::window() else { return };
-    let on_pop = Closure::<dyn FnMut()>::new(|| route().set(Route::parse(&current_path())));
-    let _ = w.add_event_listener_with_callback("popstate", on_pop.as_ref().unchecked_ref());
-    on_pop.forget();
-    let on_click = Closure::<dyn FnMut(web_sys::MouseEvent)>::new(|ev: web_sys::MouseEvent| {
+    EventListener::new(&w, "popstate", |_| {
+        route().set(Route::parse(&current_path()))
+    })
+    .forget();
+    let Some(d) = w.document() else { return };
+    // Not passive: a link inside the app is followed here, so the browser's navigation is prevented.
+    let opts = EventListenerOptions::enable_prevent_default();
+    EventListener::new_with_options(&d, "click", opts, |ev| {
+        let Some(ev) = ev.dyn_ref::<web_sys::MouseEvent>() else {
+            return;
+        };
         if ev.default_prevented()
             || ev.button() != 0
             || ev.ctrl_key()
@@ -128,11 +136,8 @@ pub fn install() {
             ev.prevent_default();
             navigate(&href, false);
         }
-    });
-    if let Some(d) = w.document() {
-        let _ = d.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
-    }
-    on_click.forget();
+    })
+    .forget();
 }
 
 #[cfg(test)]

@@ -1,9 +1,23 @@
 //! The status bar on every screen: online or not, changes waiting, last sync, refused changes (with their
 //! reasons and a discard button), "sync now", and the banner asking to log in again.
 
-use crate::i18n::{T, describe_op, format_time};
-use crate::state;
+use crate::data::{state, sync};
+use crate::shell::i18n::format_time;
+use crate::shell::strings::Shell;
 use leptos::prelude::*;
+use linli_core::Lang;
+use linli_core::sync::{Body, Operation};
+
+/// A short description of a change for the refused list, e.g. "住户 101": the op-description dispatch, one
+/// line per feature.
+pub fn describe_op(op: &Operation, lang: Lang) -> String {
+    if matches!(op.body, Body::Delete) {
+        return Shell::Deletion.text(lang).to_string();
+    }
+    crate::roster::describe_op(op, lang)
+        .or_else(|| crate::renovation::describe_op(op, lang))
+        .unwrap_or_default()
+}
 
 #[component]
 pub fn StatusBar() -> impl IntoView {
@@ -11,7 +25,7 @@ pub fn StatusBar() -> impl IntoView {
     let show = RwSignal::new(false);
     move || {
         let lang = ui.lang.get();
-        let tr = move |k: T| k.in_lang(lang);
+        let tr = move |k: Shell| k.text(lang);
         let counts = move || {
             ui.rev.get();
             state::with(|l| (l.pending_count(), l.refused_count()))
@@ -20,7 +34,7 @@ pub fn StatusBar() -> impl IntoView {
             ui.rev.get();
             match state::with(|l| l.last_sync_ms) {
                 Some(ms) => format_time(ms, state::now_ms()),
-                None => tr(T::Never).to_string(),
+                None => tr(Shell::Never).to_string(),
             }
         };
         let flags = move || {
@@ -51,7 +65,7 @@ pub fn StatusBar() -> impl IntoView {
         };
         let discard = move |id| {
             let sure = web_sys::window()
-                .and_then(|w| w.confirm_with_message(tr(T::DiscardConfirm)).ok())
+                .and_then(|w| w.confirm_with_message(tr(Shell::DiscardConfirm)).ok())
                 .unwrap_or(true);
             if !sure {
                 return;
@@ -61,19 +75,19 @@ pub fn StatusBar() -> impl IntoView {
             })
         };
         let sync_now = move |_| {
-            crate::sync::reset_backoff();
+            sync::reset_backoff();
             wasm_bindgen_futures::spawn_local(async {
-                let _ = crate::sync::sync_once().await;
+                let _ = sync::sync_once().await;
             });
         };
         view! {
             <header class="status" aria-label="status">
                 <div class="status-row">
                     <span class="net" data-testid="net-status" data-online=move || ui.online.get().to_string()>
-                        {move || if ui.online.get() { tr(T::Online) } else { tr(T::Offline) }}
+                        {move || if ui.online.get() { tr(Shell::Online) } else { tr(Shell::Offline) }}
                     </span>
-                    <span class="stat">{tr(T::Waiting)} " " <b data-testid="pending-count">{move || counts().0}</b></span>
-                    <span class="stat">{tr(T::LastSync)} " " <b data-testid="last-sync">{last}</b></span>
+                    <span class="stat">{tr(Shell::Waiting)} " " <b data-testid="pending-count">{move || counts().0}</b></span>
+                    <span class="stat">{tr(Shell::LastSync)} " " <b data-testid="last-sync">{last}</b></span>
                 </div>
                 <div class="status-row">
                     <button
@@ -83,7 +97,7 @@ pub fn StatusBar() -> impl IntoView {
                         aria-expanded=move || show.get().to_string()
                         on:click=move |_| show.update(|s| *s = !*s)
                     >
-                        {tr(T::Refused)} " " <b data-testid="refused-count">{move || counts().1}</b>
+                        {tr(Shell::Refused)} " " <b data-testid="refused-count">{move || counts().1}</b>
                     </button>
                     <button
                         type="button"
@@ -92,7 +106,7 @@ pub fn StatusBar() -> impl IntoView {
                         disabled=move || ui.syncing.get()
                         on:click=sync_now
                     >
-                        {move || if ui.syncing.get() { tr(T::Syncing) } else { tr(T::SyncNow) }}
+                        {move || if ui.syncing.get() { tr(Shell::Syncing) } else { tr(Shell::SyncNow) }}
                     </button>
                 </div>
                 {move || ui.sync_error.get().map(|m| view! { <p class="sync-error" role="status">{m}</p> })}
@@ -101,11 +115,11 @@ pub fn StatusBar() -> impl IntoView {
                     view! {
                         {expired.then(|| view! {
                             <div class="banner" role="alert">
-                                <p>{tr(T::ExpiredBanner)}</p>
-                                <a class="btn primary" data-testid="relogin" href="/login">{tr(T::LogInAgain)}</a>
+                                <p>{tr(Shell::ExpiredBanner)}</p>
+                                <a class="btn primary" data-testid="relogin" href="/login">{tr(Shell::LogInAgain)}</a>
                             </div>
                         })}
-                        {unsafe_storage.then(|| view! { <p class="notice">{tr(T::NotPersistent)}</p> })}
+                        {unsafe_storage.then(|| view! { <p class="notice">{tr(Shell::NotPersistent)}</p> })}
                     }
                 }}
                 {move || show.get().then(|| view! {
@@ -115,9 +129,9 @@ pub fn StatusBar() -> impl IntoView {
                             .map(|(id, what, why)| view! {
                                 <li class="refused-item" data-testid="refused-item">
                                     <p><b>{what}</b></p>
-                                    <p class="reason">{tr(T::Reason)} "：" {why}</p>
+                                    <p class="reason">{tr(Shell::Reason)} "：" {why}</p>
                                     <button type="button" class="btn danger" data-testid="discard" on:click=move |_| discard(id)>
-                                        {tr(T::Discard)}
+                                        {tr(Shell::Discard)}
                                     </button>
                                 </li>
                             })

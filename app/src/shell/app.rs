@@ -1,15 +1,17 @@
-//! The root component: header with navigation, the status bar on every screen, and the current page.
-//! A change of language renders the page again (its strings are plain text, not one signal each: fewer bytes).
+//! The root component: header with navigation, the status bar on every screen, and the current page — the
+//! route table, one line per route. A change of language renders the page again (its strings are plain text,
+//! not one signal each: fewer bytes).
 
-use crate::components::status_bar::StatusBar;
-use crate::i18n::T;
-use crate::router::{self, Route};
-use crate::routes::{
-    codes::CodesPage, compound::CompoundPage, compounds::CompoundsPage, door::DoorPage,
-    login::LoginPage, project::ProjectPage, results::NoticePage, results::ResultsPage,
-    settings::SettingsPage, vote::VotePage,
+use crate::data::state;
+use crate::renovation::{
+    codes::CodesPage, door::DoorPage, notice::NoticePage, project::ProjectPage,
+    results::ResultsPage, vote::VotePage,
 };
-use crate::state;
+use crate::roster::{compound::CompoundPage, compounds::CompoundsPage};
+use crate::shell::router::{self, Route};
+use crate::shell::status_bar::StatusBar;
+use crate::shell::strings::Shell;
+use crate::shell::{login::LoginPage, settings::SettingsPage};
 use leptos::prelude::*;
 
 #[component]
@@ -24,9 +26,9 @@ pub fn App() -> impl IntoView {
         let lang = ui.lang.get();
         view! {
             <nav class="top">
-                <a class="brand" href="/">{T::AppName.in_lang(lang)}</a>
+                <a class="brand" href="/">{Shell::AppName.text(lang)}</a>
                 <Show when=move || logged_in.get()>
-                    <a class="btn" href="/settings" data-testid="settings-link">{T::Settings.in_lang(lang)}</a>
+                    <a class="btn" href="/settings" data-testid="settings-link">{Shell::Settings.text(lang)}</a>
                 </Show>
             </nav>
         }
@@ -53,13 +55,7 @@ pub fn App() -> impl IntoView {
             (Route::Codes(id), true) => view! { <CodesPage lang=lang id=id /> }.into_any(),
             (Route::Results(id), true) => view! { <ResultsPage lang=lang id=id /> }.into_any(),
             (Route::Notice(id), true) => view! { <NoticePage lang=lang id=id /> }.into_any(),
-            (Route::NotFound, true) => view! {
-                <section class="page">
-                    <h1>{T::NotFound.in_lang(lang)}</h1>
-                    <a class="btn" href="/">{T::Back.in_lang(lang)}</a>
-                </section>
-            }
-            .into_any(),
+            (Route::NotFound, true) => view! { <NotFound lang=lang /> }.into_any(),
         }
     };
     // The resident's screens show no staff status bar (nothing of theirs is in the staff outbox).
@@ -70,5 +66,16 @@ pub fn App() -> impl IntoView {
             <StatusBar />
         </Show>
         <main>{page}</main>
+    }
+}
+
+/// An address the app does not know.
+#[component]
+fn NotFound(lang: linli_core::Lang) -> impl IntoView {
+    view! {
+        <section class="page">
+            <h1>{Shell::NotFound.text(lang)}</h1>
+            <a class="btn" href="/">{Shell::BackToCompounds.text(lang)}</a>
+        </section>
     }
 }

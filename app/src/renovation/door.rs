@@ -2,12 +2,13 @@
 //! paper form (agree or not, the items wanted), review it and save a `ballot.cast` with `channel: staff`
 //! through the normal save path — offline too; it is sent with the next sync.
 
-use crate::components::field::FormError;
-use crate::i18n::R;
-use crate::model::RowStatus;
-use crate::reno::{self, class_label};
-use crate::routes::project::ProjectNav;
-use crate::state::{self, SaveError};
+use crate::data::model::RowStatus;
+use crate::data::state::{self, SaveError};
+use crate::renovation::common::{self, class_label};
+use crate::renovation::nav::ProjectNav;
+use crate::renovation::strings::Reno;
+use crate::shell::field::FormError;
+use crate::shell::strings::Shell;
 use leptos::prelude::*;
 use linli_core::places::Household;
 use linli_core::project::{BallotChannel, BallotFields};
@@ -52,12 +53,12 @@ fn roster(compound: Uuid) -> Vec<Row> {
 #[component]
 pub fn DoorPage(lang: Lang, id: Uuid) -> impl IntoView {
     let ui = state::ui().expect("state installed");
-    let tr = move |k: R| k.in_lang(lang);
+    let tr = move |k: Reno| k.text(lang);
     let selected = RwSignal::new(None::<Row>);
     let list = move || {
         ui.rev.get();
-        let Some((p, _)) = reno::project(id) else {
-            return view! { <h1>{tr(R::ProjectNotFound)}</h1> }.into_any();
+        let Some((p, _)) = common::project(id) else {
+            return view! { <h1>{tr(Reno::ProjectNotFound)}</h1> }.into_any();
         };
         let ballots = latest_ballots(id);
         let statuses = state::with(|l| l.row_statuses());
@@ -76,16 +77,16 @@ pub fn DoorPage(lang: Lang, id: Uuid) -> impl IntoView {
             }
         }
         view! {
-            <h1>{p.name.clone()} " · " {tr(R::DoorToDoor)}</h1>
-            <p class="lead" data-testid="door-progress">{format!("{} {done}/{total}", tr(R::Collected))}</p>
+            <h1>{p.name.clone()} " · " {tr(Reno::DoorToDoor)}</h1>
+            <p class="lead" data-testid="door-progress">{format!("{} {done}/{total}", tr(Reno::Collected))}</p>
             // R5: coverage while collecting, against the 2/3 line.
-            {reno::bar(
+            {common::bar(
                 if total == 0 { 0.0 } else { done as f64 / total as f64 },
                 Some(2.0 / 3.0),
                 "door-coverage",
                 done * 3 >= total * 2,
             )}
-            {(!p.is_open(state::now_ms())).then(|| view! { <p class="warn" role="alert">{tr(R::SurveyNotOpenNow)}</p> })}
+            {(!p.is_open(state::now_ms())).then(|| view! { <p class="warn" role="alert">{tr(Reno::SurveyNotOpenNow)}</p> })}
             {groups.into_iter().map(|(title, rows)| view! {
                 <h2>{title}</h2>
                 <ul class="list doors">
@@ -100,14 +101,14 @@ pub fn DoorPage(lang: Lang, id: Uuid) -> impl IntoView {
                             _ => "recorded",
                         };
                         let label = match ballot {
-                            None => tr(R::NotYet).to_string(),
+                            None => tr(Reno::NotYet).to_string(),
                             Some((agree, ch, _)) => format!(
                                 "{} · {}{}",
-                                if agree { tr(R::Agree) } else { tr(R::Disagree) },
-                                if ch == BallotChannel::Staff { tr(R::ByStaff) } else { tr(R::ByResident) },
+                                if agree { tr(Reno::Agree) } else { tr(Reno::Disagree) },
+                                if ch == BallotChannel::Staff { tr(Reno::ByStaff) } else { tr(Reno::ByResident) },
                                 match &status {
-                                    Some(RowStatus::Pending) => format!(" · {}", crate::i18n::T::StatusPending.in_lang(lang)),
-                                    Some(RowStatus::Refused(m)) => format!(" · {}：{m}", crate::i18n::T::StatusRefused.in_lang(lang)),
+                                    Some(RowStatus::Pending) => format!(" · {}", Shell::StatusPending.text(lang)),
+                                    Some(RowStatus::Refused(m)) => format!(" · {}：{m}", Shell::StatusRefused.text(lang)),
                                     _ => String::new(),
                                 }
                             ),
@@ -154,13 +155,13 @@ fn BallotForm(
     household: Household,
     selected: RwSignal<Option<Row>>,
 ) -> impl IntoView {
-    let tr = move |k: R| k.in_lang(lang);
+    let tr = move |k: Reno| k.text(lang);
     let agree = RwSignal::new(None::<bool>);
     let items = RwSignal::new(Vec::<Uuid>::new());
     let reviewing = RwSignal::new(false);
     let error = RwSignal::new(None::<SaveError>);
     let busy = RwSignal::new(false);
-    let menu = reno::menu(project);
+    let menu = common::menu(project);
     let names: HashMap<Uuid, String> = menu.iter().map(|m| (m.id, m.fields.name.clone())).collect();
     let hid = household.id;
     let confirm = move |_| {
@@ -212,53 +213,53 @@ fn BallotForm(
         .collect_view();
     view! {
         <h1 data-testid="ballot-household">{title}</h1>
-        <p class="sub">{tr(R::PaperBallot)}</p>
+        <p class="sub">{tr(Reno::PaperBallot)}</p>
         <div hidden=move || reviewing.get()>
             <fieldset class="choice">
-                <legend>{tr(R::AgreeQuestion)}</legend>
+                <legend>{tr(Reno::AgreeQuestion)}</legend>
                 <label class="check big">
                     <input type="radio" name="agree" value="yes" prop:checked=move || agree.get() == Some(true)
                         on:change=move |_| agree.set(Some(true)) />
-                    <span>{tr(R::Agree)}</span>
+                    <span>{tr(Reno::Agree)}</span>
                 </label>
                 <label class="check big">
                     <input type="radio" name="agree" value="no" prop:checked=move || agree.get() == Some(false)
                         on:change=move |_| agree.set(Some(false)) />
-                    <span>{tr(R::Disagree)}</span>
+                    <span>{tr(Reno::Disagree)}</span>
                 </label>
             </fieldset>
             <fieldset class="choice">
-                <legend>{tr(R::ItemsQuestion)}</legend>
+                <legend>{tr(Reno::ItemsQuestion)}</legend>
                 {menu_view}
             </fieldset>
             <button type="button" class="btn primary wide" data-testid="review-ballot"
                 disabled=move || agree.get().is_none() on:click=move |_| reviewing.set(true)>
-                {tr(R::Review)}
+                {tr(Reno::Review)}
             </button>
         </div>
         <Show when=move || reviewing.get()>
             <div class="card review" data-testid="ballot-review">
-                <h2>{tr(R::ReviewTitle)}</h2>
-                <p class="big">{move || if agree.get() == Some(true) { tr(R::Agree) } else { tr(R::Disagree) }}</p>
+                <h2>{tr(Reno::ReviewTitle)}</h2>
+                <p class="big">{move || if agree.get() == Some(true) { tr(Reno::Agree) } else { tr(Reno::Disagree) }}</p>
                 <ul>
                     {
                         let names = names.clone();
                         move || {
                             let v = items.get();
                             if v.is_empty() {
-                                return view! { <li>{tr(R::NoItemsChosen)}</li> }.into_any();
+                                return view! { <li>{tr(Reno::NoItemsChosen)}</li> }.into_any();
                             }
                             v.iter().map(|i| view! { <li>{names.get(i).cloned().unwrap_or_default()}</li> }).collect_view().into_any()
                         }
                     }
                 </ul>
                 <button type="button" class="btn primary wide" data-testid="confirm-ballot" disabled=move || busy.get() on:click=confirm>
-                    {tr(R::ConfirmSave)}
+                    {tr(Reno::ConfirmSave)}
                 </button>
-                <button type="button" class="btn wide" on:click=move |_| reviewing.set(false)>{tr(R::ChangeAnswers)}</button>
+                <button type="button" class="btn wide" on:click=move |_| reviewing.set(false)>{tr(Reno::ChangeAnswers)}</button>
             </div>
         </Show>
         <FormError lang=lang error=error fields=&[] />
-        <button type="button" class="btn wide" data-testid="door-back" on:click=move |_| selected.set(None)>{tr(R::BackToList)}</button>
+        <button type="button" class="btn wide" data-testid="door-back" on:click=move |_| selected.set(None)>{tr(Reno::BackToList)}</button>
     }
 }

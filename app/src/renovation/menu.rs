@@ -1,0 +1,197 @@
+//! The menu editor of `/project/:id` (R2, R9): the menu's items, from the catalogue of 20 or local, with
+//! costs, shares, and the art. 278 owners' decision and matter.
+
+use crate::data::forms;
+use crate::data::state::{self, SaveError};
+use crate::renovation::common::{self, class_label, field_error, matter_label, save, yuan};
+use crate::renovation::strings::Reno;
+use crate::shell::field::{Check, FormError, Input};
+use leptos::prelude::*;
+use linli_core::project::{ItemClass, MenuItemFields, catalogue};
+use linli_core::renovation::Matter;
+use linli_core::sync::Body;
+use linli_core::{EntityKind, ErrorCode, Lang};
+use uuid::Uuid;
+
+/// R2, R9: the menu, from the catalogue of 20 items or local, with costs and shares.
+#[component]
+pub fn MenuEditor(lang: Lang, id: Uuid) -> impl IntoView {
+    let ui = state::ui().expect("state installed");
+    let tr = move |k: Reno| k.text(lang);
+    let items = move || {
+        ui.rev.get();
+        common::menu(id)
+    };
+    let editing = RwSignal::new(None::<Uuid>);
+    let cat = RwSignal::new(None::<String>);
+    let class = RwSignal::new(String::from("basic"));
+    let name = RwSignal::new(String::new());
+    let desc = RwSignal::new(String::new());
+    let cost = RwSignal::new(String::new());
+    let share = RwSignal::new(String::new());
+    let owners = RwSignal::new(false);
+    let matter = RwSignal::new(String::from("ordinary"));
+    let error = RwSignal::new(None::<SaveError>);
+    let clear = move || {
+        editing.set(None);
+        cat.set(None);
+        name.set(String::new());
+        desc.set(String::new());
+        cost.set(String::new());
+        share.set(String::new());
+        owners.set(false);
+        matter.set("ordinary".into());
+    };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(cost_yuan) = forms::parse_f64(&cost.get_untracked()) else {
+            return error.set(Some(field_error(ErrorCode::Required, "cost_yuan")));
+        };
+        let position = editing
+            .get_untracked()
+            .and_then(|e| common::menu(id).into_iter().find(|m| m.id == e))
+            .map(|m| m.fields.position)
+            .unwrap_or_else(|| common::menu(id).len() as u32);
+        let body = Body::MenuItemPut(MenuItemFields {
+            project_id: id,
+            catalogue: cat.get_untracked(),
+            class: match class.get_untracked().as_str() {
+                "improvement" => ItemClass::Improvement,
+                "upgrade" => ItemClass::Upgrade,
+                _ => ItemClass::Basic,
+            },
+            name: name.get_untracked().trim().to_string(),
+            description: desc.get_untracked().trim().to_string(),
+            cost_yuan,
+            share_per_household_yuan: forms::parse_f64(&share.get_untracked()),
+            owners_decision: owners.get_untracked(),
+            matter: if matter.get_untracked() == "special" {
+                Matter::Special
+            } else {
+                Matter::Ordinary
+            },
+            position,
+        });
+        let item_id = editing.get_untracked().unwrap_or_else(Uuid::now_v7);
+        save(EntityKind::MenuItem, item_id, body, error, clear);
+    };
+    let catalogue = catalogue();
+    let groups = [ItemClass::Basic, ItemClass::Improvement, ItemClass::Upgrade].map(|c| {
+        let list: Vec<_> = catalogue.iter().filter(|i| i.class == c).cloned().collect();
+        view! {
+            <h4>{class_label(c, lang)}</h4>
+            <ul class="catalogue">
+                {list
+                    .into_iter()
+                    .map(|i| {
+                        let label = if lang == Lang::Zh { i.zh.clone() } else { i.en.clone() };
+                        let pick = {
+                            let label = label.clone();
+                            let i = i.clone();
+                            move |_| {
+                                editing.set(None);
+                                cat.set(Some(i.id.clone()));
+                                class.set(common::class_key(i.class).into());
+                                name.set(label.clone());
+                                owners.set(i.owners_decision);
+                                matter.set("ordinary".into());
+                                if let Some(el) = web_sys::window()
+                                    .and_then(|w| w.document())
+                                    .and_then(|d| d.query_selector("input[name=item-cost]").ok().flatten())
+                                {
+                                    let _ = wasm_bindgen::JsCast::unchecked_ref::<web_sys::HtmlElement>(&el).focus();
+                                }
+                            }
+                        };
+                        view! {
+                            <li data-testid="catalogue-item" data-id=i.id.clone()>
+                                <span>{format!("{}. {label}", i.no)}</span>
+                                <button type="button" class="btn" data-testid="pick-catalogue" on:click=pick>{tr(Reno::Pick)}</button>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    });
+    view! {
+        <section class="card menu" data-testid="menu">
+            <h2>{tr(Reno::Menu)}</h2>
+            {move || {
+                let v = items();
+                if v.is_empty() {
+                    return view! { <p class="empty">{tr(Reno::NoMenu)}</p> }.into_any();
+                }
+                view! {
+                    <ul class="list">
+                        {v.into_iter().map(|m| {
+                            let f = m.fields.clone();
+                            let edit = move |_| {
+                                editing.set(Some(m.id));
+                                cat.set(f.catalogue.clone());
+                                class.set(common::class_key(f.class).into());
+                                name.set(f.name.clone());
+                                desc.set(f.description.clone());
+                                cost.set(f.cost_yuan.to_string());
+                                share.set(f.share_per_household_yuan.map(|s| s.to_string()).unwrap_or_default());
+                                owners.set(f.owners_decision);
+                                matter.set(if f.matter == Matter::Special { "special" } else { "ordinary" }.into());
+                            };
+                            let f = &m.fields;
+                            view! {
+                                <li class="menu-item" data-testid="menu-item" data-name=f.name.clone() data-id=m.id.to_string()>
+                                    <b>{f.name.clone()}</b> " "
+                                    <span class="badge">{class_label(f.class, lang)}</span>
+                                    {f.owners_decision.then(|| view! {
+                                        " " <span class="badge pending">{tr(Reno::OwnersDecisionShort)} " · " {matter_label(f.matter, lang)}</span>
+                                    })}
+                                    <p class="sub">{f.description.clone()}</p>
+                                    <p>
+                                        {tr(Reno::Cost)} "：" {yuan(f.cost_yuan, lang)}
+                                        {f.share_per_household_yuan.map(|s| view! { " · " {tr(Reno::Share)} "：" {yuan(s, lang)} })}
+                                    </p>
+                                    <button type="button" class="btn" data-testid="edit-item" on:click=edit>{tr(Reno::Edit)}</button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }}
+            <form class="form sub-form" on:submit=on_submit data-testid="item-form">
+                <h3>{move || if editing.get().is_some() { tr(Reno::EditItem) } else { tr(Reno::AddItem) }}</h3>
+                <Input label=tr(Reno::ItemName) name="item-name" value=name />
+                <label class="field">
+                    <span class="label">{tr(Reno::ItemClass)}</span>
+                    <select name="item-class" prop:value=move || class.get() on:change=move |ev| class.set(event_target_value(&ev))>
+                        <option value="basic">{tr(Reno::ClassBasic)}</option>
+                        <option value="improvement">{tr(Reno::ClassImprovement)}</option>
+                        <option value="upgrade">{tr(Reno::ClassUpgrade)}</option>
+                    </select>
+                </label>
+                <Input label=tr(Reno::Description) name="item-description" value=desc />
+                <Input label=tr(Reno::CostYuan) name="item-cost" value=cost inputmode="decimal" />
+                <Input label=tr(Reno::ShareYuan) name="item-share" value=share inputmode="decimal" />
+                <Check label=tr(Reno::OwnersDecision) name="item-owners" value=owners />
+                <label class="field">
+                    <span class="label">{tr(Reno::Matter)}</span>
+                    <select name="item-matter" prop:value=move || matter.get() on:change=move |ev| matter.set(event_target_value(&ev))>
+                        <option value="ordinary">{tr(Reno::MatterOrdinary)}</option>
+                        <option value="special">{tr(Reno::MatterSpecial)}</option>
+                    </select>
+                </label>
+                <FormError lang=lang error=error fields=&[] />
+                <button type="submit" class="btn primary wide" data-testid="add-item">
+                    {move || if editing.get().is_some() { tr(Reno::SaveItem) } else { tr(Reno::AddItem) }}
+                </button>
+                <Show when=move || editing.get().is_some() || cat.get().is_some()>
+                    <button type="button" class="btn wide" on:click=move |_| clear()>{tr(Reno::Cancel)}</button>
+                </Show>
+            </form>
+            <details class="catalogue-box" open>
+                <summary>{tr(Reno::Catalogue)}</summary>
+                {groups}
+            </details>
+        </section>
+    }
+}

@@ -1,0 +1,34 @@
+//! Renovation votes (RULES §2). Staff: the projects section on the compound page (`section`), the project
+//! page and its menu editor (`project`, `menu`), door-to-door collection (`door`), voting codes (`codes`),
+//! results (`results`) and the public notice (`notice`), with the links between them (`nav`). Residents: the
+//! vote page (`vote`) and its state (`resident`). Shared helpers in `common`, the strings in `strings`, and
+//! how its changes are named in the refused list ([`describe_op`]).
+//!
+//! Imports the data layer and the shell's common pieces; nothing of the roster.
+
+pub mod codes;
+pub mod common;
+pub mod door;
+pub mod menu;
+pub mod nav;
+pub mod notice;
+pub mod project;
+pub mod resident;
+pub mod results;
+pub mod section;
+pub mod strings;
+pub mod vote;
+
+use linli_core::Lang;
+use linli_core::sync::{Body, Operation};
+use strings::Reno;
+
+/// A renovation change for the refused list, e.g. "改造项目 加装电梯"; `None` for another feature's change.
+pub fn describe_op(op: &Operation, lang: Lang) -> Option<String> {
+    Some(match &op.body {
+        Body::ProjectPut(f) => format!("{} {}", Reno::OpProject.text(lang), f.name),
+        Body::MenuItemPut(f) => format!("{} {}", Reno::OpMenuItem.text(lang), f.name),
+        Body::BallotCast(_) => Reno::OpBallot.text(lang).to_string(),
+        _ => return None,
+    })
+}

@@ -1,0 +1,79 @@
+//! `/project/:id/notice`: the printable public notice (公示, R6): compound, project, menu, dates, notice period,
+//! coverage and results.
+
+use crate::data::state;
+use crate::renovation::common::{self, class_label, pct, yuan};
+use crate::renovation::nav::ProjectNav;
+use crate::renovation::results::{art278_view, coverage_view, tally};
+use crate::renovation::strings::Reno;
+use leptos::prelude::*;
+use linli_core::Lang;
+use linli_core::project::notice_end;
+use uuid::Uuid;
+
+/// The public notice (公示): compound, project, menu, dates, notice period, coverage and results.
+#[component]
+pub fn NoticePage(lang: Lang, id: Uuid) -> impl IntoView {
+    let ui = state::ui().expect("state installed");
+    let tr = move |k: Reno| k.text(lang);
+    let body = move || {
+        ui.rev.get();
+        let (p, compound) = common::project(id)?;
+        let t = tally(id)?;
+        let menu = common::menu(id);
+        let rules = &state::rules().renovation;
+        let end = p
+            .notice_posted
+            .and_then(|d| notice_end(common::calendar(), rules, d).map(|(e, o)| (d, e, o)));
+        let support: std::collections::HashMap<String, (u64, f64)> = t
+            .items
+            .iter()
+            .map(|i| (i.id.clone(), (i.households, i.ratio_of_responded)))
+            .collect();
+        Some(view! {
+            <article class="notice-page" data-testid="notice-page">
+                <h1>{tr(Reno::NoticeTitle)}</h1>
+                <p class="big">{compound.map(|c| c.fields.name).unwrap_or_default()} " · " {p.name.clone()}</p>
+                <p>{common::kind_label(p.kind, lang)}</p>
+                <p>{tr(Reno::Survey)} "：" {p.survey_opens.to_string()} " – " {p.survey_closes.to_string()}</p>
+                {end.map(|(posted, end, official)| view! {
+                    <p>{tr(Reno::NoticePeriod)} "：" {posted.to_string()} " – " <b data-testid="notice-end">{end.to_string()}</b>
+                        {(!official).then(|| view! { " " <span class="warn">{tr(Reno::CalendarUnofficial)}</span> })}
+                    </p>
+                })}
+                <h2>{tr(Reno::Menu)}</h2>
+                <table class="table">
+                    <thead><tr>
+                        <th>{tr(Reno::ItemName)}</th><th>{tr(Reno::ItemClass)}</th><th>{tr(Reno::CostYuan)}</th>
+                        <th>{tr(Reno::ShareYuan)}</th><th>{tr(Reno::SupportHouseholds)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {menu.iter().map(|m| {
+                            let (n, r) = support.get(&m.id.to_string()).copied().unwrap_or((0, 0.0));
+                            view! { <tr>
+                                <td>{m.fields.name.clone()}</td>
+                                <td>{class_label(m.fields.class, lang)}</td>
+                                <td>{yuan(m.fields.cost_yuan, lang)}</td>
+                                <td>{m.fields.share_per_household_yuan.map(|s| yuan(s, lang)).unwrap_or_default()}</td>
+                                <td>{format!("{n} ({})", pct(r))}</td>
+                            </tr> }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <h2>{tr(Reno::Coverage)}</h2>
+                {coverage_view(&t.coverage, lang)}
+                <p>{format!("{}：{} ({})", tr(Reno::AgreeHouseholds), t.agreement.households, pct(t.agreement.households_ratio))}</p>
+                {art278_view(&t.art278, lang, "overall".into())}
+                <button type="button" class="btn primary no-print" data-testid="print" on:click=|_| {
+                    if let Some(w) = web_sys::window() { let _ = w.print(); }
+                }>{tr(Reno::Print)}</button>
+            </article>
+        })
+    };
+    view! {
+        <section class="page">
+            <ProjectNav lang=lang id=id />
+            {body}
+        </section>
+    }
+}

@@ -1,0 +1,16 @@
+//! The shell: the root component and its route table (`app`), the router, the status bar, the common form
+//! components (`field`), the staff's login and settings pages, and the one translation mechanism (`i18n`)
+//! with the shell's catalogue (`strings`).
+//!
+//! Dependencies: the shell uses the data layer; it names the features only at its dispatch points (the route
+//! table in `app`, the op-description dispatch in `status_bar`). `i18n` and `strings` are leaves (they import
+//! nothing else of the app), which is why the data layer may use them for its messages.
+
+pub mod app;
+pub mod field;
+pub mod i18n;
+pub mod login;
+pub mod router;
+pub mod settings;
+pub mod status_bar;
+pub mod strings;
