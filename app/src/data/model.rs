@@ -92,44 +92,12 @@ pub struct Local {
     pub persisted: Option<bool>,
     /// Ids of the operations last saved to a file (logging out is allowed once all unsent ones are there).
     pub exported: BTreeSet<Uuid>,
+    /// The rule set the server checks with (`GET /api/rules`), once fetched; the national defaults before.
+    pub rules: Option<linli_core::RuleSet>,
     pub confirmed: Replica,
     pub view: Replica,
     /// Ordered by HLC, then id.
     pub outbox: Vec<OutboxEntry>,
-}
-
-/// The live records of `kind` whose parent field (e.g. `unit_id`) is `parent`, in natural order of `order_by`.
-/// Filters on the stored parent id before decoding, so a unit's households cost little even among thousands.
-pub fn children<T: serde::de::DeserializeOwned>(
-    replica: &Replica,
-    kind: linli_core::EntityKind,
-    parent: Uuid,
-    order_by: impl Fn(&T) -> &str,
-) -> Vec<(Uuid, T)> {
-    let Some((_, field)) = kind.parent() else {
-        return Vec::new();
-    };
-    let parent = parent.to_string();
-    let mut v: Vec<(Uuid, T)> = replica
-        .records()
-        .filter(|(k, r)| k.kind == kind && r.is_live())
-        .filter(|(_, r)| {
-            r.fields.get(field).and_then(|f| f.value.as_str()) == Some(parent.as_str())
-        })
-        .filter_map(|(k, r)| {
-            let map: serde_json::Map<String, serde_json::Value> = r
-                .fields
-                .iter()
-                .map(|(name, reg)| (name.clone(), reg.value.clone()))
-                .collect();
-            Some((
-                k.id,
-                serde_json::from_value(serde_json::Value::Object(map)).ok()?,
-            ))
-        })
-        .collect();
-    v.sort_by(|a, b| linli_core::places::natural_cmp(order_by(&a.1), order_by(&b.1)));
-    v
 }
 
 impl Local {
@@ -142,6 +110,28 @@ impl Local {
             view.apply(&e.op);
         }
         self.view = view;
+    }
+
+    /// The state results are counted from: what the server confirmed, plus the changes waiting to be sent
+    /// that are not ballots (a project or menu made on this phone). So results, coverage and exports
+    /// count only ballots the server accepted; a refused change counts nowhere.
+    pub fn counted(&self) -> Replica {
+        let mut r = self.confirmed.clone();
+        for e in &self.outbox {
+            if e.status == OutboxStatus::Pending && e.op.entity.kind != linli_core::EntityKind::Ballot {
+                r.apply(&e.op);
+            }
+        }
+        r
+    }
+
+    /// Ballots of `project` recorded on this phone and waiting to be sent (shown apart, not counted).
+    pub fn waiting_ballots(&self, project: Uuid) -> u64 {
+        self.outbox
+            .iter()
+            .filter(|e| e.status == OutboxStatus::Pending)
+            .filter(|e| matches!(&e.op.body, Body::BallotCast(b) if b.project_id == project))
+            .count() as u64
     }
 
     /// A new operation by the logged-in staff member, or `None` when nobody is logged in.
@@ -223,7 +213,7 @@ impl Local {
 mod tests {
     use super::*;
     use linli_core::EntityKind;
-    use linli_core::places::CompoundFields;
+    use linli_core::roster::CompoundFields;
 
     fn local() -> Local {
         Local {
@@ -272,5 +262,59 @@ mod tests {
         assert_eq!((l.pending_count(), l.refused_count()), (0, 1));
         assert!(!l.may_log_out());
         assert!(l.has_foreign_changes("bob"));
+    }
+
+    /// Results count only ballots the server accepted: a waiting ballot is shown apart, a refused one
+    /// nowhere, while a project made on this phone and not yet sent is still there to count against.
+    #[test]
+    fn only_accepted_ballots_are_counted() {
+        use linli_core::renovation::{BallotChannel, BallotFields, ProjectFields, RenovationKind};
+        use linli_core::roster::{BuildingFields, HouseholdFields, UnitFields};
+        let mut l = local();
+        let (c, b, u, p) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let hh: Vec<Uuid> = (0..3).map(|_| Uuid::now_v7()).collect();
+        let mut t = 1000;
+        let mut op = |l: &mut Local, kind, id, body| {
+            t += 1;
+            l.new_op(Uuid::now_v7(), t, EntityRef { kind, id }, body).unwrap()
+        };
+        let date = |s| linli_core::date::Date::parse(s).unwrap();
+        let mut confirmed = vec![
+            op(&mut l, EntityKind::Compound, c, Body::CompoundPut(CompoundFields { name: "A".into(), address: String::new(), year_built: None })),
+            op(&mut l, EntityKind::Building, b, Body::BuildingPut(BuildingFields { compound_id: c, name: "1".into() })),
+            op(&mut l, EntityKind::Unit, u, Body::UnitPut(UnitFields { building_id: b, name: "1".into() })),
+        ];
+        for (i, h) in hh.iter().enumerate() {
+            confirmed.push(op(&mut l, EntityKind::Household, *h, Body::HouseholdPut(HouseholdFields { unit_id: u, door: format!("10{i}"), area_m2: 60.0, owners: 1 })));
+        }
+        let project = op(&mut l, EntityKind::Project, p, Body::ProjectPut(ProjectFields {
+            compound_id: c, name: "P".into(), kind: RenovationKind::Comprehensive, year_built: None, dangerous_c: 0,
+            dangerous_d: 0, survey_opens: date("2026-01-01"), survey_closes: date("2026-12-31"), grace_days: 0,
+            show_running_results: false, notice_posted: None, design_notice_posted: None, consultation_rounds: vec![],
+            representative_meeting: None, return_rate_pct: None,
+        }));
+        let ballot = |l: &mut Local, op: &mut dyn FnMut(&mut Local, EntityKind, Uuid, Body) -> Operation, h: Uuid| {
+            op(l, EntityKind::Ballot, Uuid::now_v7(), Body::BallotCast(BallotFields {
+                project_id: p, household_id: h, agree: true, items: vec![], cast_at_ms: 1_780_000_000_000, channel: BallotChannel::Staff,
+            }))
+        };
+        let accepted = ballot(&mut l, &mut op, hh[0]);
+        let waiting = ballot(&mut l, &mut op, hh[1]);
+        let refused = ballot(&mut l, &mut op, hh[2]);
+        for o in confirmed.iter().chain([&accepted]) {
+            l.confirmed.apply(o);
+        }
+        l.outbox.push(OutboxEntry::pending(project, t));
+        l.outbox.push(OutboxEntry::pending(waiting, t));
+        let mut e = OutboxEntry::pending(refused, t);
+        e.status = OutboxStatus::Rejected;
+        l.outbox.push(e);
+        l.rebuild_view();
+        let rules = linli_core::RuleSet::default();
+        // The phone's view shows all three answers; only the accepted one is counted.
+        assert_eq!(l.view.tally("c1", p, &rules).unwrap().coverage.responded, 3);
+        let counted = l.counted().tally("c1", p, &rules).unwrap();
+        assert_eq!((counted.coverage.responded, counted.coverage.total), (1, 3));
+        assert_eq!(l.waiting_ballots(p), 1);
     }
 }

@@ -18,7 +18,6 @@ use linli_core::protocol::{LoginRequest, LoginResponse, PushRequest};
 use linli_core::sync::{Body, EntityRef, Operation};
 use linli_core::{Lang, RuleError, RuleSet};
 use std::cell::{Cell, RefCell};
-use std::sync::OnceLock;
 use uuid::Uuid;
 
 thread_local! {
@@ -65,10 +64,38 @@ pub struct Ui {
     pub sync_error: RwSignal<Option<String>>,
 }
 
-/// The rule set the app checks with (the national defaults).
+thread_local! {
+    /// The rule set in force: the server's (a district may have its own thresholds), else the defaults.
+    /// Replaced only when the server's changes, so the old one is simply left behind.
+    static RULES: std::cell::Cell<&'static RuleSet> = std::cell::Cell::new(Box::leak(Box::new(RuleSet::default())));
+}
+
+/// The rule set the app checks and judges with: the server's, as last fetched, else the national defaults.
 pub fn rules() -> &'static RuleSet {
-    static RULES: OnceLock<RuleSet> = OnceLock::new();
-    RULES.get_or_init(RuleSet::default)
+    RULES.with(|r| r.get())
+}
+
+fn set_rules(r: RuleSet) {
+    if *rules() != r {
+        RULES.with(|c| c.set(Box::leak(Box::new(r))));
+    }
+}
+
+/// Fetches the server's rule set (`GET /api/rules`) and keeps it on the phone when it changed, so every
+/// page shows the thresholds the server judges by. Once per start is enough; failures change nothing.
+pub async fn refresh_rules() {
+    let Ok(r) = net::call::<(), RuleSet>("GET", "/api/rules", None, lang(), None).await else { return };
+    if *rules() == r {
+        return;
+    }
+    if let Some(db) = db()
+        && db.set_meta("rules", &r).await.is_err()
+    {
+        return;
+    }
+    update_silent(|l| l.rules = Some(r.clone()));
+    set_rules(r);
+    bump();
 }
 
 pub fn now_ms() -> u64 {
@@ -87,6 +114,9 @@ pub fn install(db: Db, local: Local) -> Ui {
         syncing: RwSignal::new(false),
         sync_error: RwSignal::new(None),
     };
+    if let Some(r) = local.rules.clone() {
+        set_rules(r);
+    }
     LOCAL.with(|l| *l.borrow_mut() = local);
     DB.with(|d| *d.borrow_mut() = Some(db));
     UI.with(|u| u.set(Some(ui)));

@@ -3,7 +3,7 @@
 //! Object stores (version 1):
 //! - `confirmed`: key "community|kind|id" → `{key: RecordKey, record: Record}`, the state the server confirmed;
 //! - `outbox`: key op id → [`OutboxEntry`];
-//! - `meta`: key name → value (`device_id`, `session`, `cursor`, `clock`, `lang`, `last_sync_ms`, `persisted`, `exported`).
+//! - `meta`: key name → value (`device_id`, `session`, `cursor`, `clock`, `lang`, `last_sync_ms`, `persisted`, `exported`, `rules`).
 //!
 //! Version 2 adds:
 //! - `resident`: key a normalised voting code (and "last") → a resident's login, answer and receipt
@@ -387,6 +387,7 @@ impl Db {
                 "last_sync_ms" => m.last_sync_ms = from_js(&v).ok(),
                 "persisted" => m.persisted = from_js(&v).ok(),
                 "exported" => m.exported = from_js(&v).unwrap_or_default(),
+                "rules" => m.rules = from_js(&v).ok(),
                 _ => {}
             }
         }
@@ -418,6 +419,7 @@ impl Db {
             last_sync_ms: meta.last_sync_ms,
             persisted: meta.persisted,
             exported: meta.exported,
+            rules: meta.rules,
             ..Local::default()
         };
         for item in recs.iter() {
@@ -502,4 +504,6 @@ pub struct Meta {
     pub last_sync_ms: Option<u64>,
     pub persisted: Option<bool>,
     pub exported: BTreeSet<uuid::Uuid>,
+    /// The server's rule set (`GET /api/rules`), as last fetched.
+    pub rules: Option<linli_core::RuleSet>,
 }

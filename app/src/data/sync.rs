@@ -133,6 +133,10 @@ where
     }
 }
 
+thread_local! {
+    static RULES_FETCHED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// One full sync: push everything pending, then pull until up to date.
 pub async fn sync_once() -> Result<SyncReport, SyncError> {
     let ui = state::ui();
@@ -146,6 +150,10 @@ pub async fn sync_once() -> Result<SyncReport, SyncError> {
         Ok(_) => {
             if let Some(ui) = ui {
                 ui.sync_error.set(None);
+            }
+            // The server's thresholds, once per start (a district may have its own rule set).
+            if !RULES_FETCHED.with(|f| f.replace(true)) {
+                state::refresh_rules().await;
             }
         }
         Err(SyncError::Expired) => state::mark_expired().await,

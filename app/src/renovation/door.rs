@@ -6,6 +6,7 @@ use crate::data::model::RowStatus;
 use crate::data::state::{self, SaveError};
 use crate::renovation::common::{self, class_label};
 use crate::renovation::nav::ProjectNav;
+use crate::renovation::results;
 use crate::renovation::strings::Reno;
 use crate::shell::field::FormError;
 use crate::shell::strings::Shell;
@@ -79,13 +80,9 @@ pub fn DoorPage(lang: Lang, id: Uuid) -> impl IntoView {
         view! {
             <h1>{p.name.clone()} " · " {tr(Reno::DoorToDoor)}</h1>
             <p class="lead" data-testid="door-progress">{format!("{} {done}/{total}", tr(Reno::Collected))}</p>
-            // R5: coverage while collecting, against the 2/3 line.
-            {common::bar(
-                if total == 0 { 0.0 } else { done as f64 / total as f64 },
-                Some(2.0 / 3.0),
-                "door-coverage",
-                done * 3 >= total * 2,
-            )}
+            // R5: coverage of the answers the server accepted, against the rule set's line; the answers
+            // still on this phone are shown apart.
+            {results::tally(id).map(|(t, waiting)| results::coverage_view(&t.coverage, waiting, lang))}
             {(!p.is_open(state::now_ms())).then(|| view! { <p class="warn" role="alert">{tr(Reno::SurveyNotOpenNow)}</p> })}
             {groups.into_iter().map(|(title, rows)| view! {
                 <h2>{title}</h2>

@@ -7,8 +7,7 @@ use crate::renovation::common::{self, class_label, field_error, matter_label, sa
 use crate::renovation::strings::Reno;
 use crate::shell::field::{Check, FormError, Input};
 use leptos::prelude::*;
-use linli_core::project::{ItemClass, MenuItemFields, catalogue};
-use linli_core::renovation::Matter;
+use linli_core::renovation::{Electorate, ElectorateScope, ItemClass, Matter, MenuItemFields, Words, catalogue};
 use linli_core::sync::Body;
 use linli_core::{EntityKind, ErrorCode, Lang};
 use uuid::Uuid;
@@ -31,6 +30,12 @@ pub fn MenuEditor(lang: Lang, id: Uuid) -> impl IntoView {
     let share = RwSignal::new(String::new());
     let owners = RwSignal::new(false);
     let matter = RwSignal::new(String::from("ordinary"));
+    // Who decides the item: "compound", "b:<building id>" or "u:<unit id>" (the lift: its unit).
+    let electorate = RwSignal::new(String::from("compound"));
+    let places = move || {
+        ui.rev.get();
+        electorate_choices(id)
+    };
     let error = RwSignal::new(None::<SaveError>);
     let clear = move || {
         editing.set(None);
@@ -41,6 +46,7 @@ pub fn MenuEditor(lang: Lang, id: Uuid) -> impl IntoView {
         share.set(String::new());
         owners.set(false);
         matter.set("ordinary".into());
+        electorate.set("compound".into());
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -71,6 +77,7 @@ pub fn MenuEditor(lang: Lang, id: Uuid) -> impl IntoView {
                 Matter::Ordinary
             },
             position,
+            electorate: parse_electorate(&electorate.get_untracked()),
         });
         let item_id = editing.get_untracked().unwrap_or_else(Uuid::now_v7);
         save(EntityKind::MenuItem, item_id, body, error, clear);
@@ -94,7 +101,14 @@ pub fn MenuEditor(lang: Lang, id: Uuid) -> impl IntoView {
                                 class.set(common::class_key(i.class).into());
                                 name.set(label.clone());
                                 owners.set(i.owners_decision);
-                                matter.set("ordinary".into());
+                                matter.set(if i.matter == Matter::Special { "special" } else { "ordinary" }.into());
+                                // The catalogue's default electorate (the lift: a unit), starting with the first.
+                                let first = electorate_choices(id).into_iter().map(|(v, _)| v).find(|v| match i.electorate_scope {
+                                    ElectorateScope::Compound => v == "compound",
+                                    ElectorateScope::Building => v.starts_with("b:"),
+                                    ElectorateScope::Unit => v.starts_with("u:"),
+                                });
+                                electorate.set(first.unwrap_or_else(|| "compound".into()));
                                 if let Some(el) = web_sys::window()
                                     .and_then(|w| w.document())
                                     .and_then(|d| d.query_selector("input[name=item-cost]").ok().flatten())
@@ -136,12 +150,17 @@ pub fn MenuEditor(lang: Lang, id: Uuid) -> impl IntoView {
                                 share.set(f.share_per_household_yuan.map(|s| s.to_string()).unwrap_or_default());
                                 owners.set(f.owners_decision);
                                 matter.set(if f.matter == Matter::Special { "special" } else { "ordinary" }.into());
+                                electorate.set(electorate_value(f.electorate));
                             };
                             let f = &m.fields;
                             view! {
                                 <li class="menu-item" data-testid="menu-item" data-name=f.name.clone() data-id=m.id.to_string()>
                                     <b>{f.name.clone()}</b> " "
                                     <span class="badge">{class_label(f.class, lang)}</span>
+                                    {(!f.electorate.is_compound()).then(|| {
+                                        let label = electorate_choices(id).into_iter().find(|(v, _)| *v == electorate_value(f.electorate)).map(|(_, l)| l).unwrap_or_default();
+                                        view! { " " <span class="badge" data-testid="item-electorate">{Words::ColElectorate.text(lang)} "：" {label}</span> }
+                                    })}
                                     {f.owners_decision.then(|| view! {
                                         " " <span class="badge pending">{tr(Reno::OwnersDecisionShort)} " · " {matter_label(f.matter, lang)}</span>
                                     })}
@@ -180,6 +199,15 @@ pub fn MenuEditor(lang: Lang, id: Uuid) -> impl IntoView {
                         <option value="special">{tr(Reno::MatterSpecial)}</option>
                     </select>
                 </label>
+                <label class="field">
+                    <span class="label">{Words::ColElectorate.text(lang)}</span>
+                    <select name="item-electorate" prop:value=move || electorate.get() on:change=move |ev| electorate.set(event_target_value(&ev))>
+                        {move || places().into_iter().map(|(v, label)| {
+                            let label = if v == "compound" { Words::ElectorateCompound.text(lang).to_string() } else { label };
+                            view! { <option value=v>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
                 <FormError lang=lang error=error fields=&[] />
                 <button type="submit" class="btn primary wide" data-testid="add-item">
                     {move || if editing.get().is_some() { tr(Reno::SaveItem) } else { tr(Reno::AddItem) }}
@@ -193,5 +221,38 @@ pub fn MenuEditor(lang: Lang, id: Uuid) -> impl IntoView {
                 {groups}
             </details>
         </section>
+    }
+}
+
+/// The electorates a menu item of project `id` can have: the whole compound, each building, each unit
+/// ("1号楼 1单元"), as (select value, label).
+fn electorate_choices(id: Uuid) -> Vec<(String, String)> {
+    let Some((p, _)) = common::project(id) else { return vec![("compound".into(), String::new())] };
+    state::with(|l| {
+        let mut v = vec![("compound".to_string(), String::new())];
+        for b in l.view.buildings(p.compound_id) {
+            v.push((format!("b:{}", b.id), b.fields.name.clone()));
+            for u in l.view.units(b.id) {
+                v.push((format!("u:{}", u.id), format!("{} {}", b.fields.name, u.fields.name)));
+            }
+        }
+        v
+    })
+}
+
+fn electorate_value(e: Electorate) -> String {
+    match e {
+        Electorate::Compound => "compound".into(),
+        Electorate::Building { id } => format!("b:{id}"),
+        Electorate::Unit { id } => format!("u:{id}"),
+    }
+}
+
+fn parse_electorate(v: &str) -> Electorate {
+    let id = |s: &str| Uuid::parse_str(s).ok();
+    match v.split_once(':') {
+        Some(("b", s)) => id(s).map_or(Electorate::Compound, |id| Electorate::Building { id }),
+        Some(("u", s)) => id(s).map_or(Electorate::Compound, |id| Electorate::Unit { id }),
+        _ => Electorate::Compound,
     }
 }

@@ -19,7 +19,7 @@ pub fn NoticePage(lang: Lang, id: Uuid) -> impl IntoView {
     let body = move || {
         ui.rev.get();
         let (p, compound) = common::project(id)?;
-        let t = tally(id)?;
+        let (t, waiting) = tally(id)?;
         let menu = common::menu(id);
         let rules = &state::rules().renovation;
         let end = p
@@ -61,7 +61,7 @@ pub fn NoticePage(lang: Lang, id: Uuid) -> impl IntoView {
                     </tbody>
                 </table>
                 <h2>{tr(Reno::Coverage)}</h2>
-                {coverage_view(&t.coverage, lang)}
+                {coverage_view(&t.coverage, waiting, lang)}
                 <p>{format!("{}：{} ({})", tr(Reno::AgreeHouseholds), t.agreement.households, pct(t.agreement.households_ratio))}</p>
                 {art278_view(&t.art278, lang, "overall".into())}
                 <button type="button" class="btn primary no-print" data-testid="print" on:click=|_| {

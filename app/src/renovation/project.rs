@@ -11,7 +11,7 @@ use crate::shell::field::{FormError, Input};
 use crate::shell::strings::Shell;
 use leptos::prelude::*;
 use linli_core::date::Date;
-use linli_core::project::{RenovationKind, notice_end};
+use linli_core::renovation::{ProjectFields, RenovationKind, notice_end};
 use linli_core::sync::Body;
 use linli_core::{EntityKind, Lang};
 use uuid::Uuid;
@@ -135,9 +135,15 @@ fn ProjectForm(lang: Lang, id: Uuid) -> impl IntoView {
     let error = RwSignal::new(None::<SaveError>);
     let saved = RwSignal::new(false);
     let demolish = p.kind == RenovationKind::DemolishRebuild;
-    let rules = state::rules().renovation.clone();
-    let rounds_min = rules.consultation_rounds_min;
-    let return_min = rules.return_rate_min_pct;
+    // R7 and R8 as the core judges them, with the rule set's minimums, on the values being typed.
+    let base = p.clone();
+    let rounds_verdict = {
+        let base = base.clone();
+        move || ProjectFields { consultation_rounds: rounds.get(), ..base.clone() }.consultation_verdict(&state::rules().renovation)
+    };
+    let return_verdict = move || {
+        ProjectFields { return_rate_pct: forms::parse_f64(&ret.get()), ..base.clone() }.return_rate_verdict(&state::rules().renovation)
+    };
     let add_round = move |_| match parse_date(&round.get_untracked(), "consultation_rounds") {
         Ok(Some(d)) => {
             rounds.update(|r| {
@@ -198,10 +204,15 @@ fn ProjectForm(lang: Lang, id: Uuid) -> impl IntoView {
             <Input label=tr(Reno::DesignNoticePosted) name="design-notice-posted" value=design kind="date" />
             {notice_end_view(lang, design, "design-notice-end")}
             <h2>{tr(Reno::Consultation)}</h2>
-            <p data-testid="rounds-count" data-count=move || rounds.get().len().to_string()
-                class=move || { if rounds.get().len() as u32 >= rounds_min { "ok" } else { "warn" } }>
-                {move || format!("{} {} / {rounds_min}", tr(Reno::RoundsRecorded), rounds.get().len())}
-            </p>
+            {move || {
+                let v = rounds_verdict();
+                view! {
+                    <p data-testid="rounds-count" data-count=v.held.to_string() data-min=v.min.to_string() data-met=v.met.to_string()
+                        class=if v.met { "ok" } else { "warn" }>
+                        {format!("{} {} / {}", tr(Reno::RoundsRecorded), v.held, v.min)}
+                    </p>
+                }
+            }}
             <ul class="list">
                 {move || rounds.get().into_iter().map(|d| view! { <li>{d.to_string()}</li> }).collect_view()}
             </ul>
@@ -211,13 +222,10 @@ fn ProjectForm(lang: Lang, id: Uuid) -> impl IntoView {
             {demolish.then(|| view! {
                 <h2>{tr(Reno::ReturnRate)}</h2>
                 <Input label=tr(Reno::ReturnRatePct) name="return-rate" value=ret inputmode="decimal" />
-                {move || forms::parse_f64(&ret.get()).map(|r| {
-                    let ok = r >= return_min;
-                    view! {
-                        <p class=if ok { "ok" } else { "warn" } data-testid="return-rate-check" data-ok=ok.to_string()>
-                            {format!("{} ≥ {return_min}%", tr(Reno::ReturnRateNeeds))}
-                        </p>
-                    }
+                {move || return_verdict().map(|v| view! {
+                    <p class=if v.met { "ok" } else { "warn" } data-testid="return-rate-check" data-ok=v.met.to_string()>
+                        {format!("{} ≥ {}%", tr(Reno::ReturnRateNeeds), v.min)}
+                    </p>
                 })}
             })}
             <FormError lang=lang error=error fields=&[] />

@@ -12,180 +12,26 @@ use gloo_events::EventListener;
 use gloo_timers::callback::Interval;
 use leptos::prelude::*;
 use linli_core::Lang;
-use linli_core::date::Date;
-use linli_core::project::{ItemClass, RenovationKind, end_of_day_ms, start_of_day_ms};
-use linli_core::renovation::Matter;
+use linli_core::protocol::OpStatus;
+use linli_core::renovation::api::{
+    BallotAnswer, CodeLogin, MyBallot, Receipt, VoteBallot, VoteLoginResponse, VoteMeResponse, VoteResults,
+};
+use linli_core::renovation::{BallotChannel, SurveyPhase};
 use serde::{Deserialize, Serialize};
 use std::cell::Cell;
 use uuid::Uuid;
 use wasm_bindgen::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct VProject {
-    pub id: Uuid,
-    pub name: String,
-    #[serde(default)]
-    pub kind: RenovationKind,
-    pub survey_opens: Date,
-    pub survey_closes: Date,
-    #[serde(default)]
-    pub grace_days: u32,
-    #[serde(default)]
-    pub show_running_results: bool,
-}
+/// The login answer as the phone keeps it: `POST /api/vote/login`'s typed answer (the core's API).
+pub type VoteLogin = VoteLoginResponse;
+/// The answer as the phone keeps it until the server has it: the request body itself. The id is made once.
+pub type PendingBallot = VoteBallot;
 
-impl VProject {
-    pub fn is_open(&self, now_ms: u64) -> bool {
-        let now = now_ms as i64;
-        now >= start_of_day_ms(self.survey_opens) && now < end_of_day_ms(self.survey_closes)
-    }
-
-    pub fn is_closed(&self, now_ms: u64) -> bool {
-        now_ms as i64 >= end_of_day_ms(self.survey_closes)
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct VCompound {
-    pub id: Uuid,
-    pub name: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct VHousehold {
-    pub id: Uuid,
-    #[serde(default)]
-    pub building: String,
-    #[serde(default)]
-    pub unit: String,
-    pub door: String,
-    #[serde(default)]
-    pub area_m2: f64,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct VItem {
-    pub id: Uuid,
-    pub name: String,
-    pub class: ItemClass,
-    #[serde(default)]
-    pub description: String,
-    #[serde(default)]
-    pub cost_yuan: f64,
-    #[serde(default)]
-    pub share_per_household_yuan: Option<f64>,
-    #[serde(default)]
-    pub owners_decision: bool,
-    #[serde(default)]
-    pub matter: Matter,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct MyBallot {
-    pub agree: bool,
-    #[serde(default)]
-    pub items: Vec<Uuid>,
-    pub cast_at_ms: u64,
-    #[serde(default)]
-    pub received: bool,
-}
-
-/// `POST /api/vote/login` (and `GET /api/vote/me`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct VoteLogin {
-    #[serde(default)]
-    pub token: String,
-    #[serde(default)]
-    pub expires_at: u64,
-    pub project: VProject,
-    pub compound: VCompound,
-    pub household: VHousehold,
-    #[serde(default)]
-    pub menu: Vec<VItem>,
-    #[serde(default)]
-    pub open: bool,
-    #[serde(default)]
-    pub my_ballot: Option<MyBallot>,
-}
-
-/// The answer as the phone keeps it until the server has it. The id is the ballot's, made once.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct PendingBallot {
-    pub id: Uuid,
-    pub agree: bool,
-    pub items: Vec<Uuid>,
-    pub cast_at_ms: u64,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Receipt {
-    pub ballot_id: Uuid,
-    #[serde(default)]
-    pub door: String,
-    pub agree: bool,
-    #[serde(default)]
-    pub items: Vec<Uuid>,
-    pub cast_at_ms: u64,
-    pub received_at_ms: u64,
-}
-
+/// Why the server refused the answer, as the resident reads it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Refusal {
     pub code: String,
     pub message: String,
-}
-
-#[derive(Deserialize)]
-struct BallotAnswer {
-    status: String,
-    #[serde(default)]
-    code: Option<String>,
-    #[serde(default)]
-    message: Option<String>,
-    #[serde(default)]
-    receipt: Option<Receipt>,
-}
-
-/// The aggregate results a resident may see (`GET /api/vote/results`): never other households' answers.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct VCoverage {
-    pub responded: u64,
-    pub total: u64,
-    pub ratio: f64,
-    pub meets_two_thirds: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct VAgreement {
-    pub households: u64,
-    pub households_ratio: f64,
-    #[serde(default)]
-    pub area_ratio: f64,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct VItemSupport {
-    pub id: String,
-    pub households: u64,
-    pub ratio_of_responded: f64,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct VArt278 {
-    pub passed: bool,
-    #[serde(default)]
-    pub explanation_zh: String,
-    #[serde(default)]
-    pub explanation_en: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct VResults {
-    pub coverage: VCoverage,
-    pub agreement: VAgreement,
-    #[serde(default)]
-    pub items: Vec<VItemSupport>,
-    pub art278: VArt278,
 }
 
 /// Everything the phone keeps for one household's code.
@@ -200,7 +46,7 @@ pub struct ResidentRecord {
     #[serde(default)]
     pub refused: Option<Refusal>,
     #[serde(default)]
-    pub results: Option<VResults>,
+    pub results: Option<VoteResults>,
 }
 
 /// A code as typed or printed, in the form used as the key (the same form the server looks it up by).
@@ -266,11 +112,8 @@ pub async fn last_code() -> Option<String> {
 }
 
 async fn login_online(code: &str, lang: Lang) -> Result<VoteLogin, ApiError> {
-    #[derive(Serialize)]
-    struct Req<'a> {
-        code: &'a str,
-    }
-    net::call("POST", "/api/vote/login", None, lang, Some(&Req { code })).await
+    let req = CodeLogin { code: code.to_string() };
+    net::call("POST", "/api/vote/login", None, lang, Some(&req)).await
 }
 
 fn login_message(e: &ApiError, lang: Lang) -> String {
@@ -349,13 +192,14 @@ async fn refresh() {
         return;
     };
     let lang = state::lang();
-    let me: Result<VoteLogin, ApiError> =
+    let me: Result<VoteMeResponse, ApiError> =
         net::call::<(), _>("GET", "/api/vote/me", Some(&rec.login.token), lang, None).await;
     let fresh = match me {
-        Ok(mut l) => {
-            l.token = rec.login.token.clone();
-            Some(l)
-        }
+        Ok(me) => Some(VoteLoginResponse {
+            token: rec.login.token.clone(),
+            expires_at: me.expires_at,
+            view: me.view,
+        }),
         Err(e) if e.is_auth() => match login_online(&rec.code, lang).await {
             Ok(l) => Some(l),
             Err(e @ ApiError::Http { .. }) if !e.is_retryable() => {
@@ -415,17 +259,19 @@ pub async fn send() {
         }
     }
     match answer {
-        Ok(a) if a.status == "accepted" || a.status == "duplicate" => {
+        Ok(a) if a.status == OpStatus::Accepted || a.status == OpStatus::Duplicate => {
             let receipt = a.receipt.unwrap_or(Receipt {
                 ballot_id: p.id,
-                door: rec.login.household.door.clone(),
+                door: rec.login.view.household.door.clone(),
                 agree: p.agree,
                 items: p.items.clone(),
                 cast_at_ms: p.cast_at_ms,
                 received_at_ms: state::now_ms(),
             });
             change(|r| {
-                r.login.my_ballot = Some(MyBallot {
+                r.login.view.my_ballot = Some(MyBallot {
+                    id: receipt.ballot_id,
+                    channel: BallotChannel::Resident,
                     agree: receipt.agree,
                     items: receipt.items.clone(),
                     cast_at_ms: receipt.cast_at_ms,
@@ -469,16 +315,17 @@ async fn post_ballot(token: &str, p: &PendingBallot, lang: Lang) -> Result<Ballo
     net::call("POST", "/api/vote/ballot", Some(token), lang, Some(p)).await
 }
 
-/// Fetches the aggregate results when the resident may see them (closed, or running results shown).
+/// Fetches the aggregate results when the project may show them (closed, or running results shown;
+/// the server applies the core's `results_visibility`, which also asks for a minimum of answers).
 async fn fetch_results() {
     let Some(rec) = sigs().rec.get_untracked() else {
         return;
     };
-    let p = &rec.login.project;
-    if !(p.show_running_results || p.is_closed(state::now_ms())) {
+    let p = &rec.login.view.project;
+    if !(p.show_running_results || p.survey_status(state::now_ms()).phase == SurveyPhase::Closed) {
         return;
     }
-    let r: Result<VResults, ApiError> = net::call::<(), _>(
+    let r: Result<VoteResults, ApiError> = net::call::<(), _>(
         "GET",
         "/api/vote/results",
         Some(&rec.login.token),
@@ -529,8 +376,8 @@ mod tests {
             "menu":[{"id":"0190a0b0-0000-7000-8000-000000000004","name":"路面","class":"basic","catalogue":"road","description":"","cost_yuan":1000,"share_per_household_yuan":null,"owners_decision":false,"matter":"ordinary","position":0}],
             "open":true,"my_ballot":null}"#;
         let l: VoteLogin = serde_json::from_str(j).unwrap();
-        assert_eq!(l.household.door, "101");
-        assert_eq!(l.menu.len(), 1);
-        assert!(l.my_ballot.is_none());
+        assert_eq!(l.view.household.door, "101");
+        assert_eq!(l.view.menu.len(), 1);
+        assert!(l.view.my_ballot.is_none());
     }
 }

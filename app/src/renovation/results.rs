@@ -4,50 +4,35 @@
 
 use crate::data::downloads;
 use crate::data::state;
-use crate::renovation::common::{self, bar, class_label, csv_line, matter_label, pct};
+use crate::renovation::common::{self, bar, matter_label, pct};
 use crate::renovation::nav::ProjectNav;
 use crate::renovation::strings::Reno;
 use leptos::prelude::*;
 use linli_core::Lang;
-use linli_core::places::MenuItem;
-use linli_core::renovation::{Art278, Coverage, Tally};
+use linli_core::i18n::fill;
+use linli_core::renovation::export::{tables, to_csv};
+use linli_core::renovation::{Art278, Coverage, MenuItem, Tally, Words};
 use uuid::Uuid;
 
-pub fn tally(id: Uuid) -> Option<Tally> {
+/// The tally of project `id` over what the server accepted (R4, R5, R9), and the ballots recorded on this
+/// phone still waiting to be sent (shown apart, never counted).
+pub fn tally(id: Uuid) -> Option<(Tally, u64)> {
     let c = common::community();
-    state::with(|l| l.view.tally(&c, id, state::rules()))
+    state::with(|l| Some((l.counted().tally(&c, id, state::rules())?, l.waiting_ballots(id))))
 }
 
-/// "已回收 7/10 户（70.0%），达到三分之二".
-pub fn coverage_text(c: &Coverage, lang: Lang) -> String {
-    let meets = if c.meets_two_thirds {
-        Reno::MeetsTwoThirds
-    } else {
-        Reno::BelowTwoThirds
-    }
-    .text(lang);
-    match lang {
-        Lang::Zh => format!(
-            "已回收 {}/{} 户（{}），{meets}",
-            c.responded,
-            c.total,
-            pct(c.ratio)
-        ),
-        Lang::En => format!(
-            "{} of {} households answered ({}); {meets}",
-            c.responded,
-            c.total,
-            pct(c.ratio)
-        ),
-    }
-}
-
-/// The coverage bar with its 2/3 line, and the sentence (R5).
-pub fn coverage_view(c: &Coverage, lang: Lang) -> impl IntoView + use<> {
+/// The coverage bar with the rule set's threshold line, and the sentence (R5), both the core's.
+pub fn coverage_view(c: &Coverage, waiting: u64, lang: Lang) -> impl IntoView + use<> {
+    let mark = c.threshold.num as f64 / c.threshold.den.max(1) as f64;
     view! {
         <div class="coverage">
-            {bar(c.ratio, Some(2.0 / 3.0), "coverage-bar", c.meets_two_thirds)}
-            <p class="big" data-testid="coverage-text" data-meets=c.meets_two_thirds.to_string()>{coverage_text(c, lang)}</p>
+            {bar(c.ratio, Some(mark), "coverage-bar", c.met)}
+            <p class="big" data-testid="coverage-text" data-meets=c.met.to_string()>{c.sentence(lang)}</p>
+            {(waiting > 0).then(|| view! {
+                <p class="warn" data-testid="waiting-ballots" data-count=waiting.to_string()>
+                    {fill(Reno::WaitingBallots.text(lang), &[&waiting.to_string()])}
+                </p>
+            })}
         </div>
     }
 }
@@ -78,78 +63,6 @@ fn item_name(menu: &[MenuItem], id: &str) -> String {
         .unwrap_or_else(|| id.to_string())
 }
 
-/// The results as CSV (UTF-8 with a byte-order mark, for spreadsheet programs).
-pub fn results_csv(name: &str, t: &Tally, menu: &[MenuItem], lang: Lang) -> String {
-    let tr = |k: Reno| k.text(lang).to_string();
-    let mut s = String::from("\u{FEFF}");
-    s += &csv_line(&[tr(Reno::Project), name.to_string()]);
-    s += &csv_line(&[
-        tr(Reno::Coverage),
-        format!("{}/{}", t.coverage.responded, t.coverage.total),
-        pct(t.coverage.ratio),
-        tr(if t.coverage.meets_two_thirds {
-            Reno::MeetsTwoThirds
-        } else {
-            Reno::BelowTwoThirds
-        }),
-    ]);
-    s += &csv_line(&[
-        tr(Reno::AgreeHouseholds),
-        t.agreement.households.to_string(),
-        pct(t.agreement.households_ratio),
-    ]);
-    s += &csv_line(&[
-        tr(Reno::AgreeArea),
-        format!("{:.2}", t.agreement.area_m2),
-        pct(t.agreement.area_ratio),
-    ]);
-    s += &csv_line(&[
-        tr(Reno::Art278),
-        tr(if t.art278.passed {
-            Reno::Passed
-        } else {
-            Reno::NotPassed
-        }),
-    ]);
-    s += "\r\n";
-    s += &csv_line(&[
-        tr(Reno::ItemName),
-        tr(Reno::ItemClass),
-        tr(Reno::CostYuan),
-        tr(Reno::ShareYuan),
-        tr(Reno::SupportHouseholds),
-        tr(Reno::SupportArea),
-        tr(Reno::ShareOfResponded),
-        tr(Reno::Art278),
-    ]);
-    for i in &t.items {
-        let m = menu.iter().find(|m| m.id.to_string() == i.id);
-        let art = match m {
-            Some(m) if m.fields.owners_decision => tr(if i.art278.passed {
-                Reno::Passed
-            } else {
-                Reno::NotPassed
-            }),
-            _ => String::new(),
-        };
-        s += &csv_line(&[
-            item_name(menu, &i.id),
-            m.map(|m| class_label(m.fields.class, lang).to_string())
-                .unwrap_or_default(),
-            m.map(|m| m.fields.cost_yuan.to_string())
-                .unwrap_or_default(),
-            m.and_then(|m| m.fields.share_per_household_yuan)
-                .map(|v| v.to_string())
-                .unwrap_or_default(),
-            i.households.to_string(),
-            format!("{:.2}", i.area_m2),
-            pct(i.ratio_of_responded),
-            art,
-        ]);
-    }
-    s
-}
-
 #[component]
 pub fn ResultsPage(lang: Lang, id: Uuid) -> impl IntoView {
     let ui = state::ui().expect("state installed");
@@ -160,16 +73,16 @@ pub fn ResultsPage(lang: Lang, id: Uuid) -> impl IntoView {
         let Some((p, _)) = common::project(id) else {
             return view! { <h1>{tr(Reno::ProjectNotFound)}</h1> }.into_any();
         };
-        let Some(t) = tally(id) else {
+        let Some((t, waiting)) = tally(id) else {
             return view! { <h1>{p.name.clone()}</h1> }.into_any();
         };
         let menu = common::menu(id);
         let csv_name = p.name.clone();
-        let csv_t = t.clone();
-        let csv_menu = menu.clone();
+        // The same tables as the server's CSV and XLSX (the core's), with this phone's waiting ballots.
+        let csv_text = to_csv(&tables(&p, &menu, &t, &state::rules().renovation, Some(waiting)));
         let export_csv = move |ev: leptos::ev::MouseEvent| {
             ev.prevent_default();
-            let text = results_csv(&csv_name, &csv_t, &csv_menu, lang);
+            let text = csv_text.clone();
             if let Err(e) = downloads::download_text(
                 &format!("{csv_name}-results.csv"),
                 "text/csv;charset=utf-8",
@@ -200,6 +113,11 @@ pub fn ResultsPage(lang: Lang, id: Uuid) -> impl IntoView {
                 <li class="item-result" data-testid="item-result" data-name=name.clone()>
                     <p><b>{name.clone()}</b> " " {format!("{} {} · {}", i.households, tr(Reno::HouseholdsUnit), pct(i.ratio_of_responded))}</p>
                     <div data-testid="item-bar-wrap">{bar(i.ratio_of_responded, None, "item-bar", true)}</div>
+                    {i.electorate.as_ref().map(|e| view! {
+                        <p class="sub" data-testid="item-electorate-coverage" data-met=e.met.to_string()>
+                            {Words::ColElectorate.text(lang)} "：" {e.sentence(lang)}
+                        </p>
+                    })}
                     {owners.then(|| art278_view(&i.art278, lang, i.id.clone()))}
                 </li>
             }
@@ -208,12 +126,12 @@ pub fn ResultsPage(lang: Lang, id: Uuid) -> impl IntoView {
             <h1>{p.name.clone()} " · " {tr(Reno::Results)}</h1>
             <p class="sub">{tr(Reno::ComputedHere)}</p>
             <h2>{tr(Reno::Coverage)}</h2>
-            {coverage_view(&t.coverage, lang)}
+            {coverage_view(&t.coverage, waiting, lang)}
             <h2>{tr(Reno::Agreement)}</h2>
             <p>{format!("{}：{} {} ({}) · {}", tr(Reno::AgreeHouseholds), t.agreement.households, tr(Reno::HouseholdsUnit), pct(t.agreement.households_ratio), pct(t.agreement.households_ratio_of_responded))} " " {tr(Reno::OfResponded)}</p>
-            {bar(t.agreement.households_ratio, Some(2.0 / 3.0), "agree-households-bar", true)}
+            {bar(t.agreement.households_ratio, None, "agree-households-bar", true)}
             <p>{format!("{}：{:.2} m² ({})", tr(Reno::AgreeArea), t.agreement.area_m2, pct(t.agreement.area_ratio))}</p>
-            {bar(t.agreement.area_ratio, Some(2.0 / 3.0), "agree-area-bar", true)}
+            {bar(t.agreement.area_ratio, None, "agree-area-bar", true)}
             {art278_view(&t.art278, lang, "overall".into())}
             {(t.changed_answers > 0).then(|| view! { <p class="sub">{format!("{} {}", tr(Reno::ChangedAnswers), t.changed_answers)}</p> })}
             <h2>{tr(Reno::Menu)}</h2>
@@ -231,34 +149,5 @@ pub fn ResultsPage(lang: Lang, id: Uuid) -> impl IntoView {
             {body}
             {move || message.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
         </section>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn coverage_in_plain_words() {
-        let c = Coverage {
-            responded: 7,
-            total: 10,
-            ratio: 0.7,
-            meets_two_thirds: true,
-        };
-        assert_eq!(
-            coverage_text(&c, Lang::Zh),
-            "已回收 7/10 户（70.0%），达到三分之二"
-        );
-        let c = Coverage {
-            responded: 6,
-            total: 10,
-            ratio: 0.6,
-            meets_two_thirds: false,
-        };
-        assert_eq!(
-            coverage_text(&c, Lang::En),
-            "6 of 10 households answered (60.0%); below two thirds"
-        );
     }
 }

@@ -5,13 +5,13 @@
 use crate::data::state;
 use crate::renovation::common::{bar, class_label, pct, yuan};
 use crate::renovation::resident::{self, ResidentRecord};
-use crate::renovation::results::coverage_text;
 use crate::renovation::strings::Reno;
 use crate::shell::i18n::format_time;
 use crate::shell::router;
 use crate::shell::strings::Shell;
 use leptos::prelude::*;
 use linli_core::Lang;
+use linli_core::renovation::SurveyPhase;
 use uuid::Uuid;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,9 +112,10 @@ fn Ballot(
     items: RwSignal<Vec<Uuid>>,
 ) -> impl IntoView {
     let tr = move |k: Reno| k.text(lang);
-    let l = &rec.login;
+    let l = &rec.login.view;
     let now = state::now_ms();
-    let open = l.project.is_open(now);
+    let phase = l.project.survey_status(now).phase;
+    let open = phase == SurveyPhase::Open;
     let h = &l.household;
     let place = format!("{} {} {}", h.building, h.unit, h.door);
     let menu = l.menu.clone();
@@ -169,6 +170,7 @@ fn Ballot(
                 .map(|r| (r.agree, r.items.clone(), r.received_at_ms, r.cast_at_ms))
                 .or_else(|| {
                     rec.login
+                        .view
                         .my_ballot
                         .as_ref()
                         .map(|b| (b.agree, b.items.clone(), b.cast_at_ms, b.cast_at_ms))
@@ -190,13 +192,14 @@ fn Ballot(
             }
         }
     };
-    let has_answer = rec.receipt.is_some() || rec.login.my_ballot.is_some();
+    let has_answer = rec.receipt.is_some() || rec.login.view.my_ballot.is_some();
     let waiting = rec.pending.is_some();
     let results = {
         let res = rec.results.clone();
         let names = names.clone();
         move || {
             res.clone().map(|r| {
+        let r = r.tally;
         let rows = r
             .items
             .iter()
@@ -209,20 +212,11 @@ fn Ballot(
             })
             .collect_view();
         let c = r.coverage.clone();
-        let text = coverage_text(
-            &linli_core::renovation::Coverage {
-                responded: c.responded,
-                total: c.total,
-                ratio: c.ratio,
-                meets_two_thirds: c.meets_two_thirds,
-            },
-            lang,
-        );
         view! {
             <section class="card" data-testid="resident-results">
                 <h2>{tr(Reno::Results)}</h2>
-                {bar(c.ratio, Some(2.0 / 3.0), "coverage-bar", c.meets_two_thirds)}
-                <p class="big" data-testid="coverage-text">{text}</p>
+                {bar(c.ratio, Some(c.threshold.num as f64 / c.threshold.den.max(1) as f64), "coverage-bar", c.met)}
+                <p class="big" data-testid="coverage-text">{c.sentence(lang)}</p>
                 <p>{format!("{}：{} ({})", tr(Reno::AgreeHouseholds), r.agreement.households, pct(r.agreement.households_ratio))}</p>
                 <p data-testid="art278" data-passed=r.art278.passed.to_string()>
                     {if lang == Lang::Zh { r.art278.explanation_zh.clone() } else { r.art278.explanation_en.clone() }}
@@ -246,7 +240,11 @@ fn Ballot(
             <p class="big">{project_name.clone()}</p>
             <p>{tr(Reno::Survey)} "：" {opens.clone()} " – " {closes.clone()}
                 " " <span class=if open { "badge" } else { "badge pending" } data-testid="vote-open" data-open=open.to_string()>
-                    {if open { tr(Reno::SurveyOpen) } else { tr(Reno::SurveyClosedNow) }}</span>
+                    {match phase {
+                        SurveyPhase::Open => tr(Reno::SurveyOpen),
+                        SurveyPhase::NotYetOpen => tr(Reno::SurveyNotOpenNow),
+                        SurveyPhase::Closed => tr(Reno::SurveyClosedNow),
+                    }}</span>
             </p>
             {status.clone()}
             {(open && !waiting).then(|| if has_answer {

@@ -2,13 +2,13 @@
 //! to add a building, a unit to a building, and a household to a unit (RULES H1: door unique in a unit).
 
 use crate::data::forms;
-use crate::data::model::{RowStatus, children};
+use crate::data::model::RowStatus;
 use crate::data::state::{self, SaveError};
 use crate::roster::strings::Roster;
 use crate::shell::field::{Field, FormError};
 use crate::shell::strings::{Shell, status_label};
 use leptos::prelude::*;
-use linli_core::places::{Building, BuildingFields, Household, HouseholdFields, Unit, UnitFields};
+use linli_core::roster::{BuildingFields, HouseholdFields, UnitFields};
 use linli_core::sync::{Body, EntityRef};
 use linli_core::{EntityKind, ErrorCode, Lang, RuleError};
 use std::collections::HashMap;
@@ -55,10 +55,7 @@ pub fn CompoundPage(lang: Lang, id: Uuid) -> impl IntoView {
     let buildings = move || {
         ui.rev.get();
         state::with(|l| {
-            children::<BuildingFields>(&l.view, EntityKind::Building, id, |f| &f.name)
-                .into_iter()
-                .map(|(id, fields)| Building { id, fields })
-                .collect::<Vec<_>>()
+            l.view.buildings(id)
         })
     };
     let name = RwSignal::new(String::new());
@@ -119,10 +116,7 @@ fn BuildingCard(lang: Lang, id: Uuid, name: String, statuses: Statuses) -> impl 
     let units = move || {
         ui.rev.get();
         state::with(|l| {
-            children::<UnitFields>(&l.view, EntityKind::Unit, id, |f| &f.name)
-                .into_iter()
-                .map(|(id, fields)| Unit { id, fields })
-                .collect::<Vec<_>>()
+            l.view.units(id)
         })
     };
     let status = move || statuses.with(|m| m.get(&id).map(|s| s.as_str()).unwrap_or("synced"));
@@ -168,10 +162,7 @@ fn UnitCard(lang: Lang, id: Uuid, name: String, statuses: Statuses) -> impl Into
     let households = move || {
         ui.rev.get();
         let list = state::with(|l| {
-            children::<HouseholdFields>(&l.view, EntityKind::Household, id, |f| &f.door)
-                .into_iter()
-                .map(|(id, fields)| Household { id, fields })
-                .collect::<Vec<_>>()
+            l.view.households(id)
         });
         statuses.with(|st| {
             list.into_iter()

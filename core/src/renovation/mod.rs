@@ -4,6 +4,7 @@
 //! Its operations are `project.put`, `menu_item.put` and `ballot.cast` (append-only).
 
 pub mod api;
+pub mod export;
 pub mod project;
 pub mod tally;
 pub mod verdict;

@@ -19,7 +19,7 @@ crate::catalogue! {
         Yes => ("是", "yes"),
         No => ("否", "no"),
         // R5 coverage
-        CoverageSentence => ("已回收 {0}/{1} 户（{2}），{3}", "{0} of {1} households answered ({2}), {3}"),
+        CoverageSentence => ("已回收 {0}/{1} 户（{2}），{3}", "{0} of {1} households answered ({2}); {3}"),
         CoverageMeets => ("达到{0}", "at least {0}"),
         CoverageBelow => ("未达到{0}", "below {0}"),
         // R9 art. 278 explanations
@@ -41,7 +41,8 @@ crate::catalogue! {
         RowSurveyPeriod => ("调查时间", "Survey period"),
         RowHouseholds => ("住户总数", "Households"),
         RowResponded => ("已答户数", "Households responded"),
-        RowWaiting => ("待发送答卷", "Ballots waiting to be sent"),
+        RowWaiting => ("本机待发送的答卷（未计入）", "Ballots on this phone waiting to be sent (not counted)"),
+        RowRespondedOfAll => ("已答户数/住户总数", "Responded / households"),
         RowCoverage => ("覆盖率", "Coverage"),
         RowCoverageMeets => ("覆盖率达到{0}", "Coverage meets {0}"),
         RowAgreeing => ("同意户数", "Households agreeing"),
@@ -166,6 +167,9 @@ mod tests {
         c.threshold = Fraction { num: 3, den: 4, strict: false };
         c.met = false;
         assert_eq!(c.sentence(Lang::Zh), "已回收 7/10 户（70.0%），未达到四分之三");
-        assert_eq!(c.sentence(Lang::En), "7 of 10 households answered (70.0%), below three quarters");
+        assert_eq!(c.sentence(Lang::En), "7 of 10 households answered (70.0%); below three quarters");
+        // The app's former test, moved here: 6 of 10 against two thirds.
+        let c = Coverage { responded: 6, total: 10, ratio: 0.6, threshold: Fraction { num: 2, den: 3, strict: false }, met: false };
+        assert_eq!(c.sentence(Lang::En), "6 of 10 households answered (60.0%); below two thirds");
     }
 }

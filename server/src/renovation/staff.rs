@@ -9,7 +9,8 @@ use crate::auth::AuthUser;
 use crate::clock::now_ms;
 use crate::http::{ApiError, parse_json};
 use crate::renovation::codes::format_code;
-use crate::renovation::export::{tables, to_csv, to_xlsx};
+use crate::renovation::export::to_xlsx;
+use linli_core::renovation::export::{tables, to_csv};
 use crate::renovation::qr::qr_svg;
 use crate::renovation::repo::{self, CodeRow, Issued};
 use crate::renovation::views::{self, Door};
@@ -342,7 +343,7 @@ pub async fn results_csv(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let (id, p, menu, _, tally) = tally_of(&state, &user, &id).await?;
-    let csv = to_csv(&tables(&p, &menu, &tally, &state.rules.renovation));
+    let csv = to_csv(&tables(&p, &menu, &tally, &state.rules.renovation, None));
     Ok(attachment(
         "text/csv; charset=utf-8",
         format!("results-{id}.csv"),
@@ -358,7 +359,7 @@ pub async fn results_xlsx(
 ) -> Result<Response, ApiError> {
     let (id, p, menu, _, tally) = tally_of(&state, &user, &id).await?;
     let rules = state.rules.clone();
-    let bytes = tokio::task::spawn_blocking(move || to_xlsx(&tables(&p, &menu, &tally, &rules.renovation)))
+    let bytes = tokio::task::spawn_blocking(move || to_xlsx(&tables(&p, &menu, &tally, &rules.renovation, None)))
         .await
         .map_err(ApiError::internal)?
         .map_err(ApiError::internal)?;
