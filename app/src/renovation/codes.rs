@@ -9,66 +9,21 @@ use crate::renovation::nav::ProjectNav;
 use crate::renovation::strings::Reno;
 use leptos::prelude::*;
 use linli_core::Lang;
-use serde::Deserialize;
-use serde_json::Value;
+use linli_core::renovation::api::{CodeState, CodeStatus, IssueRequest, IssuedCode, IssuedCodes};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-/// One slip, read leniently from the server's answer.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct Slip {
-    #[serde(default)]
-    pub household_id: Option<Uuid>,
-    #[serde(default)]
-    pub building: String,
-    #[serde(default)]
-    pub unit: String,
-    #[serde(default)]
-    pub door: String,
-    #[serde(default)]
-    pub code: String,
-    #[serde(default)]
-    pub url: String,
-    #[serde(default)]
-    pub qr_svg: String,
-}
-
-/// A household's code status (`GET /api/projects/{id}/codes`; never the code itself).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct CodeStatus {
-    pub household_id: Uuid,
-    #[serde(default)]
-    pub building: String,
-    #[serde(default)]
-    pub unit: String,
-    #[serde(default)]
-    pub door: String,
-    #[serde(default)]
-    pub status: String,
-}
-
-/// `{"codes":[…]}`, `{"slips":[…]}` or a bare list.
-fn slips_of(v: Value) -> Vec<Slip> {
-    let list = match v {
-        Value::Array(a) => a,
-        Value::Object(mut m) => match m.remove("codes").or_else(|| m.remove("slips")) {
-            Some(Value::Array(a)) => a,
-            _ => vec![Value::Object(m)],
-        },
-        _ => vec![],
-    };
-    list.into_iter()
-        .filter_map(|s| serde_json::from_value(s).ok())
-        .filter(|s: &Slip| !s.code.is_empty())
-        .collect()
-}
+/// One slip: the server's typed answer (`linli_core::renovation::api`).
+pub type Slip = IssuedCode;
 
 fn token() -> Option<String> {
     state::with(|l| l.session.as_ref().map(|s| s.token.clone()))
 }
 
-async fn call(method: &str, path: String, lang: Lang) -> Result<Value, String> {
-    let r: Result<Value, ApiError> =
-        net::call::<(), _>(method, &path, token().as_deref(), lang, None).await;
+/// A staff call about codes (online only), its errors in the person's language.
+pub async fn call<B: Serialize, R: DeserializeOwned>(method: &str, path: String, lang: Lang, body: Option<&B>) -> Result<R, String> {
+    let r: Result<R, ApiError> = net::call(method, &path, token().as_deref(), lang, body).await;
     match r {
         Ok(v) => Ok(v),
         Err(ApiError::Network) => Err(Reno::CodesNeedNetwork.text(lang).to_string()),
@@ -91,8 +46,8 @@ pub fn CodesPage(lang: Lang, id: Uuid) -> impl IntoView {
     let statuses = RwSignal::new(Vec::<CodeStatus>::new());
     let load = move || {
         wasm_bindgen_futures::spawn_local(async move {
-            if let Ok(v) = call("GET", format!("/api/projects/{id}/codes"), lang).await {
-                statuses.set(serde_json::from_value(v).unwrap_or_default());
+            if let Ok(v) = call::<(), Vec<CodeStatus>>("GET", format!("/api/projects/{id}/codes"), lang, None).await {
+                statuses.set(v);
             }
         });
     };
@@ -103,9 +58,9 @@ pub fn CodesPage(lang: Lang, id: Uuid) -> impl IntoView {
         busy.set(true);
         error.set(None);
         wasm_bindgen_futures::spawn_local(async move {
-            match call("POST", format!("/api/projects/{id}/codes"), lang).await {
+            match call::<IssueRequest, IssuedCodes>("POST", format!("/api/projects/{id}/codes"), lang, Some(&IssueRequest::default())).await {
                 Ok(v) => {
-                    let v = slips_of(v);
+                    let v = v.codes;
                     if v.is_empty() {
                         error.set(Some(tr(Reno::AllHaveCodes).to_string()));
                     }
@@ -128,15 +83,19 @@ pub fn CodesPage(lang: Lang, id: Uuid) -> impl IntoView {
         wasm_bindgen_futures::spawn_local(async move {
             let verb = if reissue { "reissue" } else { "revoke" };
             let path = format!("/api/projects/{id}/codes/{household}/{verb}");
-            match call("POST", path, lang).await {
+            let answer = if reissue {
+                call::<(), IssuedCodes>("POST", path, lang, None).await.map(|v| v.codes)
+            } else {
+                call::<(), CodeStatus>("POST", path, lang, None).await.map(|_| vec![])
+            };
+            match answer {
                 Err(e) => error.set(Some(e)),
                 Ok(_) if !reissue => {
                     load();
-                    slips.update(|v| v.retain(|s| s.household_id != Some(household)))
+                    slips.update(|v| v.retain(|s| s.household_id != household))
                 }
-                Ok(v) => {
+                Ok(fresh) => {
                     load();
-                    let fresh = slips_of(v);
                     slips.update(|v| {
                         for f in fresh {
                             match v.iter_mut().find(|s| s.household_id == f.household_id) {
@@ -175,16 +134,16 @@ pub fn CodesPage(lang: Lang, id: Uuid) -> impl IntoView {
                 <table class="table no-print" data-testid="code-status">
                     <thead><tr><th>{tr(Reno::Household)}</th><th>{tr(Reno::CodeState)}</th><th></th></tr></thead>
                     <tbody>
-                        <For each=move || statuses.get() key=|s| (s.household_id, s.status.clone()) children=move |s| {
+                        <For each=move || statuses.get() key=|s| (s.household_id, s.status) children=move |s| {
                             let h = s.household_id;
-                            let label = match s.status.as_str() {
-                                "active" => tr(Reno::CodeActive),
-                                "revoked" => tr(Reno::CodeRevoked),
-                                _ => tr(Reno::CodeNone),
+                            let (label, key) = match s.status {
+                                CodeState::Active => (tr(Reno::CodeActive), "active"),
+                                CodeState::Revoked => (tr(Reno::CodeRevoked), "revoked"),
+                                CodeState::None => (tr(Reno::CodeNone), "none"),
                             };
-                            let active = s.status == "active";
+                            let active = s.status == CodeState::Active;
                             view! {
-                                <tr data-testid="code-row" data-door=s.door.clone() data-status=s.status.clone()>
+                                <tr data-testid="code-row" data-door=s.door.clone() data-status=key>
                                     <td>{format!("{} {} {}", s.building, s.unit, s.door)}</td>
                                     <td>{label}</td>
                                     <td>
@@ -206,10 +165,9 @@ pub fn CodesPage(lang: Lang, id: Uuid) -> impl IntoView {
                     each=move || slips.get()
                     key=|s| s.code.clone()
                     children=move |s| {
-                        let hid = s.household_id;
                         view! {
                             <div class="slip" data-testid="code-slip" data-door=s.door.clone() data-code=s.code.clone()
-                                data-household=hid.map(|h| h.to_string()).unwrap_or_default()>
+                                data-household=s.household_id.to_string()>
                                 <p class="slip-place">{format!("{} {} {}", s.building, s.unit, s.door)}</p>
                                 <div class="qr" inner_html=s.qr_svg.clone()></div>
                                 <p class="slip-code">{s.code.clone()}</p>

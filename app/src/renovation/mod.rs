@@ -1,6 +1,6 @@
 //! Renovation votes (RULES §2). Staff: the projects section on the compound page (`section`), the project
 //! page and its menu editor (`project`, `menu`), door-to-door collection (`door`), voting codes (`codes`),
-//! results (`results`) and the public notice (`notice`), with the links between them (`nav`). Residents: the
+//! printable paper survey forms (`forms`), results (`results`) and the public notice (`notice`), with the links between them (`nav`). Residents: the
 //! vote page (`vote`) and its state (`resident`). Shared helpers in `common`, the strings in `strings`, and
 //! how its changes are named in the refused list ([`describe_op`]).
 //!
@@ -9,6 +9,7 @@
 pub mod codes;
 pub mod common;
 pub mod door;
+pub mod forms;
 pub mod menu;
 pub mod nav;
 pub mod notice;

@@ -172,5 +172,27 @@ strings! {
         OpProject => ("改造项目", "Project"),
         OpMenuItem => ("菜单项目", "Menu item"),
         OpBallot => ("住户答卷", "Ballot"),
+        // Paper survey forms (菜单式改造调查表)
+        PaperForms => ("纸质调查表", "Paper forms"),
+        PaperFormsHelp => (
+            "为不用手机的住户打印调查表：一户一页，勾选后由工作人员上门录入；表上的二维码也可用手机作答。",
+            "Print survey forms for residents without a phone: one page per household, ticked on paper and entered by staff door to door; the QR code on it also opens the vote on a phone."
+        ),
+        FormsBuilding => ("楼栋", "Building"),
+        FormsChooseBuilding => ("请选择楼栋", "Choose a building"),
+        FormsHousehold => ("住户", "Household"),
+        FormsWholeBuilding => ("整栋楼的所有住户", "Every household of the building"),
+        FormsReissueNote => (
+            "投票码只以加密形式保存，无法再次显示：打印调查表会为这些住户重新发放投票码，原来的投票码随即作废。",
+            "Voting codes are stored only in hashed form and cannot be shown again: printing forms issues these households new codes, and their earlier codes stop working."
+        ),
+        MakeForms => ("生成调查表", "Make the forms"),
+        PaperFormTitle => ("老旧小区改造菜单式调查表", "Old-compound renovation menu survey form"),
+        FormsQuestionAgree => ("一、您是否同意本小区改造？", "1. Do you agree to the renovation of the compound?"),
+        FormsQuestionItems => ("二、您希望改造哪些项目？（可多选）", "2. Which items do you want? (tick any)"),
+        FormsItemsNote => ("不同意改造的住户无需勾选项目。", "A household that does not agree ticks no items."),
+        FormsScan => ("也可用手机扫描二维码作答：", "Or scan the QR code to answer on a phone:"),
+        FormsSignature => ("户主签字", "Signature"),
+        FormsDate => ("日期", "Date"),
     }
 }

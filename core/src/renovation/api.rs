@@ -24,6 +24,10 @@ use uuid::Uuid;
 pub struct IssueRequest {
     #[serde(default)]
     pub households: Option<Vec<Uuid>>,
+    /// Reprint: a named household that already has an active code gets a new one and the old one is
+    /// revoked (codes are stored hashed, so a reprint is a reissue). Without it such a household is refused.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reissue: bool,
 }
 
 /// The answer of issuing and reissuing: the only answer that ever holds codes in plain text.
@@ -51,7 +55,7 @@ pub struct IssuedCode {
 }
 
 /// Where a household's code stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CodeState {
     /// A code is active.

@@ -98,9 +98,10 @@ fn issued_codes(issued: Vec<Issued>, origin: &str) -> Result<IssuedCodes, ApiErr
     Ok(IssuedCodes { codes })
 }
 
-/// `POST /api/projects/{id}/codes` `{"households":[…]}` (optional; default: every household without an
-/// active code) → `{"codes":[{household_id, building, unit, door, code, qr_svg, url}]}`. The only answer
-/// that ever holds codes in plain text.
+/// `POST /api/projects/{id}/codes` `{"households":[…], "reissue": true?}` (optional; default: every
+/// household without an active code; with `reissue`, named households with an active code get a new one,
+/// the old revoked) → `{"codes":[{household_id, building, unit, door, code, qr_svg, url}]}`. The only
+/// answer that ever holds codes in plain text.
 pub async fn issue_codes(
     State(state): State<AppState>,
     user: AuthUser,
@@ -145,9 +146,12 @@ pub async fn issue_codes(
                 let mut v = Vec::new();
                 for (i, h) in list.iter().enumerate() {
                     if active.contains(&h.to_string()) {
-                        return Ok(Err(ApiError::AlreadyIssued {
-                            field: format!("households[{i}]"),
-                        }));
+                        if !req.reissue {
+                            return Ok(Err(ApiError::AlreadyIssued {
+                                field: format!("households[{i}]"),
+                            }));
+                        }
+                        repo::revoke_active(tx, &community, id, *h, now)?;
                     }
                     if seen.insert(*h) {
                         v.extend(by_id.get(h).cloned());

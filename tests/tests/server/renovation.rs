@@ -1013,3 +1013,29 @@ fn xlsx_text(bytes: &[u8]) -> String {
     zip.by_name("xl/sharedStrings.xml").unwrap().read_to_string(&mut text).unwrap();
     text
 }
+
+#[tokio::test]
+async fn a_reprint_of_a_buildings_forms_reissues_its_codes() {
+    // Paper forms for the whole building: h1 already has a code, h2 and h3 none. With `reissue`, all three
+    // get a new code in one request and h1's old one stops working (codes are stored hashed).
+    let fx = fixture().await;
+    let [h1, h2, h3] = [fx.households[0], fx.households[1], fx.households[2]];
+    let old = code_of(&fx.issue(fx.project, Some(vec![h1])).await, h1);
+    let got = fx
+        .post(
+            &fx.staff.token,
+            &format!("/api/projects/{}/codes", fx.project),
+            json!({ "households": [h1, h2, h3], "reissue": true }),
+        )
+        .await;
+    assert_eq!(got.0, 200, "{}", got.1);
+    let codes = got.1["codes"].as_array().unwrap().clone();
+    assert_eq!(codes.len(), 3);
+    let new = code_of(&codes, h1);
+    assert_ne!(new, old);
+    let refused = fx.vote_login(&old, None).await;
+    assert_error(&refused, 401, "code_revoked", None);
+    fx.resident(&new).await;
+    let list = fx.get(&fx.staff.token, &format!("/api/projects/{}/codes", fx.project)).await;
+    assert!(list.1.as_array().unwrap().iter().all(|r| r["status"] == "active"), "{}", list.1);
+}
