@@ -243,8 +243,11 @@ export async function residentVote(page, { agree, items = [], change = false }) 
   await page.click('[data-testid=next]'); // the menu, read
   await page.check(`input[name=agree][value=${agree ? 'yes' : 'no'}]`);
   await page.click('[data-testid=next]');
-  for (const id of items) await page.check(`input[name=item][value="${id}"]`);
-  await page.click('[data-testid=review-ballot]');
+  // R4: a household that disagrees chooses no items; the phone goes straight to the review.
+  if (agree) {
+    for (const id of items) await page.check(`input[name=item][value="${id}"]`);
+    await page.click('[data-testid=review-ballot]');
+  }
   await page.waitForSelector('[data-testid=ballot-review]');
   await page.click('[data-testid=confirm-ballot]');
 }

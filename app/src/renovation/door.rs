@@ -196,6 +196,8 @@ fn BallotForm(
                 <label class="check big">
                     <input type="checkbox" name="item" value=mid.to_string()
                         prop:checked=move || items.get().contains(&mid)
+                        // R4: a household that disagrees chooses no items.
+                        disabled=move || agree.get() == Some(false)
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
                             items.update(|v| {
@@ -221,12 +223,15 @@ fn BallotForm(
                 </label>
                 <label class="check big">
                     <input type="radio" name="agree" value="no" prop:checked=move || agree.get() == Some(false)
-                        on:change=move |_| agree.set(Some(false)) />
+                        on:change=move |_| { agree.set(Some(false)); items.set(Vec::new()); } />
                     <span>{tr(Reno::Disagree)}</span>
                 </label>
             </fieldset>
             <fieldset class="choice">
                 <legend>{tr(Reno::ItemsQuestion)}</legend>
+                <Show when=move || agree.get() == Some(false)>
+                    <p class="sub" data-testid="no-items-if-disagree">{tr(Reno::FormsItemsNote)}</p>
+                </Show>
                 {menu_view}
             </fieldset>
             <button type="button" class="btn primary wide" data-testid="review-ballot"

@@ -290,7 +290,16 @@ fn Ballot(
                 <input type="radio" name="agree" value="no" prop:checked=move || agree.get() == Some(false) on:change=move |_| agree.set(Some(false)) />
                 <span>{tr(Reno::Disagree)}</span>
             </label>
-            <button type="button" class="btn primary wide big" data-testid="next" disabled=move || agree.get().is_none() on:click=go(Step::Items)>{tr(Reno::Next)}</button>
+            // R4: a household that disagrees chooses no items, so it goes straight to the review.
+            <button type="button" class="btn primary wide big" data-testid="next" disabled=move || agree.get().is_none()
+                on:click=move |ev| {
+                    if agree.get_untracked() == Some(false) {
+                        items.set(Vec::new());
+                        go(Step::Review)(ev);
+                    } else {
+                        go(Step::Items)(ev);
+                    }
+                }>{tr(Reno::Next)}</button>
             <button type="button" class="btn wide" on:click=go(Step::Menu)>{tr(Reno::Back)}</button>
         }
     };
@@ -336,7 +345,9 @@ fn Ballot(
                 </ul>
             </div>
             <button type="button" class="btn primary wide big" data-testid="confirm-ballot" on:click=confirm>{tr(Reno::ConfirmSend)}</button>
-            <button type="button" class="btn wide" on:click=go(Step::Items)>{tr(Reno::ChangeAnswers)}</button>
+            <button type="button" class="btn wide" on:click=move |ev| {
+                if agree.get_untracked() == Some(false) { go(Step::Agree)(ev) } else { go(Step::Items)(ev) }
+            }>{tr(Reno::ChangeAnswers)}</button>
         }
     };
     // One screen at a time (one task per screen).
