@@ -86,8 +86,6 @@ pub fn start() {
 
 #[cfg(test)]
 mod tests {
-    use crate::shell::i18n::catalogue_faults;
-
     /// Every key of every catalogue has a Chinese and an English text, and a Chinese text is not also used
     /// as the English one.
     #[test]
@@ -95,9 +93,9 @@ mod tests {
         use crate::renovation::strings::Reno;
         use crate::roster::strings::Roster;
         use crate::shell::strings::Shell;
-        let mut faults = catalogue_faults(Shell::ALL, Shell::texts);
-        faults.extend(catalogue_faults(Roster::ALL, Roster::texts));
-        faults.extend(catalogue_faults(Reno::ALL, Reno::texts));
+        let mut faults = linli_core::catalogue_problems!(Shell);
+        faults.extend(linli_core::catalogue_problems!(Roster));
+        faults.extend(linli_core::catalogue_problems!(Reno));
         assert!(faults.is_empty(), "{faults:#?}");
         assert!(Shell::ALL.len() > 40 && Roster::ALL.len() > 20 && Reno::ALL.len() > 100);
     }

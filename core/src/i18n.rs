@@ -60,9 +60,10 @@ pub fn fill(template: &str, args: &[&str]) -> String {
     out
 }
 
-/// Problems of a catalogue: keys whose text is empty in a language, or whose Chinese text has no Han
-/// character (an untranslated copy of the English). Empty when the catalogue is complete.
+/// Problems of a catalogue: keys whose text is empty in a language, whose English text holds Chinese,
+/// or whose two texts are one (an untranslated copy). Empty when the catalogue is complete.
 pub fn problems(name: &str, texts: impl IntoIterator<Item = (String, &'static str, &'static str)>) -> Vec<String> {
+    let han = |s: &str| s.chars().any(|c| matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}'));
     let mut out = Vec::new();
     for (key, zh, en) in texts {
         if zh.trim().is_empty() {
@@ -71,9 +72,11 @@ pub fn problems(name: &str, texts: impl IntoIterator<Item = (String, &'static st
         if en.trim().is_empty() {
             out.push(format!("{name}::{key}: no English text"));
         }
-        let han = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
-        if !han(zh) && zh == en && zh.chars().any(char::is_alphabetic) {
-            out.push(format!("{name}::{key}: the Chinese text is the English one"));
+        if han(en) {
+            out.push(format!("{name}::{key}: Chinese in the English text"));
+        }
+        if !zh.trim().is_empty() && zh == en && (han(zh) || zh.chars().any(char::is_alphabetic)) {
+            out.push(format!("{name}::{key}: the same text in both languages"));
         }
     }
     out
@@ -135,8 +138,19 @@ mod tests {
         assert_eq!(fill(Sample::Count.zh(), &["7", "10"]), "已回收 7/10 户");
         assert_eq!(fill(Sample::Count.en(), &["7", "10"]), "7 of 10 households answered");
         assert!(crate::catalogue_problems!(Sample).is_empty());
-        let bad = problems("X", [("K".to_string(), "", "Key"), ("L".to_string(), "Lift", "Lift")]);
-        assert_eq!(bad, ["X::K: no Chinese text", "X::L: the Chinese text is the English one"]);
+        let bad = problems(
+            "X",
+            [("K".to_string(), "", "Key"), ("L".to_string(), "Lift", "Lift"), ("M".to_string(), "同", "同")],
+        );
+        assert_eq!(
+            bad,
+            [
+                "X::K: no Chinese text",
+                "X::L: the same text in both languages",
+                "X::M: Chinese in the English text",
+                "X::M: the same text in both languages"
+            ]
+        );
     }
 
     #[test]

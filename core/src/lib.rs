@@ -25,12 +25,3 @@ pub use hlc::{Clock, Hlc};
 pub use registry::{Body, EntityKind};
 pub use rules::RuleSet;
 pub use sync::{EntityRef, Operation, Replica};
-
-/// Old paths, kept while the app and server move to the feature folders.
-pub mod places {
-    //! Old path of the roster (and of the renovation views), kept while the app and server move.
-    pub use crate::registry::EntityKind;
-    pub use crate::renovation::{BallotRecord, MenuItem, Project};
-    pub use crate::roster::*;
-}
-pub use renovation::project;

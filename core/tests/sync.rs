@@ -1,7 +1,7 @@
 //! Integration tests of the sync model: operation JSON (format v1), convergence (property test), checks.
 
 use linli_core::hlc::Hlc;
-use linli_core::places::*;
+use linli_core::roster::*;
 use linli_core::sync::*;
 use linli_core::{ErrorCode, RuleSet};
 use proptest::prelude::*;

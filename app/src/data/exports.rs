@@ -4,7 +4,7 @@ use crate::data::model::{OutboxEntry, OutboxStatus};
 use crate::data::state::{self, SaveError};
 use crate::data::sync;
 use linli_core::EntityKind;
-use linli_core::places::{BuildingFields, CompoundFields, HouseholdFields, UnitFields};
+use linli_core::roster::{BuildingFields, CompoundFields, HouseholdFields, UnitFields};
 use linli_core::sync::{Body, EntityRef};
 use uuid::Uuid;
 use wasm_bindgen::prelude::*;

@@ -5,11 +5,13 @@ use crate::data::downloads::download_blob;
 use crate::data::net::{self, ApiError};
 use crate::data::state::{self, SaveError};
 use crate::renovation::strings::Reno;
+use linli_core::renovation::Words;
 use leptos::prelude::*;
 use linli_core::calendar::Calendar;
 use linli_core::date::Date;
-use linli_core::places::{Compound, MenuItem};
-use linli_core::project::{ItemClass, ProjectFields, RenovationKind};
+use linli_core::renovation::MenuItem;
+use linli_core::roster::Compound;
+use linli_core::renovation::{ItemClass, ProjectFields, RenovationKind};
 use linli_core::renovation::Matter;
 use linli_core::sync::{Body, EntityRef};
 use linli_core::{EntityKind, ErrorCode, Lang, RuleError};
@@ -54,13 +56,20 @@ pub fn today() -> Date {
     Date::from_unix_ms_cst(state::now_ms() as i64)
 }
 
-pub fn class_label(c: ItemClass, lang: Lang) -> &'static str {
-    match c {
-        ItemClass::Basic => Reno::ClassBasic,
-        ItemClass::Improvement => Reno::ClassImprovement,
-        ItemClass::Upgrade => Reno::ClassUpgrade,
+/// A term from the core's renovation words, as a label: the English capitalised ("Special matter").
+pub fn label(w: Words, lang: Lang) -> String {
+    let t = w.text(lang);
+    match lang {
+        Lang::En => {
+            let mut c = t.chars();
+            c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+        }
+        Lang::Zh => t.to_string(),
     }
-    .text(lang)
+}
+
+pub fn class_label(c: ItemClass, lang: Lang) -> String {
+    label(c.words(), lang)
 }
 
 pub fn class_key(c: ItemClass) -> &'static str {
@@ -71,20 +80,12 @@ pub fn class_key(c: ItemClass) -> &'static str {
     }
 }
 
-pub fn kind_label(k: RenovationKind, lang: Lang) -> &'static str {
-    match k {
-        RenovationKind::Comprehensive => Reno::KindComprehensive,
-        RenovationKind::DemolishRebuild => Reno::KindDemolish,
-    }
-    .text(lang)
+pub fn kind_label(k: RenovationKind, lang: Lang) -> String {
+    label(k.words(), lang)
 }
 
-pub fn matter_label(m: Matter, lang: Lang) -> &'static str {
-    match m {
-        Matter::Ordinary => Reno::MatterOrdinary,
-        Matter::Special => Reno::MatterSpecial,
-    }
-    .text(lang)
+pub fn matter_label(m: Matter, lang: Lang) -> String {
+    label(m.words(), lang)
 }
 
 /// A sum of money in yuan, without needless decimals.
@@ -100,9 +101,7 @@ pub fn yuan(v: f64, lang: Lang) -> String {
     }
 }
 
-pub fn pct(r: f64) -> String {
-    format!("{:.1}%", r * 100.0)
-}
+pub use linli_core::renovation::words::pct;
 
 /// A horizontal bar drawn in SVG: `ratio` filled, with an optional threshold line (e.g. 2/3).
 pub fn bar(ratio: f64, mark: Option<f64>, testid: &'static str, ok: bool) -> impl IntoView + use<> {
@@ -122,24 +121,7 @@ pub fn bar(ratio: f64, mark: Option<f64>, testid: &'static str, ok: bool) -> imp
     }
 }
 
-/// One CSV field, quoted when needed (RFC 4180).
-pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
 
-pub fn csv_line(fields: &[String]) -> String {
-    let mut l = fields
-        .iter()
-        .map(|f| csv_field(f))
-        .collect::<Vec<_>>()
-        .join(",");
-    l.push_str("\r\n");
-    l
-}
 
 /// Fetches `path` with the staff token and downloads the answer as `name`. Errors are for the person.
 pub async fn download_from_server(path: &str, name: &str, lang: Lang) -> Result<(), String> {
@@ -198,17 +180,4 @@ pub fn save(
             Err(e) => error.set(Some(e)),
         }
     });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_quotes_what_needs_it() {
-        assert_eq!(csv_field("路面"), "路面");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_line(&["a".into(), "b c".into()]), "a,b c\r\n");
-    }
 }

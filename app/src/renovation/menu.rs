@@ -183,9 +183,9 @@ pub fn MenuEditor(lang: Lang, id: Uuid) -> impl IntoView {
                 <label class="field">
                     <span class="label">{tr(Reno::ItemClass)}</span>
                     <select name="item-class" prop:value=move || class.get() on:change=move |ev| class.set(event_target_value(&ev))>
-                        <option value="basic">{tr(Reno::ClassBasic)}</option>
-                        <option value="improvement">{tr(Reno::ClassImprovement)}</option>
-                        <option value="upgrade">{tr(Reno::ClassUpgrade)}</option>
+                        <option value="basic">{common::label(Words::ClassBasic, lang)}</option>
+                        <option value="improvement">{common::label(Words::ClassImprovement, lang)}</option>
+                        <option value="upgrade">{common::label(Words::ClassUpgrade, lang)}</option>
                     </select>
                 </label>
                 <Input label=tr(Reno::Description) name="item-description" value=desc />
@@ -195,8 +195,8 @@ pub fn MenuEditor(lang: Lang, id: Uuid) -> impl IntoView {
                 <label class="field">
                     <span class="label">{tr(Reno::Matter)}</span>
                     <select name="item-matter" prop:value=move || matter.get() on:change=move |ev| matter.set(event_target_value(&ev))>
-                        <option value="ordinary">{tr(Reno::MatterOrdinary)}</option>
-                        <option value="special">{tr(Reno::MatterSpecial)}</option>
+                        <option value="ordinary">{common::label(Words::MatterOrdinary, lang)}</option>
+                        <option value="special">{common::label(Words::MatterSpecial, lang)}</option>
                     </select>
                 </label>
                 <label class="field">

@@ -8,7 +8,7 @@ use crate::renovation::results::{art278_view, coverage_view, tally};
 use crate::renovation::strings::Reno;
 use leptos::prelude::*;
 use linli_core::Lang;
-use linli_core::project::notice_end;
+use linli_core::renovation::notice_end;
 use uuid::Uuid;
 
 /// The public notice (公示): compound, project, menu, dates, notice period, coverage and results.

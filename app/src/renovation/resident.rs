@@ -51,7 +51,7 @@ pub struct ResidentRecord {
 
 /// A code as typed or printed, in the form used as the key (the same form the server looks it up by).
 pub fn normalise(code: &str) -> String {
-    linli_core::project::canonical_code(code)
+    linli_core::renovation::canonical_code(code)
 }
 
 /// The resident screen's signals (made once at start, outside any component).

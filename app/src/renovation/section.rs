@@ -7,7 +7,7 @@ use crate::renovation::common::{self, field_error, kind_label, parse_date, save}
 use crate::renovation::strings::Reno;
 use crate::shell::field::{Check, FormError, Input};
 use leptos::prelude::*;
-use linli_core::project::{ProjectFields, RenovationKind};
+use linli_core::renovation::{ProjectFields, RenovationKind, Words};
 use linli_core::sync::Body;
 use linli_core::{EntityKind, ErrorCode, Lang};
 use uuid::Uuid;
@@ -111,8 +111,8 @@ pub fn ProjectsSection(lang: Lang, compound_id: Uuid, year_built: Option<u16>) -
                 <label class="field">
                     <span class="label">{tr(Reno::Kind)}</span>
                     <select name="project-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
-                        <option value="comprehensive">{tr(Reno::KindComprehensive)}</option>
-                        <option value="demolish_rebuild">{tr(Reno::KindDemolish)}</option>
+                        <option value="comprehensive">{common::label(Words::KindComprehensive, lang)}</option>
+                        <option value="demolish_rebuild">{common::label(Words::KindDemolishRebuild, lang)}</option>
                     </select>
                 </label>
                 <Input label=tr(Reno::SurveyOpens) name="survey-opens" value=opens kind="date" />

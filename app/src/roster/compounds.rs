@@ -6,7 +6,7 @@ use crate::roster::strings::Roster;
 use crate::shell::field::{Field, FormError};
 use crate::shell::strings::status_label;
 use leptos::prelude::*;
-use linli_core::places::CompoundFields;
+use linli_core::roster::CompoundFields;
 use linli_core::sync::{Body, EntityRef};
 use linli_core::{EntityKind, Lang};
 use uuid::Uuid;

@@ -184,6 +184,8 @@ mod tests {
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("plain"), "plain");
+        // Moved from the app, which now writes the core's CSV.
+        assert_eq!(csv_field("路面"), "路面");
         assert_eq!(csv_cell(&Cell::Pct(2.0 / 3.0)), "66.7%");
         assert_eq!(csv_cell(&Cell::Num(72.456)), "72.46");
     }

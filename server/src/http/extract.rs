@@ -63,7 +63,7 @@ impl Payload for linli_core::protocol::PushRequest {
         let Some(kind) = obj.remove("type") else {
             return e;
         };
-        use linli_core::places::*;
+        use linli_core::roster::*;
         let text = serde_json::Value::Object(obj.clone()).to_string();
         let inner = match kind.as_str() {
             Some("compound.put") => parse_json::<CompoundFields>(text.as_bytes()).err(),

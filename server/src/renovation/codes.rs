@@ -44,13 +44,13 @@ pub fn format_code(code: &str) -> String {
         .join("-")
 }
 
-/// What a person typed, normalised (`linli_core::project::canonical_code`): upper case, whitespace and
+/// What a person typed, normalised (`linli_core::renovation::canonical_code`): upper case, whitespace and
 /// dashes removed, O read as 0 and I, L as 1. `None` if it cannot be a code.
 pub fn normalise(input: &str) -> Option<String> {
     if input.len() > 64 {
         return None;
     }
-    let out = linli_core::project::canonical_code(input);
+    let out = linli_core::renovation::canonical_code(input);
     (out.len() == CODE_CHARS && out.bytes().all(|c| CROCKFORD.contains(&c))).then_some(out)
 }
 

@@ -19,7 +19,7 @@ use crate::renovation::views;
 use crate::sync::writer::{Outcome, Prepared};
 use axum::Json;
 use axum::extract::State;
-use linli_core::project::{BallotChannel, BallotFields, ProjectFields};
+use linli_core::renovation::{BallotChannel, BallotFields, ProjectFields};
 use linli_core::protocol::OpStatus;
 use linli_core::renovation::ResultsVisibility;
 use linli_core::renovation::api::{

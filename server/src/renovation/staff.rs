@@ -19,8 +19,8 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use linli_core::places::MenuItem;
-use linli_core::project::ProjectFields;
+use linli_core::renovation::MenuItem;
+use linli_core::renovation::ProjectFields;
 use linli_core::renovation::Tally;
 use linli_core::renovation::api::{
     CodeState, CodeStatus, IssueRequest, IssuedCode, IssuedCodes, MenuEntry, ProjectResults,

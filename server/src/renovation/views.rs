@@ -6,8 +6,8 @@
 //! their own ballot and the aggregate tally.
 
 use linli_core::Replica;
-use linli_core::places::Household;
-use linli_core::project::ProjectFields;
+use linli_core::roster::Household;
+use linli_core::renovation::ProjectFields;
 use linli_core::renovation::Tally;
 use linli_core::renovation::api::{
     CompoundRef, MenuEntry, MyBallot, ResidentHousehold, ResidentProject, ResidentView, Results,

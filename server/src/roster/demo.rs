@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::clock::now_ms;
 use crate::http::ApiError;
 use crate::sync::writer::{Outcome, Prepared};
-use linli_core::places::{BuildingFields, CompoundFields, HouseholdFields, UnitFields};
+use linli_core::roster::{BuildingFields, CompoundFields, HouseholdFields, UnitFields};
 use linli_core::sync::{Body, EntityRef, OP_FORMAT_VERSION, Operation};
 use linli_core::{EntityKind, Hlc};
 use rusqlite::OptionalExtension;

@@ -3,7 +3,7 @@
 
 use super::*;
 use linli_core::EntityKind;
-use linli_core::project::{BallotChannel, ItemClass};
+use linli_core::renovation::{BallotChannel, ItemClass};
 use linli_core::sync::Body;
 use linli_tests::{Device, now_ms};
 use serde_json::json;
@@ -499,7 +499,7 @@ async fn closed_survey_and_late_arrival_are_refused_with_reasons() {
     assert!(got.1.get("receipt").is_none());
 
     let token = fx.resident(&late_code).await;
-    let cast = linli_core::project::start_of_day_ms(linli_tests::day(-3)) as u64 + 3_600_000;
+    let cast = linli_core::renovation::start_of_day_ms(linli_tests::day(-3)) as u64 + 3_600_000;
     let got = fx.vote(&token, Uuid::now_v7(), true, &[], cast).await;
     assert_eq!(got.1["status"], "rejected", "{}", got.1);
     assert_eq!(got.1["code"], "arrived_too_late");
