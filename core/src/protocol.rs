@@ -17,8 +17,8 @@ pub struct LoginRequest {
     pub password: String,
 }
 
-/// Answer to a login: the bearer token and when it stops working.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+/// Answer to a login: the bearer token and when it stops working (the app keeps it as its session).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LoginResponse {
     pub token: String,
     /// Milliseconds since the Unix epoch.

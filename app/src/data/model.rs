@@ -2,24 +2,14 @@
 //!
 //! No signals and no I/O here: `store.rs` persists these types, `state.rs` holds them for the UI.
 
-use linli_core::protocol::Role;
 use linli_core::sync::{Body, EntityRef, OP_FORMAT_VERSION, Operation, Replica};
 use linli_core::{Clock, Lang};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 use uuid::Uuid;
 
-/// The logged-in staff member, as stored in `meta` so the app starts offline.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Session {
-    pub token: String,
-    /// Milliseconds since the Unix epoch.
-    pub expires_at: u64,
-    pub username: String,
-    pub role: Role,
-    pub community: String,
-    pub community_name: String,
-}
+/// The logged-in staff member, as stored in `meta` so the app starts offline: the login's answer itself.
+pub type Session = linli_core::protocol::LoginResponse;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -221,7 +211,7 @@ mod tests {
                 token: "t".into(),
                 expires_at: u64::MAX,
                 username: "amy".into(),
-                role: Role::Staff,
+                role: linli_core::protocol::Role::Staff,
                 community: "c1".into(),
                 community_name: "C".into(),
             }),

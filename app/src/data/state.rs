@@ -293,14 +293,7 @@ pub async fn login(username: String, password: String) -> Result<(), LoginError>
     if outbox.iter().any(|e| e.op.author != resp.username) {
         return Err(LoginError::ForeignChanges);
     }
-    let session = Session {
-        token: resp.token,
-        expires_at: resp.expires_at,
-        username: resp.username,
-        role: resp.role,
-        community: resp.community,
-        community_name: resp.community_name,
-    };
+    let session: Session = resp;
     let reset = with(|l| {
         l.session
             .as_ref()
