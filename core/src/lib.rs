@@ -7,6 +7,7 @@
 //! `error`, `protocol`, `calendar`/`date`, `embed`. Feature folders: `roster`, `renovation`.
 
 pub mod calendar;
+pub mod check;
 pub mod date;
 pub mod embed;
 pub mod error;

@@ -1,15 +1,15 @@
 //! The registry: the one closed list of record kinds and operation bodies, and the dispatch from each to its feature.
 //!
-//! Adding a kind of record is one line in [`EntityKind`], one in [`Body`] and one in each `match` below;
-//! everything else (fields, checks, views, words) lives in the feature's folder. The generic op log
-//! (`sync.rs`) knows features only through this file.
+//! Adding a kind of record is one line in [`EntityKind`], one in [`Body`] and one in each `match` below
+//! (and one arm in `check.rs`'s state dispatch); everything else (fields, checks, views, words) lives in the
+//! feature's folder. The generic op log (`sync.rs`) knows features only through this file, which knows
+//! nothing of the replica.
 
 use crate::error::RuleError;
 use crate::renovation::{BallotFields, MenuItemFields, ProjectFields};
 use crate::roster::{BuildingFields, CompoundFields, HouseholdFields, UnitFields};
 use crate::rules::RuleSet;
-use crate::sync::{Operation, Replica};
-use crate::{renovation, roster};
+use crate::roster;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
@@ -156,18 +156,6 @@ impl Body {
             Body::MenuItemPut(f) => f.check(&rules.roster, &rules.renovation),
             Body::BallotCast(f) => f.check(&rules.renovation),
             Body::Delete => Ok(()),
-        }
-    }
-
-    /// The feature's checks against the merged state, after the generic ones (shape, not deleted,
-    /// parent live) have passed. `now_ms` is the checker's clock.
-    pub fn check_state(&self, replica: &Replica, op: &Operation, now_ms: u64) -> Result<(), RuleError> {
-        match self {
-            Body::HouseholdPut(f) => roster::check_household(replica, op, f),
-            Body::ProjectPut(f) => renovation::check_project(replica, op, f),
-            Body::MenuItemPut(f) => renovation::check_menu_item(replica, op, f),
-            Body::BallotCast(f) => renovation::check_ballot(replica, op, f, now_ms),
-            Body::CompoundPut(_) | Body::BuildingPut(_) | Body::UnitPut(_) | Body::Delete => Ok(()),
         }
     }
 }

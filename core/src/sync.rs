@@ -4,10 +4,8 @@
 //! last-writer-wins register ordered by [`Stamp`], and deletion is a tombstone that wins. So two replicas
 //! that have seen the same operations, in any order and with any duplicates, hold the same state.
 
-use crate::error::{ErrorCode, RuleError};
 use crate::hlc::Hlc;
 pub use crate::registry::{Body, EntityKind};
-use crate::rules::RuleSet;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -286,77 +284,7 @@ impl Replica {
             .copied()
     }
 
-    fn has_live_children(&self, community: &str, kind: EntityKind, id: Uuid) -> bool {
+    pub(crate) fn has_live_children(&self, community: &str, kind: EntityKind, id: Uuid) -> bool {
         self.children.get(&(kind, id)).is_some_and(|s| s.iter().any(|k| k.community == community))
     }
-
-    /// Whether `op` may be applied on top of this state: its shape and fields against the rule set
-    /// ([`check_shape`]), then the generic rules (not deleted; a delete only of a live record without
-    /// live children and not append-only; an append-only record never re-written; the parent live),
-    /// then the feature's own check against the state (`Body::check_state`). `now_ms` is the checker's clock.
-    pub fn check(&self, op: &Operation, rules: &RuleSet, now_ms: u64) -> Result<(), RuleError> {
-        check_shape(op, rules, now_ms)?;
-        let existing = self.record(&op.community, op.entity);
-        if existing.is_some_and(|r| r.deleted.is_some()) {
-            return Err(RuleError::new(ErrorCode::Deleted));
-        }
-        let kind = op.entity.kind;
-        if let Body::Delete = op.body {
-            if kind.append_only() {
-                return Err(RuleError::field(ErrorCode::InvalidRequest, "entity.kind")
-                    .with_detail(format!("{} records are never deleted; a new one replaces the old", kind.as_str())));
-            }
-            if !existing.is_some_and(Record::is_live) {
-                return Err(RuleError::field(ErrorCode::NotFound, "entity.id"));
-            }
-            if self.has_live_children(&op.community, kind, op.entity.id) {
-                return Err(RuleError::new(ErrorCode::HasChildren));
-            }
-            return Ok(());
-        }
-        if kind.append_only() && existing.is_some() {
-            return Err(RuleError::field(ErrorCode::InvalidRequest, "entity.id")
-                .with_detail(format!("a {} is never changed; make a new one", kind.as_str())));
-        }
-        if let Some((parent_kind, field)) = kind.parent() {
-            let parent = op.body.parent_id().expect("a put of a kind with a parent names it");
-            if self.live(&op.community, parent_kind, parent).is_none() {
-                return Err(RuleError::field(ErrorCode::NotFound, format!("body.{field}")));
-            }
-        }
-        op.body.check_state(self, op, now_ms)
-    }
-}
-
-/// The checks that need no state: format version, ids, sizes, kinds, the feature's field checks, and the clock.
-pub fn check_shape(op: &Operation, rules: &RuleSet, now_ms: u64) -> Result<(), RuleError> {
-    if op.v != OP_FORMAT_VERSION {
-        return Err(RuleError::field(ErrorCode::UnsupportedVersion, "v"));
-    }
-    if op.id.get_version_num() != 7 {
-        return Err(RuleError::field(ErrorCode::InvalidId, "id").with_detail("UUIDv7"));
-    }
-    let s = &rules.sync;
-    if op.author.trim().is_empty() {
-        return Err(RuleError::field(ErrorCode::Required, "author"));
-    }
-    if op.author.chars().count() > s.author_max_chars {
-        return Err(RuleError::field(ErrorCode::TooLong, "author").with_detail(s.author_max_chars.to_string()));
-    }
-    if op.community.trim().is_empty() {
-        return Err(RuleError::field(ErrorCode::Required, "community"));
-    }
-    if op.community.chars().count() > s.community_max_chars {
-        return Err(RuleError::field(ErrorCode::TooLong, "community").with_detail(s.community_max_chars.to_string()));
-    }
-    if op.hlc.ms > now_ms.saturating_add(s.max_clock_ahead_ms) {
-        return Err(RuleError::field(ErrorCode::ClockAhead, "hlc"));
-    }
-    if op.body.kind().is_some_and(|k| k != op.entity.kind) {
-        return Err(RuleError::field(ErrorCode::KindMismatch, "body.type"));
-    }
-    op.body.check_fields(rules).map_err(|e| RuleError {
-        field: e.field.map(|f| format!("body.{f}")),
-        ..e
-    })
 }
