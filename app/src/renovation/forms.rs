@@ -142,8 +142,7 @@ fn PaperForm(lang: Lang, slip: Slip, project: (String, String), menu: Vec<MenuIt
             view! {
                 <tr data-testid="form-item">
                     <td class="tick">"☐"</td>
-                    <td>{f.name} {scope}<br /><span class="sub">{f.description}</span></td>
-                    <td>{class_label(f.class, lang)}</td>
+                    <td class="form-item-name">{f.name} {scope}<br /><span class="sub">{class_label(f.class, lang)} {f.description}</span></td>
                     <td>{yuan(f.cost_yuan, lang)}</td>
                     <td>{f.share_per_household_yuan.map(|s| yuan(s, lang)).unwrap_or_else(|| "—".into())}</td>
                 </tr>
@@ -160,7 +159,7 @@ fn PaperForm(lang: Lang, slip: Slip, project: (String, String), menu: Vec<MenuIt
             <h3>{tr(Reno::FormsQuestionItems)}</h3>
             <p class="sub">{tr(Reno::FormsItemsNote)}</p>
             <table class="table form-menu">
-                <thead><tr><th></th><th>{tr(Reno::ItemName)}</th><th>{tr(Reno::ItemClass)}</th><th>{tr(Reno::CostYuan)}</th><th>{tr(Reno::ShareYuan)}</th></tr></thead>
+                <thead><tr><th></th><th>{tr(Reno::ItemName)}</th><th>{tr(Reno::FormsCost)}</th><th>{tr(Reno::FormsShare)}</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>
             <div class="form-foot">

@@ -187,5 +187,7 @@ strings! {
         FormsScan => ("也可用手机扫描二维码作答：", "Or scan the QR code to answer on a phone:"),
         FormsSignature => ("户主签字", "Signature"),
         FormsDate => ("日期", "Date"),
+        FormsCost => ("估算费用", "Estimated cost"),
+        FormsShare => ("每户分摊", "Share per household"),
     }
 }
