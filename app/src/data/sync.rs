@@ -169,6 +169,17 @@ pub async fn sync_once() -> Result<SyncReport, SyncError> {
     r
 }
 
+/// Writes the confirmed records named by `keys` into the transaction.
+fn put_records(tx: &store::Tx, confirmed: &linli_core::Replica, keys: &BTreeSet<RecordKey>) -> Result<(), StoreError> {
+    for k in keys {
+        let entity = linli_core::EntityRef { kind: k.kind, id: k.id };
+        if let Some(rec) = confirmed.record(&k.community, entity) {
+            tx.put_record(k, rec)?;
+        }
+    }
+    Ok(())
+}
+
 /// A pushed batch whose answers are being written: outbox entries deleted or marked, confirmed records put.
 struct Landing {
     tx: store::Tx,
@@ -288,17 +299,7 @@ async fn sync_locked() -> Result<SyncReport, SyncError> {
             for op in &done {
                 l.confirmed.apply(op);
             }
-            for k in &changed {
-                if let Some(rec) = l.confirmed.record(
-                    &k.community,
-                    linli_core::EntityRef {
-                        kind: k.kind,
-                        id: k.id,
-                    },
-                ) {
-                    tx.put_record(k, rec)?;
-                }
-            }
+            put_records(&tx, &l.confirmed, &changed)?;
             Ok::<_, StoreError>(())
         });
         if let Err(e) = put {
@@ -347,17 +348,7 @@ async fn sync_locked() -> Result<SyncReport, SyncError> {
                     });
                 }
             }
-            for k in &changed {
-                if let Some(rec) = l.confirmed.record(
-                    &k.community,
-                    linli_core::EntityRef {
-                        kind: k.kind,
-                        id: k.id,
-                    },
-                ) {
-                    tx.put_record(k, rec)?;
-                }
-            }
+            put_records(&tx, &l.confirmed, &changed)?;
             l.cursor = page.next.max(l.cursor);
             tx.put_meta("cursor", &l.cursor)?;
             tx.put_meta("clock", &l.clock)?;
