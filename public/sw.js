@@ -5,6 +5,7 @@ const CACHE = 'linli-shell-v1-' + VERSION;
 const SHELL = [
   '/',
   '/index.html',
+  '/boot.js',
   '/pkg/linli_app.js',
   '/pkg/linli_app_bg.wasm',
   '/styles.css',

@@ -263,6 +263,7 @@ pub async fn serve(config: Config, demo: bool) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", state.config.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let _ = state.bound.set(addr);
     let url = format!("http://{addr}/");
     let st = state.clone();
     let u = url.clone();

@@ -34,6 +34,9 @@ pub struct Config {
     /// `LINLI_RULES`: a rule set file (JSON, the shape of `core/data/rules-default.json`) for a district
     /// whose thresholds differ; the national defaults when unset. Served to the app at `/api/rules`.
     pub rules: RuleSet,
+    /// `LINLI_PUBLIC_URL`: where residents reach the server (`https://linli.example.org`), for the links and
+    /// QR codes on voting slips and paper forms; the listen address when unset. Never the request's `Host`.
+    pub public_url: Option<String>,
 }
 
 /// A configuration that cannot be used; the message is for the person starting the server.
@@ -69,6 +72,7 @@ impl Config {
             community: "community-1".into(),
             community_name: "示范社区".into(),
             rules: RuleSet::default(),
+            public_url: None,
         }
     }
 
@@ -107,7 +111,25 @@ impl Config {
                 RuleSet::from_json(&text).map_err(|e| bad(e.to_string()))?
             }
         };
+        let public_url = match get("LINLI_PUBLIC_URL") {
+            None => None,
+            Some(u) => {
+                let t = u.trim().trim_end_matches('/').to_string();
+                let ok = (t.starts_with("http://") || t.starts_with("https://"))
+                    && t.len() > "https://".len()
+                    && !t.contains(|c: char| c.is_whitespace() || c == '"' || c == '<' || c == '>');
+                if !ok {
+                    return Err(ConfigError::BadValue {
+                        name: "LINLI_PUBLIC_URL",
+                        value: u.clone(),
+                        reason: "expected an http:// or https:// address such as https://linli.example.org".into(),
+                    });
+                }
+                Some(t)
+            }
+        };
         Ok(Config {
+            public_url,
             rules,
             addr,
             database,

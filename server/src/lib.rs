@@ -39,6 +39,8 @@ pub struct StateInner {
     pub sessions: auth::SessionCache,
     pub limiter: auth::LoginLimiter,
     pub code_limiter: renovation::CodeLimiter,
+    /// The address the server listens on, once bound (the default public URL).
+    pub bound: std::sync::OnceLock<SocketAddr>,
 }
 
 impl Deref for AppState {
@@ -67,7 +69,17 @@ impl AppState {
             sessions: Default::default(),
             limiter: Default::default(),
             code_limiter: Default::default(),
+            bound: Default::default(),
         }))
+    }
+
+    /// The URL residents' links point at: `LINLI_PUBLIC_URL`, else the address listened on. Never taken from
+    /// a request's headers (a forged `Host` must not put another site on printed slips).
+    pub fn public_url(&self) -> String {
+        match &self.config.public_url {
+            Some(u) => u.clone(),
+            None => format!("http://{}", self.bound.get().copied().unwrap_or(self.config.addr)),
+        }
     }
 }
 
@@ -87,6 +99,7 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(
             http::web::no_cache_for_entry_points,
         ))
+        .layer(axum::middleware::from_fn(http::web::security_headers))
         .layer(DefaultBodyLimit::max(http::extract::MAX_BODY_BYTES))
         // Never panic on input; if a bug panics anyway, answer 500 `internal` without details.
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_| {
@@ -125,6 +138,7 @@ impl Running {
 pub async fn spawn(state: AppState) -> std::io::Result<Running> {
     let listener = tokio::net::TcpListener::bind(state.config.addr).await?;
     let addr = listener.local_addr()?;
+    let _ = state.bound.set(addr);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let router = app(state.clone());
     let task = tokio::spawn(async move {

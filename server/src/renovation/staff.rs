@@ -17,7 +17,7 @@ use crate::renovation::views::{self, Door};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use linli_core::renovation::MenuItem;
 use linli_core::renovation::ProjectFields;
@@ -58,25 +58,6 @@ async fn project_and_doors(
         })
 }
 
-/// `http://host` of the request (`https` behind a proxy that says so), for the links on the slips.
-fn origin(headers: &HeaderMap, state: &AppState) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .filter(|h| {
-            !h.is_empty()
-                && h.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c))
-        })
-        .map(str::to_string)
-        .unwrap_or_else(|| state.config.addr.to_string());
-    let https = headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("https"));
-    format!("{}://{host}", if https { "https" } else { "http" })
-}
-
 /// The slips of newly issued codes: printed code, link and its QR code.
 fn issued_codes(issued: Vec<Issued>, origin: &str) -> Result<IssuedCodes, ApiError> {
     let codes = issued
@@ -106,7 +87,6 @@ pub async fn issue_codes(
     State(state): State<AppState>,
     user: AuthUser,
     Path(id): Path<String>,
-    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<IssuedCodes>, ApiError> {
     let id = project_id(&id)?;
@@ -165,7 +145,7 @@ pub async fn issue_codes(
         )?))
     })
     .await?;
-    let origin = origin(&headers, &state);
+    let origin = state.public_url();
     let out = tokio::task::spawn_blocking(move || issued_codes(issued, &origin))
         .await
         .map_err(ApiError::internal)??;
@@ -263,7 +243,6 @@ pub async fn revoke_code(
 pub async fn reissue_code(
     State(state): State<AppState>,
     user: AuthUser,
-    headers: HeaderMap,
     Path((id, household)): Path<(String, String)>,
 ) -> Result<Json<IssuedCodes>, ApiError> {
     let (id, door) = household_door(&state, &user, &id, &household).await?;
@@ -282,7 +261,7 @@ pub async fn reissue_code(
         )?))
     })
     .await?;
-    let origin = origin(&headers, &state);
+    let origin = state.public_url();
     Ok(Json(issued_codes(issued, &origin)?))
 }
 

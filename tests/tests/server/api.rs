@@ -365,3 +365,25 @@ async fn static_files_spa_fallback_and_no_cache() {
         404
     );
 }
+
+#[tokio::test]
+async fn security_headers_and_no_store_on_api_answers() {
+    // Hardening: CSP, nosniff, no referrer (slip links carry codes), no framing; API answers (tokens, codes,
+    // results) are never stored by a cache.
+    let s = start().await;
+    let api = s.http.get(s.url("/api/health")).send().await.unwrap();
+    let h = api.headers();
+    assert_eq!(h["cache-control"], "no-store");
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["referrer-policy"], "no-referrer");
+    assert_eq!(h["x-frame-options"], "DENY");
+    let csp = h["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    // An error answer too, and the page (not built here) without no-store.
+    let err = s.http.get(s.url("/api/nothing-here")).send().await.unwrap();
+    assert_eq!(err.status(), 404);
+    assert_eq!(err.headers()["cache-control"], "no-store");
+    let page = s.http.get(s.url("/")).send().await.unwrap();
+    assert!(page.headers().contains_key("content-security-policy"));
+    assert_ne!(page.headers().get("cache-control").map(|v| v.to_str().unwrap()), Some("no-store"));
+}

