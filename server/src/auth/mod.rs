@@ -7,6 +7,9 @@ pub mod passwords;
 pub mod tokens;
 
 pub use limiter::LoginLimiter;
+
+/// Usernames no account may have: the server records residents' ballots as author `resident`.
+pub const RESERVED_USERNAMES: &[&str] = &["resident"];
 pub use passwords::{MIN_PASSWORD_CHARS, generate_password, hash_password, verify_password};
 pub use tokens::{AuthUser, Resident, SessionCache};
 

@@ -11,6 +11,8 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use linli_core::RuleSet;
+use linli_core::registry::Body;
+use linli_core::renovation::BallotChannel;
 use linli_core::protocol::{MAX_PUSH_OPS, OpResult, OpStatus, PushRequest, PushResponse};
 
 /// `GET /api/health` → `{"status":"ok"}`.
@@ -44,6 +46,15 @@ pub async fn push(
         if op.author != user.username {
             return Err(ApiError::Forbidden {
                 field: format!("ops[{i}].author"),
+            });
+        }
+        // A staff device records paper ballots as staff; only the server makes a resident's ballot
+        // (from the resident's own token), so a staff push cannot pass for a household's own vote.
+        if let Body::BallotCast(b) = &op.body
+            && b.channel != BallotChannel::Staff
+        {
+            return Err(ApiError::Forbidden {
+                field: format!("ops[{i}].body.channel"),
             });
         }
     }

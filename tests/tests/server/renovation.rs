@@ -1118,3 +1118,16 @@ async fn a_formula_in_a_name_is_text_in_the_csv_and_the_xlsx() {
     zip.by_name("xl/worksheets/sheet1.xml").unwrap().read_to_string(&mut sheet).unwrap();
     assert!(!sheet.contains("<f>"), "{sheet}");
 }
+
+#[tokio::test]
+async fn a_staff_push_cannot_pass_for_a_residents_own_ballot() {
+    // Hardening: the channel comes from the token. A staff device sending `channel: resident` is refused
+    // whole, nothing stored.
+    let mut fx = fixture().await;
+    let h1 = fx.households[0];
+    let (_, forged) = fx.d.ballot(fx.project, h1, true, vec![], now_ms() - 1000, BallotChannel::Resident);
+    let req = fx.d.push_request(vec![forged]);
+    let got = fx.post(&fx.staff.token, "/api/sync/push", serde_json::to_value(&req).unwrap()).await;
+    assert_error(&got, 403, "forbidden", Some("ops[0].body.channel"));
+    assert!(fx.pulled_ballots().await.is_empty(), "nothing stored");
+}
