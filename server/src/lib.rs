@@ -39,6 +39,8 @@ pub struct StateInner {
     pub sessions: auth::SessionCache,
     pub limiter: auth::LoginLimiter,
     pub code_limiter: renovation::CodeLimiter,
+    /// Slots for password hashing (Argon2, 19 MiB each): one per core.
+    pub hashing: tokio::sync::Semaphore,
     /// The address the server listens on, once bound (the default public URL).
     pub bound: std::sync::OnceLock<SocketAddr>,
 }
@@ -70,6 +72,7 @@ impl AppState {
             limiter: Default::default(),
             code_limiter: Default::default(),
             bound: Default::default(),
+            hashing: tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())),
         }))
     }
 

@@ -59,15 +59,31 @@ pub async fn me(user: AuthUser) -> Json<MeResponse> {
 
 /// Checks a username and password; on success stores a new session and returns it with its token.
 /// Failed attempts count towards the per-username limit.
+/// The longest username an account may have (`admin create-user` refuses longer ones).
+pub const MAX_USERNAME_CHARS: usize = 64;
+/// Longer passwords are refused unhashed.
+pub const MAX_PASSWORD_BYTES: usize = 1024;
+/// How long a login waits for a hashing slot before the answer is 503 `busy`.
+pub const HASH_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 pub async fn open_session(
     state: &AppState,
     username: String,
     password: String,
 ) -> Result<(String, AuthUser), ApiError> {
     let now = now_ms();
+    // No account has a longer name (see `admin create-user`): refused before anything is hashed or kept.
+    if username.chars().count() > MAX_USERNAME_CHARS || password.len() > MAX_PASSWORD_BYTES {
+        return Err(ApiError::BadCredentials);
+    }
     if !state.limiter.allowed(&username, now) {
         return Err(ApiError::TooManyAttempts);
     }
+    // Argon2 takes 19 MiB per hash: at most one hash per core at a time; the rest wait a little, then 503.
+    let _permit = tokio::time::timeout(HASH_WAIT, state.hashing.acquire())
+        .await
+        .map_err(|_| ApiError::Busy)?
+        .map_err(|_| ApiError::Busy)?;
     let ttl_ms = state.config.token_ttl.as_millis() as u64;
     let name = username.clone();
     let result = state

@@ -1,7 +1,7 @@
 //! Passwords: Argon2id hashes in PHC string form, and generated passwords for the first admin.
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{Output, PasswordHash, PasswordHasher, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use rand::{Rng, RngCore};
 
 /// Shortest password `admin create-user` accepts.
@@ -18,12 +18,38 @@ pub fn hash_password(password: &str) -> Result<String, String> {
         .map_err(|e| e.to_string())
 }
 
+thread_local! {
+    /// Argon2's working memory (19 MiB with the default parameters), kept per thread and reused: allocating
+    /// it afresh for every login fragments the heap so badly (aligned allocations the allocator cannot
+    /// reuse) that a few hundred logins grew the server by hundreds of megabytes.
+    static MEMORY: std::cell::RefCell<Vec<Block>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Whether `password` matches the PHC string `hash` (Argon2, any parameters), in constant time.
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
+    let Ok(h) = PasswordHash::new(hash) else { return false };
+    let (Ok(params), Some(expected), Some(salt)) = (Params::try_from(&h), h.hash, h.salt) else {
+        return false;
+    };
+    let Ok(algorithm) = Algorithm::try_from(h.algorithm) else { return false };
+    let version = match h.version.map(Version::try_from).transpose() {
+        Ok(v) => v.unwrap_or_default(),
+        Err(_) => return false,
+    };
+    let mut salt_buf = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_buf) else { return false };
+    let mut out = vec![0u8; expected.len()];
+    let need = params.block_count();
+    let argon2 = Argon2::new(algorithm, version, params);
+    let hashed = MEMORY.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() < need {
+            m.resize(need, Block::default());
+        }
+        argon2.hash_password_into_with_memory(password.as_bytes(), salt, &mut out, &mut m[..need])
+    });
+    // `Output`'s equality is constant-time.
+    hashed.is_ok() && Output::new(&out).is_ok_and(|o| o == expected)
 }
 
 /// A password for the first admin when none is configured: 16 letters and digits.

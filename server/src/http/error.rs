@@ -60,6 +60,9 @@ pub enum ApiError {
     /// 429: too many failed logins for one username.
     #[error("too many attempts")]
     TooManyAttempts,
+    /// 503: every password-hashing slot is busy (a login flood); try again shortly (`Retry-After`).
+    #[error("busy")]
+    Busy,
     /// 401: no token, or one the server does not know.
     #[error("unauthorized")]
     Unauthorized,
@@ -114,6 +117,7 @@ impl ApiError {
             ApiError::TooManyAttempts | ApiError::TooManyCodeAttempts => {
                 StatusCode::TOO_MANY_REQUESTS
             }
+            ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::CodeRevoked => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden { .. } | ApiError::ResultsNotAvailable(_) => StatusCode::FORBIDDEN,
             ApiError::RecordNotFound { .. } => StatusCode::NOT_FOUND,
@@ -131,6 +135,7 @@ impl ApiError {
             ApiError::InvalidRequest { .. } => "invalid_request",
             ApiError::BadCredentials => "bad_credentials",
             ApiError::TooManyAttempts | ApiError::TooManyCodeAttempts => "too_many_attempts",
+            ApiError::Busy => "busy",
             ApiError::CodeRevoked => "code_revoked",
             ApiError::ResultsNotAvailable(_) => "results_not_available",
             ApiError::RecordNotFound { .. } => "not_found",
@@ -173,6 +178,7 @@ impl ApiError {
             }
             ApiError::BadCredentials => w(HttpWords::BadCredentials),
             ApiError::TooManyAttempts => w(HttpWords::TooManyAttempts),
+            ApiError::Busy => w(HttpWords::Busy),
             ApiError::Unauthorized => w(HttpWords::Unauthorized),
             ApiError::TokenExpired => w(HttpWords::TokenExpired),
             ApiError::Forbidden { field } if field.ends_with("author") => w(HttpWords::ForbiddenAuthor),
@@ -223,6 +229,7 @@ linli_core::catalogue! {
         NoSuchEndpoint => ("没有这个接口", "No such API endpoint"),
         MethodNotAllowed => ("该接口不支持此请求方法", "This endpoint does not support this method"),
         Internal => ("服务器内部错误，请稍后再试", "Internal server error; please try again later"),
+        Busy => ("服务器正忙，请几秒钟后再试", "The server is busy; please try again in a few seconds"),
     }
 }
 
@@ -245,6 +252,9 @@ impl IntoResponse for ApiError {
             },
         };
         let mut resp = (self.status(), axum::Json(body)).into_response();
+        if matches!(self, ApiError::Busy) {
+            resp.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("2"));
+        }
         if matches!(
             self,
             ApiError::Unauthorized | ApiError::TokenExpired | ApiError::CodeRevoked

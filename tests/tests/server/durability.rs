@@ -143,3 +143,55 @@ async fn acknowledged_pushes_survive_kill_9() {
         total
     );
 }
+
+/// Peak resident memory of a process (VmHWM), in MiB, from /proc.
+fn peak_rss_mib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap();
+    kb / 1024
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_login_flood_keeps_memory_bounded() {
+    // Hardening: 256 concurrent logins with made-up usernames (some of 1 MiB) against the real server.
+    // Argon2 takes 19 MiB per hash; unbounded, this took the server to gigabytes. Wanted: ≤ 400 MB peak.
+    let dir = tempfile::tempdir().unwrap();
+    let (child, url) = start(&dir.path().join("linli.db")).await;
+    let pid = child.id().unwrap();
+    let http = reqwest::Client::new();
+    let started = std::time::Instant::now();
+    let tasks: Vec<_> = (0..256)
+        .map(|i| {
+            let (http, url) = (http.clone(), url.clone());
+            tokio::spawn(async move {
+                let username = if i % 8 == 0 { "x".repeat(1 << 20) } else { format!("nobody-{i}") };
+                http.post(format!("{url}/api/auth/login"))
+                    .json(&serde_json::json!({ "username": username, "password": "wrong password" }))
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+                    .unwrap_or(0)
+            })
+        })
+        .collect();
+    let mut counts = std::collections::BTreeMap::new();
+    for t in tasks {
+        *counts.entry(t.await.unwrap()).or_insert(0) += 1;
+    }
+    let peak = peak_rss_mib(pid);
+    eprintln!("login flood: {counts:?} in {:?}, peak RSS {peak} MiB", started.elapsed());
+    assert!(counts.keys().all(|s| *s == 401 || *s == 503), "{counts:?}");
+    assert!(counts.get(&401).copied().unwrap_or(0) >= 32, "the 1 MiB names are refused without hashing: {counts:?}");
+    assert!(peak <= 400, "peak RSS {peak} MiB");
+    // The server still answers, and the owner still logs in.
+    let ok = http.post(format!("{url}/api/auth/login"))
+        .json(&serde_json::json!({ "username": "admin", "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+}
