@@ -1,4 +1,5 @@
-//! The command line: `serve [--demo]` (the default), `admin create-user|create-community`, and `rules`.
+//! The command line: `serve [--demo]` (the default), `admin create-user|create-community|disable-user|revoke-sessions`,
+//! and `rules`.
 //! Every subcommand reads the same environment (see `config.rs`), so `admin` acts on the database `serve` uses.
 
 use crate::auth::{self, MIN_PASSWORD_CHARS};
@@ -49,6 +50,16 @@ pub enum AdminCommand {
         role: RoleArg,
         #[arg(long)]
         community: String,
+    },
+    /// Disable an account: it cannot log in, and its sessions end (within seconds in a running server).
+    DisableUser {
+        #[arg(long)]
+        username: String,
+    },
+    /// End every session of an account (its devices must log in again; unsent changes stay on them).
+    RevokeSessions {
+        #[arg(long)]
+        username: String,
     },
     /// Create a community.
     CreateCommunity {
@@ -140,6 +151,8 @@ pub fn admin(config: &Config, command: AdminCommand, input: &mut dyn BufRead) ->
                 Err(e) => fail(e),
             }
         }
+        AdminCommand::DisableUser { username } => revoke(&db, &username, true),
+        AdminCommand::RevokeSessions { username } => revoke(&db, &username, false),
         AdminCommand::CreateUser {
             username,
             role,
@@ -211,6 +224,23 @@ pub fn admin(config: &Config, command: AdminCommand, input: &mut dyn BufRead) ->
                 Err(e) => fail(e),
             }
         }
+    }
+}
+
+/// `admin disable-user` and `admin revoke-sessions`.
+fn revoke(db: &Db, username: &str, disable: bool) -> ExitCode {
+    let conn = db.writer();
+    match db::revoke_user(&conn, username.trim(), disable, now_ms() as i64) {
+        Ok(true) if disable => {
+            println!("Disabled account {username}; its sessions are ended.");
+            ExitCode::SUCCESS
+        }
+        Ok(true) => {
+            println!("Ended every session of {username}.");
+            ExitCode::SUCCESS
+        }
+        Ok(false) => fail(format!("there is no account named {username}")),
+        Err(e) => fail(e),
     }
 }
 

@@ -14,6 +14,7 @@ use std::time::Duration;
 pub const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("../migrations/0001_init.sql")),
     (2, include_str!("../migrations/0002_voting_codes.sql")),
+    (3, include_str!("../migrations/0003_disabled_users.sql")),
 ];
 
 /// The schema version this build expects.
@@ -179,7 +180,8 @@ pub struct UserRow {
 pub fn user_by_name(conn: &Connection, username: &str) -> rusqlite::Result<Option<UserRow>> {
     conn.prepare_cached(
         "SELECT u.id, u.username, u.password_hash, u.role, u.community_id, c.name
-         FROM users u JOIN communities c ON c.id = u.community_id WHERE u.username = ?1",
+         FROM users u JOIN communities c ON c.id = u.community_id
+         WHERE u.username = ?1 AND u.disabled_at_ms IS NULL",
     )?
     .query_row([username], |r| {
         Ok(UserRow {
@@ -192,6 +194,20 @@ pub fn user_by_name(conn: &Connection, username: &str) -> rusqlite::Result<Optio
         })
     })
     .optional()
+}
+
+/// Ends every session of `username`; with `disable`, the account also cannot log in any more.
+/// Returns whether the account exists.
+pub fn revoke_user(conn: &Connection, username: &str, disable: bool, now_ms: i64) -> rusqlite::Result<bool> {
+    let id: Option<i64> = conn
+        .query_row("SELECT id FROM users WHERE username = ?1", [username], |r| r.get(0))
+        .optional()?;
+    let Some(id) = id else { return Ok(false) };
+    if disable {
+        conn.execute("UPDATE users SET disabled_at_ms = ?2 WHERE id = ?1", rusqlite::params![id, now_ms])?;
+    }
+    conn.execute("DELETE FROM sessions WHERE user_id = ?1", [id])?;
+    Ok(true)
 }
 
 pub fn user_count(conn: &Connection) -> rusqlite::Result<i64> {

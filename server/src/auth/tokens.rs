@@ -83,25 +83,30 @@ pub struct AuthUser {
 /// Valid because one server process owns the database (see `db.rs`).
 #[derive(Default)]
 pub struct SessionCache {
-    map: Mutex<HashMap<[u8; 32], AuthUser>>,
+    map: Mutex<HashMap<[u8; 32], (AuthUser, u64)>>,
 }
 
 const SESSION_CACHE_MAX: usize = 100_000;
+/// How long a cached session is trusted before the database is asked again: so `admin revoke-sessions`
+/// and `admin disable-user`, run beside the server, take effect within seconds.
+pub const SESSION_CACHE_MS: u64 = 3_000;
 
 impl SessionCache {
     fn get(&self, h: &[u8; 32]) -> Option<AuthUser> {
+        let now = now_ms();
         self.map
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .get(h)
-            .cloned()
+            .filter(|(_, at)| now < at + SESSION_CACHE_MS)
+            .map(|(u, _)| u.clone())
     }
     pub fn put(&self, u: AuthUser) {
         let mut m = self.map.lock().unwrap_or_else(|p| p.into_inner());
         if m.len() >= SESSION_CACHE_MAX {
             m.clear();
         }
-        m.insert(u.token_hash, u);
+        m.insert(u.token_hash, (u, now_ms()));
     }
     fn remove(&self, h: &[u8; 32]) {
         self.map.lock().unwrap_or_else(|p| p.into_inner()).remove(h);
@@ -174,7 +179,7 @@ impl FromRequestParts<AppState> for AuthUser {
                             c.prepare_cached(
                                 "SELECT u.id, u.username, u.role, u.community_id, c.name, s.expires_at_ms
                                  FROM sessions s JOIN users u ON u.id = s.user_id JOIN communities c ON c.id = u.community_id
-                                 WHERE s.token_hash = ?1",
+                                 WHERE s.token_hash = ?1 AND u.disabled_at_ms IS NULL",
                             )?
                             .query_row([&h[..]], |r| {
                                 Ok(AuthUser {
@@ -224,6 +229,16 @@ pub struct Resident {
     pub project_id: Uuid,
     pub household_id: Uuid,
     pub expires_at_ms: u64,
+}
+
+/// Ends a resident's login (`POST /api/vote/logout`).
+pub async fn end_resident_session(state: &AppState, r: &Resident) -> Result<(), ApiError> {
+    let h = r.token_hash;
+    state
+        .db
+        .blocking(move |db| db.writer().execute("DELETE FROM resident_sessions WHERE token_hash = ?1", [&h[..]]))
+        .await?;
+    Ok(())
 }
 
 /// Stores a new resident session for the code with hash `code_hash`, valid until `expires`, and drops

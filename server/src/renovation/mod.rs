@@ -43,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/projects/{id}/results.xlsx", get(staff::results_xlsx))
         .route("/api/vote/login", post(resident::login))
         .route("/api/vote/me", get(resident::me))
+        .route("/api/vote/logout", post(resident::logout))
         .route("/api/vote/ballot", post(resident::ballot))
         .route("/api/vote/results", get(resident::results))
 }

@@ -12,7 +12,7 @@ use crate::AppState;
 use crate::auth::Resident;
 use crate::auth::tokens::open_resident_session;
 use crate::clock::now_ms;
-use crate::http::{ApiError, ClientIp, JsonBody, Payload, current_lang};
+use crate::http::{ApiError, ClientIp, JsonBody, Payload, StatusOk, current_lang};
 use crate::renovation::codes::{code_hash, device_of, normalise};
 use crate::renovation::repo::{self, CodeOwner};
 use crate::renovation::views;
@@ -94,6 +94,12 @@ pub async fn login(
         expires_at: expires,
         view,
     }))
+}
+
+/// `POST /api/vote/logout`: ends this phone's login with the code (the code itself stays valid).
+pub async fn logout(State(state): State<AppState>, r: Resident) -> Result<Json<StatusOk>, ApiError> {
+    crate::auth::tokens::end_resident_session(&state, &r).await?;
+    Ok(Json(StatusOk::ok()))
 }
 
 /// `GET /api/vote/me`: the login's project, household, menu, whether the survey is open, and its own ballot.

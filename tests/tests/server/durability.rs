@@ -195,3 +195,49 @@ async fn a_login_flood_keeps_memory_bounded() {
         .unwrap();
     assert_eq!(ok.status(), 200);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_are_revoked_and_accounts_disabled_from_the_command_line_within_seconds() {
+    // Hardening: `admin revoke-sessions` and `admin disable-user`, run beside the running server.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("linli.db");
+    let (_child, url) = start(&db).await;
+    let http = reqwest::Client::new();
+    let db_url = format!("sqlite://{}?mode=rwc", db.display());
+    let admin = |cmd: &str| {
+        let out = std::process::Command::new(BIN)
+            .args(["admin", cmd, "--username", "admin"])
+            .env("DATABASE_URL", &db_url)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    let me_status = |token: String| {
+        let (http, url) = (http.clone(), url.clone());
+        async move { http.get(format!("{url}/api/me")).bearer_auth(token).send().await.unwrap().status().as_u16() }
+    };
+    // Waits up to 6 s for `/api/me` with `token` to answer 401.
+    let ended_within = |token: String| {
+        let me_status = me_status.clone();
+        async move {
+            let t = std::time::Instant::now();
+            while t.elapsed() < std::time::Duration::from_secs(6) {
+                if me_status(token.clone()).await == 401 {
+                    return Some(t.elapsed());
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+            None
+        }
+    };
+    let c = Client::login(&http, &url, "admin", PASSWORD).await.unwrap();
+    assert_eq!(me_status(c.token.clone()).await, 200);
+    admin("revoke-sessions");
+    let took = ended_within(c.token.clone()).await.expect("the session ends within seconds");
+    eprintln!("revoke-sessions took effect after {took:?}");
+    // Not disabled: the owner logs in again.
+    let c = Client::login(&http, &url, "admin", PASSWORD).await.unwrap();
+    admin("disable-user");
+    ended_within(c.token.clone()).await.expect("the session ends within seconds");
+    assert!(Client::login(&http, &url, "admin", PASSWORD).await.is_err(), "a disabled account cannot log in");
+}

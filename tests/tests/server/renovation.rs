@@ -1131,3 +1131,14 @@ async fn a_staff_push_cannot_pass_for_a_residents_own_ballot() {
     assert_error(&got, 403, "forbidden", Some("ops[0].body.channel"));
     assert!(fx.pulled_ballots().await.is_empty(), "nothing stored");
 }
+
+#[tokio::test]
+async fn a_resident_logs_out() {
+    let fx = fixture().await;
+    let h1 = fx.households[0];
+    let token = fx.resident(&code_of(&fx.issue(fx.project, Some(vec![h1])).await, h1)).await;
+    assert_eq!(fx.get(&token, "/api/vote/me").await.0, 200);
+    let out = fx.post(&token, "/api/vote/logout", json!({})).await;
+    assert_eq!(out.0, 200, "{}", out.1);
+    assert_eq!(fx.get(&token, "/api/vote/me").await.0, 401);
+}
