@@ -59,6 +59,10 @@ pub enum ErrorCode {
     NotInProject,
     /// A ballot that disagrees with renovation and still chooses menu items (R4).
     ItemsWithoutAgreement,
+    /// A text holds invisible formatting characters (zero-width, direction overrides).
+    InvisibleCharacters,
+    /// An operation id already used by another community's operation.
+    IdConflict,
 }
 
 impl ErrorCode {
@@ -85,6 +89,8 @@ impl ErrorCode {
             ErrorCode::CodeRevoked => "code_revoked",
             ErrorCode::NotInProject => "not_in_project",
             ErrorCode::ItemsWithoutAgreement => "items_without_agreement",
+            ErrorCode::InvisibleCharacters => "invisible_characters",
+            ErrorCode::IdConflict => "id_conflict",
         }
     }
 }
@@ -175,6 +181,8 @@ crate::catalogue! {
             "不同意改造的住户不能选择改造项目",
             "A household that disagrees with the renovation chooses no items"
         ),
+        InvisibleCharacters => ("{0}中有看不见的格式字符，请删去后重新输入", "The {0} holds invisible formatting characters; please type it again"),
+        IdConflict => ("这条修改的编号已被占用，请重新保存", "This change's id is already taken; please save it again"),
     }
 }
 
@@ -202,6 +210,8 @@ impl Message {
             ErrorCode::CodeRevoked => Message::CodeRevoked,
             ErrorCode::NotInProject => Message::NotInProject,
             ErrorCode::ItemsWithoutAgreement => Message::ItemsWithoutAgreement,
+            ErrorCode::InvisibleCharacters => Message::InvisibleCharacters,
+            ErrorCode::IdConflict => Message::IdConflict,
         }
     }
 }

@@ -187,15 +187,8 @@ pub struct BallotFields {
     pub channel: BallotChannel,
 }
 
-fn text(value: &str, field: &str, max: usize, required: bool) -> Result<(), RuleError> {
-    if required && value.trim().is_empty() {
-        return Err(RuleError::field(ErrorCode::Required, field));
-    }
-    if value.chars().count() > max {
-        return Err(RuleError::field(ErrorCode::TooLong, field).with_detail(max.to_string()));
-    }
-    Ok(())
-}
+/// The roster's text check (required, length, no control or invisible formatting characters).
+use crate::roster::check_text as text;
 
 fn money(v: f64, field: &str, max: f64) -> Result<(), RuleError> {
     if !v.is_finite() || v < 0.0 || v > max {

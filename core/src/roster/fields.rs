@@ -52,13 +52,26 @@ pub struct HouseholdFields {
     pub owners: u32,
 }
 
-fn check_text(value: &str, field: &str, max: usize, required: bool) -> Result<(), RuleError> {
+/// Unicode format characters (category Cf): zero-width spaces and joiners, direction marks and overrides,
+/// the byte-order mark, invisible operators, tags. A name made of them looks empty or reads backwards.
+pub fn is_format_char(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{0600}'..='\u{0605}' | '\u{061C}' | '\u{06DD}' | '\u{070F}' | '\u{180E}'
+        | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}'
+        | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}' | '\u{E0001}' | '\u{E0020}'..='\u{E007F}')
+}
+
+/// Checks a text field: required or not, its length, no control or invisible formatting characters.
+pub(crate) fn check_text(value: &str, field: &str, max: usize, required: bool) -> Result<(), RuleError> {
     let trimmed = value.trim();
     if required && trimmed.is_empty() {
         return Err(RuleError::field(ErrorCode::Required, field));
     }
     if value.chars().count() > max {
         return Err(RuleError::field(ErrorCode::TooLong, field).with_detail(max.to_string()));
+    }
+    if value.chars().any(is_format_char) {
+        return Err(RuleError::field(ErrorCode::InvisibleCharacters, field));
     }
     if value.chars().any(|c| c.is_control()) {
         return Err(
@@ -109,9 +122,19 @@ impl HouseholdFields {
         Ok(())
     }
 
-    /// The door number as compared for uniqueness within a unit: trimmed, case-folded.
+    /// The door number as compared for uniqueness within a unit: full-width forms read as their ASCII
+    /// letters and digits (「１０１」 is 「101」, the compatibility part of NFKC that matters for door numbers),
+    /// trimmed, case-folded.
     pub fn door_key(door: &str) -> String {
-        door.trim().to_lowercase()
+        door.chars()
+            .map(|c| match c {
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                '\u{3000}' => ' ',
+                c => c,
+            })
+            .collect::<String>()
+            .trim()
+            .to_lowercase()
     }
 }
 
@@ -217,6 +240,9 @@ mod tests {
         );
         h.door = "1".repeat(21);
         assert_eq!(h.check(&r).unwrap_err().code, ErrorCode::TooLong);
+        h.door = "\u{200B}\u{202E}".into();
+        assert_eq!(h.check(&r).unwrap_err(), RuleError::field(ErrorCode::InvisibleCharacters, "door"));
+        assert_eq!(HouseholdFields::door_key(" １０１Ａ "), "101a");
         h.door = "1".into();
         h.owners = 0;
         assert_eq!(h.check(&r).unwrap_err().field.as_deref(), Some("owners"));

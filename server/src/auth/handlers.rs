@@ -77,12 +77,16 @@ pub async fn open_session(
         return Err(ApiError::BadCredentials);
     }
     if !state.limiter.allowed(&username, now) {
+        tracing::warn!(username = %username, "staff login throttled");
         return Err(ApiError::TooManyAttempts);
     }
     // Argon2 takes 19 MiB per hash: at most one hash per core at a time; the rest wait a little, then 503.
     let _permit = tokio::time::timeout(HASH_WAIT, state.hashing.acquire())
         .await
-        .map_err(|_| ApiError::Busy)?
+        .map_err(|_| {
+            tracing::warn!("login refused: every hashing slot busy");
+            ApiError::Busy
+        })?
         .map_err(|_| ApiError::Busy)?;
     let ttl_ms = state.config.token_ttl.as_millis() as u64;
     let name = username.clone();
@@ -127,6 +131,8 @@ pub async fn open_session(
         }
         None => {
             state.limiter.failed(&username, now);
+            // Logged for whoever watches the server; never the password.
+            tracing::warn!(username = %username, "failed staff login");
             Err(ApiError::BadCredentials)
         }
     }

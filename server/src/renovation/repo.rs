@@ -165,8 +165,16 @@ pub async fn code_history(db: &Db, community: String, id: Uuid) -> Result<CodeHi
 // ---------------------------------------------------------------------------------------------
 // Stored ballot operations
 
-/// The stored JSON of the operation with this id, accepted (`ops`) or rejected (`rejections`).
-pub async fn any_op_json(db: &Db, id: Uuid) -> Result<Option<String>, ApiError> {
+/// What the server holds under an operation id.
+pub enum StoredOp {
+    /// Accepted: the operation as stored.
+    Accepted(String),
+    /// Refused, in this community (only a digest of the body is kept).
+    Rejected { community: String },
+}
+
+/// The operation stored under this id, accepted (`ops`) or rejected (`rejections`).
+pub async fn stored_op(db: &Db, id: Uuid) -> Result<Option<StoredOp>, ApiError> {
     let id = id.to_string();
     db.blocking(move |db| {
         db.read(|c| {
@@ -175,10 +183,10 @@ pub async fn any_op_json(db: &Db, id: Uuid) -> Result<Option<String>, ApiError> 
                 .query_row([&id], |r| r.get::<_, String>(0))
                 .optional()?;
             match op {
-                Some(j) => Ok(Some(j)),
+                Some(j) => Ok(Some(StoredOp::Accepted(j))),
                 None => c
-                    .prepare_cached("SELECT json FROM rejections WHERE op_id = ?1")?
-                    .query_row([&id], |r| r.get::<_, String>(0))
+                    .prepare_cached("SELECT community FROM rejections WHERE op_id = ?1")?
+                    .query_row([&id], |r| Ok(StoredOp::Rejected { community: r.get(0)? }))
                     .optional(),
             }
         })

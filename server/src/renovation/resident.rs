@@ -61,6 +61,7 @@ pub async fn login(
 ) -> Result<Json<VoteLoginResponse>, ApiError> {
     let now = now_ms();
     if !state.code_limiter.allowed(ip, now) {
+        tracing::warn!(ip = ?ip, "voting-code logins throttled");
         return Err(ApiError::TooManyCodeAttempts);
     }
     let found = match normalise(&req.code) {
@@ -82,6 +83,7 @@ pub async fn login(
     )) = found
     else {
         state.code_limiter.failed(ip, now);
+        tracing::warn!(ip = ?ip, "wrong or revoked voting code");
         return Err(ApiError::CodeRevoked);
     };
     let (view, project) = view_of(&state, community, project_id, household_id).await?;
@@ -144,11 +146,15 @@ pub async fn ballot(
         return Ok(Json(rejected(&e, e.field.clone())));
     }
     // An id already used by another record is refused, so a receipt never shows anyone else's ballot.
-    if let Some(json) = repo::any_op_json(&state.db, req.id).await? {
-        let same = serde_json::from_str::<Operation>(&json).is_ok_and(|op| {
-            op.community == r.community
-                && matches!(&op.body, Body::BallotCast(b) if b.household_id == r.household_id && b.project_id == r.project_id)
-        });
+    if let Some(stored) = repo::stored_op(&state.db, req.id).await? {
+        let same = match stored {
+            repo::StoredOp::Accepted(json) => serde_json::from_str::<Operation>(&json).is_ok_and(|op| {
+                op.community == r.community
+                    && matches!(&op.body, Body::BallotCast(b) if b.household_id == r.household_id && b.project_id == r.project_id)
+            }),
+            // A re-send of a refused ballot gets the same refusal (the writer answers it from the record).
+            repo::StoredOp::Rejected { community } => community == r.community,
+        };
         if !same {
             return Err(ApiError::InvalidRequest {
                 field: Some("id".into()),

@@ -240,9 +240,9 @@ fn process(
     let tx = conn.transaction()?;
     let mut all = Vec::with_capacity(jobs.len());
     {
-        let mut find_op = tx.prepare_cached("SELECT 1 FROM ops WHERE id = ?1")?;
+        let mut find_op = tx.prepare_cached("SELECT community FROM ops WHERE id = ?1")?;
         let mut find_rejection =
-            tx.prepare_cached("SELECT error FROM rejections WHERE op_id = ?1")?;
+            tx.prepare_cached("SELECT community, error FROM rejections WHERE op_id = ?1")?;
         let mut insert_op = tx.prepare_cached(
             "INSERT INTO ops (id, community, device_id, author, entity_kind, entity_id, json, received_at_ms)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -259,17 +259,23 @@ fn process(
             for p in &job.ops {
                 let op = &p.op;
                 let id = op.id.to_string();
-                // Same id seen before: the same answer as the first time, and nothing stored again.
-                if find_op.exists([&id])? {
-                    outcomes.push(Outcome::Duplicate);
+                // Same id seen before: the same answer as the first time, and nothing stored again. An id
+                // another community used is a conflict, which says nothing of that community's operation.
+                let conflict = || RuleError::field(linli_core::ErrorCode::IdConflict, "id");
+                if let Some(c) = find_op.query_row([&id], |r| r.get::<_, String>(0)).optional()? {
+                    outcomes.push(if c == op.community { Outcome::Duplicate } else { Outcome::Rejected(conflict()) });
                     continue;
                 }
-                if let Some(error) = find_rejection
-                    .query_row([&id], |r| r.get::<_, String>(0))
+                if let Some((c, error)) = find_rejection
+                    .query_row([&id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
                     .optional()?
                 {
-                    let e = serde_json::from_str(&error)
-                        .unwrap_or_else(|_| RuleError::new(linli_core::ErrorCode::InvalidRequest));
+                    let e = if c == op.community {
+                        serde_json::from_str(&error)
+                            .unwrap_or_else(|_| RuleError::new(linli_core::ErrorCode::InvalidRequest))
+                    } else {
+                        conflict()
+                    };
                     outcomes.push(Outcome::Rejected(e));
                     continue;
                 }
@@ -290,13 +296,15 @@ fn process(
                     }
                     Err(e) => {
                         let error = serde_json::to_string(&e).unwrap_or_default();
+                        // Not the body (a refused operation may be huge): its digest, enough to tell
+                        // a re-send of the same operation.
                         insert_rejection.execute(params![
                             id,
                             op.community,
                             e.code.as_str(),
                             e.field,
                             error,
-                            p.json,
+                            digest(&p.json),
                             now as i64
                         ])?;
                         outcomes.push(Outcome::Rejected(e));
@@ -308,6 +316,13 @@ fn process(
     }
     tx.commit()?;
     Ok(all)
+}
+
+/// `sha256:<hex>` of a refused operation's JSON, kept instead of the operation itself.
+fn digest(json: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let h = Sha256::digest(json.as_bytes());
+    format!("sha256:{}", h.iter().map(|b| format!("{b:02x}")).collect::<String>())
 }
 
 fn kind_str(op: &Operation) -> &'static str {
