@@ -187,6 +187,27 @@ pub fn disagree_with_items(field: String) -> RuleError {
     RuleError::field(ErrorCode::ItemsWithoutAgreement, field)
 }
 
+/// Households counted with their area (hundredths of m²) and owners: the weights of R5 and R9.
+#[derive(Clone, Copy, Default)]
+struct Weight {
+    households: u128,
+    area: u128,
+    owners: u128,
+}
+
+impl Weight {
+    fn add(&mut self, area: u128, owners: u128) {
+        self.households += 1;
+        self.area += area;
+        self.owners += owners;
+    }
+
+    /// (area, owners), as the art. 278 test takes them.
+    fn weights(self) -> (u128, u128) {
+        (self.area, self.owners)
+    }
+}
+
 /// Area in hundredths of a square metre, so sums and thresholds are exact.
 fn centi(area: f64) -> u128 {
     (area * 100.0).round() as u128
@@ -359,9 +380,7 @@ impl TallyInput {
         index: &FastMap<&str, usize>,
         last: &[Option<&Ballot>],
     ) -> ItemSupport {
-        let (mut total, mut total_area, mut total_owners) = (0u128, 0u128, 0u128);
-        let (mut resp, mut resp_area, mut resp_owners) = (0u128, 0u128, 0u128);
-        let (mut hh, mut area_yes, mut owners_yes) = (0u128, 0u128, 0u128);
+        let (mut all, mut resp, mut yes) = (Weight::default(), Weight::default(), Weight::default());
         let mut seen = vec![false; self.households.len()];
         for m in members {
             let Some(&i) = index.get(m.as_str()) else { continue };
@@ -370,26 +389,20 @@ impl TallyInput {
             }
             let h = &self.households[i];
             let (area, owners) = (centi(h.area_m2), h.owners as u128);
-            total += 1;
-            total_area += area;
-            total_owners += owners;
+            all.add(area, owners);
             let Some(b) = last[i] else { continue };
-            resp += 1;
-            resp_area += area;
-            resp_owners += owners;
+            resp.add(area, owners);
             if b.items.iter().any(|x| x == id) {
-                hh += 1;
-                area_yes += area;
-                owners_yes += owners;
+                yes.add(area, owners);
             }
         }
         ItemSupport {
             id: id.to_string(),
-            households: hh as u64,
-            area_m2: m2(area_yes),
-            ratio_of_responded: ratio(hh, resp),
-            electorate: Some(Coverage::of(resp, total, rules)),
-            art278: art278(rules, matter, (resp_area, resp_owners), (area_yes, owners_yes), (total_area, total_owners)),
+            households: yes.households as u64,
+            area_m2: m2(yes.area),
+            ratio_of_responded: ratio(yes.households, resp.households),
+            electorate: Some(Coverage::of(resp.households, all.households, rules)),
+            art278: art278(rules, matter, resp.weights(), yes.weights(), all.weights()),
         }
     }
 
@@ -420,24 +433,17 @@ impl TallyInput {
         let mut item_hh = vec![0u128; self.items.len()];
         let mut item_area = vec![0u128; self.items.len()];
         let mut item_owners = vec![0u128; self.items.len()];
-        let (mut total_area, mut total_owners) = (0u128, 0u128);
-        let (mut resp, mut resp_area, mut resp_owners) = (0u128, 0u128, 0u128);
-        let (mut yes, mut yes_area, mut yes_owners) = (0u128, 0u128, 0u128);
+        let (mut all, mut resp, mut yes) = (Weight::default(), Weight::default(), Weight::default());
         let mut changed = 0;
         let mut chosen = vec![false; self.items.len()];
         for (i, h) in self.households.iter().enumerate() {
             let (area, owners) = (centi(h.area_m2), h.owners as u128);
-            total_area += area;
-            total_owners += owners;
+            all.add(area, owners);
             let Some(b) = last[i] else { continue };
-            resp += 1;
-            resp_area += area;
-            resp_owners += owners;
+            resp.add(area, owners);
             changed += (ballots_per[i] > 1) as u64;
             if b.agree {
-                yes += 1;
-                yes_area += area;
-                yes_owners += owners;
+                yes.add(area, owners);
             }
             chosen.iter_mut().for_each(|c| *c = false);
             for item in &b.items {
@@ -454,17 +460,17 @@ impl TallyInput {
             }
         }
         let total = self.households.len() as u128;
-        let coverage = Coverage::of(resp, total, rules);
+        let coverage = Coverage::of(resp.households, total, rules);
         let agreement = Agreement {
-            households: yes as u64,
-            households_ratio: ratio(yes, total),
-            area_m2: m2(yes_area),
-            area_ratio: ratio(yes_area, total_area),
-            households_ratio_of_responded: ratio(yes, resp),
-            area_ratio_of_responded: ratio(yes_area, resp_area),
+            households: yes.households as u64,
+            households_ratio: ratio(yes.households, total),
+            area_m2: m2(yes.area),
+            area_ratio: ratio(yes.area, all.area),
+            households_ratio_of_responded: ratio(yes.households, resp.households),
+            area_ratio_of_responded: ratio(yes.area, resp.area),
         };
-        let totals = (total_area, total_owners);
-        let participation = (resp_area, resp_owners);
+        let totals = all.weights();
+        let participation = resp.weights();
         let items = self
             .items
             .iter()
@@ -476,7 +482,7 @@ impl TallyInput {
                         id: id.clone(),
                         households: item_hh[k] as u64,
                         area_m2: m2(item_area[k]),
-                        ratio_of_responded: ratio(item_hh[k], resp),
+                        ratio_of_responded: ratio(item_hh[k], resp.households),
                         electorate: None,
                         art278: art278(rules, matter, participation, (item_area[k], item_owners[k]), totals),
                     },
@@ -492,7 +498,7 @@ impl TallyInput {
                 rules,
                 self.matter,
                 participation,
-                (yes_area, yes_owners),
+                yes.weights(),
                 totals,
             ),
             unknown_ballots: unknown,
