@@ -37,6 +37,9 @@ pub struct Config {
     /// `LINLI_PUBLIC_URL`: where residents reach the server (`https://linli.example.org`), for the links and
     /// QR codes on voting slips and paper forms; the listen address when unset. Never the request's `Host`.
     pub public_url: Option<String>,
+    /// `LINLI_TRUSTED_PROXIES`: addresses of reverse proxies (comma-separated) whose `X-Forwarded-For` is
+    /// believed; the client address is then the nearest untrusted one. Empty: the header is ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// A configuration that cannot be used; the message is for the person starting the server.
@@ -73,6 +76,7 @@ impl Config {
             community_name: "示范社区".into(),
             rules: RuleSet::default(),
             public_url: None,
+            trusted_proxies: Vec::new(),
         }
     }
 
@@ -128,7 +132,23 @@ impl Config {
                 Some(t)
             }
         };
+        let trusted_proxies = match get("LINLI_TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(v) => v
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| {
+                    s.parse().map_err(|_| ConfigError::BadValue {
+                        name: "LINLI_TRUSTED_PROXIES",
+                        value: v.clone(),
+                        reason: format!("`{s}` is not an IP address"),
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+        };
         Ok(Config {
+            trusted_proxies,
             public_url,
             rules,
             addr,

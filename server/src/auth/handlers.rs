@@ -6,7 +6,8 @@ use crate::auth::passwords::{dummy_hash, verify_password};
 use crate::auth::tokens::{self, AuthUser, new_token, parse_role, token_hash};
 use crate::clock::now_ms;
 use crate::db::{self, UserRow};
-use crate::http::{ApiError, JsonBody, StatusOk};
+use crate::http::extract::address_key;
+use crate::http::{ApiError, ClientIp, JsonBody, StatusOk};
 use axum::Json;
 use axum::extract::State;
 use linli_core::protocol::{LoginRequest, LoginResponse, Role};
@@ -15,9 +16,10 @@ use serde::Serialize;
 /// `POST /api/auth/login`.
 pub async fn login(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     JsonBody(req): JsonBody<LoginRequest>,
 ) -> Result<Json<LoginResponse>, ApiError> {
-    let (token, user) = open_session(&state, req.username, req.password).await?;
+    let (token, user) = open_session(&state, ip, req.username, req.password).await?;
     Ok(Json(LoginResponse {
         token,
         expires_at: user.expires_at_ms,
@@ -66,8 +68,11 @@ pub const MAX_PASSWORD_BYTES: usize = 1024;
 /// How long a login waits for a hashing slot before the answer is 503 `busy`.
 pub const HASH_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// Checks a password and opens a session. Failures are counted per account *and* address (`ip`), so
+/// guessing from one address cannot lock the owner out from another.
 pub async fn open_session(
     state: &AppState,
+    ip: Option<std::net::IpAddr>,
     username: String,
     password: String,
 ) -> Result<(String, AuthUser), ApiError> {
@@ -76,7 +81,8 @@ pub async fn open_session(
     if username.chars().count() > MAX_USERNAME_CHARS || password.len() > MAX_PASSWORD_BYTES {
         return Err(ApiError::BadCredentials);
     }
-    if !state.limiter.allowed(&username, now) {
+    let throttle_key = format!("{}|{username}", address_key(ip));
+    if !state.limiter.allowed(&throttle_key, now) {
         tracing::warn!(username = %username, "staff login throttled");
         return Err(ApiError::TooManyAttempts);
     }
@@ -125,12 +131,12 @@ pub async fn open_session(
         .await?;
     match result {
         Some((token, user)) => {
-            state.limiter.succeeded(&username);
+            state.limiter.succeeded(&throttle_key);
             state.sessions.put(user.clone());
             Ok((token, user))
         }
         None => {
-            state.limiter.failed(&username, now);
+            state.limiter.failed(&throttle_key, now);
             // Logged for whoever watches the server; never the password.
             tracing::warn!(username = %username, "failed staff login");
             Err(ApiError::BadCredentials)

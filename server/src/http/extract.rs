@@ -1,6 +1,7 @@
 //! Request extractors: JSON bodies and the pull query, whose failures are JSON `ApiError`s naming the
 //! field, and the client's IP address.
 
+use crate::AppState;
 use crate::http::error::ApiError;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
@@ -188,25 +189,62 @@ pub fn parse_pull_query(query: &str) -> Result<PullQuery, ApiError> {
     Ok(q)
 }
 
-/// The peer address of a request (from `ConnectInfo`), if the server was started with it.
+/// The client's address: the peer of the connection (from `ConnectInfo`), or, when that peer is one of
+/// `LINLI_TRUSTED_PROXIES`, the nearest address in `X-Forwarded-For` that is not a trusted proxy. A header
+/// from anyone else is ignored (it could say anything).
 pub struct ClientIp(pub Option<IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip()),
-        ))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        Ok(ClientIp(client_address(peer, parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()), &state.config.trusted_proxies)))
+    }
+}
+
+/// See [`ClientIp`]: the peer, or through trusted proxies the rightmost untrusted forwarded address.
+pub fn client_address(peer: Option<IpAddr>, forwarded: Option<&str>, trusted: &[IpAddr]) -> Option<IpAddr> {
+    let trusted_peer = peer.is_some_and(|p| trusted.contains(&p));
+    let Some(list) = forwarded.filter(|_| trusted_peer) else { return peer };
+    list.rsplit(',')
+        .filter_map(|s| s.trim().parse::<IpAddr>().ok())
+        .find(|ip| !trusted.contains(ip))
+        .or(peer)
+}
+
+/// The unit an address counts as for throttling: IPv4 as is, IPv6 per /64 (one subscriber usually holds a
+/// whole /64), no address as 0.0.0.0.
+pub fn address_key(ip: Option<IpAddr>) -> IpAddr {
+    match ip {
+        Some(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
+        Some(v4) => v4,
+        None => IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forwarded_addresses_only_through_trusted_proxies() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let proxy = [ip("10.0.0.1")];
+        // A trusted proxy: the rightmost address it was not given by another trusted proxy.
+        assert_eq!(client_address(Some(ip("10.0.0.1")), Some("203.0.113.9, 198.51.100.7"), &proxy), Some(ip("198.51.100.7")));
+        assert_eq!(client_address(Some(ip("10.0.0.1")), Some("198.51.100.7, 10.0.0.1"), &proxy), Some(ip("198.51.100.7")));
+        // Anyone else's header is ignored.
+        assert_eq!(client_address(Some(ip("192.0.2.5")), Some("198.51.100.7"), &proxy), Some(ip("192.0.2.5")));
+        assert_eq!(client_address(Some(ip("10.0.0.1")), Some("garbage"), &proxy), Some(ip("10.0.0.1")));
+        assert_eq!(address_key(Some(ip("2001:db8:1:2:3:4:5:6"))), ip("2001:db8:1:2::"));
+    }
 
     #[test]
     fn pull_query() {

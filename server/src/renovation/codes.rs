@@ -7,6 +7,7 @@
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, VecDeque};
+use crate::http::extract::address_key;
 use std::net::IpAddr;
 use std::sync::Mutex;
 use uuid::Uuid;
@@ -92,20 +93,6 @@ struct LimiterInner {
     global: VecDeque<u64>,
 }
 
-fn ip_key(ip: Option<IpAddr>) -> IpAddr {
-    match ip {
-        Some(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
-            Some(v4) => IpAddr::V4(v4),
-            None => {
-                let s = v6.segments();
-                IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
-            }
-        },
-        Some(v4) => v4,
-        None => IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED),
-    }
-}
-
 fn expire(q: &mut VecDeque<u64>, now: u64) {
     while q.front().is_some_and(|t| t + CODE_FAILURE_WINDOW_MS <= now) {
         q.pop_front();
@@ -113,16 +100,17 @@ fn expire(q: &mut VecDeque<u64>, now: u64) {
 }
 
 impl CodeLimiter {
+    /// Whether `ip` may try a code now. An address with no failures in the window always may, even during
+    /// a flood (so an attacker cannot lock residents out); past the global ceiling, an address that has
+    /// failed waits out the window.
     pub fn allowed(&self, ip: Option<IpAddr>, now: u64) -> bool {
         let mut m = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         expire(&mut m.global, now);
-        if m.global.len() >= CODE_MAX_FAILURES_GLOBAL {
-            return false;
-        }
-        match m.per_ip.get_mut(&ip_key(ip)) {
+        let flood = m.global.len() >= CODE_MAX_FAILURES_GLOBAL;
+        match m.per_ip.get_mut(&address_key(ip)) {
             Some(q) => {
                 expire(q, now);
-                q.len() < CODE_MAX_FAILURES_PER_IP
+                q.is_empty() || (!flood && q.len() < CODE_MAX_FAILURES_PER_IP)
             }
             None => true,
         }
@@ -134,7 +122,7 @@ impl CodeLimiter {
             m.per_ip
                 .retain(|_, q| q.back().is_some_and(|t| t + CODE_FAILURE_WINDOW_MS > now));
         }
-        m.per_ip.entry(ip_key(ip)).or_default().push_back(now);
+        m.per_ip.entry(address_key(ip)).or_default().push_back(now);
         m.global.push_back(now);
         if m.global.len() > 2 * CODE_MAX_FAILURES_GLOBAL {
             m.global.pop_front();
@@ -193,7 +181,11 @@ mod tests {
         for i in 0..CODE_MAX_FAILURES_GLOBAL as u32 {
             g.failed(Some(IpAddr::V4(std::net::Ipv4Addr::from(i))), 1);
         }
-        assert!(!g.allowed(b, 2));
-        assert!(g.allowed(b, CODE_FAILURE_WINDOW_MS + 2));
+        // Hardening: the ceiling is no switch that refuses everyone. An address with no failures still tries
+        // (a resident with a valid code gets in during a flood); one that failed waits out the window.
+        assert!(g.allowed(b, 2));
+        let flooder: Option<IpAddr> = Some(IpAddr::V4(std::net::Ipv4Addr::from(7u32)));
+        assert!(!g.allowed(flooder, 2));
+        assert!(g.allowed(flooder, CODE_FAILURE_WINDOW_MS + 2));
     }
 }

@@ -387,3 +387,40 @@ async fn security_headers_and_no_store_on_api_answers() {
     assert!(page.headers().contains_key("content-security-policy"));
     assert_ne!(page.headers().get("cache-control").map(|v| v.to_str().unwrap()), Some("no-store"));
 }
+
+#[tokio::test]
+async fn wrong_passwords_from_one_address_do_not_lock_the_owner_out_from_another() {
+    // Hardening: behind a trusted reverse proxy (here: loopback), failures count per account and client
+    // address. 30 wrong tries for alice from one address; alice still logs in from another.
+    let s = start_with(|c| c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()]).await;
+    let login = |from: &'static str, password: String| {
+        let (http, url) = (s.http.clone(), s.url("/api/auth/login"));
+        async move {
+            http.post(url)
+                .header("X-Forwarded-For", from)
+                .json(&json!({ "username": "alice", "password": password }))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    let mut answers = Vec::new();
+    for _ in 0..30 {
+        answers.push(login("198.51.100.7", "wrong password".into()).await);
+    }
+    assert_eq!(answers.iter().filter(|s| **s == 401).count(), 10, "{answers:?}");
+    assert!(answers[10..].iter().all(|s| *s == 429), "{answers:?}");
+    assert_eq!(login("198.51.100.7", password("alice")).await, 429, "the guessing address waits");
+    assert_eq!(login("203.0.113.20", password("alice")).await, 200, "the owner, elsewhere, gets in");
+    // Without a trusted proxy the header is ignored: every request is from 127.0.0.1.
+    let plain = start().await;
+    for _ in 0..10 {
+        plain.http.post(plain.url("/api/auth/login")).header("X-Forwarded-For", "192.0.2.1")
+            .json(&json!({ "username": "alice", "password": "nope nope" })).send().await.unwrap();
+    }
+    let r = plain.http.post(plain.url("/api/auth/login")).header("X-Forwarded-For", "192.0.2.2")
+        .json(&json!({ "username": "alice", "password": password("alice") })).send().await.unwrap();
+    assert_eq!(r.status(), 429);
+}
