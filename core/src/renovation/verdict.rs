@@ -40,6 +40,9 @@ pub enum ResultsVisibility {
     AfterClose { closes: Date },
     /// Running results are shown, but only once `need` households have answered (`have` so far).
     TooFewAnswers { have: u64, need: u32 },
+    /// The survey has closed, but ballots cast before the close may still arrive until the end of
+    /// `until`: results wait, so no one learns the outcome while an answer can still come in.
+    AfterGrace { until: Date },
 }
 
 /// A count held against a minimum (R7 consultation rounds).
@@ -93,11 +96,16 @@ impl ProjectFields {
     }
 
     /// Whether residents may see the aggregate results at `now_ms`, with `responded` households answered:
-    /// after the close always; before it only where the project shows running results, and then only
-    /// once at least `running_results_min_households` have answered, so a small count reveals no one.
+    /// after the close once the grace period for late-arriving ballots has ended (not while an answer can
+    /// still arrive); before the close only where the project shows running results, and then only once at
+    /// least `running_results_min_households` have answered, so a small count reveals no one.
     pub fn results_visibility(&self, now_ms: u64, responded: u64, rules: &RenovationRules) -> ResultsVisibility {
         if self.is_closed(now_ms) {
-            ResultsVisibility::Visible
+            if (now_ms as i64) < self.late_ballots_until_ms() {
+                ResultsVisibility::AfterGrace { until: self.survey_closes.add_days(self.grace_days as i64) }
+            } else {
+                ResultsVisibility::Visible
+            }
         } else if !self.show_running_results {
             ResultsVisibility::AfterClose { closes: self.survey_closes }
         } else if responded < rules.running_results_min_households as u64 {
@@ -179,7 +187,14 @@ mod tests {
             hidden.results_visibility(open, 50, &rules),
             ResultsVisibility::AfterClose { closes: Date::parse("2026-05-15").unwrap() }
         );
-        assert_eq!(hidden.results_visibility(1_778_860_800_000, 0, &rules), ResultsVisibility::Visible);
+        // Closed 15 May, grace 3 days: results wait until the end of 18 May (16:00 UTC), then show.
+        let closed = 1_778_860_800_000u64;
+        assert_eq!(
+            hidden.results_visibility(closed, 0, &rules),
+            ResultsVisibility::AfterGrace { until: Date::parse("2026-05-18").unwrap() }
+        );
+        assert_eq!(hidden.results_visibility(closed + 3 * 86_400_000 - 1, 0, &rules), ResultsVisibility::AfterGrace { until: Date::parse("2026-05-18").unwrap() });
+        assert_eq!(hidden.results_visibility(closed + 3 * 86_400_000, 0, &rules), ResultsVisibility::Visible);
     }
 
     #[test]

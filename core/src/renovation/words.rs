@@ -88,6 +88,10 @@ crate::catalogue! {
             "至少 {0} 户作答后才公布进行中的结果，以免推知邻居的选择",
             "Running results appear once at least {0} households have answered, so no one can infer a neighbour's answer"
         ),
+        ResultsAfterGrace => (
+            "调查已结束；离线收集的答卷可在 {0} 前补交，届时公布结果",
+            "The survey has closed; answers collected offline may still arrive until {0}, when the results appear"
+        ),
         NoSuchHousehold => ("本项目所在小区没有这一户", "No such household in this project's compound"),
         NoSuchProject => ("本社区没有这个改造项目", "No such renovation project in your community"),
         AlreadyIssued => (

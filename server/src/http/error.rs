@@ -194,6 +194,9 @@ impl ApiError {
             ApiError::ResultsNotAvailable(ResultsVisibility::TooFewAnswers { need, .. }) => {
                 fill(Words::ResultsTooFewAnswers.text(lang), &[&need.to_string()])
             }
+            ApiError::ResultsNotAvailable(ResultsVisibility::AfterGrace { until }) => {
+                fill(Words::ResultsAfterGrace.text(lang), &[&until.to_string()])
+            }
             ApiError::ResultsNotAvailable(_) => r(Words::ResultsAfterClose),
             ApiError::RecordNotFound { field } if field.contains("household") => r(Words::NoSuchHousehold),
             ApiError::RecordNotFound { .. } => r(Words::NoSuchProject),

@@ -1142,3 +1142,17 @@ async fn a_resident_logs_out() {
     assert_eq!(out.0, 200, "{}", out.1);
     assert_eq!(fx.get(&token, "/api/vote/me").await.0, 401);
 }
+
+#[tokio::test]
+async fn after_the_close_results_wait_for_the_grace_period() {
+    // Hardening: closed yesterday with 5 days' grace: ballots cast before the close may still arrive, so
+    // residents do not see the outcome yet (they could otherwise vote knowing it).
+    let mut fx = fixture().await;
+    let (p, _) = fx.add_project((-10, -1, 5, true)).await;
+    let h1 = fx.households[0];
+    let token = fx.resident(&code_of(&fx.issue(p, Some(vec![h1])).await, h1)).await;
+    let res = fx.get(&token, "/api/vote/results").await;
+    assert_error(&res, 403, "results_not_available", None);
+    let until = linli_tests::day(4).to_string();
+    assert!(res.1["error"]["message"].as_str().unwrap().contains(&until), "{}", res.1);
+}
