@@ -25,7 +25,10 @@ impl Replica {
         if let Body::Delete = op.body {
             if kind.append_only() {
                 return Err(RuleError::field(ErrorCode::InvalidRequest, "entity.kind")
-                    .with_detail(format!("{} records are never deleted; a new one replaces the old", kind.as_str())));
+                    .with_detail(format!(
+                        "{} records are never deleted; a new one replaces the old",
+                        kind.as_str()
+                    )));
             }
             if !existing.is_some_and(Record::is_live) {
                 return Err(RuleError::field(ErrorCode::NotFound, "entity.id"));
@@ -36,13 +39,23 @@ impl Replica {
             return Ok(());
         }
         if kind.append_only() && existing.is_some() {
-            return Err(RuleError::field(ErrorCode::InvalidRequest, "entity.id")
-                .with_detail(format!("a {} is never changed; make a new one", kind.as_str())));
+            return Err(
+                RuleError::field(ErrorCode::InvalidRequest, "entity.id").with_detail(format!(
+                    "a {} is never changed; make a new one",
+                    kind.as_str()
+                )),
+            );
         }
         if let Some((parent_kind, field)) = kind.parent() {
-            let parent = op.body.parent_id().expect("a put of a kind with a parent names it");
+            let parent = op
+                .body
+                .parent_id()
+                .expect("a put of a kind with a parent names it");
             if self.live(&op.community, parent_kind, parent).is_none() {
-                return Err(RuleError::field(ErrorCode::NotFound, format!("body.{field}")));
+                return Err(RuleError::field(
+                    ErrorCode::NotFound,
+                    format!("body.{field}"),
+                ));
             }
         }
         check_state(self, op, now_ms)
@@ -74,13 +87,15 @@ pub fn check_shape(op: &Operation, rules: &RuleSet, now_ms: u64) -> Result<(), R
         return Err(RuleError::field(ErrorCode::Required, "author"));
     }
     if op.author.chars().count() > s.author_max_chars {
-        return Err(RuleError::field(ErrorCode::TooLong, "author").with_detail(s.author_max_chars.to_string()));
+        return Err(RuleError::field(ErrorCode::TooLong, "author")
+            .with_detail(s.author_max_chars.to_string()));
     }
     if op.community.trim().is_empty() {
         return Err(RuleError::field(ErrorCode::Required, "community"));
     }
     if op.community.chars().count() > s.community_max_chars {
-        return Err(RuleError::field(ErrorCode::TooLong, "community").with_detail(s.community_max_chars.to_string()));
+        return Err(RuleError::field(ErrorCode::TooLong, "community")
+            .with_detail(s.community_max_chars.to_string()));
     }
     if op.hlc.ms > now_ms.saturating_add(s.max_clock_ahead_ms) {
         return Err(RuleError::field(ErrorCode::ClockAhead, "hlc"));

@@ -170,7 +170,7 @@ mod wasm {
                 items,
                 matter: Matter::Special,
                 item_matters: Default::default(),
-        item_electorates: Default::default(),
+                item_electorates: Default::default(),
             })
         }
 

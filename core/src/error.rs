@@ -303,7 +303,10 @@ mod catalogue_tests {
         assert_eq!(crate::catalogue_problems!(FieldLabel), Vec::<String>::new());
         let e = RuleError::field(ErrorCode::TooLong, "ops[2].body.door").with_detail("20");
         assert_eq!(e.message(Lang::Zh), "门牌号太长，最多 20 个字");
-        assert_eq!(e.message(Lang::En), "The door is too long (at most 20 characters)");
+        assert_eq!(
+            e.message(Lang::En),
+            "The door is too long (at most 20 characters)"
+        );
         let e = RuleError::field(ErrorCode::NotInProject, "body.items[3]");
         assert_eq!(e.message(Lang::Zh), "选择的项目不属于本改造项目");
     }

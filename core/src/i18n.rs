@@ -62,8 +62,13 @@ pub fn fill(template: &str, args: &[&str]) -> String {
 
 /// Problems of a catalogue: keys whose text is empty in a language, whose English text holds Chinese,
 /// or whose two texts are one (an untranslated copy). Empty when the catalogue is complete.
-pub fn problems(name: &str, texts: impl IntoIterator<Item = (String, &'static str, &'static str)>) -> Vec<String> {
-    let han = |s: &str| s.chars().any(|c| matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}'));
+pub fn problems(
+    name: &str,
+    texts: impl IntoIterator<Item = (String, &'static str, &'static str)>,
+) -> Vec<String> {
+    let han = |s: &str| {
+        s.chars().any(|c| matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}'))
+    };
     let mut out = Vec::new();
     for (key, zh, en) in texts {
         if zh.trim().is_empty() {
@@ -88,7 +93,9 @@ macro_rules! catalogue_problems {
     ($name:ty) => {
         $crate::i18n::problems(
             stringify!($name),
-            <$name>::ALL.iter().map(|k| (format!("{k:?}"), k.zh(), k.en())),
+            <$name>::ALL
+                .iter()
+                .map(|k| (format!("{k:?}"), k.zh(), k.en())),
         )
     };
 }
@@ -96,15 +103,23 @@ macro_rules! catalogue_problems {
 /// A threshold in words: "三分之二" / "two thirds", "过半数" / "more than half", "四分之三" / "three quarters";
 /// other fractions as "num/den".
 pub fn fraction_words(f: Fraction, lang: Lang) -> String {
-    const ZH_DIGITS: [&str; 11] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+    const ZH_DIGITS: [&str; 11] = [
+        "零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十",
+    ];
     match lang {
         Lang::Zh => {
             let words = match (f.num, f.den) {
                 (1, 2) if f.strict => return "过半数".into(),
-                (n, d) if n <= 10 && d <= 10 => format!("{}分之{}", ZH_DIGITS[d as usize], ZH_DIGITS[n as usize]),
+                (n, d) if n <= 10 && d <= 10 => {
+                    format!("{}分之{}", ZH_DIGITS[d as usize], ZH_DIGITS[n as usize])
+                }
                 (n, d) => format!("{n}/{d}"),
             };
-            if f.strict { format!("超过{words}") } else { words }
+            if f.strict {
+                format!("超过{words}")
+            } else {
+                words
+            }
         }
         Lang::En => {
             let words = match (f.num, f.den) {
@@ -115,7 +130,11 @@ pub fn fraction_words(f: Fraction, lang: Lang) -> String {
                 (1, 3) => "one third".to_string(),
                 (n, d) => format!("{n}/{d}"),
             };
-            if f.strict { format!("more than {words}") } else { words }
+            if f.strict {
+                format!("more than {words}")
+            } else {
+                words
+            }
         }
     }
 }
@@ -136,11 +155,18 @@ mod tests {
         assert_eq!(Sample::Hello.text(Lang::En), "Hello");
         assert_eq!(Sample::Hello.both(), "你好 (Hello)");
         assert_eq!(fill(Sample::Count.zh(), &["7", "10"]), "已回收 7/10 户");
-        assert_eq!(fill(Sample::Count.en(), &["7", "10"]), "7 of 10 households answered");
+        assert_eq!(
+            fill(Sample::Count.en(), &["7", "10"]),
+            "7 of 10 households answered"
+        );
         assert!(crate::catalogue_problems!(Sample).is_empty());
         let bad = problems(
             "X",
-            [("K".to_string(), "", "Key"), ("L".to_string(), "Lift", "Lift"), ("M".to_string(), "同", "同")],
+            [
+                ("K".to_string(), "", "Key"),
+                ("L".to_string(), "Lift", "Lift"),
+                ("M".to_string(), "同", "同"),
+            ],
         );
         assert_eq!(
             bad,
@@ -160,7 +186,10 @@ mod tests {
         assert_eq!(fraction_words(f(3, 4, false), Lang::Zh), "四分之三");
         assert_eq!(fraction_words(f(1, 2, true), Lang::Zh), "过半数");
         assert_eq!(fraction_words(f(3, 4, false), Lang::En), "three quarters");
-        assert_eq!(fraction_words(f(2, 3, true), Lang::En), "more than two thirds");
+        assert_eq!(
+            fraction_words(f(2, 3, true), Lang::En),
+            "more than two thirds"
+        );
         assert_eq!(fraction_words(f(7, 12, false), Lang::Zh), "7/12");
     }
 }

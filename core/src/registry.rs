@@ -7,9 +7,9 @@
 
 use crate::error::RuleError;
 use crate::renovation::{BallotFields, MenuItemFields, ProjectFields};
+use crate::roster;
 use crate::roster::{BuildingFields, CompoundFields, HouseholdFields, UnitFields};
 use crate::rules::RuleSet;
-use crate::roster;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;

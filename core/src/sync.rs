@@ -118,7 +118,6 @@ pub struct RecordKey {
     pub id: Uuid,
 }
 
-
 /// Index key of a unique key a feature declares: (community, kind, parent, key).
 type UniqueKey = (String, EntityKind, Uuid, String);
 
@@ -170,12 +169,16 @@ impl Replica {
 
     fn unique_key_of(key: &RecordKey, rec: &Record) -> Option<UniqueKey> {
         let parent = rec.parent_id()?;
-        let k = key.kind.unique_key(&|name| rec.fields.get(name).map(|r| r.value.clone()))?;
+        let k = key
+            .kind
+            .unique_key(&|name| rec.fields.get(name).map(|r| r.value.clone()))?;
         Some((key.community.clone(), key.kind, parent, k))
     }
 
     fn unindex(&mut self, key: &RecordKey) {
-        let Some(rec) = self.records.get(key).filter(|r| r.is_live()) else { return };
+        let Some(rec) = self.records.get(key).filter(|r| r.is_live()) else {
+            return;
+        };
         let parent = key.kind.parent().zip(rec.parent_id());
         let unique = Self::unique_key_of(key, rec);
         if let Some(((pk, _), pid)) = parent
@@ -197,9 +200,14 @@ impl Replica {
     }
 
     fn index(&mut self, key: &RecordKey) {
-        let Some(rec) = self.records.get(key).filter(|r| r.is_live()) else { return };
+        let Some(rec) = self.records.get(key).filter(|r| r.is_live()) else {
+            return;
+        };
         if let Some(((pk, _), pid)) = key.kind.parent().zip(rec.parent_id()) {
-            self.children.entry((pk, pid)).or_default().insert(key.clone());
+            self.children
+                .entry((pk, pid))
+                .or_default()
+                .insert(key.clone());
         }
         if let Some(u) = Self::unique_key_of(key, rec) {
             self.unique.entry(u).or_default().insert(key.id);
@@ -243,16 +251,26 @@ impl Replica {
 
     /// The live record of `kind` and `id`, if any.
     pub fn live(&self, community: &str, kind: EntityKind, id: Uuid) -> Option<&Record> {
-        self.record(community, EntityRef { kind, id }).filter(|r| r.is_live())
+        self.record(community, EntityRef { kind, id })
+            .filter(|r| r.is_live())
     }
 
     /// A live record as its feature's typed fields.
-    pub fn get<T: for<'de> Deserialize<'de>>(&self, community: &str, kind: EntityKind, id: Uuid) -> Option<T> {
+    pub fn get<T: for<'de> Deserialize<'de>>(
+        &self,
+        community: &str,
+        kind: EntityKind,
+        id: Uuid,
+    ) -> Option<T> {
         self.live(community, kind, id)?.get()
     }
 
     /// Live records of `kind` under the record `parent` (of `kind`'s parent kind), from the index.
-    pub fn child_records(&self, kind: EntityKind, parent: Uuid) -> impl Iterator<Item = (Uuid, &Record)> + '_ {
+    pub fn child_records(
+        &self,
+        kind: EntityKind,
+        parent: Uuid,
+    ) -> impl Iterator<Item = (Uuid, &Record)> + '_ {
         let parent_kind = kind.parent().map(|(k, _)| k);
         parent_kind
             .and_then(|pk| self.children.get(&(pk, parent)))
@@ -263,12 +281,20 @@ impl Replica {
     }
 
     /// As [`Replica::child_records`], typed.
-    pub fn children<T: for<'de> Deserialize<'de>>(&self, kind: EntityKind, parent: Uuid) -> impl Iterator<Item = (Uuid, T)> + '_ {
-        self.child_records(kind, parent).filter_map(|(id, r)| Some((id, r.get::<T>()?)))
+    pub fn children<T: for<'de> Deserialize<'de>>(
+        &self,
+        kind: EntityKind,
+        parent: Uuid,
+    ) -> impl Iterator<Item = (Uuid, T)> + '_ {
+        self.child_records(kind, parent)
+            .filter_map(|(id, r)| Some((id, r.get::<T>()?)))
     }
 
     /// Every live record of `kind`, typed.
-    pub fn live_of<T: for<'de> Deserialize<'de>>(&self, kind: EntityKind) -> impl Iterator<Item = (Uuid, T)> + '_ {
+    pub fn live_of<T: for<'de> Deserialize<'de>>(
+        &self,
+        kind: EntityKind,
+    ) -> impl Iterator<Item = (Uuid, T)> + '_ {
         self.records
             .iter()
             .filter(move |(k, _)| k.kind == kind)
@@ -276,7 +302,13 @@ impl Replica {
     }
 
     /// Live records of `kind` under `parent` whose declared unique key is `key`.
-    pub fn with_unique_key(&self, community: &str, kind: EntityKind, parent: Uuid, key: &str) -> impl Iterator<Item = Uuid> + '_ {
+    pub fn with_unique_key(
+        &self,
+        community: &str,
+        kind: EntityKind,
+        parent: Uuid,
+        key: &str,
+    ) -> impl Iterator<Item = Uuid> + '_ {
         self.unique
             .get(&(community.to_string(), kind, parent, key.to_string()))
             .into_iter()
@@ -285,6 +317,8 @@ impl Replica {
     }
 
     pub(crate) fn has_live_children(&self, community: &str, kind: EntityKind, id: Uuid) -> bool {
-        self.children.get(&(kind, id)).is_some_and(|s| s.iter().any(|k| k.community == community))
+        self.children
+            .get(&(kind, id))
+            .is_some_and(|s| s.iter().any(|k| k.community == community))
     }
 }

@@ -3,8 +3,8 @@
 
 use linli_core::date::Date;
 use linli_core::hlc::Hlc;
-use linli_core::roster::*;
 use linli_core::renovation::*;
+use linli_core::roster::*;
 
 use linli_core::sync::*;
 use linli_core::{ErrorCode, RuleSet};
@@ -44,59 +44,209 @@ fn world() -> (Replica, RuleSet) {
     let rules = RuleSet::default();
     let mut r = Replica::new();
     let setup = vec![
-        op(1, 1, NOW, EntityKind::Compound, id(1), Body::CompoundPut(CompoundFields { name: "幸福里".into(), address: String::new(), year_built: Some(1995) })),
-        op(2, 1, NOW, EntityKind::Building, id(2), Body::BuildingPut(BuildingFields { compound_id: id(1), name: "1号楼".into() })),
-        op(3, 1, NOW, EntityKind::Unit, id(3), Body::UnitPut(UnitFields { building_id: id(2), name: "1单元".into() })),
-        op(4, 1, NOW, EntityKind::Household, id(10), Body::HouseholdPut(HouseholdFields { unit_id: id(3), door: "101".into(), area_m2: 80.0, owners: 1 })),
-        op(5, 1, NOW, EntityKind::Household, id(11), Body::HouseholdPut(HouseholdFields { unit_id: id(3), door: "102".into(), area_m2: 60.0, owners: 1 })),
-        op(6, 1, NOW, EntityKind::Compound, id(5), Body::CompoundPut(CompoundFields { name: "别的小区".into(), address: String::new(), year_built: None })),
-        op(7, 1, NOW, EntityKind::Building, id(6), Body::BuildingPut(BuildingFields { compound_id: id(5), name: "9号楼".into() })),
-        op(8, 1, NOW, EntityKind::Unit, id(7), Body::UnitPut(UnitFields { building_id: id(6), name: "1单元".into() })),
-        op(9, 1, NOW, EntityKind::Household, id(50), Body::HouseholdPut(HouseholdFields { unit_id: id(7), door: "901".into(), area_m2: 70.0, owners: 1 })),
-        op(10, 1, NOW, EntityKind::Project, id(20), Body::ProjectPut(ProjectFields {
-            compound_id: id(1),
-            name: "幸福里综合整治".into(),
-            kind: RenovationKind::Comprehensive,
-            year_built: Some(1995),
-            dangerous_c: 0,
-            dangerous_d: 1,
-            survey_opens: Date::parse("2026-05-06").unwrap(),
-            survey_closes: Date::parse("2026-05-15").unwrap(),
-            grace_days: 2,
-            show_running_results: false,
-            notice_posted: None,
-            design_notice_posted: None,
-            consultation_rounds: vec![],
-            representative_meeting: None,
-            return_rate_pct: None,
-        })),
-        op(11, 1, NOW, EntityKind::MenuItem, id(30), Body::MenuItemPut(MenuItemFields {
-            project_id: id(20), catalogue: Some("lift".into()), class: ItemClass::Upgrade, name: "加装电梯".into(),
-            description: String::new(), cost_yuan: 600_000.0, share_per_household_yuan: Some(5000.0),
-            owners_decision: true, matter: Matter::Special, position: 0, electorate: Default::default(),
-        })),
-        op(12, 1, NOW, EntityKind::MenuItem, id(31), Body::MenuItemPut(MenuItemFields {
-            project_id: id(20), catalogue: Some("roofs".into()), class: ItemClass::Basic, name: "屋顶防水".into(),
-            description: String::new(), cost_yuan: 80_000.0, share_per_household_yuan: None,
-            owners_decision: false, matter: Matter::Ordinary, position: 1, electorate: Default::default(),
-        })),
+        op(
+            1,
+            1,
+            NOW,
+            EntityKind::Compound,
+            id(1),
+            Body::CompoundPut(CompoundFields {
+                name: "幸福里".into(),
+                address: String::new(),
+                year_built: Some(1995),
+            }),
+        ),
+        op(
+            2,
+            1,
+            NOW,
+            EntityKind::Building,
+            id(2),
+            Body::BuildingPut(BuildingFields {
+                compound_id: id(1),
+                name: "1号楼".into(),
+            }),
+        ),
+        op(
+            3,
+            1,
+            NOW,
+            EntityKind::Unit,
+            id(3),
+            Body::UnitPut(UnitFields {
+                building_id: id(2),
+                name: "1单元".into(),
+            }),
+        ),
+        op(
+            4,
+            1,
+            NOW,
+            EntityKind::Household,
+            id(10),
+            Body::HouseholdPut(HouseholdFields {
+                unit_id: id(3),
+                door: "101".into(),
+                area_m2: 80.0,
+                owners: 1,
+            }),
+        ),
+        op(
+            5,
+            1,
+            NOW,
+            EntityKind::Household,
+            id(11),
+            Body::HouseholdPut(HouseholdFields {
+                unit_id: id(3),
+                door: "102".into(),
+                area_m2: 60.0,
+                owners: 1,
+            }),
+        ),
+        op(
+            6,
+            1,
+            NOW,
+            EntityKind::Compound,
+            id(5),
+            Body::CompoundPut(CompoundFields {
+                name: "别的小区".into(),
+                address: String::new(),
+                year_built: None,
+            }),
+        ),
+        op(
+            7,
+            1,
+            NOW,
+            EntityKind::Building,
+            id(6),
+            Body::BuildingPut(BuildingFields {
+                compound_id: id(5),
+                name: "9号楼".into(),
+            }),
+        ),
+        op(
+            8,
+            1,
+            NOW,
+            EntityKind::Unit,
+            id(7),
+            Body::UnitPut(UnitFields {
+                building_id: id(6),
+                name: "1单元".into(),
+            }),
+        ),
+        op(
+            9,
+            1,
+            NOW,
+            EntityKind::Household,
+            id(50),
+            Body::HouseholdPut(HouseholdFields {
+                unit_id: id(7),
+                door: "901".into(),
+                area_m2: 70.0,
+                owners: 1,
+            }),
+        ),
+        op(
+            10,
+            1,
+            NOW,
+            EntityKind::Project,
+            id(20),
+            Body::ProjectPut(ProjectFields {
+                compound_id: id(1),
+                name: "幸福里综合整治".into(),
+                kind: RenovationKind::Comprehensive,
+                year_built: Some(1995),
+                dangerous_c: 0,
+                dangerous_d: 1,
+                survey_opens: Date::parse("2026-05-06").unwrap(),
+                survey_closes: Date::parse("2026-05-15").unwrap(),
+                grace_days: 2,
+                show_running_results: false,
+                notice_posted: None,
+                design_notice_posted: None,
+                consultation_rounds: vec![],
+                representative_meeting: None,
+                return_rate_pct: None,
+            }),
+        ),
+        op(
+            11,
+            1,
+            NOW,
+            EntityKind::MenuItem,
+            id(30),
+            Body::MenuItemPut(MenuItemFields {
+                project_id: id(20),
+                catalogue: Some("lift".into()),
+                class: ItemClass::Upgrade,
+                name: "加装电梯".into(),
+                description: String::new(),
+                cost_yuan: 600_000.0,
+                share_per_household_yuan: Some(5000.0),
+                owners_decision: true,
+                matter: Matter::Special,
+                position: 0,
+                electorate: Default::default(),
+            }),
+        ),
+        op(
+            12,
+            1,
+            NOW,
+            EntityKind::MenuItem,
+            id(31),
+            Body::MenuItemPut(MenuItemFields {
+                project_id: id(20),
+                catalogue: Some("roofs".into()),
+                class: ItemClass::Basic,
+                name: "屋顶防水".into(),
+                description: String::new(),
+                cost_yuan: 80_000.0,
+                share_per_household_yuan: None,
+                owners_decision: false,
+                matter: Matter::Ordinary,
+                position: 1,
+                electorate: Default::default(),
+            }),
+        ),
     ];
     for o in &setup {
-        r.check(o, &rules, NOW).unwrap_or_else(|e| panic!("{:?}: {e}", o.body));
+        r.check(o, &rules, NOW)
+            .unwrap_or_else(|e| panic!("{:?}: {e}", o.body));
         r.apply(o);
     }
     (r, rules)
 }
 
-fn ballot(n: u64, device: u128, household: u128, agree: bool, items: &[u128], cast_at_ms: u64) -> Operation {
-    op(n, device, cast_at_ms, EntityKind::Ballot, v7(1000 + n), Body::BallotCast(BallotFields {
-        project_id: id(20),
-        household_id: id(household),
-        agree,
-        items: items.iter().map(|i| id(*i)).collect(),
+fn ballot(
+    n: u64,
+    device: u128,
+    household: u128,
+    agree: bool,
+    items: &[u128],
+    cast_at_ms: u64,
+) -> Operation {
+    op(
+        n,
+        device,
         cast_at_ms,
-        channel: BallotChannel::Staff,
-    }))
+        EntityKind::Ballot,
+        v7(1000 + n),
+        Body::BallotCast(BallotFields {
+            project_id: id(20),
+            household_id: id(household),
+            agree,
+            items: items.iter().map(|i| id(*i)).collect(),
+            cast_at_ms,
+            channel: BallotChannel::Staff,
+        }),
+    )
 }
 
 #[test]
@@ -118,12 +268,22 @@ fn two_devices_collect_the_same_household_offline_and_converge() {
     assert_eq!(x.ballots(id(20)).len(), 2, "both kept in history");
     let t = x.tally("c1", id(20), &rules).unwrap();
     assert_eq!((t.coverage.responded, t.coverage.total), (1, 2));
-    assert_eq!(t.agreement.households, 0, "the later answer (disagree) counts");
+    assert_eq!(
+        t.agreement.households, 0,
+        "the later answer (disagree) counts"
+    );
     // The menu is in R2 class order: basic (roofs) before upgrade (lift).
     let (roofs, lift) = (&t.items[0], &t.items[1]);
-    assert_eq!((roofs.id.as_str(), lift.id.as_str()), (id(31).to_string().as_str(), id(30).to_string().as_str()));
+    assert_eq!(
+        (roofs.id.as_str(), lift.id.as_str()),
+        (id(31).to_string().as_str(), id(30).to_string().as_str())
+    );
     assert_eq!(lift.households, 0);
-    assert_eq!(lift.art278.matter, Matter::Special, "the lift is decided as a special matter");
+    assert_eq!(
+        lift.art278.matter,
+        Matter::Special,
+        "the lift is decided as a special matter"
+    );
     assert_eq!(roofs.art278.matter, Matter::Ordinary);
 }
 
@@ -136,20 +296,35 @@ fn ballots_are_checked_against_the_project() {
     // Append-only: the same ballot entity cannot be written again, nor deleted.
     let mut again = ballot(201, 7, 10, false, &[], NOW);
     again.entity = ok.entity;
-    assert_eq!(r.check(&again, &rules, NOW).unwrap_err().field.as_deref(), Some("entity.id"));
+    assert_eq!(
+        r.check(&again, &rules, NOW).unwrap_err().field.as_deref(),
+        Some("entity.id")
+    );
     let del = op(202, 7, NOW, EntityKind::Ballot, ok.entity.id, Body::Delete);
-    assert_eq!(r.check(&del, &rules, NOW).unwrap_err().code, ErrorCode::InvalidRequest);
+    assert_eq!(
+        r.check(&del, &rules, NOW).unwrap_err().code,
+        ErrorCode::InvalidRequest
+    );
     // A household of another compound, an item not on the menu, an unknown project.
     let other = ballot(203, 7, 50, true, &[], NOW);
-    assert_eq!(r.check(&other, &rules, NOW).unwrap_err().code, ErrorCode::NotInProject);
+    assert_eq!(
+        r.check(&other, &rules, NOW).unwrap_err().code,
+        ErrorCode::NotInProject
+    );
     let bad_item = ballot(204, 7, 11, true, &[31, 99], NOW);
     let e = r.check(&bad_item, &rules, NOW).unwrap_err();
-    assert_eq!((e.code, e.field.as_deref()), (ErrorCode::NotInProject, Some("body.items[1]")));
+    assert_eq!(
+        (e.code, e.field.as_deref()),
+        (ErrorCode::NotInProject, Some("body.items[1]"))
+    );
     let mut no_project = ballot(205, 7, 11, true, &[], NOW);
     if let Body::BallotCast(f) = &mut no_project.body {
         f.project_id = id(999);
     }
-    assert_eq!(r.check(&no_project, &rules, NOW).unwrap_err().code, ErrorCode::NotFound);
+    assert_eq!(
+        r.check(&no_project, &rules, NOW).unwrap_err().code,
+        ErrorCode::NotFound
+    );
 }
 
 #[test]
@@ -158,7 +333,10 @@ fn ballots_after_close_or_after_the_grace_period_are_refused() {
     let closes = end_of_day_ms(Date::parse("2026-05-15").unwrap()) as u64;
     // Cast after the close.
     let late = ballot(300, 7, 11, true, &[], closes + 1000);
-    assert_eq!(r.check(&late, &rules, closes + 2000).unwrap_err().code, ErrorCode::SurveyClosed);
+    assert_eq!(
+        r.check(&late, &rules, closes + 2000).unwrap_err().code,
+        ErrorCode::SurveyClosed
+    );
     // Cast offline before the close, reaching the server one day later: inside the 2-day grace period.
     let offline = ballot(301, 7, 11, true, &[], closes - 1000);
     assert!(r.check(&offline, &rules, closes + DAY).is_ok());
@@ -168,23 +346,48 @@ fn ballots_after_close_or_after_the_grace_period_are_refused() {
     assert!(e.message(linli_core::Lang::Zh).contains("补交期限"));
     // Before the survey opened.
     let early = ballot(302, 7, 11, true, &[], NOW - 10 * DAY);
-    assert_eq!(r.check(&early, &rules, NOW).unwrap_err().code, ErrorCode::SurveyNotOpen);
+    assert_eq!(
+        r.check(&early, &rules, NOW).unwrap_err().code,
+        ErrorCode::SurveyNotOpen
+    );
 }
 
 #[test]
 fn a_menu_items_electorate_is_a_place_of_the_projects_compound_and_its_tally_runs_over_it() {
     let (mut r, rules) = world();
     let lift = |n: u64, electorate: Electorate| {
-        op(n, 1, NOW, EntityKind::MenuItem, id(30), Body::MenuItemPut(MenuItemFields {
-            project_id: id(20), catalogue: Some("lift".into()), class: ItemClass::Upgrade, name: "加装电梯".into(),
-            description: String::new(), cost_yuan: 600_000.0, share_per_household_yuan: Some(5000.0),
-            owners_decision: true, matter: Matter::Special, position: 0, electorate,
-        }))
+        op(
+            n,
+            1,
+            NOW,
+            EntityKind::MenuItem,
+            id(30),
+            Body::MenuItemPut(MenuItemFields {
+                project_id: id(20),
+                catalogue: Some("lift".into()),
+                class: ItemClass::Upgrade,
+                name: "加装电梯".into(),
+                description: String::new(),
+                cost_yuan: 600_000.0,
+                share_per_household_yuan: Some(5000.0),
+                owners_decision: true,
+                matter: Matter::Special,
+                position: 0,
+                electorate,
+            }),
+        )
     };
     // Unit 7 is in the other compound: refused, naming the field.
-    let e = r.check(&lift(40, Electorate::Unit { id: id(7) }), &rules, NOW).unwrap_err();
-    assert_eq!((e.code, e.field.as_deref()), (ErrorCode::NotInProject, Some("body.electorate.id")));
-    let e = r.check(&lift(41, Electorate::Building { id: id(99) }), &rules, NOW).unwrap_err();
+    let e = r
+        .check(&lift(40, Electorate::Unit { id: id(7) }), &rules, NOW)
+        .unwrap_err();
+    assert_eq!(
+        (e.code, e.field.as_deref()),
+        (ErrorCode::NotInProject, Some("body.electorate.id"))
+    );
+    let e = r
+        .check(&lift(41, Electorate::Building { id: id(99) }), &rules, NOW)
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::NotInProject);
     // Unit 3 is the project's: the lift is now decided by households 10 and 11 only.
     let ok = lift(42, Electorate::Unit { id: id(3) });
@@ -199,6 +402,15 @@ fn a_menu_items_electorate_is_a_place_of_the_projects_compound_and_its_tally_run
     assert_eq!((e.responded, e.total), (1, 2));
     assert_eq!(item.households, 1);
     // A disagreeing ballot with items is refused before anything else.
-    let e = r.check(&ballot(44, 7, 11, false, &[31], NOW - 3_600_000), &rules, NOW).unwrap_err();
-    assert_eq!((e.code, e.field.as_deref()), (ErrorCode::ItemsWithoutAgreement, Some("body.items")));
+    let e = r
+        .check(
+            &ballot(44, 7, 11, false, &[31], NOW - 3_600_000),
+            &rules,
+            NOW,
+        )
+        .unwrap_err();
+    assert_eq!(
+        (e.code, e.field.as_deref()),
+        (ErrorCode::ItemsWithoutAgreement, Some("body.items"))
+    );
 }

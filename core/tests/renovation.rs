@@ -266,7 +266,13 @@ fn a_lift_is_decided_by_its_unit() {
     // Unit A: a1, a2 (50 m² each); unit B: b1, b2, b3 (100 m² each). The lift (special matter) is for
     // unit A. a1 and a2 want it; b1 wants it too but is not in its electorate; b2 disagrees.
     let input = TallyInput {
-        households: vec![hh("a1", 50.0, 1), hh("a2", 50.0, 1), hh("b1", 100.0, 1), hh("b2", 100.0, 1), hh("b3", 100.0, 1)],
+        households: vec![
+            hh("a1", 50.0, 1),
+            hh("a2", 50.0, 1),
+            hh("b1", 100.0, 1),
+            hh("b2", 100.0, 1),
+            hh("b3", 100.0, 1),
+        ],
         ballots: vec![
             ballot("a1", true, &["lift"], 1),
             ballot("a2", true, &["lift"], 2),
@@ -288,12 +294,22 @@ fn a_lift_is_decided_by_its_unit() {
     assert_eq!((e.responded, e.total, e.met), (2, 2, true));
     assert!(lift.art278.passed, "{}", lift.art278.explanation_zh);
     // Over the whole compound the same answers would fail: consent 200 of 300 m² is under 3/4.
-    let whole = TallyInput { item_electorates: Default::default(), ..input };
+    let whole = TallyInput {
+        item_electorates: Default::default(),
+        ..input
+    };
     let t = whole.tally(&rules()).unwrap();
     assert_eq!(t.items[0].households, 3);
     assert!(t.items[0].electorate.is_none());
     assert!(!t.items[0].art278.passed);
-    assert!(t.items[0].art278.explanation_zh.contains("同意的面积未达到参与面积的≥ 3/4"), "{}", t.items[0].art278.explanation_zh);
+    assert!(
+        t.items[0]
+            .art278
+            .explanation_zh
+            .contains("同意的面积未达到参与面积的≥ 3/4"),
+        "{}",
+        t.items[0].art278.explanation_zh
+    );
 }
 
 #[test]
@@ -308,7 +324,10 @@ fn a_household_that_disagrees_chooses_no_items() {
     };
     let e = input.tally(&rules()).unwrap_err();
     assert_eq!(e.field.as_deref(), Some("ballots[0].items"));
-    assert_eq!(e.message(linli_core::Lang::Zh), "不同意改造的住户不能选择改造项目");
+    assert_eq!(
+        e.message(linli_core::Lang::Zh),
+        "不同意改造的住户不能选择改造项目"
+    );
 }
 
 fn arb_ballot() -> impl Strategy<Value = Ballot> {
@@ -322,7 +341,11 @@ fn arb_ballot() -> impl Strategy<Value = Ballot> {
             household_id: format!("h{h}"),
             agree,
             // R4: a household that disagrees chooses no items.
-            items: if agree { items.into_iter().map(|i| format!("i{i}")).collect() } else { vec![] },
+            items: if agree {
+                items.into_iter().map(|i| format!("i{i}")).collect()
+            } else {
+                vec![]
+            },
             cast_at: CastAt::Ms(at),
         })
 }

@@ -159,7 +159,10 @@ fn checks_refer_to_parents_and_doors() {
     );
     // Typed with a Chinese keyboard's full-width digits, it is the same door.
     let h2w = household(11, 2, NOW, 101, "１０１");
-    assert_eq!(r.check(&h2w, &rules, NOW).unwrap_err().code, ErrorCode::DoorTaken);
+    assert_eq!(
+        r.check(&h2w, &rules, NOW).unwrap_err().code,
+        ErrorCode::DoorTaken
+    );
     // Editing the household itself keeps its door.
     let h1b = household(12, 1, NOW + 5, 100, "101");
     assert!(r.check(&h1b, &rules, NOW).is_ok());

@@ -110,7 +110,11 @@ impl Config {
         let rules = match get("LINLI_RULES") {
             None => RuleSet::default(),
             Some(path) => {
-                let bad = |reason: String| ConfigError::BadValue { name: "LINLI_RULES", value: path.clone(), reason };
+                let bad = |reason: String| ConfigError::BadValue {
+                    name: "LINLI_RULES",
+                    value: path.clone(),
+                    reason,
+                };
                 let text = std::fs::read_to_string(&path).map_err(|e| bad(e.to_string()))?;
                 RuleSet::from_json(&text).map_err(|e| bad(e.to_string()))?
             }
@@ -200,7 +204,14 @@ mod tests {
             let path = path.display().to_string();
             Config::from_lookup(move |n| (n == "LINLI_RULES").then(|| path.clone()))
         };
-        assert_eq!(with(&good).unwrap().rules.renovation.consultation_rounds_min, 3);
+        assert_eq!(
+            with(&good)
+                .unwrap()
+                .rules
+                .renovation
+                .consultation_rounds_min,
+            3
+        );
         let err = with(&bad).unwrap_err().to_string();
         assert!(err.starts_with("LINLI_RULES `"), "{err}");
         assert!(err.contains("bad.json"), "{err}");

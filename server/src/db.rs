@@ -198,13 +198,25 @@ pub fn user_by_name(conn: &Connection, username: &str) -> rusqlite::Result<Optio
 
 /// Ends every session of `username`; with `disable`, the account also cannot log in any more.
 /// Returns whether the account exists.
-pub fn revoke_user(conn: &Connection, username: &str, disable: bool, now_ms: i64) -> rusqlite::Result<bool> {
+pub fn revoke_user(
+    conn: &Connection,
+    username: &str,
+    disable: bool,
+    now_ms: i64,
+) -> rusqlite::Result<bool> {
     let id: Option<i64> = conn
-        .query_row("SELECT id FROM users WHERE username = ?1", [username], |r| r.get(0))
+        .query_row(
+            "SELECT id FROM users WHERE username = ?1",
+            [username],
+            |r| r.get(0),
+        )
         .optional()?;
     let Some(id) = id else { return Ok(false) };
     if disable {
-        conn.execute("UPDATE users SET disabled_at_ms = ?2 WHERE id = ?1", rusqlite::params![id, now_ms])?;
+        conn.execute(
+            "UPDATE users SET disabled_at_ms = ?2 WHERE id = ?1",
+            rusqlite::params![id, now_ms],
+        )?;
     }
     conn.execute("DELETE FROM sessions WHERE user_id = ?1", [id])?;
     Ok(true)

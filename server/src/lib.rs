@@ -72,7 +72,9 @@ impl AppState {
             limiter: Default::default(),
             code_limiter: Default::default(),
             bound: Default::default(),
-            hashing: tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())),
+            hashing: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            ),
         }))
     }
 
@@ -81,7 +83,10 @@ impl AppState {
     pub fn public_url(&self) -> String {
         match &self.config.public_url {
             Some(u) => u.clone(),
-            None => format!("http://{}", self.bound.get().copied().unwrap_or(self.config.addr)),
+            None => format!(
+                "http://{}",
+                self.bound.get().copied().unwrap_or(self.config.addr)
+            ),
         }
     }
 }

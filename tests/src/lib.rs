@@ -1,12 +1,12 @@
 //! Shared helpers for Linli's end-to-end tests and load generator: building operations and a small HTTP client.
 
 use linli_core::date::Date;
-use linli_core::roster::{BuildingFields, CompoundFields, HouseholdFields, UnitFields};
+use linli_core::protocol::{LoginRequest, LoginResponse, PullResponse, PushRequest, PushResponse};
+use linli_core::renovation::Matter;
 use linli_core::renovation::{
     BallotChannel, BallotFields, ItemClass, MenuItemFields, ProjectFields, RenovationKind,
 };
-use linli_core::protocol::{LoginRequest, LoginResponse, PullResponse, PushRequest, PushResponse};
-use linli_core::renovation::Matter;
+use linli_core::roster::{BuildingFields, CompoundFields, HouseholdFields, UnitFields};
 use linli_core::sync::{Body, EntityRef, OP_FORMAT_VERSION, Operation};
 use linli_core::{EntityKind, Hlc};
 use uuid::Uuid;

@@ -18,7 +18,10 @@ struct Row {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(18_080)
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(18_080)
 }
 
 /// A child process killed when dropped.
@@ -33,7 +36,11 @@ impl Drop for Guard {
 fn wait_for(url: &str) -> Result {
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(30) {
-        if Command::new("curl").args(["-sf", "-o", "/dev/null", url]).status().is_ok_and(|s| s.success()) {
+        if Command::new("curl")
+            .args(["-sf", "-o", "/dev/null", url])
+            .status()
+            .is_ok_and(|s| s.success())
+        {
             return Ok(());
         }
         std::thread::sleep(Duration::from_millis(200));
@@ -42,7 +49,11 @@ fn wait_for(url: &str) -> Result {
 }
 
 fn gzip_size(path: &Path) -> Result<u64> {
-    let out = Command::new("gzip").args(["-9", "-c"]).arg(path).output().map_err(|e| format!("gzip: {e}"))?;
+    let out = Command::new("gzip")
+        .args(["-9", "-c"])
+        .arg(path)
+        .output()
+        .map_err(|e| format!("gzip: {e}"))?;
     Ok(out.stdout.len() as u64)
 }
 
@@ -50,7 +61,11 @@ fn json_line(out: &[u8]) -> Result<Value> {
     let text = String::from_utf8_lossy(out);
     text.lines()
         .rev()
-        .find_map(|l| serde_json::from_str::<Value>(l.trim()).ok().filter(Value::is_object))
+        .find_map(|l| {
+            serde_json::from_str::<Value>(l.trim())
+                .ok()
+                .filter(Value::is_object)
+        })
         .ok_or_else(|| format!("no JSON result in output:\n{text}"))
 }
 
@@ -60,9 +75,15 @@ fn capture(cmd: &mut Command) -> Result<Value> {
     if cmd.get_current_dir().is_none() {
         cmd.current_dir(root());
     }
-    let out = cmd.stderr(Stdio::inherit()).output().map_err(|e| format!("{shown}: {e}"))?;
+    let out = cmd
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("{shown}: {e}"))?;
     if !out.status.success() {
-        return Err(format!("{shown} failed: {}", String::from_utf8_lossy(&out.stdout)));
+        return Err(format!(
+            "{shown} failed: {}",
+            String::from_utf8_lossy(&out.stdout)
+        ));
     }
     json_line(&out.stdout)
 }
@@ -86,7 +107,8 @@ fn pouchdb_peer() -> Result<Value> {
     }
     // The peer's script uses PORT inside `page.evaluate`, where only the page's globals exist; give the
     // page that global before its measuring function runs (the measurement itself is unchanged).
-    let script = std::fs::read_to_string(src.join("bench.mjs")).map_err(|e| format!("bench.mjs: {e}"))?;
+    let script =
+        std::fs::read_to_string(src.join("bench.mjs")).map_err(|e| format!("bench.mjs: {e}"))?;
     let script = script.replacen(
         "const r = await page.evaluate(",
         "await page.evaluate((p) => { window.PORT = p; }, PORT);\nconst r = await page.evaluate(",
@@ -105,13 +127,27 @@ fn pouchdb_peer() -> Result<Value> {
             .map_err(|e| format!("pouchdb peer: {e}"))?,
     );
     wait_for(&format!("http://127.0.0.1:{port}/"))?;
-    capture(Command::new("node").arg("bench.mjs").env("PORT", &port).env("N", "10000").current_dir(&dir))
+    capture(
+        Command::new("node")
+            .arg("bench.mjs")
+            .env("PORT", &port)
+            .env("N", "10000")
+            .current_dir(&dir),
+    )
 }
 
 pub fn bench() -> Result {
     tools::ensure_browser()?;
     let dist = build_app(true)?;
-    run(cargo().args(["build", "--release", "-p", "linli-server", "-p", "linli-tests", "--bins"]))?;
+    run(cargo().args([
+        "build",
+        "--release",
+        "-p",
+        "linli-server",
+        "-p",
+        "linli-tests",
+        "--bins",
+    ]))?;
     let browser_dir = root().join("tests/browser");
     tools::ensure_npm_packages(&browser_dir)?;
 
@@ -119,14 +155,28 @@ pub fn bench() -> Result {
 
     // First load, everything transferred, gzip.
     let mut total = 0;
-    for f in ["index.html", "boot.js", "pkg/linli_app.js", "pkg/linli_app_bg.wasm", "styles.css", "manifest.webmanifest"] {
+    for f in [
+        "index.html",
+        "boot.js",
+        "pkg/linli_app.js",
+        "pkg/linli_app_bg.wasm",
+        "styles.css",
+        "manifest.webmanifest",
+    ] {
         let p = dist.join(f);
         if p.exists() {
             total += gzip_size(&p)?;
         }
     }
     let kb = total as f64 / 1024.0;
-    rows.push(Row { what: "first load, gzip", budget: "≤ 200 KB".into(), measured: Some(kb), unit: "KB", pass: Some(kb <= 200.0), peer: None });
+    rows.push(Row {
+        what: "first load, gzip",
+        budget: "≤ 200 KB".into(),
+        measured: Some(kb),
+        unit: "KB",
+        pass: Some(kb <= 200.0),
+        peer: None,
+    });
 
     // A real server on a temporary database.
     let tmp = std::env::temp_dir().join(format!("linli-bench-{}", std::process::id()));
@@ -139,7 +189,10 @@ pub fn bench() -> Result {
         Command::new(target_dir().join("release/linli-server"))
             .arg("serve")
             .env("LINLI_ADDR", format!("127.0.0.1:{port}"))
-            .env("DATABASE_URL", format!("sqlite://{}/linli.db?mode=rwc", tmp.display()))
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}/linli.db?mode=rwc", tmp.display()),
+            )
             .env("LINLI_DIST", &dist)
             .env("LINLI_ADMIN_PASSWORD", password)
             .stdout(Stdio::null())
@@ -165,29 +218,76 @@ pub fn bench() -> Result {
     match &browser {
         Ok(b) => {
             let cold = num(b, "cold_start_ms");
-            rows.push(Row { what: "cold start, 4× CPU slow-down", budget: "≤ 1500 ms".into(), measured: cold, unit: "ms", pass: cold.map(|v| v <= 1500.0), peer: None });
+            rows.push(Row {
+                what: "cold start, 4× CPU slow-down",
+                budget: "≤ 1500 ms".into(),
+                measured: cold,
+                unit: "ms",
+                pass: cold.map(|v| v <= 1500.0),
+                peer: None,
+            });
             let save = num(b, "save_p95_ms");
-            rows.push(Row { what: "local save p95 (record + outbox, strict)", budget: "≤ 5 ms".into(), measured: save, unit: "ms", pass: save.map(|v| v <= 5.0), peer: peer_num("put_p95_ms") });
+            rows.push(Row {
+                what: "local save p95 (record + outbox, strict)",
+                budget: "≤ 5 ms".into(),
+                measured: save,
+                unit: "ms",
+                pass: save.map(|v| v <= 5.0),
+                peer: peer_num("put_p95_ms"),
+            });
             let push = num(b, "push_10k_ms");
-            rows.push(Row { what: "push 10,000 ops, durable", budget: "≤ 1000 ms".into(), measured: push, unit: "ms", pass: push.map(|v| v <= 1000.0), peer: peer_num("push_ms") });
+            rows.push(Row {
+                what: "push 10,000 ops, durable",
+                budget: "≤ 1000 ms".into(),
+                measured: push,
+                unit: "ms",
+                pass: push.map(|v| v <= 1000.0),
+                peer: peer_num("push_ms"),
+            });
             let pull = num(b, "pull_10k_ms");
-            rows.push(Row { what: "pull 10,000 ops into empty device", budget: "≤ 1000 ms".into(), measured: pull, unit: "ms", pass: pull.map(|v| v <= 1000.0), peer: peer_num("pull_ms") });
+            rows.push(Row {
+                what: "pull 10,000 ops into empty device",
+                budget: "≤ 1000 ms".into(),
+                measured: pull,
+                unit: "ms",
+                pass: pull.map(|v| v <= 1000.0),
+                peer: peer_num("pull_ms"),
+            });
             if let Some(t) = num(b, "tally_100k_ms") {
-                rows.push(Row { what: "tally 100,000 ballots (Wasm)", budget: "≤ 50 ms".into(), measured: Some(t), unit: "ms", pass: Some(t <= 50.0), peer: None });
+                rows.push(Row {
+                    what: "tally 100,000 ballots (Wasm)",
+                    budget: "≤ 50 ms".into(),
+                    measured: Some(t),
+                    unit: "ms",
+                    pass: Some(t <= 50.0),
+                    peer: None,
+                });
             }
         }
         Err(e) => eprintln!("xtask: browser bench failed: {e}"),
     }
 
     // Server throughput and latency under many devices.
-    let raw = capture(
-        Command::new(target_dir().join("release/loadgen"))
-            .args(["--url", &url, "--username", "admin", "--password", password, "--raw"]),
-    );
+    let raw = capture(Command::new(target_dir().join("release/loadgen")).args([
+        "--url",
+        &url,
+        "--username",
+        "admin",
+        "--password",
+        password,
+        "--raw",
+    ]));
     match &raw {
         Ok(v) => {
             let ops = num(v, "ops_per_sec");
-            rows.push(Row { what: "server accepted ops/s (SQLite, batches of 1000)", budget: "≥ 20000".into(), measured: ops, unit: "ops/s", pass: ops.map(|v| v >= 20_000.0), peer: None });
+            rows.push(Row {
+                what: "server accepted ops/s (SQLite, batches of 1000)",
+                budget: "≥ 20000".into(),
+                measured: ops,
+                unit: "ops/s",
+                pass: ops.map(|v| v >= 20_000.0),
+                peer: None,
+            });
         }
         Err(e) => eprintln!("xtask: throughput bench failed: {e}"),
     }
@@ -199,7 +299,14 @@ pub fn bench() -> Result {
     match &many {
         Ok(v) => {
             let p99 = num(v, "push_p99_ms");
-            rows.push(Row { what: "push p99, 200 devices at once (2 × 10 ops each)", budget: "≤ 100 ms".into(), measured: p99, unit: "ms", pass: p99.map(|v| v <= 100.0), peer: None });
+            rows.push(Row {
+                what: "push p99, 200 devices at once (2 × 10 ops each)",
+                budget: "≤ 100 ms".into(),
+                measured: p99,
+                unit: "ms",
+                pass: p99.map(|v| v <= 100.0),
+                peer: None,
+            });
         }
         Err(e) => eprintln!("xtask: 200-device bench failed: {e}"),
     }
@@ -210,8 +317,14 @@ pub fn bench() -> Result {
     println!("|---|---|---|---|---|---|");
     let mut failed = 0;
     for r in &rows {
-        let m = r.measured.map(|v| format!("{v:.1} {}", r.unit)).unwrap_or_else(|| "not measured".into());
-        let p = r.peer.map(|v| format!("{v:.1} {}", r.unit)).unwrap_or_else(|| "—".into());
+        let m = r
+            .measured
+            .map(|v| format!("{v:.1} {}", r.unit))
+            .unwrap_or_else(|| "not measured".into());
+        let p = r
+            .peer
+            .map(|v| format!("{v:.1} {}", r.unit))
+            .unwrap_or_else(|| "—".into());
         let ratio = match (r.measured, r.peer) {
             (Some(a), Some(b)) if b > 0.0 => format!("{:.2}", a / b),
             _ => "—".into(),
@@ -227,7 +340,14 @@ pub fn bench() -> Result {
                 "not measured"
             }
         };
-        println!("| {} | {} | {m} | {p} | {ratio} | {res} |", r.what, r.budget);
+        println!(
+            "| {} | {} | {m} | {p} | {ratio} | {res} |",
+            r.what, r.budget
+        );
     }
-    if failed == 0 { Ok(()) } else { Err(format!("{failed} budget(s) not met or not measured")) }
+    if failed == 0 {
+        Ok(())
+    } else {
+        Err(format!("{failed} budget(s) not met or not measured"))
+    }
 }

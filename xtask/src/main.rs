@@ -23,7 +23,9 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve(args.iter().any(|a| a == "--demo")),
-        Some("build") => tools::ensure_npm_packages(&root().join("tests/browser")).and_then(|_| build_app(true)).map(|_| ()),
+        Some("build") => tools::ensure_npm_packages(&root().join("tests/browser"))
+            .and_then(|_| build_app(true))
+            .map(|_| ()),
         Some("test") => test(),
         Some("bench") => bench::bench(),
         _ => {
@@ -77,7 +79,11 @@ pub fn run(cmd: &mut Command) -> Result {
         cmd.current_dir(root());
     }
     let status = cmd.status().map_err(|e| format!("{shown}: {e}"))?;
-    if status.success() { Ok(()) } else { Err(format!("{shown} failed with {status}")) }
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed with {status}"))
+    }
 }
 
 pub fn cargo() -> Command {
@@ -96,7 +102,8 @@ impl Steps {
     pub fn step<T>(&mut self, name: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
         let start = Instant::now();
         let out = f();
-        self.1.push((name.to_string(), start.elapsed().as_secs_f64()));
+        self.1
+            .push((name.to_string(), start.elapsed().as_secs_f64()));
         out
     }
 
@@ -124,13 +131,31 @@ pub fn build_app(optimise: bool) -> Result<PathBuf> {
     let core_target = target.join("embeddable-core");
     steps.step("cargo build linli-app (wasm32)", || {
         run(cargo()
-            .args(["build", "-p", "linli-app", "--lib", "--target", "wasm32-unknown-unknown", "--profile", "wasm"])
+            .args([
+                "build",
+                "-p",
+                "linli-app",
+                "--lib",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--profile",
+                "wasm",
+            ])
             .arg("--target-dir")
             .arg(&app_target))
     })?;
     steps.step("cargo build linli-core --features wasm (wasm32)", || {
         run(cargo()
-            .args(["build", "-p", "linli-core", "--lib", "--features", "wasm", "--target", "wasm32-unknown-unknown"])
+            .args([
+                "build",
+                "-p",
+                "linli-core",
+                "--lib",
+                "--features",
+                "wasm",
+                "--target",
+                "wasm32-unknown-unknown",
+            ])
             .args(["--profile", "wasm", "--target-dir"])
             .arg(&core_target))
     })?;
@@ -138,12 +163,18 @@ pub fn build_app(optimise: bool) -> Result<PathBuf> {
         std::fs::remove_dir_all(&dist).map_err(|e| format!("clearing dist/: {e}"))?;
     }
     let bindgen_version = tools::wasm_bindgen_version();
-    for (built_in, wasm, out_dir, name) in
-        [(&app_target, "linli_app.wasm", "pkg", "linli_app"), (&core_target, "linli_core.wasm", "core", "linli_core")]
-    {
+    for (built_in, wasm, out_dir, name) in [
+        (&app_target, "linli_app.wasm", "pkg", "linli_app"),
+        (&core_target, "linli_core.wasm", "core", "linli_core"),
+    ] {
         let input = built_in.join("wasm32-unknown-unknown/wasm").join(wasm);
         let bytes = std::fs::read(&input).map_err(|e| format!("{}: {e}", input.display()))?;
-        let key = format!("{:016x}-{}-{}", fnv1a(&bytes), bindgen_version.trim(), if optimise { "opt" } else { "plain" });
+        let key = format!(
+            "{:016x}-{}-{}",
+            fnv1a(&bytes),
+            bindgen_version.trim(),
+            if optimise { "opt" } else { "plain" }
+        );
         let cache = target.join("xtask-cache").join(name);
         let stamp = cache.join("input.hash");
         let cached = std::fs::read_to_string(&stamp).is_ok_and(|k| k == key);
@@ -155,7 +186,14 @@ pub fn build_app(optimise: bool) -> Result<PathBuf> {
             }
             steps.step(&format!("wasm-bindgen {name}"), || {
                 run(Command::new(tools::wasm_bindgen())
-                    .args(["--target", "web", "--no-typescript", "--out-name", name, "--out-dir"])
+                    .args([
+                        "--target",
+                        "web",
+                        "--no-typescript",
+                        "--out-name",
+                        name,
+                        "--out-dir",
+                    ])
                     .arg(&cache)
                     .arg(&input))
             })?;
@@ -164,8 +202,16 @@ pub fn build_app(optimise: bool) -> Result<PathBuf> {
                 steps.step(&format!("wasm-opt {name}"), || {
                     run(tools::wasm_opt()?
                         .args(["-Oz", "--strip-debug", "--strip-producers"])
-                        .args(["--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-reference-types"])
-                        .args(["--enable-sign-ext", "--enable-mutable-globals", "--enable-multivalue"])
+                        .args([
+                            "--enable-bulk-memory",
+                            "--enable-nontrapping-float-to-int",
+                            "--enable-reference-types",
+                        ])
+                        .args([
+                            "--enable-sign-ext",
+                            "--enable-mutable-globals",
+                            "--enable-multivalue",
+                        ])
                         .arg(&bg)
                         .arg("-o")
                         .arg(&bg))
@@ -175,9 +221,13 @@ pub fn build_app(optimise: bool) -> Result<PathBuf> {
         }
         steps.step(&format!("copy {name}"), || {
             std::fs::create_dir_all(dist.join(out_dir)).map_err(|e| e.to_string())?;
-            for entry in std::fs::read_dir(&cache).map_err(|e| e.to_string())?.flatten() {
+            for entry in std::fs::read_dir(&cache)
+                .map_err(|e| e.to_string())?
+                .flatten()
+            {
                 if entry.file_name() != "input.hash" {
-                    std::fs::copy(entry.path(), dist.join(out_dir).join(entry.file_name())).map_err(|e| e.to_string())?;
+                    std::fs::copy(entry.path(), dist.join(out_dir).join(entry.file_name()))
+                        .map_err(|e| e.to_string())?;
                 }
             }
             Ok(())
@@ -209,7 +259,8 @@ fn copy_dir(from: &Path, to: &Path) -> Result {
         if entry.path().is_dir() {
             copy_dir(&entry.path(), &target)?;
         } else {
-            std::fs::copy(entry.path(), &target).map_err(|e| format!("{}: {e}", entry.path().display()))?;
+            std::fs::copy(entry.path(), &target)
+                .map_err(|e| format!("{}: {e}", entry.path().display()))?;
         }
     }
     Ok(())
@@ -219,7 +270,9 @@ fn copy_dir(from: &Path, to: &Path) -> Result {
 /// so a new version is noticed, and never mixes old and new files.
 fn stamp_service_worker(dist: &Path) -> Result {
     let sw = dist.join("sw.js");
-    let Ok(text) = std::fs::read_to_string(&sw) else { return Ok(()) };
+    let Ok(text) = std::fs::read_to_string(&sw) else {
+        return Ok(());
+    };
     let mut files = Vec::new();
     collect_files(dist, &mut files);
     files.sort();
@@ -228,7 +281,11 @@ fn stamp_service_worker(dist: &Path) -> Result {
         all.extend(std::fs::read(&f).unwrap_or_default());
     }
     let hash = fnv1a(&all);
-    std::fs::write(&sw, text.replace("__LINLI_BUILD__", &format!("{hash:016x}"))).map_err(|e| e.to_string())
+    std::fs::write(
+        &sw,
+        text.replace("__LINLI_BUILD__", &format!("{hash:016x}")),
+    )
+    .map_err(|e| e.to_string())
 }
 
 fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {

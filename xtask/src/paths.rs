@@ -36,7 +36,10 @@ pub fn workspace_root_by_walking(start: &Path) -> Result<PathBuf> {
             return Ok(dir.to_path_buf());
         }
     }
-    Err(format!("no cargo workspace at or above {}: run cargo xtask inside a Linli checkout", start.display()))
+    Err(format!(
+        "no cargo workspace at or above {}: run cargo xtask inside a Linli checkout",
+        start.display()
+    ))
 }
 
 /// The target directory cargo uses for the workspace at `root` (`CARGO_TARGET_DIR`, `build.target-dir`, or
@@ -48,14 +51,24 @@ pub fn target_dir(root: &Path) -> Result<PathBuf> {
 /// As [`target_dir`], with a given cargo command (tests set its environment).
 pub fn target_dir_with(root: &Path, cmd: &mut Command) -> Result<PathBuf> {
     let out = cmd
-        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
         .current_dir(root)
         .output()
         .map_err(|e| format!("cargo metadata: {e}"))?;
     if !out.status.success() {
-        return Err(format!("cargo metadata failed: {}", String::from_utf8_lossy(&out.stderr)));
+        return Err(format!(
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
-    let v: Value = serde_json::from_slice(&out.stdout).map_err(|e| format!("cargo metadata: {e}"))?;
+    let v: Value =
+        serde_json::from_slice(&out.stdout).map_err(|e| format!("cargo metadata: {e}"))?;
     v.get("target_directory")
         .and_then(Value::as_str)
         .map(PathBuf::from)
@@ -68,7 +81,10 @@ mod tests {
 
     fn checkout() -> PathBuf {
         // The tests run with the package folder as the current directory; the workspace is its parent.
-        Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .unwrap()
+            .to_path_buf()
     }
 
     #[test]
@@ -76,7 +92,11 @@ mod tests {
         let ws = checkout();
         for sub in ["core/src", "tests/browser", "xtask/src", "."] {
             let found = workspace_root(&ws.join(sub)).unwrap();
-            assert_eq!(found.canonicalize().unwrap(), ws.canonicalize().unwrap(), "from {sub}");
+            assert_eq!(
+                found.canonicalize().unwrap(),
+                ws.canonicalize().unwrap(),
+                "from {sub}"
+            );
         }
     }
 
@@ -96,12 +116,15 @@ mod tests {
     #[test]
     fn target_dir_outside_the_workspace_is_honoured() {
         let ws = checkout();
-        let outside = std::env::temp_dir().join(format!("linli-shared-target-{}", std::process::id()));
+        let outside =
+            std::env::temp_dir().join(format!("linli-shared-target-{}", std::process::id()));
         let mut cmd = cargo();
         cmd.env("CARGO_TARGET_DIR", &outside);
         assert_eq!(target_dir_with(&ws, &mut cmd).unwrap(), outside);
         let mut plain = cargo();
-        plain.env_remove("CARGO_TARGET_DIR").env_remove("CARGO_BUILD_TARGET_DIR");
+        plain
+            .env_remove("CARGO_TARGET_DIR")
+            .env_remove("CARGO_BUILD_TARGET_DIR");
         assert_eq!(target_dir_with(&ws, &mut plain).unwrap(), ws.join("target"));
     }
 }

@@ -5,12 +5,15 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn output(cmd: &mut Command) -> String {
-    cmd.output().map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default()
+    cmd.output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default()
 }
 
 /// The wasm-bindgen version that Cargo.lock pins; the CLI must match it exactly.
 fn locked_wasm_bindgen_version() -> Result<String> {
-    let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("Cargo.lock: {e}"))?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line == "name = \"wasm-bindgen\"" {
@@ -26,9 +29,15 @@ fn locked_wasm_bindgen_version() -> Result<String> {
 pub fn wasm_bindgen() -> PathBuf {
     let home = std::env::var("CARGO_HOME")
         .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo"));
+        .unwrap_or_else(|_| {
+            PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo")
+        });
     let p = home.join("bin/wasm-bindgen");
-    if p.exists() { p } else { PathBuf::from("wasm-bindgen") }
+    if p.exists() {
+        p
+    } else {
+        PathBuf::from("wasm-bindgen")
+    }
 }
 
 /// What `wasm-bindgen --version` prints (part of the build cache key).
@@ -38,16 +47,37 @@ pub fn wasm_bindgen_version() -> String {
 
 pub fn ensure_wasm_toolchain() -> Result {
     let installed = output(Command::new("rustup").args(["target", "list", "--installed"]));
-    if !installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+    if !installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
         run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
     let want = locked_wasm_bindgen_version()?;
     let have = output(Command::new(wasm_bindgen()).arg("--version"));
     if have.split_whitespace().nth(1) != Some(want.as_str()) {
-        eprintln!("xtask: installing wasm-bindgen-cli {want} (found: {})", have.trim());
+        eprintln!(
+            "xtask: installing wasm-bindgen-cli {want} (found: {})",
+            have.trim()
+        );
         // --locked first; some registry mirrors lack a locked dependency, so fall back to a fresh resolve.
-        if run(Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &want, "--locked", "--force"])).is_err() {
-            run(Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &want, "--force"]))?;
+        if run(Command::new("cargo").args([
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            &want,
+            "--locked",
+            "--force",
+        ]))
+        .is_err()
+        {
+            run(Command::new("cargo").args([
+                "install",
+                "wasm-bindgen-cli",
+                "--version",
+                &want,
+                "--force",
+            ]))?;
         }
     }
     Ok(())
@@ -58,7 +88,10 @@ pub fn ensure_wasm_toolchain() -> Result {
 pub fn wasm_opt() -> Result<Command> {
     let js = root().join("tests/browser/node_modules/binaryen/bin/wasm-opt");
     if !js.exists() {
-        return Err(format!("{} is missing: run npm ci in tests/browser", js.display()));
+        return Err(format!(
+            "{} is missing: run npm ci in tests/browser",
+            js.display()
+        ));
     }
     let mut cmd = Command::new("node");
     cmd.arg(js);
@@ -70,7 +103,11 @@ pub fn ensure_browser() -> Result {
     if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
         return Ok(());
     }
-    let sudo: &[&str] = if output(Command::new("id").arg("-u")).trim() == "0" { &[] } else { &["sudo"] };
+    let sudo: &[&str] = if output(Command::new("id").arg("-u")).trim() == "0" {
+        &[]
+    } else {
+        &["sudo"]
+    };
     let apt = |args: &[&str]| {
         let mut all: Vec<&str> = sudo.to_vec();
         all.push("apt-get");
@@ -88,6 +125,12 @@ pub fn ensure_npm_packages(dir: &Path) -> Result {
     if dir.join("node_modules").exists() {
         return Ok(());
     }
-    let verb = if dir.join("package-lock.json").exists() { "ci" } else { "install" };
-    run(Command::new("npm").args([verb, "--no-audit", "--no-fund"]).current_dir(dir))
+    let verb = if dir.join("package-lock.json").exists() {
+        "ci"
+    } else {
+        "install"
+    };
+    run(Command::new("npm")
+        .args([verb, "--no-audit", "--no-fund"])
+        .current_dir(dir))
 }

@@ -108,7 +108,9 @@ impl Local {
     pub fn counted(&self) -> Replica {
         let mut r = self.confirmed.clone();
         for e in &self.outbox {
-            if e.status == OutboxStatus::Pending && e.op.entity.kind != linli_core::EntityKind::Ballot {
+            if e.status == OutboxStatus::Pending
+                && e.op.entity.kind != linli_core::EntityKind::Ballot
+            {
                 r.apply(&e.op);
             }
         }
@@ -261,32 +263,101 @@ mod tests {
         use linli_core::renovation::{BallotChannel, BallotFields, ProjectFields, RenovationKind};
         use linli_core::roster::{BuildingFields, HouseholdFields, UnitFields};
         let mut l = local();
-        let (c, b, u, p) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let (c, b, u, p) = (
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+        );
         let hh: Vec<Uuid> = (0..3).map(|_| Uuid::now_v7()).collect();
         let mut t = 1000;
         let mut op = |l: &mut Local, kind, id, body| {
             t += 1;
-            l.new_op(Uuid::now_v7(), t, EntityRef { kind, id }, body).unwrap()
+            l.new_op(Uuid::now_v7(), t, EntityRef { kind, id }, body)
+                .unwrap()
         };
         let date = |s| linli_core::date::Date::parse(s).unwrap();
         let mut confirmed = vec![
-            op(&mut l, EntityKind::Compound, c, Body::CompoundPut(CompoundFields { name: "A".into(), address: String::new(), year_built: None })),
-            op(&mut l, EntityKind::Building, b, Body::BuildingPut(BuildingFields { compound_id: c, name: "1".into() })),
-            op(&mut l, EntityKind::Unit, u, Body::UnitPut(UnitFields { building_id: b, name: "1".into() })),
+            op(
+                &mut l,
+                EntityKind::Compound,
+                c,
+                Body::CompoundPut(CompoundFields {
+                    name: "A".into(),
+                    address: String::new(),
+                    year_built: None,
+                }),
+            ),
+            op(
+                &mut l,
+                EntityKind::Building,
+                b,
+                Body::BuildingPut(BuildingFields {
+                    compound_id: c,
+                    name: "1".into(),
+                }),
+            ),
+            op(
+                &mut l,
+                EntityKind::Unit,
+                u,
+                Body::UnitPut(UnitFields {
+                    building_id: b,
+                    name: "1".into(),
+                }),
+            ),
         ];
         for (i, h) in hh.iter().enumerate() {
-            confirmed.push(op(&mut l, EntityKind::Household, *h, Body::HouseholdPut(HouseholdFields { unit_id: u, door: format!("10{i}"), area_m2: 60.0, owners: 1 })));
+            confirmed.push(op(
+                &mut l,
+                EntityKind::Household,
+                *h,
+                Body::HouseholdPut(HouseholdFields {
+                    unit_id: u,
+                    door: format!("10{i}"),
+                    area_m2: 60.0,
+                    owners: 1,
+                }),
+            ));
         }
-        let project = op(&mut l, EntityKind::Project, p, Body::ProjectPut(ProjectFields {
-            compound_id: c, name: "P".into(), kind: RenovationKind::Comprehensive, year_built: None, dangerous_c: 0,
-            dangerous_d: 0, survey_opens: date("2026-01-01"), survey_closes: date("2026-12-31"), grace_days: 0,
-            show_running_results: false, notice_posted: None, design_notice_posted: None, consultation_rounds: vec![],
-            representative_meeting: None, return_rate_pct: None,
-        }));
-        let ballot = |l: &mut Local, op: &mut dyn FnMut(&mut Local, EntityKind, Uuid, Body) -> Operation, h: Uuid| {
-            op(l, EntityKind::Ballot, Uuid::now_v7(), Body::BallotCast(BallotFields {
-                project_id: p, household_id: h, agree: true, items: vec![], cast_at_ms: 1_780_000_000_000, channel: BallotChannel::Staff,
-            }))
+        let project = op(
+            &mut l,
+            EntityKind::Project,
+            p,
+            Body::ProjectPut(ProjectFields {
+                compound_id: c,
+                name: "P".into(),
+                kind: RenovationKind::Comprehensive,
+                year_built: None,
+                dangerous_c: 0,
+                dangerous_d: 0,
+                survey_opens: date("2026-01-01"),
+                survey_closes: date("2026-12-31"),
+                grace_days: 0,
+                show_running_results: false,
+                notice_posted: None,
+                design_notice_posted: None,
+                consultation_rounds: vec![],
+                representative_meeting: None,
+                return_rate_pct: None,
+            }),
+        );
+        let ballot = |l: &mut Local,
+                      op: &mut dyn FnMut(&mut Local, EntityKind, Uuid, Body) -> Operation,
+                      h: Uuid| {
+            op(
+                l,
+                EntityKind::Ballot,
+                Uuid::now_v7(),
+                Body::BallotCast(BallotFields {
+                    project_id: p,
+                    household_id: h,
+                    agree: true,
+                    items: vec![],
+                    cast_at_ms: 1_780_000_000_000,
+                    channel: BallotChannel::Staff,
+                }),
+            )
         };
         let accepted = ballot(&mut l, &mut op, hh[0]);
         let waiting = ballot(&mut l, &mut op, hh[1]);

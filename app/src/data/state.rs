@@ -84,7 +84,9 @@ fn set_rules(r: RuleSet) {
 /// Fetches the server's rule set (`GET /api/rules`) and keeps it on the phone when it changed, so every
 /// page shows the thresholds the server judges by. Once per start is enough; failures change nothing.
 pub async fn refresh_rules() {
-    let Ok(r) = net::call::<(), RuleSet>("GET", "/api/rules", None, lang(), None).await else { return };
+    let Ok(r) = net::call::<(), RuleSet>("GET", "/api/rules", None, lang(), None).await else {
+        return;
+    };
     if *rules() == r {
         return;
     }

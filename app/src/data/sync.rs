@@ -170,9 +170,16 @@ pub async fn sync_once() -> Result<SyncReport, SyncError> {
 }
 
 /// Writes the confirmed records named by `keys` into the transaction.
-fn put_records(tx: &store::Tx, confirmed: &linli_core::Replica, keys: &BTreeSet<RecordKey>) -> Result<(), StoreError> {
+fn put_records(
+    tx: &store::Tx,
+    confirmed: &linli_core::Replica,
+    keys: &BTreeSet<RecordKey>,
+) -> Result<(), StoreError> {
     for k in keys {
-        let entity = linli_core::EntityRef { kind: k.kind, id: k.id };
+        let entity = linli_core::EntityRef {
+            kind: k.kind,
+            id: k.id,
+        };
         if let Some(rec) = confirmed.record(&k.community, entity) {
             tx.put_record(k, rec)?;
         }

@@ -22,7 +22,12 @@ fn token() -> Option<String> {
 }
 
 /// A staff call about codes (online only), its errors in the person's language.
-pub async fn call<B: Serialize, R: DeserializeOwned>(method: &str, path: String, lang: Lang, body: Option<&B>) -> Result<R, String> {
+pub async fn call<B: Serialize, R: DeserializeOwned>(
+    method: &str,
+    path: String,
+    lang: Lang,
+    body: Option<&B>,
+) -> Result<R, String> {
     let r: Result<R, ApiError> = net::call(method, &path, token().as_deref(), lang, body).await;
     match r {
         Ok(v) => Ok(v),
@@ -46,7 +51,10 @@ pub fn CodesPage(lang: Lang, id: Uuid) -> impl IntoView {
     let statuses = RwSignal::new(Vec::<CodeStatus>::new());
     let load = move || {
         wasm_bindgen_futures::spawn_local(async move {
-            if let Ok(v) = call::<(), Vec<CodeStatus>>("GET", format!("/api/projects/{id}/codes"), lang, None).await {
+            if let Ok(v) =
+                call::<(), Vec<CodeStatus>>("GET", format!("/api/projects/{id}/codes"), lang, None)
+                    .await
+            {
                 statuses.set(v);
             }
         });
@@ -58,7 +66,14 @@ pub fn CodesPage(lang: Lang, id: Uuid) -> impl IntoView {
         busy.set(true);
         error.set(None);
         wasm_bindgen_futures::spawn_local(async move {
-            match call::<IssueRequest, IssuedCodes>("POST", format!("/api/projects/{id}/codes"), lang, Some(&IssueRequest::default())).await {
+            match call::<IssueRequest, IssuedCodes>(
+                "POST",
+                format!("/api/projects/{id}/codes"),
+                lang,
+                Some(&IssueRequest::default()),
+            )
+            .await
+            {
                 Ok(v) => {
                     let v = v.codes;
                     if v.is_empty() {
@@ -84,9 +99,13 @@ pub fn CodesPage(lang: Lang, id: Uuid) -> impl IntoView {
             let verb = if reissue { "reissue" } else { "revoke" };
             let path = format!("/api/projects/{id}/codes/{household}/{verb}");
             let answer = if reissue {
-                call::<(), IssuedCodes>("POST", path, lang, None).await.map(|v| v.codes)
+                call::<(), IssuedCodes>("POST", path, lang, None)
+                    .await
+                    .map(|v| v.codes)
             } else {
-                call::<(), CodeStatus>("POST", path, lang, None).await.map(|_| vec![])
+                call::<(), CodeStatus>("POST", path, lang, None)
+                    .await
+                    .map(|_| vec![])
             };
             match answer {
                 Err(e) => error.set(Some(e)),

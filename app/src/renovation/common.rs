@@ -5,14 +5,14 @@ use crate::data::downloads::download_blob;
 use crate::data::net::{self, ApiError};
 use crate::data::state::{self, SaveError};
 use crate::renovation::strings::Reno;
-use linli_core::renovation::Words;
 use leptos::prelude::*;
 use linli_core::calendar::Calendar;
 use linli_core::date::Date;
-use linli_core::renovation::MenuItem;
-use linli_core::roster::Compound;
-use linli_core::renovation::{ItemClass, ProjectFields, RenovationKind};
 use linli_core::renovation::Matter;
+use linli_core::renovation::MenuItem;
+use linli_core::renovation::Words;
+use linli_core::renovation::{ItemClass, ProjectFields, RenovationKind};
+use linli_core::roster::Compound;
 use linli_core::sync::{Body, EntityRef};
 use linli_core::{EntityKind, ErrorCode, Lang, RuleError};
 use std::sync::OnceLock;
@@ -62,7 +62,9 @@ pub fn label(w: Words, lang: Lang) -> String {
     match lang {
         Lang::En => {
             let mut c = t.chars();
-            c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect())
+                .unwrap_or_default()
         }
         Lang::Zh => t.to_string(),
     }
@@ -120,8 +122,6 @@ pub fn bar(ratio: f64, mark: Option<f64>, testid: &'static str, ok: bool) -> imp
         </svg>
     }
 }
-
-
 
 /// Fetches `path` with the staff token and downloads the answer as `name`. Errors are for the person.
 pub async fn download_from_server(path: &str, name: &str, lang: Lang) -> Result<(), String> {

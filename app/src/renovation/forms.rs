@@ -16,7 +16,9 @@ use uuid::Uuid;
 
 /// The households of one building of the project's compound, or one household: (id, "1号楼 1单元 101").
 fn households(id: Uuid, building: Option<Uuid>) -> Vec<(Uuid, String)> {
-    let Some((p, _)) = common::project(id) else { return vec![] };
+    let Some((p, _)) = common::project(id) else {
+        return vec![];
+    };
     state::with(|l| {
         let mut v = Vec::new();
         for b in l.view.buildings(p.compound_id) {
@@ -25,7 +27,10 @@ fn households(id: Uuid, building: Option<Uuid>) -> Vec<(Uuid, String)> {
             }
             for u in l.view.units(b.id) {
                 for h in l.view.households(u.id) {
-                    v.push((h.id, format!("{} {} {}", b.fields.name, u.fields.name, h.fields.door)));
+                    v.push((
+                        h.id,
+                        format!("{} {} {}", b.fields.name, u.fields.name, h.fields.door),
+                    ));
                 }
             }
         }
@@ -39,7 +44,9 @@ pub fn FormsPage(lang: Lang, id: Uuid) -> impl IntoView {
     let tr = move |k: Reno| k.text(lang);
     let buildings = move || {
         ui.rev.get();
-        let Some((p, _)) = common::project(id) else { return vec![] };
+        let Some((p, _)) = common::project(id) else {
+            return vec![];
+        };
         state::with(|l| l.view.buildings(p.compound_id))
     };
     // "" until chosen; then a building id. `door` is "" for the whole building or one household's id.
@@ -66,8 +73,18 @@ pub fn FormsPage(lang: Lang, id: Uuid) -> impl IntoView {
         busy.set(true);
         error.set(None);
         wasm_bindgen_futures::spawn_local(async move {
-            let req = IssueRequest { households: Some(list), reissue: true };
-            match call::<IssueRequest, IssuedCodes>("POST", format!("/api/projects/{id}/codes"), lang, Some(&req)).await {
+            let req = IssueRequest {
+                households: Some(list),
+                reissue: true,
+            };
+            match call::<IssueRequest, IssuedCodes>(
+                "POST",
+                format!("/api/projects/{id}/codes"),
+                lang,
+                Some(&req),
+            )
+            .await
+            {
                 Ok(v) => forms.set(v.codes),
                 Err(e) => error.set(Some(e)),
             }
@@ -128,7 +145,12 @@ pub fn FormsPage(lang: Lang, id: Uuid) -> impl IntoView {
 
 /// One household's form, one printed page.
 #[component]
-fn PaperForm(lang: Lang, slip: Slip, project: (String, String), menu: Vec<MenuItem>) -> impl IntoView {
+fn PaperForm(
+    lang: Lang,
+    slip: Slip,
+    project: (String, String),
+    menu: Vec<MenuItem>,
+) -> impl IntoView {
     let tr = move |k: Reno| k.text(lang);
     let rows = menu
         .into_iter()

@@ -7,7 +7,9 @@ use crate::renovation::common::{self, class_label, field_error, matter_label, sa
 use crate::renovation::strings::Reno;
 use crate::shell::field::{Check, FormError, Input};
 use leptos::prelude::*;
-use linli_core::renovation::{Electorate, ElectorateScope, ItemClass, Matter, MenuItemFields, Words, catalogue};
+use linli_core::renovation::{
+    Electorate, ElectorateScope, ItemClass, Matter, MenuItemFields, Words, catalogue,
+};
 use linli_core::sync::Body;
 use linli_core::{EntityKind, ErrorCode, Lang};
 use uuid::Uuid;
@@ -227,13 +229,18 @@ pub fn MenuEditor(lang: Lang, id: Uuid) -> impl IntoView {
 /// The electorates a menu item of project `id` can have: the whole compound, each building, each unit
 /// ("1号楼 1单元"), as (select value, label).
 fn electorate_choices(id: Uuid) -> Vec<(String, String)> {
-    let Some((p, _)) = common::project(id) else { return vec![("compound".into(), String::new())] };
+    let Some((p, _)) = common::project(id) else {
+        return vec![("compound".into(), String::new())];
+    };
     state::with(|l| {
         let mut v = vec![("compound".to_string(), String::new())];
         for b in l.view.buildings(p.compound_id) {
             v.push((format!("b:{}", b.id), b.fields.name.clone()));
             for u in l.view.units(b.id) {
-                v.push((format!("u:{}", u.id), format!("{} {}", b.fields.name, u.fields.name)));
+                v.push((
+                    format!("u:{}", u.id),
+                    format!("{} {}", b.fields.name, u.fields.name),
+                ));
             }
         }
         v

@@ -139,10 +139,20 @@ fn ProjectForm(lang: Lang, id: Uuid) -> impl IntoView {
     let base = p.clone();
     let rounds_verdict = {
         let base = base.clone();
-        move || ProjectFields { consultation_rounds: rounds.get(), ..base.clone() }.consultation_verdict(&state::rules().renovation)
+        move || {
+            ProjectFields {
+                consultation_rounds: rounds.get(),
+                ..base.clone()
+            }
+            .consultation_verdict(&state::rules().renovation)
+        }
     };
     let return_verdict = move || {
-        ProjectFields { return_rate_pct: forms::parse_f64(&ret.get()), ..base.clone() }.return_rate_verdict(&state::rules().renovation)
+        ProjectFields {
+            return_rate_pct: forms::parse_f64(&ret.get()),
+            ..base.clone()
+        }
+        .return_rate_verdict(&state::rules().renovation)
     };
     let add_round = move |_| match parse_date(&round.get_untracked(), "consultation_rounds") {
         Ok(Some(d)) => {

@@ -14,7 +14,8 @@ use leptos::prelude::*;
 use linli_core::Lang;
 use linli_core::protocol::OpStatus;
 use linli_core::renovation::api::{
-    BallotAnswer, CodeLogin, MyBallot, Receipt, VoteBallot, VoteLoginResponse, VoteMeResponse, VoteResults,
+    BallotAnswer, CodeLogin, MyBallot, Receipt, VoteBallot, VoteLoginResponse, VoteMeResponse,
+    VoteResults,
 };
 use linli_core::renovation::{BallotChannel, SurveyPhase};
 use serde::{Deserialize, Serialize};
@@ -112,7 +113,9 @@ pub async fn last_code() -> Option<String> {
 }
 
 async fn login_online(code: &str, lang: Lang) -> Result<VoteLogin, ApiError> {
-    let req = CodeLogin { code: code.to_string() };
+    let req = CodeLogin {
+        code: code.to_string(),
+    };
     net::call("POST", "/api/vote/login", None, lang, Some(&req)).await
 }
 

@@ -18,7 +18,12 @@ use uuid::Uuid;
 /// phone still waiting to be sent (shown apart, never counted).
 pub fn tally(id: Uuid) -> Option<(Tally, u64)> {
     let c = common::community();
-    state::with(|l| Some((l.counted().tally(&c, id, state::rules())?, l.waiting_ballots(id))))
+    state::with(|l| {
+        Some((
+            l.counted().tally(&c, id, state::rules())?,
+            l.waiting_ballots(id),
+        ))
+    })
 }
 
 /// The coverage bar with the rule set's threshold line, and the sentence (R5), both the core's.
@@ -79,7 +84,13 @@ pub fn ResultsPage(lang: Lang, id: Uuid) -> impl IntoView {
         let menu = common::menu(id);
         let csv_name = p.name.clone();
         // The same tables as the server's CSV and XLSX (the core's), with this phone's waiting ballots.
-        let csv_text = to_csv(&tables(&p, &menu, &t, &state::rules().renovation, Some(waiting)));
+        let csv_text = to_csv(&tables(
+            &p,
+            &menu,
+            &t,
+            &state::rules().renovation,
+            Some(waiting),
+        ));
         let export_csv = move |ev: leptos::ev::MouseEvent| {
             ev.prevent_default();
             let text = csv_text.clone();

@@ -54,9 +54,7 @@ pub fn CompoundPage(lang: Lang, id: Uuid) -> impl IntoView {
     });
     let buildings = move || {
         ui.rev.get();
-        state::with(|l| {
-            l.view.buildings(id)
-        })
+        state::with(|l| l.view.buildings(id))
     };
     let name = RwSignal::new(String::new());
     let error = RwSignal::new(None::<SaveError>);
@@ -115,9 +113,7 @@ fn BuildingCard(lang: Lang, id: Uuid, name: String, statuses: Statuses) -> impl 
     let tr = move |k: Roster| k.text(lang);
     let units = move || {
         ui.rev.get();
-        state::with(|l| {
-            l.view.units(id)
-        })
+        state::with(|l| l.view.units(id))
     };
     let status = move || statuses.with(|m| m.get(&id).map(|s| s.as_str()).unwrap_or("synced"));
     let unit_name = RwSignal::new(String::new());
@@ -161,9 +157,7 @@ fn UnitCard(lang: Lang, id: Uuid, name: String, statuses: Statuses) -> impl Into
     let tr = move |k: Roster| k.text(lang);
     let households = move || {
         ui.rev.get();
-        let list = state::with(|l| {
-            l.view.households(id)
-        });
+        let list = state::with(|l| l.view.households(id));
         statuses.with(|st| {
             list.into_iter()
                 .map(|h| {

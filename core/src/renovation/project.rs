@@ -1,9 +1,9 @@
 //! Renovation projects (RULES §2): the project of a compound, its menu, household ballots and their timing rules.
 
+use super::tally::Matter;
 use crate::calendar::Calendar;
 use crate::date::Date;
 use crate::error::{ErrorCode, RuleError};
-use super::tally::Matter;
 use crate::rules::{RenovationRules, RosterRules};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -69,8 +69,12 @@ pub enum ElectorateScope {
 pub enum Electorate {
     #[default]
     Compound,
-    Building { id: Uuid },
-    Unit { id: Uuid },
+    Building {
+        id: Uuid,
+    },
+    Unit {
+        id: Uuid,
+    },
 }
 
 impl Electorate {
@@ -358,7 +362,10 @@ mod tests {
 
     #[test]
     fn codes_are_read_as_people_type_them() {
-        assert_eq!(canonical_code(" abcd-efgh jkmn\u{3000}pq0o "), "ABCDEFGHJKMNPQ00");
+        assert_eq!(
+            canonical_code(" abcd-efgh jkmn\u{3000}pq0o "),
+            "ABCDEFGHJKMNPQ00"
+        );
         assert_eq!(canonical_code("ilIL"), "1111");
     }
 

@@ -20,7 +20,11 @@ impl Hasher for Fnv {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
         for b in bytes {
             h = (h ^ *b as u64).wrapping_mul(0x0100_0000_01b3);
         }
@@ -291,8 +295,14 @@ fn art278(
         let result = if passed {
             Words::Art278Passed.text(lang).to_string()
         } else {
-            let list: Vec<String> = fails.iter().map(|(w, f)| fill(w.text(lang), &[&f.label()])).collect();
-            fill(Words::Art278NotPassed.text(lang), &[&list.join(Words::Art278ListSeparator.text(lang))])
+            let list: Vec<String> = fails
+                .iter()
+                .map(|(w, f)| fill(w.text(lang), &[&f.label()]))
+                .collect();
+            fill(
+                Words::Art278NotPassed.text(lang),
+                &[&list.join(Words::Art278ListSeparator.text(lang))],
+            )
         };
         fill(
             Words::Art278Explanation.text(lang),
@@ -328,7 +338,11 @@ impl TallyInput {
 
     /// A household that does not agree to renovation chooses no items (R4).
     fn check_ballots(&self) -> Result<(), RuleError> {
-        match self.ballots.iter().position(|b| !b.agree && !b.items.is_empty()) {
+        match self
+            .ballots
+            .iter()
+            .position(|b| !b.agree && !b.items.is_empty())
+        {
             Some(i) => Err(disagree_with_items(format!("ballots[{i}].items"))),
             None => Ok(()),
         }
@@ -380,10 +394,13 @@ impl TallyInput {
         index: &FastMap<&str, usize>,
         last: &[Option<&Ballot>],
     ) -> ItemSupport {
-        let (mut all, mut resp, mut yes) = (Weight::default(), Weight::default(), Weight::default());
+        let (mut all, mut resp, mut yes) =
+            (Weight::default(), Weight::default(), Weight::default());
         let mut seen = vec![false; self.households.len()];
         for m in members {
-            let Some(&i) = index.get(m.as_str()) else { continue };
+            let Some(&i) = index.get(m.as_str()) else {
+                continue;
+            };
             if std::mem::replace(&mut seen[i], true) {
                 continue;
             }
@@ -433,7 +450,8 @@ impl TallyInput {
         let mut item_hh = vec![0u128; self.items.len()];
         let mut item_area = vec![0u128; self.items.len()];
         let mut item_owners = vec![0u128; self.items.len()];
-        let (mut all, mut resp, mut yes) = (Weight::default(), Weight::default(), Weight::default());
+        let (mut all, mut resp, mut yes) =
+            (Weight::default(), Weight::default(), Weight::default());
         let mut changed = 0;
         let mut chosen = vec![false; self.items.len()];
         for (i, h) in self.households.iter().enumerate() {
@@ -484,9 +502,17 @@ impl TallyInput {
                         area_m2: m2(item_area[k]),
                         ratio_of_responded: ratio(item_hh[k], resp.households),
                         electorate: None,
-                        art278: art278(rules, matter, participation, (item_area[k], item_owners[k]), totals),
+                        art278: art278(
+                            rules,
+                            matter,
+                            participation,
+                            (item_area[k], item_owners[k]),
+                            totals,
+                        ),
                     },
-                    Some(members) => self.item_over_electorate(rules, id, matter, members, &index, &last),
+                    Some(members) => {
+                        self.item_over_electorate(rules, id, matter, members, &index, &last)
+                    }
                 }
             })
             .collect();
@@ -494,13 +520,7 @@ impl TallyInput {
             coverage,
             agreement,
             items,
-            art278: art278(
-                rules,
-                self.matter,
-                participation,
-                yes.weights(),
-                totals,
-            ),
+            art278: art278(rules, self.matter, participation, yes.weights(), totals),
             unknown_ballots: unknown,
             changed_answers: changed,
         })

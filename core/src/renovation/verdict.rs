@@ -37,12 +37,19 @@ pub struct SurveyStatus {
 pub enum ResultsVisibility {
     Visible,
     /// Running results are not shown for this project: they appear after the close.
-    AfterClose { closes: Date },
+    AfterClose {
+        closes: Date,
+    },
     /// Running results are shown, but only once `need` households have answered (`have` so far).
-    TooFewAnswers { have: u64, need: u32 },
+    TooFewAnswers {
+        have: u64,
+        need: u32,
+    },
     /// The survey has closed, but ballots cast before the close may still arrive until the end of
     /// `until`: results wait, so no one learns the outcome while an answer can still come in.
-    AfterGrace { until: Date },
+    AfterGrace {
+        until: Date,
+    },
 }
 
 /// A count held against a minimum (R7 consultation rounds).
@@ -71,13 +78,23 @@ pub fn survey_status(opens: Date, closes: Date, grace_days: u32, now_ms: u64) ->
     } else {
         SurveyPhase::Closed
     };
-    SurveyStatus { phase, opens, closes, late_until: closes.add_days(grace_days as i64) }
+    SurveyStatus {
+        phase,
+        opens,
+        closes,
+        late_until: closes.add_days(grace_days as i64),
+    }
 }
 
 impl ProjectFields {
     /// The survey's phase at `now_ms` (R4).
     pub fn survey_status(&self, now_ms: u64) -> SurveyStatus {
-        survey_status(self.survey_opens, self.survey_closes, self.grace_days, now_ms)
+        survey_status(
+            self.survey_opens,
+            self.survey_closes,
+            self.grace_days,
+            now_ms,
+        )
     }
 
     /// The end (exclusive, ms since the epoch) of the last day a ballot cast before the close is received.
@@ -99,17 +116,29 @@ impl ProjectFields {
     /// after the close once the grace period for late-arriving ballots has ended (not while an answer can
     /// still arrive); before the close only where the project shows running results, and then only once at
     /// least `running_results_min_households` have answered, so a small count reveals no one.
-    pub fn results_visibility(&self, now_ms: u64, responded: u64, rules: &RenovationRules) -> ResultsVisibility {
+    pub fn results_visibility(
+        &self,
+        now_ms: u64,
+        responded: u64,
+        rules: &RenovationRules,
+    ) -> ResultsVisibility {
         if self.is_closed(now_ms) {
             if (now_ms as i64) < self.late_ballots_until_ms() {
-                ResultsVisibility::AfterGrace { until: self.survey_closes.add_days(self.grace_days as i64) }
+                ResultsVisibility::AfterGrace {
+                    until: self.survey_closes.add_days(self.grace_days as i64),
+                }
             } else {
                 ResultsVisibility::Visible
             }
         } else if !self.show_running_results {
-            ResultsVisibility::AfterClose { closes: self.survey_closes }
+            ResultsVisibility::AfterClose {
+                closes: self.survey_closes,
+            }
         } else if responded < rules.running_results_min_households as u64 {
-            ResultsVisibility::TooFewAnswers { have: responded, need: rules.running_results_min_households }
+            ResultsVisibility::TooFewAnswers {
+                have: responded,
+                need: rules.running_results_min_households,
+            }
         } else {
             ResultsVisibility::Visible
         }
@@ -118,7 +147,11 @@ impl ProjectFields {
     /// R7: rounds of opinion-gathering held during design, against the minimum.
     pub fn consultation_verdict(&self, rules: &RenovationRules) -> CountVerdict {
         let held = self.consultation_rounds.len() as u32;
-        CountVerdict { held, min: rules.consultation_rounds_min, met: held >= rules.consultation_rounds_min }
+        CountVerdict {
+            held,
+            min: rules.consultation_rounds_min,
+            met: held >= rules.consultation_rounds_min,
+        }
     }
 
     /// R8: the return rate of a demolish-and-rebuild project against the minimum; `None` for other
@@ -128,7 +161,11 @@ impl ProjectFields {
             return None;
         }
         let value = self.return_rate_pct?;
-        Some(PctVerdict { value, min: rules.return_rate_min_pct, met: value >= rules.return_rate_min_pct })
+        Some(PctVerdict {
+            value,
+            min: rules.return_rate_min_pct,
+            met: value >= rules.return_rate_min_pct,
+        })
     }
 }
 
@@ -166,7 +203,10 @@ mod tests {
         assert_eq!(p.survey_status(opens - 1).phase, SurveyPhase::NotYetOpen);
         assert_eq!(p.survey_status(opens).phase, SurveyPhase::Open);
         // 2026-05-15 ends at 16:00 UTC = 1_778_860_800_000 ms.
-        assert_eq!(p.survey_status(1_778_860_800_000 - 1).phase, SurveyPhase::Open);
+        assert_eq!(
+            p.survey_status(1_778_860_800_000 - 1).phase,
+            SurveyPhase::Open
+        );
         let s = p.survey_status(1_778_860_800_000);
         assert_eq!(s.phase, SurveyPhase::Closed);
         assert_eq!(s.late_until.to_string(), "2026-05-18");
@@ -178,36 +218,81 @@ mod tests {
         assert_eq!(rules.running_results_min_households, 10, "RULES default K");
         let p = project();
         let open = 1_777_996_800_000u64;
-        assert_eq!(p.results_visibility(open, 9, &rules), ResultsVisibility::TooFewAnswers { have: 9, need: 10 });
-        assert_eq!(p.results_visibility(open, 10, &rules), ResultsVisibility::Visible);
+        assert_eq!(
+            p.results_visibility(open, 9, &rules),
+            ResultsVisibility::TooFewAnswers { have: 9, need: 10 }
+        );
+        assert_eq!(
+            p.results_visibility(open, 10, &rules),
+            ResultsVisibility::Visible
+        );
         rules.running_results_min_households = 3;
-        assert_eq!(p.results_visibility(open, 3, &rules), ResultsVisibility::Visible);
-        let hidden = ProjectFields { show_running_results: false, ..project() };
+        assert_eq!(
+            p.results_visibility(open, 3, &rules),
+            ResultsVisibility::Visible
+        );
+        let hidden = ProjectFields {
+            show_running_results: false,
+            ..project()
+        };
         assert_eq!(
             hidden.results_visibility(open, 50, &rules),
-            ResultsVisibility::AfterClose { closes: Date::parse("2026-05-15").unwrap() }
+            ResultsVisibility::AfterClose {
+                closes: Date::parse("2026-05-15").unwrap()
+            }
         );
         // Closed 15 May, grace 3 days: results wait until the end of 18 May (16:00 UTC), then show.
         let closed = 1_778_860_800_000u64;
         assert_eq!(
             hidden.results_visibility(closed, 0, &rules),
-            ResultsVisibility::AfterGrace { until: Date::parse("2026-05-18").unwrap() }
+            ResultsVisibility::AfterGrace {
+                until: Date::parse("2026-05-18").unwrap()
+            }
         );
-        assert_eq!(hidden.results_visibility(closed + 3 * 86_400_000 - 1, 0, &rules), ResultsVisibility::AfterGrace { until: Date::parse("2026-05-18").unwrap() });
-        assert_eq!(hidden.results_visibility(closed + 3 * 86_400_000, 0, &rules), ResultsVisibility::Visible);
+        assert_eq!(
+            hidden.results_visibility(closed + 3 * 86_400_000 - 1, 0, &rules),
+            ResultsVisibility::AfterGrace {
+                until: Date::parse("2026-05-18").unwrap()
+            }
+        );
+        assert_eq!(
+            hidden.results_visibility(closed + 3 * 86_400_000, 0, &rules),
+            ResultsVisibility::Visible
+        );
     }
 
     #[test]
     fn rounds_and_return_rate_follow_the_rule_set() {
         let mut rules = RuleSet::default().renovation;
         let p = project();
-        assert_eq!(p.consultation_verdict(&rules), CountVerdict { held: 1, min: 2, met: false });
-        assert_eq!(p.return_rate_verdict(&rules), Some(PctVerdict { value: 59.5, min: 60.0, met: false }));
+        assert_eq!(
+            p.consultation_verdict(&rules),
+            CountVerdict {
+                held: 1,
+                min: 2,
+                met: false
+            }
+        );
+        assert_eq!(
+            p.return_rate_verdict(&rules),
+            Some(PctVerdict {
+                value: 59.5,
+                min: 60.0,
+                met: false
+            })
+        );
         rules.consultation_rounds_min = 1;
         rules.return_rate_min_pct = 55.0;
         assert!(p.consultation_verdict(&rules).met);
         assert!(p.return_rate_verdict(&rules).unwrap().met);
-        let comprehensive = ProjectFields { kind: RenovationKind::Comprehensive, ..project() };
-        assert_eq!(comprehensive.return_rate_verdict(&rules), None, "R8 is for demolish-and-rebuild only");
+        let comprehensive = ProjectFields {
+            kind: RenovationKind::Comprehensive,
+            ..project()
+        };
+        assert_eq!(
+            comprehensive.return_rate_verdict(&rules),
+            None,
+            "R8 is for demolish-and-rebuild only"
+        );
     }
 }

@@ -45,7 +45,10 @@ impl Replica {
             .map(|(id, fields)| Project { id, fields })
             .collect();
         v.sort_by(|a, b| {
-            b.fields.survey_opens.cmp(&a.fields.survey_opens).then_with(|| natural_cmp(&a.fields.name, &b.fields.name))
+            b.fields
+                .survey_opens
+                .cmp(&a.fields.survey_opens)
+                .then_with(|| natural_cmp(&a.fields.name, &b.fields.name))
         });
         v
     }
@@ -68,8 +71,15 @@ impl Replica {
     pub fn ballots(&self, project_id: Uuid) -> Vec<BallotRecord> {
         let mut v: Vec<BallotRecord> = self
             .child_records(EntityKind::Ballot, project_id)
-            .filter_map(|(id, r)| Some((id, r.get::<BallotFields>()?, r.fields.values().next()?.at)))
-            .map(|(id, fields, at)| BallotRecord { id, fields, author: at.device, recorded: at.hlc })
+            .filter_map(|(id, r)| {
+                Some((id, r.get::<BallotFields>()?, r.fields.values().next()?.at))
+            })
+            .map(|(id, fields, at)| BallotRecord {
+                id,
+                fields,
+                author: at.device,
+                recorded: at.hlc,
+            })
             .collect();
         v.sort_by_key(|b| (b.fields.cast_at_ms, b.id));
         v
@@ -83,7 +93,9 @@ impl Replica {
             Electorate::Building { id } => self.units(id).into_iter().map(|u| u.id).collect(),
             Electorate::Unit { id } => vec![id],
         };
-        units.into_iter().flat_map(|u| self.households(u).into_iter().map(|h| h.id))
+        units
+            .into_iter()
+            .flat_map(|u| self.households(u).into_iter().map(|h| h.id))
     }
 
     /// The tally of a project (R4, R5, R9), from the same code as `renovation.tally`.
@@ -94,7 +106,11 @@ impl Replica {
             households: self
                 .compound_households(community, project.compound_id)
                 .into_iter()
-                .map(|h| VoterHousehold { id: h.id.to_string(), area_m2: h.fields.area_m2, owners: h.fields.owners })
+                .map(|h| VoterHousehold {
+                    id: h.id.to_string(),
+                    area_m2: h.fields.area_m2,
+                    owners: h.fields.owners,
+                })
                 .collect(),
             ballots: self
                 .ballots(project_id)
@@ -108,11 +124,21 @@ impl Replica {
                 .collect(),
             items: menu.iter().map(|m| m.id.to_string()).collect(),
             matter: Default::default(),
-            item_matters: menu.iter().map(|m| (m.id.to_string(), m.fields.matter)).collect(),
+            item_matters: menu
+                .iter()
+                .map(|m| (m.id.to_string(), m.fields.matter))
+                .collect(),
             item_electorates: menu
                 .iter()
                 .filter(|m| !m.fields.electorate.is_compound())
-                .map(|m| (m.id.to_string(), self.electorate_households(m.fields.electorate).map(|h| h.to_string()).collect()))
+                .map(|m| {
+                    (
+                        m.id.to_string(),
+                        self.electorate_households(m.fields.electorate)
+                            .map(|h| h.to_string())
+                            .collect(),
+                    )
+                })
                 .collect(),
         };
         input.tally(&rules.renovation).ok()

@@ -138,12 +138,22 @@ impl Coverage {
     /// R5 in words, with the rule set's threshold: "已回收 7/10 户（70.0%），达到三分之二".
     pub fn sentence(&self, lang: Lang) -> String {
         let mark = fill(
-            if self.met { Words::CoverageMeets } else { Words::CoverageBelow }.text(lang),
+            if self.met {
+                Words::CoverageMeets
+            } else {
+                Words::CoverageBelow
+            }
+            .text(lang),
             &[&fraction_words(self.threshold, lang)],
         );
         fill(
             Words::CoverageSentence.text(lang),
-            &[&self.responded.to_string(), &self.total.to_string(), &pct(self.ratio), &mark],
+            &[
+                &self.responded.to_string(),
+                &self.total.to_string(),
+                &pct(self.ratio),
+                &mark,
+            ],
         )
     }
 }
@@ -164,16 +174,46 @@ mod tests {
             responded: 7,
             total: 10,
             ratio: 0.7,
-            threshold: Fraction { num: 2, den: 3, strict: false },
+            threshold: Fraction {
+                num: 2,
+                den: 3,
+                strict: false,
+            },
             met: true,
         };
-        assert_eq!(c.sentence(Lang::Zh), "已回收 7/10 户（70.0%），达到三分之二");
-        c.threshold = Fraction { num: 3, den: 4, strict: false };
+        assert_eq!(
+            c.sentence(Lang::Zh),
+            "已回收 7/10 户（70.0%），达到三分之二"
+        );
+        c.threshold = Fraction {
+            num: 3,
+            den: 4,
+            strict: false,
+        };
         c.met = false;
-        assert_eq!(c.sentence(Lang::Zh), "已回收 7/10 户（70.0%），未达到四分之三");
-        assert_eq!(c.sentence(Lang::En), "7 of 10 households answered (70.0%); below three quarters");
+        assert_eq!(
+            c.sentence(Lang::Zh),
+            "已回收 7/10 户（70.0%），未达到四分之三"
+        );
+        assert_eq!(
+            c.sentence(Lang::En),
+            "7 of 10 households answered (70.0%); below three quarters"
+        );
         // The app's former test, moved here: 6 of 10 against two thirds.
-        let c = Coverage { responded: 6, total: 10, ratio: 0.6, threshold: Fraction { num: 2, den: 3, strict: false }, met: false };
-        assert_eq!(c.sentence(Lang::En), "6 of 10 households answered (60.0%); below two thirds");
+        let c = Coverage {
+            responded: 6,
+            total: 10,
+            ratio: 0.6,
+            threshold: Fraction {
+                num: 2,
+                den: 3,
+                strict: false,
+            },
+            met: false,
+        };
+        assert_eq!(
+            c.sentence(Lang::En),
+            "6 of 10 households answered (60.0%); below two thirds"
+        );
     }
 }

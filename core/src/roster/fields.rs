@@ -62,7 +62,12 @@ pub fn is_format_char(c: char) -> bool {
 }
 
 /// Checks a text field: required or not, its length, no control or invisible formatting characters.
-pub(crate) fn check_text(value: &str, field: &str, max: usize, required: bool) -> Result<(), RuleError> {
+pub(crate) fn check_text(
+    value: &str,
+    field: &str,
+    max: usize,
+    required: bool,
+) -> Result<(), RuleError> {
     let trimmed = value.trim();
     if required && trimmed.is_empty() {
         return Err(RuleError::field(ErrorCode::Required, field));
@@ -241,7 +246,10 @@ mod tests {
         h.door = "1".repeat(21);
         assert_eq!(h.check(&r).unwrap_err().code, ErrorCode::TooLong);
         h.door = "\u{200B}\u{202E}".into();
-        assert_eq!(h.check(&r).unwrap_err(), RuleError::field(ErrorCode::InvisibleCharacters, "door"));
+        assert_eq!(
+            h.check(&r).unwrap_err(),
+            RuleError::field(ErrorCode::InvisibleCharacters, "door")
+        );
         assert_eq!(HouseholdFields::door_key(" １０１Ａ "), "101a");
         h.door = "1".into();
         h.owners = 0;

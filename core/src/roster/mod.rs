@@ -18,7 +18,11 @@ pub(crate) fn door_unique_key(fields: &dyn Fn(&str) -> Option<Value>) -> Option<
 }
 
 /// H1: a door number is unique within its unit among live households.
-pub(crate) fn check_household(replica: &Replica, op: &Operation, f: &HouseholdFields) -> Result<(), RuleError> {
+pub(crate) fn check_household(
+    replica: &Replica,
+    op: &Operation,
+    f: &HouseholdFields,
+) -> Result<(), RuleError> {
     let key = HouseholdFields::door_key(&f.door);
     if replica
         .with_unique_key(&op.community, EntityKind::Household, f.unit_id, &key)

@@ -35,7 +35,11 @@ impl LoginLimiter {
             m.retain(|_, q| q.back().is_some_and(|t| t + FAILURE_WINDOW_MS > now));
             if m.len() >= MAX_TRACKED {
                 // Still full of live entries: forget the one whose last failure is oldest.
-                if let Some(oldest) = m.iter().min_by_key(|(_, q)| q.back().copied()).map(|(k, _)| k.clone()) {
+                if let Some(oldest) = m
+                    .iter()
+                    .min_by_key(|(_, q)| q.back().copied())
+                    .map(|(k, _)| k.clone())
+                {
                     m.remove(&oldest);
                 }
             }

@@ -27,17 +27,23 @@ thread_local! {
 
 /// Whether `password` matches the PHC string `hash` (Argon2, any parameters), in constant time.
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    let Ok(h) = PasswordHash::new(hash) else { return false };
+    let Ok(h) = PasswordHash::new(hash) else {
+        return false;
+    };
     let (Ok(params), Some(expected), Some(salt)) = (Params::try_from(&h), h.hash, h.salt) else {
         return false;
     };
-    let Ok(algorithm) = Algorithm::try_from(h.algorithm) else { return false };
+    let Ok(algorithm) = Algorithm::try_from(h.algorithm) else {
+        return false;
+    };
     let version = match h.version.map(Version::try_from).transpose() {
         Ok(v) => v.unwrap_or_default(),
         Err(_) => return false,
     };
     let mut salt_buf = [0u8; 64];
-    let Ok(salt) = salt.decode_b64(&mut salt_buf) else { return false };
+    let Ok(salt) = salt.decode_b64(&mut salt_buf) else {
+        return false;
+    };
     let mut out = vec![0u8; expected.len()];
     let need = params.block_count();
     let argon2 = Argon2::new(algorithm, version, params);

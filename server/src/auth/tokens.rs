@@ -236,7 +236,12 @@ pub async fn end_resident_session(state: &AppState, r: &Resident) -> Result<(), 
     let h = r.token_hash;
     state
         .db
-        .blocking(move |db| db.writer().execute("DELETE FROM resident_sessions WHERE token_hash = ?1", [&h[..]]))
+        .blocking(move |db| {
+            db.writer().execute(
+                "DELETE FROM resident_sessions WHERE token_hash = ?1",
+                [&h[..]],
+            )
+        })
         .await?;
     Ok(())
 }

@@ -10,8 +10,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use linli_core::Lang;
 use linli_core::i18n::fill;
-use linli_core::renovation::{ResultsVisibility, Words};
 use linli_core::protocol::{ErrorBody, ErrorDetail};
+use linli_core::renovation::{ResultsVisibility, Words};
 
 tokio::task_local! {
     static REQUEST_LANG: Lang;
@@ -172,7 +172,9 @@ impl ApiError {
         let w = |w: HttpWords| w.text(lang).to_string();
         let r = |w: Words| w.text(lang).to_string();
         match self {
-            ApiError::InvalidJson { field, detail } => fill(HttpWords::InvalidJson.text(lang), &[&at(field), detail]),
+            ApiError::InvalidJson { field, detail } => {
+                fill(HttpWords::InvalidJson.text(lang), &[&at(field), detail])
+            }
             ApiError::InvalidRequest { field, detail } => {
                 fill(HttpWords::InvalidRequest.text(lang), &[&at(field), detail])
             }
@@ -181,15 +183,22 @@ impl ApiError {
             ApiError::Busy => w(HttpWords::Busy),
             ApiError::Unauthorized => w(HttpWords::Unauthorized),
             ApiError::TokenExpired => w(HttpWords::TokenExpired),
-            ApiError::Forbidden { field } if field.ends_with("author") => w(HttpWords::ForbiddenAuthor),
-            ApiError::Forbidden { field } if field == "authorization" => w(HttpWords::ForbiddenLogin),
-            ApiError::Forbidden { .. } => w(HttpWords::ForbiddenCommunity),
-            ApiError::BatchTooLarge => {
-                fill(HttpWords::BatchTooLarge.text(lang), &[&linli_core::protocol::MAX_PUSH_OPS.to_string()])
+            ApiError::Forbidden { field } if field.ends_with("author") => {
+                w(HttpWords::ForbiddenAuthor)
             }
+            ApiError::Forbidden { field } if field == "authorization" => {
+                w(HttpWords::ForbiddenLogin)
+            }
+            ApiError::Forbidden { .. } => w(HttpWords::ForbiddenCommunity),
+            ApiError::BatchTooLarge => fill(
+                HttpWords::BatchTooLarge.text(lang),
+                &[&linli_core::protocol::MAX_PUSH_OPS.to_string()],
+            ),
             ApiError::NotFound => w(HttpWords::NoSuchEndpoint),
             ApiError::MethodNotAllowed => w(HttpWords::MethodNotAllowed),
-            ApiError::CodeRevoked => linli_core::RuleError::new(linli_core::ErrorCode::CodeRevoked).message(lang),
+            ApiError::CodeRevoked => {
+                linli_core::RuleError::new(linli_core::ErrorCode::CodeRevoked).message(lang)
+            }
             ApiError::TooManyCodeAttempts => r(Words::TooManyCodeAttempts),
             ApiError::ResultsNotAvailable(ResultsVisibility::TooFewAnswers { need, .. }) => {
                 fill(Words::ResultsTooFewAnswers.text(lang), &[&need.to_string()])
@@ -198,7 +207,9 @@ impl ApiError {
                 fill(Words::ResultsAfterGrace.text(lang), &[&until.to_string()])
             }
             ApiError::ResultsNotAvailable(_) => r(Words::ResultsAfterClose),
-            ApiError::RecordNotFound { field } if field.contains("household") => r(Words::NoSuchHousehold),
+            ApiError::RecordNotFound { field } if field.contains("household") => {
+                r(Words::NoSuchHousehold)
+            }
             ApiError::RecordNotFound { .. } => r(Words::NoSuchProject),
             ApiError::AlreadyIssued { .. } => r(Words::AlreadyIssued),
             ApiError::Internal(_) => w(HttpWords::Internal),
@@ -256,7 +267,8 @@ impl IntoResponse for ApiError {
         };
         let mut resp = (self.status(), axum::Json(body)).into_response();
         if matches!(self, ApiError::Busy) {
-            resp.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("2"));
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("2"));
         }
         if matches!(
             self,
@@ -287,11 +299,24 @@ mod catalogue_tests {
 
     #[test]
     fn every_http_word_in_both_languages() {
-        assert_eq!(linli_core::catalogue_problems!(HttpWords), Vec::<String>::new());
-        let e = ApiError::InvalidRequest { field: Some("ops[0].id".into()), detail: "bad".into() };
+        assert_eq!(
+            linli_core::catalogue_problems!(HttpWords),
+            Vec::<String>::new()
+        );
+        let e = ApiError::InvalidRequest {
+            field: Some("ops[0].id".into()),
+            detail: "bad".into(),
+        };
         assert_eq!(e.message(Lang::Zh), "请求内容不正确（字段 ops[0].id）：bad");
-        assert_eq!(e.message(Lang::En), "The request is not valid (field ops[0].id): bad");
-        let few = ApiError::ResultsNotAvailable(ResultsVisibility::TooFewAnswers { have: 3, need: 10 });
-        assert_eq!(few.message(Lang::Zh), "至少 10 户作答后才公布进行中的结果，以免推知邻居的选择");
+        assert_eq!(
+            e.message(Lang::En),
+            "The request is not valid (field ops[0].id): bad"
+        );
+        let few =
+            ApiError::ResultsNotAvailable(ResultsVisibility::TooFewAnswers { have: 3, need: 10 });
+        assert_eq!(
+            few.message(Lang::Zh),
+            "至少 10 户作答后才公布进行中的结果，以免推知邻居的选择"
+        );
     }
 }

@@ -197,16 +197,35 @@ pub struct ClientIp(pub Option<IpAddr>);
 impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-        Ok(ClientIp(client_address(peer, parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()), &state.config.trusted_proxies)))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        Ok(ClientIp(client_address(
+            peer,
+            parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok()),
+            &state.config.trusted_proxies,
+        )))
     }
 }
 
 /// See [`ClientIp`]: the peer, or through trusted proxies the rightmost untrusted forwarded address.
-pub fn client_address(peer: Option<IpAddr>, forwarded: Option<&str>, trusted: &[IpAddr]) -> Option<IpAddr> {
+pub fn client_address(
+    peer: Option<IpAddr>,
+    forwarded: Option<&str>,
+    trusted: &[IpAddr],
+) -> Option<IpAddr> {
     let trusted_peer = peer.is_some_and(|p| trusted.contains(&p));
-    let Some(list) = forwarded.filter(|_| trusted_peer) else { return peer };
+    let Some(list) = forwarded.filter(|_| trusted_peer) else {
+        return peer;
+    };
     list.rsplit(',')
         .filter_map(|s| s.trim().parse::<IpAddr>().ok())
         .find(|ip| !trusted.contains(ip))
@@ -238,12 +257,31 @@ mod tests {
         let ip = |s: &str| s.parse::<IpAddr>().unwrap();
         let proxy = [ip("10.0.0.1")];
         // A trusted proxy: the rightmost address it was not given by another trusted proxy.
-        assert_eq!(client_address(Some(ip("10.0.0.1")), Some("203.0.113.9, 198.51.100.7"), &proxy), Some(ip("198.51.100.7")));
-        assert_eq!(client_address(Some(ip("10.0.0.1")), Some("198.51.100.7, 10.0.0.1"), &proxy), Some(ip("198.51.100.7")));
+        assert_eq!(
+            client_address(
+                Some(ip("10.0.0.1")),
+                Some("203.0.113.9, 198.51.100.7"),
+                &proxy
+            ),
+            Some(ip("198.51.100.7"))
+        );
+        assert_eq!(
+            client_address(Some(ip("10.0.0.1")), Some("198.51.100.7, 10.0.0.1"), &proxy),
+            Some(ip("198.51.100.7"))
+        );
         // Anyone else's header is ignored.
-        assert_eq!(client_address(Some(ip("192.0.2.5")), Some("198.51.100.7"), &proxy), Some(ip("192.0.2.5")));
-        assert_eq!(client_address(Some(ip("10.0.0.1")), Some("garbage"), &proxy), Some(ip("10.0.0.1")));
-        assert_eq!(address_key(Some(ip("2001:db8:1:2:3:4:5:6"))), ip("2001:db8:1:2::"));
+        assert_eq!(
+            client_address(Some(ip("192.0.2.5")), Some("198.51.100.7"), &proxy),
+            Some(ip("192.0.2.5"))
+        );
+        assert_eq!(
+            client_address(Some(ip("10.0.0.1")), Some("garbage"), &proxy),
+            Some(ip("10.0.0.1"))
+        );
+        assert_eq!(
+            address_key(Some(ip("2001:db8:1:2:3:4:5:6"))),
+            ip("2001:db8:1:2::")
+        );
     }
 
     #[test]

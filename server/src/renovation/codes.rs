@@ -4,10 +4,10 @@
 //! A code is 16 characters of Crockford base32 (80 random bits), printed as `XXXX-XXXX-XXXX-XXXX`. Only
 //! its SHA-256 is stored.
 
+use crate::http::extract::address_key;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, VecDeque};
-use crate::http::extract::address_key;
 use std::net::IpAddr;
 use std::sync::Mutex;
 use uuid::Uuid;

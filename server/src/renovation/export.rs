@@ -62,4 +62,3 @@ pub fn to_xlsx(tb: &Tables) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     }
     wb.save_to_buffer()
 }
-

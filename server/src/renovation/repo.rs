@@ -186,7 +186,11 @@ pub async fn stored_op(db: &Db, id: Uuid) -> Result<Option<StoredOp>, ApiError> 
                 Some(j) => Ok(Some(StoredOp::Accepted(j))),
                 None => c
                     .prepare_cached("SELECT community FROM rejections WHERE op_id = ?1")?
-                    .query_row([&id], |r| Ok(StoredOp::Rejected { community: r.get(0)? }))
+                    .query_row([&id], |r| {
+                        Ok(StoredOp::Rejected {
+                            community: r.get(0)?,
+                        })
+                    })
                     .optional(),
             }
         })

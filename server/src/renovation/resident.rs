@@ -19,13 +19,13 @@ use crate::renovation::views;
 use crate::sync::writer::{Outcome, Prepared};
 use axum::Json;
 use axum::extract::State;
-use linli_core::renovation::{BallotChannel, BallotFields, ProjectFields};
 use linli_core::protocol::OpStatus;
 use linli_core::renovation::ResultsVisibility;
 use linli_core::renovation::api::{
     BallotAnswer, CodeLogin, Receipt, ResidentProject, ResidentView, VoteBallot, VoteLoginResponse,
     VoteMeResponse, VoteResults,
 };
+use linli_core::renovation::{BallotChannel, BallotFields, ProjectFields};
 use linli_core::sync::{EntityRef, OP_FORMAT_VERSION, Operation};
 use linli_core::{Body, EntityKind, ErrorCode, Hlc, RuleError};
 use uuid::Uuid;
@@ -99,7 +99,10 @@ pub async fn login(
 }
 
 /// `POST /api/vote/logout`: ends this phone's login with the code (the code itself stays valid).
-pub async fn logout(State(state): State<AppState>, r: Resident) -> Result<Json<StatusOk>, ApiError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    r: Resident,
+) -> Result<Json<StatusOk>, ApiError> {
     crate::auth::tokens::end_resident_session(&state, &r).await?;
     Ok(Json(StatusOk::ok()))
 }

@@ -10,7 +10,6 @@ use crate::clock::now_ms;
 use crate::http::{ApiError, parse_json};
 use crate::renovation::codes::format_code;
 use crate::renovation::export::to_xlsx;
-use linli_core::renovation::export::{tables, to_csv};
 use crate::renovation::qr::qr_svg;
 use crate::renovation::repo::{self, CodeRow, Issued};
 use crate::renovation::views::{self, Door};
@@ -26,6 +25,7 @@ use linli_core::renovation::api::{
     CodeState, CodeStatus, IssueRequest, IssuedCode, IssuedCodes, MenuEntry, ProjectResults,
     StaffProject,
 };
+use linli_core::renovation::export::{tables, to_csv};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
@@ -342,10 +342,12 @@ pub async fn results_xlsx(
 ) -> Result<Response, ApiError> {
     let (id, p, menu, _, tally) = tally_of(&state, &user, &id).await?;
     let rules = state.rules.clone();
-    let bytes = tokio::task::spawn_blocking(move || to_xlsx(&tables(&p, &menu, &tally, &rules.renovation, None)))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
+    let bytes = tokio::task::spawn_blocking(move || {
+        to_xlsx(&tables(&p, &menu, &tally, &rules.renovation, None))
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::internal)?;
     Ok(attachment(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         format!("results-{id}.xlsx"),

@@ -6,12 +6,12 @@
 //! their own ballot and the aggregate tally.
 
 use linli_core::Replica;
-use linli_core::roster::Household;
 use linli_core::renovation::ProjectFields;
 use linli_core::renovation::Tally;
 use linli_core::renovation::api::{
     CompoundRef, MenuEntry, MyBallot, ResidentHousehold, ResidentProject, ResidentView, Results,
 };
+use linli_core::roster::Household;
 use uuid::Uuid;
 
 /// A household (户) with the names of its building (楼) and unit (单元).

@@ -11,9 +11,9 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use linli_core::RuleSet;
+use linli_core::protocol::{MAX_PUSH_OPS, OpResult, OpStatus, PushRequest, PushResponse};
 use linli_core::registry::Body;
 use linli_core::renovation::BallotChannel;
-use linli_core::protocol::{MAX_PUSH_OPS, OpResult, OpStatus, PushRequest, PushResponse};
 
 /// `GET /api/health` → `{"status":"ok"}`.
 pub async fn health() -> Json<StatusOk> {

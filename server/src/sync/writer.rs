@@ -262,17 +262,27 @@ fn process(
                 // Same id seen before: the same answer as the first time, and nothing stored again. An id
                 // another community used is a conflict, which says nothing of that community's operation.
                 let conflict = || RuleError::field(linli_core::ErrorCode::IdConflict, "id");
-                if let Some(c) = find_op.query_row([&id], |r| r.get::<_, String>(0)).optional()? {
-                    outcomes.push(if c == op.community { Outcome::Duplicate } else { Outcome::Rejected(conflict()) });
+                if let Some(c) = find_op
+                    .query_row([&id], |r| r.get::<_, String>(0))
+                    .optional()?
+                {
+                    outcomes.push(if c == op.community {
+                        Outcome::Duplicate
+                    } else {
+                        Outcome::Rejected(conflict())
+                    });
                     continue;
                 }
                 if let Some((c, error)) = find_rejection
-                    .query_row([&id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+                    .query_row([&id], |r| {
+                        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                    })
                     .optional()?
                 {
                     let e = if c == op.community {
-                        serde_json::from_str(&error)
-                            .unwrap_or_else(|_| RuleError::new(linli_core::ErrorCode::InvalidRequest))
+                        serde_json::from_str(&error).unwrap_or_else(|_| {
+                            RuleError::new(linli_core::ErrorCode::InvalidRequest)
+                        })
                     } else {
                         conflict()
                     };
@@ -322,7 +332,10 @@ fn process(
 fn digest(json: &str) -> String {
     use sha2::{Digest, Sha256};
     let h = Sha256::digest(json.as_bytes());
-    format!("sha256:{}", h.iter().map(|b| format!("{b:02x}")).collect::<String>())
+    format!(
+        "sha256:{}",
+        h.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    )
 }
 
 fn kind_str(op: &Operation) -> &'static str {

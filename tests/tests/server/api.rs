@@ -378,14 +378,23 @@ async fn security_headers_and_no_store_on_api_answers() {
     assert_eq!(h["referrer-policy"], "no-referrer");
     assert_eq!(h["x-frame-options"], "DENY");
     let csp = h["content-security-policy"].to_str().unwrap();
-    assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval'")
+            && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
     // An error answer too, and the page (not built here) without no-store.
     let err = s.http.get(s.url("/api/nothing-here")).send().await.unwrap();
     assert_eq!(err.status(), 404);
     assert_eq!(err.headers()["cache-control"], "no-store");
     let page = s.http.get(s.url("/")).send().await.unwrap();
     assert!(page.headers().contains_key("content-security-policy"));
-    assert_ne!(page.headers().get("cache-control").map(|v| v.to_str().unwrap()), Some("no-store"));
+    assert_ne!(
+        page.headers()
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap()),
+        Some("no-store")
+    );
 }
 
 #[tokio::test]
@@ -410,17 +419,41 @@ async fn wrong_passwords_from_one_address_do_not_lock_the_owner_out_from_another
     for _ in 0..30 {
         answers.push(login("198.51.100.7", "wrong password".into()).await);
     }
-    assert_eq!(answers.iter().filter(|s| **s == 401).count(), 10, "{answers:?}");
+    assert_eq!(
+        answers.iter().filter(|s| **s == 401).count(),
+        10,
+        "{answers:?}"
+    );
     assert!(answers[10..].iter().all(|s| *s == 429), "{answers:?}");
-    assert_eq!(login("198.51.100.7", password("alice")).await, 429, "the guessing address waits");
-    assert_eq!(login("203.0.113.20", password("alice")).await, 200, "the owner, elsewhere, gets in");
+    assert_eq!(
+        login("198.51.100.7", password("alice")).await,
+        429,
+        "the guessing address waits"
+    );
+    assert_eq!(
+        login("203.0.113.20", password("alice")).await,
+        200,
+        "the owner, elsewhere, gets in"
+    );
     // Without a trusted proxy the header is ignored: every request is from 127.0.0.1.
     let plain = start().await;
     for _ in 0..10 {
-        plain.http.post(plain.url("/api/auth/login")).header("X-Forwarded-For", "192.0.2.1")
-            .json(&json!({ "username": "alice", "password": "nope nope" })).send().await.unwrap();
+        plain
+            .http
+            .post(plain.url("/api/auth/login"))
+            .header("X-Forwarded-For", "192.0.2.1")
+            .json(&json!({ "username": "alice", "password": "nope nope" }))
+            .send()
+            .await
+            .unwrap();
     }
-    let r = plain.http.post(plain.url("/api/auth/login")).header("X-Forwarded-For", "192.0.2.2")
-        .json(&json!({ "username": "alice", "password": password("alice") })).send().await.unwrap();
+    let r = plain
+        .http
+        .post(plain.url("/api/auth/login"))
+        .header("X-Forwarded-For", "192.0.2.2")
+        .json(&json!({ "username": "alice", "password": password("alice") }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 429);
 }

@@ -79,7 +79,11 @@ fn admin_commands() {
     // Hardening: residents' ballots are recorded as author `resident`; no account may take that name.
     let out = create("Resident", "long enough password\n");
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("reserved"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("reserved"),
+        "{}",
+        text(&out.stderr)
+    );
     let out = create("wang", "");
     assert!(!out.status.success());
     assert!(

@@ -168,9 +168,15 @@ async fn a_login_flood_keeps_memory_bounded() {
         .map(|i| {
             let (http, url) = (http.clone(), url.clone());
             tokio::spawn(async move {
-                let username = if i % 8 == 0 { "x".repeat(1 << 20) } else { format!("nobody-{i}") };
+                let username = if i % 8 == 0 {
+                    "x".repeat(1 << 20)
+                } else {
+                    format!("nobody-{i}")
+                };
                 http.post(format!("{url}/api/auth/login"))
-                    .json(&serde_json::json!({ "username": username, "password": "wrong password" }))
+                    .json(
+                        &serde_json::json!({ "username": username, "password": "wrong password" }),
+                    )
                     .send()
                     .await
                     .map(|r| r.status().as_u16())
@@ -183,12 +189,19 @@ async fn a_login_flood_keeps_memory_bounded() {
         *counts.entry(t.await.unwrap()).or_insert(0) += 1;
     }
     let peak = peak_rss_mib(pid);
-    eprintln!("login flood: {counts:?} in {:?}, peak RSS {peak} MiB", started.elapsed());
+    eprintln!(
+        "login flood: {counts:?} in {:?}, peak RSS {peak} MiB",
+        started.elapsed()
+    );
     assert!(counts.keys().all(|s| *s == 401 || *s == 503), "{counts:?}");
-    assert!(counts.get(&401).copied().unwrap_or(0) >= 32, "the 1 MiB names are refused without hashing: {counts:?}");
+    assert!(
+        counts.get(&401).copied().unwrap_or(0) >= 32,
+        "the 1 MiB names are refused without hashing: {counts:?}"
+    );
     assert!(peak <= 400, "peak RSS {peak} MiB");
     // The server still answers, and the owner still logs in.
-    let ok = http.post(format!("{url}/api/auth/login"))
+    let ok = http
+        .post(format!("{url}/api/auth/login"))
         .json(&serde_json::json!({ "username": "admin", "password": PASSWORD }))
         .send()
         .await
@@ -210,11 +223,23 @@ async fn sessions_are_revoked_and_accounts_disabled_from_the_command_line_within
             .env("DATABASE_URL", &db_url)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     };
     let me_status = |token: String| {
         let (http, url) = (http.clone(), url.clone());
-        async move { http.get(format!("{url}/api/me")).bearer_auth(token).send().await.unwrap().status().as_u16() }
+        async move {
+            http.get(format!("{url}/api/me"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
     };
     // Waits up to 6 s for `/api/me` with `token` to answer 401.
     let ended_within = |token: String| {
@@ -233,11 +258,18 @@ async fn sessions_are_revoked_and_accounts_disabled_from_the_command_line_within
     let c = Client::login(&http, &url, "admin", PASSWORD).await.unwrap();
     assert_eq!(me_status(c.token.clone()).await, 200);
     admin("revoke-sessions");
-    let took = ended_within(c.token.clone()).await.expect("the session ends within seconds");
+    let took = ended_within(c.token.clone())
+        .await
+        .expect("the session ends within seconds");
     eprintln!("revoke-sessions took effect after {took:?}");
     // Not disabled: the owner logs in again.
     let c = Client::login(&http, &url, "admin", PASSWORD).await.unwrap();
     admin("disable-user");
-    ended_within(c.token.clone()).await.expect("the session ends within seconds");
-    assert!(Client::login(&http, &url, "admin", PASSWORD).await.is_err(), "a disabled account cannot log in");
+    ended_within(c.token.clone())
+        .await
+        .expect("the session ends within seconds");
+    assert!(
+        Client::login(&http, &url, "admin", PASSWORD).await.is_err(),
+        "a disabled account cannot log in"
+    );
 }

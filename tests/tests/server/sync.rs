@@ -316,7 +316,10 @@ async fn another_communitys_operation_id_is_a_conflict_and_a_refused_body_is_not
     let mut b = Device::new("bob", "community-2");
     let (_, mut theirs) = b.place();
     theirs[0].id = place[0].id;
-    let r = bob.push(&b.push_request(vec![theirs[0].clone()])).await.unwrap();
+    let r = bob
+        .push(&b.push_request(vec![theirs[0].clone()]))
+        .await
+        .unwrap();
     assert_eq!(r.results[0].status, OpStatus::Rejected);
     assert_eq!(r.results[0].code.as_deref(), Some("id_conflict"));
     // A refused operation with a huge name: only its digest is stored.
@@ -324,17 +327,30 @@ async fn another_communitys_operation_id_is_a_conflict_and_a_refused_body_is_not
     if let linli_core::Body::CompoundPut(f) = &mut big[0].body {
         f.name = "名".repeat(100_000);
     }
-    let r = bob.push(&b.push_request(vec![big[0].clone()])).await.unwrap();
+    let r = bob
+        .push(&b.push_request(vec![big[0].clone()]))
+        .await
+        .unwrap();
     assert_eq!(r.results[0].code.as_deref(), Some("too_long"));
     let stored: String = s
         .running
         .state
         .db
         .writer()
-        .query_row("SELECT json FROM rejections WHERE op_id = ?1", [big[0].id.to_string()], |r| r.get(0))
+        .query_row(
+            "SELECT json FROM rejections WHERE op_id = ?1",
+            [big[0].id.to_string()],
+            |r| r.get(0),
+        )
         .unwrap();
-    assert!(stored.starts_with("sha256:") && stored.len() == 7 + 64, "{stored}");
+    assert!(
+        stored.starts_with("sha256:") && stored.len() == 7 + 64,
+        "{stored}"
+    );
     // Pushed again, the same answer.
-    let r = bob.push(&b.push_request(vec![big[0].clone()])).await.unwrap();
+    let r = bob
+        .push(&b.push_request(vec![big[0].clone()]))
+        .await
+        .unwrap();
     assert_eq!(r.results[0].code.as_deref(), Some("too_long"));
 }
