@@ -1,6 +1,7 @@
 //! `cargo xtask`: installs what a fresh machine lacks, builds the app, serves it, runs every test and the benchmarks.
 
 mod bench;
+mod compress;
 mod paths;
 mod tools;
 
@@ -236,6 +237,9 @@ pub fn build_app(optimise: bool) -> Result<PathBuf> {
     steps.step("static files and service worker", || {
         copy_dir(&root.join("public"), &dist)?;
         stamp_service_worker(&dist)
+    })?;
+    steps.step("brotli and gzip copies", || {
+        compress::precompress(&dist, &target.join("xtask-cache/compressed"))
     })?;
     eprintln!("xtask: app built into {}", dist.display());
     steps.print();

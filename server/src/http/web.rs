@@ -1,4 +1,5 @@
-//! Serving the built app from `LINLI_DIST`: files, the single-page-app fallback to `index.html`,
+//! Serving the built app from `LINLI_DIST`: files (their Brotli or gzip copies to browsers that accept
+//! them), the single-page-app fallback to `index.html`,
 //! `Cache-Control: no-cache` on `index.html` and `sw.js`, and a "not built yet" page when there is no build.
 
 use axum::extract::Request;
@@ -25,9 +26,16 @@ pub async fn serve_static(dist: PathBuf, req: Request) -> Response {
     if !tokio::fs::try_exists(&index).await.unwrap_or(false) {
         return (StatusCode::OK, Html(NOT_BUILT)).into_response();
     }
+    // `cargo xtask build` writes `.br` and `.gz` copies: a browser that accepts them gets those bytes.
     let service = ServeDir::new(&dist)
         .append_index_html_on_directories(true)
-        .fallback(ServeFile::new(index));
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(
+            ServeFile::new(index)
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
     match service.oneshot(req).await {
         Ok(resp) => resp.map(axum::body::Body::new),
         Err(e) => match e {},

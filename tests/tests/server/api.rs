@@ -457,3 +457,47 @@ async fn wrong_passwords_from_one_address_do_not_lock_the_owner_out_from_another
         .unwrap();
     assert_eq!(r.status(), 429);
 }
+
+#[tokio::test]
+async fn the_app_is_sent_compressed_to_browsers_that_accept_it() {
+    // `cargo xtask build` writes `.br` and `.gz` copies beside the files; the server sends the copy the
+    // browser accepts (Brotli first), with its Content-Encoding, and the plain file to anyone else.
+    let s = start().await;
+    let dist = s.dir.path().join("dist");
+    std::fs::create_dir_all(dist.join("pkg")).unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        "<!doctype html><title>邻里</title>",
+    )
+    .unwrap();
+    std::fs::write(dist.join("pkg/app.wasm"), vec![7u8; 4096]).unwrap();
+    std::fs::write(dist.join("pkg/app.wasm.br"), b"brotli bytes").unwrap();
+    std::fs::write(dist.join("pkg/app.wasm.gz"), b"gzip bytes").unwrap();
+    let get = |enc: &'static str| {
+        let r = s
+            .http
+            .get(s.url("/pkg/app.wasm"))
+            .header("Accept-Encoding", enc);
+        async move {
+            let resp = r.send().await.unwrap();
+            let ce = resp
+                .headers()
+                .get("content-encoding")
+                .map(|v| v.to_str().unwrap().to_string());
+            (
+                resp.status().as_u16(),
+                ce,
+                resp.bytes().await.unwrap().to_vec(),
+            )
+        }
+    };
+    assert_eq!(
+        get("gzip, deflate, br, zstd").await,
+        (200, Some("br".into()), b"brotli bytes".to_vec())
+    );
+    assert_eq!(
+        get("gzip").await,
+        (200, Some("gzip".into()), b"gzip bytes".to_vec())
+    );
+    assert_eq!(get("identity").await, (200, None, vec![7u8; 4096]));
+}
