@@ -101,7 +101,15 @@ pub fn app(state: AppState) -> Router {
         .route("/api", any(http::error::api_not_found))
         .route("/api/{*rest}", any(http::error::api_not_found))
         // After every route is merged: it applies to the routes present.
-        .method_not_allowed_fallback(http::error::method_not_allowed);
+        .method_not_allowed_fallback(http::error::method_not_allowed)
+        // API answers of 1 KB and more (a pulled page of operations, results) go compressed to a client
+        // that accepts it; the app's files are precompressed by `cargo xtask build` (see `http/web.rs`).
+        .layer(
+            tower_http::compression::CompressionLayer::new().compress_when({
+                use tower_http::compression::predicate::{DefaultPredicate, Predicate, SizeAbove};
+                DefaultPredicate::new().and(SizeAbove::new(1024))
+            }),
+        );
     let dist = state.config.dist.clone();
     api.fallback(move |req| http::web::serve_static(dist.clone(), req))
         .layer(axum::middleware::from_fn(

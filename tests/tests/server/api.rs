@@ -501,3 +501,44 @@ async fn the_app_is_sent_compressed_to_browsers_that_accept_it() {
     );
     assert_eq!(get("identity").await, (200, None, vec![7u8; 4096]));
 }
+
+#[tokio::test]
+async fn large_api_answers_go_compressed_small_ones_plain() {
+    // A pulled page of operations is large, repetitive JSON: compressed for a client that accepts it.
+    let s = start().await;
+    let c = s.client("alice").await;
+    let mut d = Device::new("alice", COMMUNITY);
+    let (unit, place) = d.place();
+    let mut ops = place;
+    for i in 0..40 {
+        ops.push(d.household(unit, &format!("{}", 100 + i), 60.0).1);
+    }
+    c.push(&d.push_request(ops)).await.unwrap();
+    let get = |path: &str, enc: &'static str| {
+        s.http
+            .get(s.url(path))
+            .bearer_auth(&c.token)
+            .header("Accept-Encoding", enc)
+            .send()
+    };
+    let pull = get("/api/sync/pull?since=0&limit=100", "gzip")
+        .await
+        .unwrap();
+    assert_eq!(pull.headers()["content-encoding"], "gzip");
+    assert_eq!(
+        &pull.bytes().await.unwrap()[..2],
+        &[0x1f, 0x8b],
+        "a gzip stream"
+    );
+    let pull = get("/api/sync/pull?since=0&limit=100", "br").await.unwrap();
+    assert_eq!(pull.headers()["content-encoding"], "br");
+    let plain = get("/api/sync/pull?since=0&limit=100", "identity")
+        .await
+        .unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    let health = get("/api/health", "gzip").await.unwrap();
+    assert!(
+        health.headers().get("content-encoding").is_none(),
+        "small answers are sent as they are"
+    );
+}
