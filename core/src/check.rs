@@ -14,7 +14,7 @@ impl Replica {
     /// Whether `op` may be applied on top of this state: its shape and fields against the rule set
     /// ([`check_shape`]), then the generic rules (not deleted; a delete only of a live record without
     /// live children and not append-only; an append-only record never re-written; the parent live),
-    /// then the feature's own check against the state (`Body::check_state`). `now_ms` is the checker's clock.
+    /// then the feature's own check against the state ([`check_state`]). `now_ms` is the checker's clock.
     pub fn check(&self, op: &Operation, rules: &RuleSet, now_ms: u64) -> Result<(), RuleError> {
         check_shape(op, rules, now_ms)?;
         let existing = self.record(&op.community, op.entity);

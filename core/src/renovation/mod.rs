@@ -19,7 +19,6 @@ pub use words::Words;
 
 use crate::error::{ErrorCode, RuleError};
 use crate::sync::{EntityKind, Operation, Replica};
-use std::collections::BTreeSet;
 use uuid::Uuid;
 
 /// A project stays in the compound it was made for.
@@ -51,14 +50,8 @@ pub(crate) fn check_menu_item(
     };
     let compound = match f.electorate {
         Electorate::Compound => return Ok(()),
-        Electorate::Building { id } => replica
-            .live(&op.community, EntityKind::Building, id)
-            .and_then(|b| b.parent_id()),
-        Electorate::Unit { id } => replica
-            .live(&op.community, EntityKind::Unit, id)
-            .and_then(|u| u.parent_id())
-            .and_then(|b| replica.live(&op.community, EntityKind::Building, b))
-            .and_then(|b| b.parent_id()),
+        Electorate::Building { id } => replica.compound_of_building(&op.community, id),
+        Electorate::Unit { id } => replica.compound_of_unit(&op.community, id),
     };
     if compound != Some(project.compound_id) {
         return Err(RuleError::field(
@@ -87,12 +80,14 @@ pub(crate) fn check_ballot(
             "body.household_id",
         ));
     }
-    let menu: BTreeSet<Uuid> = replica
-        .menu(f.project_id)
-        .into_iter()
-        .map(|m| m.id)
-        .collect();
-    if let Some(i) = f.items.iter().position(|i| !menu.contains(i)) {
+    // Each chosen item is a live menu item of this project (looked up by id: no decoding of the menu).
+    let on_menu = |item: &Uuid| {
+        replica
+            .live(&op.community, EntityKind::MenuItem, *item)
+            .and_then(|r| r.parent_id())
+            == Some(f.project_id)
+    };
+    if let Some(i) = f.items.iter().position(|i| !on_menu(i)) {
         return Err(RuleError::field(
             ErrorCode::NotInProject,
             format!("body.items[{i}]"),

@@ -49,9 +49,19 @@ impl Replica {
     /// The compound a household lives in, if the household and every place above it is live.
     pub fn compound_of_household(&self, community: &str, household: Uuid) -> Option<Uuid> {
         let h = self.live(community, EntityKind::Household, household)?;
-        let u = self.live(community, EntityKind::Unit, h.parent_id()?)?;
-        let b = self.live(community, EntityKind::Building, u.parent_id()?)?;
-        b.parent_id()
+        self.compound_of_unit(community, h.parent_id()?)
+    }
+
+    /// The compound a unit is in, if the unit and its building are live.
+    pub fn compound_of_unit(&self, community: &str, unit: Uuid) -> Option<Uuid> {
+        let u = self.live(community, EntityKind::Unit, unit)?;
+        self.compound_of_building(community, u.parent_id()?)
+    }
+
+    /// The compound a building is in, if the building is live.
+    pub fn compound_of_building(&self, community: &str, building: Uuid) -> Option<Uuid> {
+        self.live(community, EntityKind::Building, building)?
+            .parent_id()
     }
 
     /// The households of a compound, with their floor area and owners (R9 weights), by door number.
