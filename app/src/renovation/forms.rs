@@ -20,21 +20,17 @@ fn households(id: Uuid, building: Option<Uuid>) -> Vec<(Uuid, String)> {
         return vec![];
     };
     state::with(|l| {
-        let mut v = Vec::new();
-        for b in l.view.buildings(p.compound_id) {
-            if building.is_some_and(|x| x != b.id) {
-                continue;
-            }
-            for u in l.view.units(b.id) {
-                for h in l.view.households(u.id) {
-                    v.push((
-                        h.id,
-                        format!("{} {} {}", b.fields.name, u.fields.name, h.fields.door),
-                    ));
-                }
-            }
-        }
-        v
+        l.view
+            .doors(p.compound_id)
+            .into_iter()
+            .filter(|d| building.is_none_or(|b| b == d.building_id))
+            .map(|d| {
+                (
+                    d.household.id,
+                    format!("{} {} {}", d.building, d.unit, d.household.fields.door),
+                )
+            })
+            .collect()
     })
 }
 

@@ -7,6 +7,7 @@ mod fields;
 mod views;
 
 pub use fields::*;
+pub use views::Door;
 
 use crate::error::{ErrorCode, RuleError};
 use crate::sync::{EntityKind, Operation, Replica};

@@ -4,7 +4,35 @@ use super::*;
 use crate::sync::{EntityKind, Replica};
 use uuid::Uuid;
 
+/// A household (户) with its building (楼) and unit (单元): one door of a compound, as door lists,
+/// voting slips and paper forms show it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Door {
+    pub building_id: Uuid,
+    pub building: String,
+    pub unit: String,
+    pub household: Household,
+}
+
 impl Replica {
+    /// Every household of a compound, ordered by building, unit and door (natural order).
+    pub fn doors(&self, compound_id: Uuid) -> Vec<Door> {
+        let mut v = Vec::new();
+        for b in self.buildings(compound_id) {
+            for u in self.units(b.id) {
+                for h in self.households(u.id) {
+                    v.push(Door {
+                        building_id: b.id,
+                        building: b.fields.name.clone(),
+                        unit: u.fields.name.clone(),
+                        household: h,
+                    });
+                }
+            }
+        }
+        v
+    }
+
     pub fn compounds(&self) -> Vec<Compound> {
         let mut v: Vec<_> = self
             .live_of(EntityKind::Compound)

@@ -11,32 +11,13 @@ use linli_core::renovation::Tally;
 use linli_core::renovation::api::{
     CompoundRef, MenuEntry, MyBallot, ResidentHousehold, ResidentProject, ResidentView, Results,
 };
-use linli_core::roster::Household;
 use uuid::Uuid;
 
-/// A household (户) with the names of its building (楼) and unit (单元).
-#[derive(Clone, Debug)]
-pub struct Door {
-    pub household: Household,
-    pub building: String,
-    pub unit: String,
-}
+pub use linli_core::roster::Door;
 
-/// Every household of a compound, ordered by building, unit and door (natural order).
+/// Every household of a compound, ordered by building, unit and door (the core's view).
 pub fn doors(r: &Replica, compound_id: Uuid) -> Vec<Door> {
-    let mut v = Vec::new();
-    for b in r.buildings(compound_id) {
-        for u in r.units(b.id) {
-            for h in r.households(u.id) {
-                v.push(Door {
-                    household: h,
-                    building: b.fields.name.clone(),
-                    unit: u.fields.name.clone(),
-                });
-            }
-        }
-    }
-    v
+    r.doors(compound_id)
 }
 
 /// A project's menu, in menu order, with ids.
