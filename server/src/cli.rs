@@ -323,13 +323,11 @@ pub async fn serve(config: Config, demo: bool) -> Result<(), String> {
     }
     println!("Linli is running at {url}");
     let _ = std::io::stdout().flush();
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(|e| e.to_string())?;
+    let cap = crate::http::listen::connection_cap(
+        state.config.max_connections,
+        crate::http::listen::raise_fd_limit(),
+    );
+    crate::http::listen::serve(listener, app(state), cap, shutdown_signal()).await;
     tracing::info!("stopped");
     Ok(())
 }

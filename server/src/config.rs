@@ -40,6 +40,9 @@ pub struct Config {
     /// `LINLI_TRUSTED_PROXIES`: addresses of reverse proxies (comma-separated) whose `X-Forwarded-For` is
     /// believed; the client address is then the nearest untrusted one. Empty: the header is ignored.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `LINLI_MAX_CONNECTIONS`: most client connections held open at once (lowered further to stay below
+    /// the process's file-descriptor limit; see `http/listen.rs`).
+    pub max_connections: usize,
 }
 
 /// A configuration that cannot be used; the message is for the person starting the server.
@@ -62,6 +65,7 @@ pub enum ConfigError {
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/linli.db?mode=rwc";
 pub const DEFAULT_TOKEN_TTL_SECS: u64 = 30 * 24 * 3600;
+pub const DEFAULT_MAX_CONNECTIONS: usize = 10_000;
 
 impl Config {
     /// A configuration for tests and embedding: the given database, loopback on a free port, no built app.
@@ -77,6 +81,7 @@ impl Config {
             rules: RuleSet::default(),
             public_url: None,
             trusted_proxies: Vec::new(),
+            max_connections: DEFAULT_MAX_CONNECTIONS,
         }
     }
 
@@ -151,7 +156,21 @@ impl Config {
                 })
                 .collect::<Result<_, _>>()?,
         };
+        let max_connections = match get("LINLI_MAX_CONNECTIONS") {
+            None => DEFAULT_MAX_CONNECTIONS,
+            Some(v) => match v.trim().parse::<usize>() {
+                Ok(n) if n >= 1 => n,
+                _ => {
+                    return Err(ConfigError::BadValue {
+                        name: "LINLI_MAX_CONNECTIONS",
+                        value: v.clone(),
+                        reason: "expected a whole number of at least 1".into(),
+                    });
+                }
+            },
+        };
         Ok(Config {
+            max_connections,
             trusted_proxies,
             public_url,
             rules,

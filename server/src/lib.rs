@@ -157,12 +157,10 @@ pub async fn spawn(state: AppState) -> std::io::Result<Running> {
     let _ = state.bound.set(addr);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let router = app(state.clone());
+    let cap =
+        http::listen::connection_cap(state.config.max_connections, http::listen::raise_fd_limit());
     let task = tokio::spawn(async move {
-        let _ = axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async {
+        http::listen::serve(listener, router, cap, async {
             let _ = rx.await;
         })
         .await;

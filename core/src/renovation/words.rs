@@ -79,7 +79,7 @@ crate::catalogue! {
         ElectorateBuilding => ("本楼栋", "its building"),
         ElectorateUnit => ("本单元", "its unit"),
         // Refusals the server gives residents and staff
-        TooManyCodeAttempts => ("投票码输错次数过多，请 10 分钟后再试", "Too many wrong voting codes; please try again in 10 minutes"),
+        TooManyCodeAttempts => ("投票码输错次数过多，请 {0}后再试", "Too many wrong voting codes; please try again in {0}"),
         ResultsAfterClose => (
             "调查结束后才能查看结果（本项目不公布进行中的结果）",
             "Results can be seen once the survey has closed (this project does not show running results)"

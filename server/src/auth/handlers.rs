@@ -81,10 +81,10 @@ pub async fn open_session(
     if username.chars().count() > MAX_USERNAME_CHARS || password.len() > MAX_PASSWORD_BYTES {
         return Err(ApiError::BadCredentials);
     }
-    let throttle_key = format!("{}|{username}", address_key(ip));
-    if !state.limiter.allowed(&throttle_key, now) {
-        tracing::warn!(username = %username, "staff login throttled");
-        return Err(ApiError::TooManyAttempts);
+    let address = address_key(ip).to_string();
+    if let Err(wait_ms) = state.limiter.check(&address, &username, now) {
+        tracing::warn!(username = %username, %address, wait_ms, "staff login throttled");
+        return Err(ApiError::TooManyAttempts { wait_ms });
     }
     // Argon2 takes 19 MiB per hash: at most one hash per core at a time; the rest wait a little, then 503.
     let _permit = tokio::time::timeout(HASH_WAIT, state.hashing.acquire())
@@ -131,14 +131,14 @@ pub async fn open_session(
         .await?;
     match result {
         Some((token, user)) => {
-            state.limiter.succeeded(&throttle_key);
+            state.limiter.succeeded(&address, &username);
             state.sessions.put(user.clone());
             Ok((token, user))
         }
         None => {
-            state.limiter.failed(&throttle_key, now);
+            state.limiter.failed(&address, &username, now);
             // Logged for whoever watches the server; never the password.
-            tracing::warn!(username = %username, "failed staff login");
+            tracing::warn!(username = %username, %address, "failed staff login");
             Err(ApiError::BadCredentials)
         }
     }

@@ -1,61 +1,70 @@
-//! The staff login limit: failed logins per username within a window; the next attempt gets 429.
+//! The staff login limit: growing delays after failed logins, per account *and* client address, so
+//! guessing from one address slows that address only and the owner still logs in from another.
+//!
+//! Two [`Throttle`]s: one keyed `address|username` (the guesser's own delays), and one keyed by the
+//! username alone (a ceiling on guessing one account from many addresses). The account's delay applies
+//! only to addresses that have failed for that account themselves; an address with no failures is never
+//! slowed, so no amount of guessing locks the owner out.
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use crate::http::throttle::{Policy, Throttle};
 
-/// Failed logins allowed per username within [`FAILURE_WINDOW_MS`]; the next attempt gets 429.
-pub const MAX_FAILURES: usize = 10;
-pub const FAILURE_WINDOW_MS: u64 = 5 * 60 * 1000;
-/// Most usernames remembered at once: beyond it the expired ones go, then the oldest (a flood of made-up
-/// names cannot grow the table without bound).
+/// Failed logins per address and account before delays start; then 1 s, 2 s, 4 s, … up to 15 minutes.
+pub const FREE_FAILURES: u32 = 10;
+/// Failed logins for one account from all addresses together before the account's own delays start.
+pub const ACCOUNT_FREE_FAILURES: u32 = 100;
+const FORGET_MS: u64 = 30 * 60 * 1000;
+/// Most keys remembered at once (a flood of made-up names cannot grow the tables without bound).
 pub const MAX_TRACKED: usize = 20_000;
 
-/// Failed logins per username, for the limit of [`MAX_FAILURES`] in [`FAILURE_WINDOW_MS`]. In memory:
-/// a restart forgets them, which is acceptable for a limit meant to slow down guessing.
-#[derive(Default)]
 pub struct LoginLimiter {
-    failures: Mutex<HashMap<String, VecDeque<u64>>>,
+    pair: Throttle,
+    account: Throttle,
+}
+
+impl Default for LoginLimiter {
+    fn default() -> Self {
+        let policy = |free| Policy {
+            free,
+            base_ms: 1_000,
+            max_ms: 15 * 60 * 1000,
+            forget_ms: FORGET_MS,
+            max_keys: MAX_TRACKED,
+        };
+        LoginLimiter {
+            pair: Throttle::new(policy(FREE_FAILURES)),
+            account: Throttle::new(policy(ACCOUNT_FREE_FAILURES)),
+        }
+    }
+}
+
+fn pair_key(address: &str, username: &str) -> String {
+    format!("{address}|{username}")
 }
 
 impl LoginLimiter {
-    /// Whether `username` may try now.
-    pub fn allowed(&self, username: &str, now: u64) -> bool {
-        let mut m = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let Some(q) = m.get_mut(username) else {
-            return true;
-        };
-        while q.front().is_some_and(|t| t + FAILURE_WINDOW_MS <= now) {
-            q.pop_front();
+    /// `Ok` if a login for `username` from `address` (see `http::extract::address_key`) may be tried
+    /// now, else the milliseconds to wait.
+    pub fn check(&self, address: &str, username: &str, now: u64) -> Result<(), u64> {
+        let pair = pair_key(address, username);
+        if !self.pair.has_failed(&pair, now) {
+            return Ok(());
         }
-        q.len() < MAX_FAILURES
-    }
-    pub fn failed(&self, username: &str, now: u64) {
-        let mut m = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if m.len() >= MAX_TRACKED && !m.contains_key(username) {
-            m.retain(|_, q| q.back().is_some_and(|t| t + FAILURE_WINDOW_MS > now));
-            if m.len() >= MAX_TRACKED {
-                // Still full of live entries: forget the one whose last failure is oldest.
-                if let Some(oldest) = m
-                    .iter()
-                    .min_by_key(|(_, q)| q.back().copied())
-                    .map(|(k, _)| k.clone())
-                {
-                    m.remove(&oldest);
-                }
-            }
-        }
-        let q = m.entry(username.to_string()).or_default();
-        q.push_back(now);
-        // Only the last MAX_FAILURES matter.
-        while q.len() > MAX_FAILURES {
-            q.pop_front();
+        let own = self.pair.check(&pair, now).err().unwrap_or(0);
+        let shared = self.account.check(username, now).err().unwrap_or(0);
+        match own.max(shared) {
+            0 => Ok(()),
+            wait => Err(wait),
         }
     }
-    pub fn succeeded(&self, username: &str) {
-        self.failures
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(username);
+
+    pub fn failed(&self, address: &str, username: &str, now: u64) {
+        self.pair.failed(&pair_key(address, username), now);
+        self.account.failed(username, now);
+    }
+
+    /// A successful login forgets this address's failures for the account (not other addresses').
+    pub fn succeeded(&self, address: &str, username: &str) {
+        self.pair.succeeded(&pair_key(address, username));
     }
 }
 
@@ -64,27 +73,41 @@ mod tests {
     use super::*;
 
     #[test]
-    fn limiter_window() {
+    fn delays_grow_for_the_guessing_address_only() {
         let l = LoginLimiter::default();
-        for i in 0..MAX_FAILURES as u64 {
-            assert!(l.allowed("a", i));
-            l.failed("a", i);
+        for i in 0..FREE_FAILURES as u64 {
+            assert_eq!(l.check("a", "admin", i), Ok(()));
+            l.failed("a", "admin", i);
         }
-        assert!(!l.allowed("a", 100));
-        assert!(l.allowed("b", 100));
-        assert!(l.allowed("a", FAILURE_WINDOW_MS + 5));
+        // Tenth failure at 9: waits 1 s. Another address, and another account, are not slowed.
+        assert_eq!(l.check("a", "admin", 9), Err(1_000));
+        assert_eq!(l.check("b", "admin", 9), Ok(()));
+        assert_eq!(l.check("a", "alice", 9), Ok(()));
+        l.failed("a", "admin", 1_009);
+        assert_eq!(l.check("a", "admin", 1_009), Err(2_000));
+        l.succeeded("a", "admin");
+        assert_eq!(l.check("a", "admin", 1_010), Ok(()));
     }
 
     #[test]
-    fn the_table_stays_bounded_under_a_flood_of_names() {
+    fn many_addresses_share_the_account_ceiling_but_a_clean_address_is_never_slowed() {
+        let l = LoginLimiter::default();
+        // 100 addresses, one failure each: the account has 100 failures; its delay (1 s) now applies to
+        // every address that failed, although each has failed only once.
+        for i in 0..ACCOUNT_FREE_FAILURES as u64 {
+            l.failed(&format!("10.0.0.{i}"), "admin", 5);
+        }
+        assert_eq!(l.check("10.0.0.1", "admin", 5), Err(1_000));
+        assert_eq!(l.check("192.0.2.9", "admin", 5), Ok(()), "the owner");
+    }
+
+    #[test]
+    fn the_tables_stay_bounded_under_a_flood_of_names() {
         let l = LoginLimiter::default();
         for i in 0..(MAX_TRACKED as u64 + 500) {
-            l.failed(&format!("made-up-{i}"), 1_000 + i);
+            l.failed("a", &format!("made-up-{i}"), 1_000 + i);
         }
-        assert_eq!(l.failures.lock().unwrap().len(), MAX_TRACKED);
-        for _ in 0..50 {
-            l.failed("a", 10);
-        }
-        assert_eq!(l.failures.lock().unwrap()["a"].len(), MAX_FAILURES);
+        assert_eq!(l.pair.len(), MAX_TRACKED);
+        assert_eq!(l.account.len(), MAX_TRACKED);
     }
 }

@@ -57,9 +57,10 @@ pub enum ApiError {
     /// 401: wrong username or password.
     #[error("bad credentials")]
     BadCredentials,
-    /// 429: too many failed logins for one username.
+    /// 429: too many failed logins for this account from this address; `wait_ms` until the next try
+    /// (sent as `Retry-After`).
     #[error("too many attempts")]
-    TooManyAttempts,
+    TooManyAttempts { wait_ms: u64 },
     /// 503: every password-hashing slot is busy (a login flood); try again shortly (`Retry-After`).
     #[error("busy")]
     Busy,
@@ -84,9 +85,10 @@ pub enum ApiError {
     /// 401: a voting code that is unknown or revoked, or a resident login whose code was revoked since.
     #[error("code revoked")]
     CodeRevoked,
-    /// 429: too many wrong voting codes from one address (or from everywhere at once).
+    /// 429: too many wrong voting codes from one address (or from everywhere at once); `wait_ms` until
+    /// the next try.
     #[error("too many code attempts")]
-    TooManyCodeAttempts,
+    TooManyCodeAttempts { wait_ms: u64 },
     /// 403: residents see results only after the close, or when the project shows running results.
     #[error("results not available")]
     ResultsNotAvailable(ResultsVisibility),
@@ -114,7 +116,7 @@ impl ApiError {
             ApiError::BadCredentials | ApiError::Unauthorized | ApiError::TokenExpired => {
                 StatusCode::UNAUTHORIZED
             }
-            ApiError::TooManyAttempts | ApiError::TooManyCodeAttempts => {
+            ApiError::TooManyAttempts { .. } | ApiError::TooManyCodeAttempts { .. } => {
                 StatusCode::TOO_MANY_REQUESTS
             }
             ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
@@ -134,7 +136,9 @@ impl ApiError {
             ApiError::InvalidJson { .. } => "invalid_json",
             ApiError::InvalidRequest { .. } => "invalid_request",
             ApiError::BadCredentials => "bad_credentials",
-            ApiError::TooManyAttempts | ApiError::TooManyCodeAttempts => "too_many_attempts",
+            ApiError::TooManyAttempts { .. } | ApiError::TooManyCodeAttempts { .. } => {
+                "too_many_attempts"
+            }
             ApiError::Busy => "busy",
             ApiError::CodeRevoked => "code_revoked",
             ApiError::ResultsNotAvailable(_) => "results_not_available",
@@ -179,7 +183,10 @@ impl ApiError {
                 fill(HttpWords::InvalidRequest.text(lang), &[&at(field), detail])
             }
             ApiError::BadCredentials => w(HttpWords::BadCredentials),
-            ApiError::TooManyAttempts => w(HttpWords::TooManyAttempts),
+            ApiError::TooManyAttempts { wait_ms } => fill(
+                HttpWords::TooManyAttempts.text(lang),
+                &[&wait_words(*wait_ms, lang)],
+            ),
             ApiError::Busy => w(HttpWords::Busy),
             ApiError::Unauthorized => w(HttpWords::Unauthorized),
             ApiError::TokenExpired => w(HttpWords::TokenExpired),
@@ -199,7 +206,10 @@ impl ApiError {
             ApiError::CodeRevoked => {
                 linli_core::RuleError::new(linli_core::ErrorCode::CodeRevoked).message(lang)
             }
-            ApiError::TooManyCodeAttempts => r(Words::TooManyCodeAttempts),
+            ApiError::TooManyCodeAttempts { wait_ms } => fill(
+                Words::TooManyCodeAttempts.text(lang),
+                &[&wait_words(*wait_ms, lang)],
+            ),
             ApiError::ResultsNotAvailable(ResultsVisibility::TooFewAnswers { need, .. }) => {
                 fill(Words::ResultsTooFewAnswers.text(lang), &[&need.to_string()])
             }
@@ -224,7 +234,9 @@ linli_core::catalogue! {
         InvalidJson => ("请求不是有效的 JSON{0}：{1}", "The request is not valid JSON{0}: {1}"),
         InvalidRequest => ("请求内容不正确{0}：{1}", "The request is not valid{0}: {1}"),
         BadCredentials => ("用户名或密码不正确", "Wrong username or password"),
-        TooManyAttempts => ("登录失败次数过多，请 5 分钟后再试", "Too many failed logins; please try again in 5 minutes"),
+        TooManyAttempts => ("登录失败次数过多，请 {0}后再试", "Too many failed logins; please try again in {0}"),
+        Seconds => ("{0} 秒", "{0} seconds"),
+        Minutes => ("{0} 分钟", "{0} minutes"),
         Unauthorized => ("请先登录", "Please log in"),
         TokenExpired => (
             "登录已过期，请重新登录；未发送的修改会保留",
@@ -266,9 +278,16 @@ impl IntoResponse for ApiError {
             },
         };
         let mut resp = (self.status(), axum::Json(body)).into_response();
-        if matches!(self, ApiError::Busy) {
+        let retry_after = match &self {
+            ApiError::Busy => Some(2),
+            ApiError::TooManyAttempts { wait_ms } | ApiError::TooManyCodeAttempts { wait_ms } => {
+                Some(super::throttle::retry_after_s(*wait_ms))
+            }
+            _ => None,
+        };
+        if let Some(s) = retry_after {
             resp.headers_mut()
-                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("2"));
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(s));
         }
         if matches!(
             self,
@@ -280,6 +299,19 @@ impl IntoResponse for ApiError {
             );
         }
         resp
+    }
+}
+
+/// A wait in words: "30 秒" / "30 seconds" under two minutes, else whole minutes (rounded up).
+pub fn wait_words(ms: u64, lang: Lang) -> String {
+    let s = super::throttle::retry_after_s(ms);
+    if s < 120 {
+        fill(HttpWords::Seconds.text(lang), &[&s.to_string()])
+    } else {
+        fill(
+            HttpWords::Minutes.text(lang),
+            &[&s.div_ceil(60).to_string()],
+        )
     }
 }
 

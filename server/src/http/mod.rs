@@ -4,6 +4,8 @@
 
 pub mod error;
 pub mod extract;
+pub mod listen;
+pub mod throttle;
 pub mod web;
 
 pub use error::{ApiError, current_lang};

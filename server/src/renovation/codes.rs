@@ -5,11 +5,10 @@
 //! its SHA-256 is stored.
 
 use crate::http::extract::address_key;
+use crate::http::throttle::{Policy, Throttle};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
-use std::sync::Mutex;
 use uuid::Uuid;
 
 // ---------------------------------------------------------------------------------------------
@@ -74,59 +73,55 @@ pub fn device_of(code_hash: &[u8]) -> Uuid {
 // ---------------------------------------------------------------------------------------------
 // Rate limit
 
-/// Wrong codes allowed from one address within [`CODE_FAILURE_WINDOW_MS`]; the next attempt gets 429.
-pub const CODE_MAX_FAILURES_PER_IP: usize = 10;
-/// Wrong codes allowed from all addresses together within the window (a ceiling on distributed guessing).
-pub const CODE_MAX_FAILURES_GLOBAL: usize = 2_000;
-pub const CODE_FAILURE_WINDOW_MS: u64 = 10 * 60 * 1000;
+/// Wrong codes allowed from one address before delays start (1 s, 2 s, 4 s, … up to 10 minutes).
+pub const CODE_FREE_FAILURES_PER_IP: u32 = 10;
+/// Wrong codes from all addresses together before addresses that have failed share a delay too.
+pub const CODE_FREE_FAILURES_GLOBAL: u32 = 2_000;
+pub const CODE_FORGET_MS: u64 = 10 * 60 * 1000;
+const GLOBAL: &str = "*";
 
-/// Failed code logins per address and in total. In memory, like the staff login limiter. IPv6
-/// addresses count per /64, since one subscriber usually holds a whole /64.
-#[derive(Default)]
+/// Growing delays after wrong codes, per address (IPv6 per /64, since one subscriber usually holds a
+/// whole /64), with a ceiling over all addresses that slows only addresses that have failed: a resident
+/// whose address made no failures is never slowed, whatever the flood.
 pub struct CodeLimiter {
-    inner: Mutex<LimiterInner>,
+    per_ip: Throttle,
+    global: Throttle,
 }
 
-#[derive(Default)]
-struct LimiterInner {
-    per_ip: HashMap<IpAddr, VecDeque<u64>>,
-    global: VecDeque<u64>,
-}
-
-fn expire(q: &mut VecDeque<u64>, now: u64) {
-    while q.front().is_some_and(|t| t + CODE_FAILURE_WINDOW_MS <= now) {
-        q.pop_front();
+impl Default for CodeLimiter {
+    fn default() -> Self {
+        let policy = |free, max_keys| Policy {
+            free,
+            base_ms: 1_000,
+            max_ms: CODE_FORGET_MS,
+            forget_ms: CODE_FORGET_MS,
+            max_keys,
+        };
+        CodeLimiter {
+            per_ip: Throttle::new(policy(CODE_FREE_FAILURES_PER_IP, 100_000)),
+            global: Throttle::new(policy(CODE_FREE_FAILURES_GLOBAL, 1)),
+        }
     }
 }
 
 impl CodeLimiter {
-    /// Whether `ip` may try a code now. An address with no failures in the window always may, even during
-    /// a flood (so an attacker cannot lock residents out); past the global ceiling, an address that has
-    /// failed waits out the window.
-    pub fn allowed(&self, ip: Option<IpAddr>, now: u64) -> bool {
-        let mut m = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        expire(&mut m.global, now);
-        let flood = m.global.len() >= CODE_MAX_FAILURES_GLOBAL;
-        match m.per_ip.get_mut(&address_key(ip)) {
-            Some(q) => {
-                expire(q, now);
-                q.is_empty() || (!flood && q.len() < CODE_MAX_FAILURES_PER_IP)
-            }
-            None => true,
+    /// `Ok` if `ip` may try a code now, else the milliseconds to wait.
+    pub fn check(&self, ip: Option<IpAddr>, now: u64) -> Result<(), u64> {
+        let key = address_key(ip).to_string();
+        if !self.per_ip.has_failed(&key, now) {
+            return Ok(());
+        }
+        let own = self.per_ip.check(&key, now).err().unwrap_or(0);
+        let shared = self.global.check(GLOBAL, now).err().unwrap_or(0);
+        match own.max(shared) {
+            0 => Ok(()),
+            wait => Err(wait),
         }
     }
 
     pub fn failed(&self, ip: Option<IpAddr>, now: u64) {
-        let mut m = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        if m.per_ip.len() > 100_000 {
-            m.per_ip
-                .retain(|_, q| q.back().is_some_and(|t| t + CODE_FAILURE_WINDOW_MS > now));
-        }
-        m.per_ip.entry(address_key(ip)).or_default().push_back(now);
-        m.global.push_back(now);
-        if m.global.len() > 2 * CODE_MAX_FAILURES_GLOBAL {
-            m.global.pop_front();
-        }
+        self.per_ip.failed(&address_key(ip).to_string(), now);
+        self.global.failed(GLOBAL, now);
     }
 }
 
@@ -162,30 +157,33 @@ mod tests {
         let l = CodeLimiter::default();
         let a: Option<IpAddr> = Some("10.0.0.1".parse().unwrap());
         let b: Option<IpAddr> = Some("10.0.0.2".parse().unwrap());
-        for i in 0..CODE_MAX_FAILURES_PER_IP as u64 {
-            assert!(l.allowed(a, i));
+        for i in 0..CODE_FREE_FAILURES_PER_IP as u64 {
+            assert_eq!(l.check(a, i), Ok(()));
             l.failed(a, i);
         }
-        assert!(!l.allowed(a, 100));
-        assert!(l.allowed(b, 100));
-        assert!(l.allowed(a, CODE_FAILURE_WINDOW_MS + 10));
+        // The tenth failure at 9: a waits 1 s, b not at all.
+        assert_eq!(l.check(a, 100), Err(909));
+        assert_eq!(l.check(b, 100), Ok(()));
+        assert_eq!(l.check(a, 1_009), Ok(()));
+        l.failed(a, 1_009);
+        assert_eq!(l.check(a, 1_009), Err(2_000));
+        assert_eq!(l.check(a, CODE_FORGET_MS + 1_009), Ok(()));
         // One /64 is one address.
         let v6a: Option<IpAddr> = Some("2001:db8::1".parse().unwrap());
         let v6b: Option<IpAddr> = Some("2001:db8::2".parse().unwrap());
-        for i in 0..CODE_MAX_FAILURES_PER_IP as u64 {
+        for i in 0..CODE_FREE_FAILURES_PER_IP as u64 {
             l.failed(v6a, i);
         }
-        assert!(!l.allowed(v6b, 100));
-        // The ceiling over all addresses.
+        assert!(l.check(v6b, 100).is_err());
+        // The ceiling over all addresses: 2,000 addresses one wrong code each.
         let g = CodeLimiter::default();
-        for i in 0..CODE_MAX_FAILURES_GLOBAL as u32 {
+        for i in 0..CODE_FREE_FAILURES_GLOBAL {
             g.failed(Some(IpAddr::V4(std::net::Ipv4Addr::from(i))), 1);
         }
-        // Hardening: the ceiling is no switch that refuses everyone. An address with no failures still tries
-        // (a resident with a valid code gets in during a flood); one that failed waits out the window.
-        assert!(g.allowed(b, 2));
+        // No switch that refuses everyone: an address with no failures still tries (a resident with a
+        // valid code gets in during a flood); one that failed waits, though it failed only once.
+        assert_eq!(g.check(b, 2), Ok(()));
         let flooder: Option<IpAddr> = Some(IpAddr::V4(std::net::Ipv4Addr::from(7u32)));
-        assert!(!g.allowed(flooder, 2));
-        assert!(g.allowed(flooder, CODE_FAILURE_WINDOW_MS + 2));
+        assert_eq!(g.check(flooder, 2), Err(999));
     }
 }

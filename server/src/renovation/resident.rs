@@ -60,9 +60,9 @@ pub async fn login(
     JsonBody(req): JsonBody<CodeLogin>,
 ) -> Result<Json<VoteLoginResponse>, ApiError> {
     let now = now_ms();
-    if !state.code_limiter.allowed(ip, now) {
-        tracing::warn!(ip = ?ip, "voting-code logins throttled");
-        return Err(ApiError::TooManyCodeAttempts);
+    if let Err(wait_ms) = state.code_limiter.check(ip, now) {
+        tracing::warn!(ip = ?ip, wait_ms, "voting-code logins throttled");
+        return Err(ApiError::TooManyCodeAttempts { wait_ms });
     }
     let found = match normalise(&req.code) {
         None => None,

@@ -14,7 +14,20 @@ const PASSWORD: &str = "durability-secret";
 
 /// Starts the server on a free port; returns it with its base URL once it says it is running.
 async fn start(db: &std::path::Path) -> (Child, String) {
-    let mut child = Command::new(BIN)
+    start_command(db, Command::new(BIN)).await
+}
+
+/// As [`start`], with the server's open-file limit (soft and hard) set to `nofile` first.
+async fn start_with_fd_limit(db: &std::path::Path, nofile: u32) -> (Child, String) {
+    let mut c = Command::new("sh");
+    c.arg("-c")
+        .arg(format!("ulimit -n {nofile} && exec \"$0\" \"$@\""))
+        .arg(BIN);
+    start_command(db, c).await
+}
+
+async fn start_command(db: &std::path::Path, mut command: Command) -> (Child, String) {
+    let mut child = command
         .arg("serve")
         .env("LINLI_ADDR", "127.0.0.1:0")
         .env(
@@ -272,4 +285,55 @@ async fn sessions_are_revoked_and_accounts_disabled_from_the_command_line_within
         Client::login(&http, &url, "admin", PASSWORD).await.is_err(),
         "a disabled account cannot log in"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_answers_beside_1100_half_open_connections() {
+    // Hardening (issue 7.2, slowloris): with 1,024 file descriptors, 1,100 connections that send half a
+    // header and stop used to exhaust the server's descriptors (`accept error: Too many open files`) and
+    // /api/health timed out. Now the server holds at most 1,024 − 128 = 896 connections, closes the one
+    // idle longest to make room, and closes any that has not sent its header within 10 s.
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    linli_server::http::listen::raise_fd_limit();
+    let dir = tempfile::tempdir().unwrap();
+    let (_child, url) = start_with_fd_limit(&dir.path().join("linli.db"), 1_024).await;
+    let addr = url.trim_start_matches("http://").to_string();
+    let mut attackers = Vec::new();
+    for _ in 0..1_100 {
+        let mut s = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        s.write_all(b"GET /api/health HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            .await
+            .unwrap();
+        attackers.push(s);
+    }
+    let http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(3))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let health = http.get(format!("{url}/api/health")).send().await;
+    let took = started.elapsed();
+    eprintln!("health beside 1,100 half-open connections: {took:?}");
+    assert_eq!(health.expect("health within 3 s").status(), 200);
+    assert!(took < std::time::Duration::from_secs(3), "{took:?}");
+    // Whether the server has closed each attacking connection (EOF or reset), without waiting on open ones.
+    async fn closed(conns: &mut [tokio::net::TcpStream]) -> usize {
+        let mut n = 0;
+        for s in conns.iter_mut() {
+            let mut buf = [0u8; 64];
+            match tokio::time::timeout(std::time::Duration::from_millis(2), s.read(&mut buf)).await
+            {
+                Ok(Ok(0)) | Ok(Err(_)) => n += 1,
+                _ => {}
+            }
+        }
+        n
+    }
+    // At least 1,100 − 896 made room (and one more for the health check's own connection).
+    let early = closed(&mut attackers).await;
+    assert!(early >= 205, "{early} closed to make room");
+    // None of them completed a header: after the 10 s header timeout all are closed.
+    tokio::time::sleep(std::time::Duration::from_secs(12)).await;
+    let late = closed(&mut attackers).await;
+    assert_eq!(late, 1_100);
 }

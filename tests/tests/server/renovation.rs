@@ -48,7 +48,15 @@ async fn fixture_rules(
     timing: (i64, i64, u32, bool),
     edit: impl FnOnce(&mut linli_core::RuleSet),
 ) -> Fx {
-    let s = start_with(|c| edit(&mut c.rules)).await;
+    fixture_config(timing, |c| edit(&mut c.rules)).await
+}
+
+/// As [`fixture_with`], on a server whose configuration `edit` changed.
+async fn fixture_config(
+    timing: (i64, i64, u32, bool),
+    edit: impl FnOnce(&mut linli_server::config::Config),
+) -> Fx {
+    let s = start_with(edit).await;
     let staff = s.client("alice").await;
     let mut d = Device::new("alice", COMMUNITY);
     let (compound, c_op) = d.compound("幸福里");
@@ -766,6 +774,78 @@ async fn tokens_stay_in_their_lane_and_communities_apart() {
     );
     // The code still works after all that.
     assert_eq!(fx.vote_login(&code, None).await.0, 200);
+}
+
+#[tokio::test]
+async fn a_flood_of_wrong_codes_slows_the_flooders_and_never_a_resident_with_a_clean_address() {
+    // Hardening (issue 7.3): 2,000 wrong codes from 200 addresses (behind a trusted proxy, here loopback)
+    // used to hit a global ceiling that then refused every resident's valid code for 10 minutes.
+    let fx = fixture_config((-1, 5, 2, false), |c| {
+        c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()]
+    })
+    .await;
+    let h = fx.households[0];
+    let code = code_of(&fx.issue(fx.project, Some(vec![h])).await, h);
+    let try_code = |from: String, code: String| {
+        let (http, url) = (fx.s.http.clone(), fx.s.url("/api/vote/login"));
+        async move {
+            let r = http
+                .post(url)
+                .header("X-Forwarded-For", from)
+                .json(&json!({ "code": code }))
+                .send()
+                .await
+                .unwrap();
+            let retry = r
+                .headers()
+                .get("retry-after")
+                .map(|v| v.to_str().unwrap().parse::<u64>().unwrap());
+            (r.status().as_u16(), retry, r.json::<Value>().await.unwrap())
+        }
+    };
+    let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
+    for round in 0..10 {
+        let wave: Vec<_> = (0..200)
+            .map(|a| {
+                try_code(
+                    format!("10.9.{}.{}", a / 100, a % 100),
+                    format!("ABCD-EFGH-JKMN-{round:02}{:02}", a % 100),
+                )
+            })
+            .collect();
+        for (status, _, _) in futures_join(wave).await {
+            *statuses.entry(status).or_default() += 1;
+        }
+    }
+    // Ten rounds of one wrong code per address: each address has its ten free failures.
+    assert_eq!(statuses, [(401, 2_000)].into_iter().collect());
+    // A resident from an address that made no failures gets in during the flood.
+    let (status, _, body) = try_code("203.0.113.9".into(), code.clone()).await;
+    assert_eq!(status, 200, "{body}");
+    // A flooding address, even with the right code, waits: 429 with Retry-After and the wait in words.
+    let (status, retry, body) = try_code("10.9.0.5".into(), code.clone()).await;
+    assert_eq!(status, 429, "{body}");
+    let retry = retry.expect("Retry-After");
+    assert!((1..=2).contains(&retry), "{retry}");
+    let msg = body["error"]["message"].as_str().unwrap();
+    assert!(
+        msg.starts_with("投票码输错次数过多，请 ") && msg.ends_with(" 秒后再试"),
+        "{msg}"
+    );
+}
+
+/// Runs the futures concurrently and returns their outputs in order.
+async fn futures_join<F: std::future::Future>(fs: Vec<F>) -> Vec<F::Output>
+where
+    F: Send + 'static,
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = fs.into_iter().map(tokio::spawn).collect();
+    let mut out = Vec::with_capacity(handles.len());
+    for h in handles {
+        out.push(h.await.unwrap());
+    }
+    out
 }
 
 #[tokio::test]
