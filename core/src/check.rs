@@ -16,6 +16,19 @@ impl Replica {
     /// live children and not append-only; an append-only record never re-written; the parent live),
     /// then the feature's own check against the state ([`check_state`]). `now_ms` is the checker's clock.
     pub fn check(&self, op: &Operation, rules: &RuleSet, now_ms: u64) -> Result<(), RuleError> {
+        self.check_arrival(op, rules, now_ms, None)
+    }
+
+    /// As [`Replica::check`], on the server: `last_contact_ms` is when the sending device or login was
+    /// last in touch with the server before this request (a ballot received after the close is believed
+    /// only from one not in touch since; see `Project::check_ballot_timing`).
+    pub fn check_arrival(
+        &self,
+        op: &Operation,
+        rules: &RuleSet,
+        now_ms: u64,
+        last_contact_ms: Option<u64>,
+    ) -> Result<(), RuleError> {
         check_shape(op, rules, now_ms)?;
         let existing = self.record(&op.community, op.entity);
         if existing.is_some_and(|r| r.deleted.is_some()) {
@@ -58,18 +71,23 @@ impl Replica {
                 ));
             }
         }
-        check_state(self, op, now_ms)
+        check_state(self, op, now_ms, last_contact_ms)
     }
 }
 
 /// The feature's checks against the merged state, after the generic ones (shape, not deleted, parent
 /// live) have passed. `now_ms` is the checker's clock. One arm per body.
-fn check_state(replica: &Replica, op: &Operation, now_ms: u64) -> Result<(), RuleError> {
+fn check_state(
+    replica: &Replica,
+    op: &Operation,
+    now_ms: u64,
+    last_contact_ms: Option<u64>,
+) -> Result<(), RuleError> {
     match &op.body {
         Body::HouseholdPut(f) => roster::check_household(replica, op, f),
         Body::ProjectPut(f) => renovation::check_project(replica, op, f),
         Body::MenuItemPut(f) => renovation::check_menu_item(replica, op, f),
-        Body::BallotCast(f) => renovation::check_ballot(replica, op, f, now_ms),
+        Body::BallotCast(f) => renovation::check_ballot(replica, op, f, now_ms, last_contact_ms),
         Body::CompoundPut(_) | Body::BuildingPut(_) | Body::UnitPut(_) | Body::Delete => Ok(()),
     }
 }

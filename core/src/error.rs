@@ -53,6 +53,9 @@ pub enum ErrorCode {
     SurveyClosed,
     /// A ballot cast in time but received after the grace period.
     ArrivedTooLate,
+    /// A ballot claiming a cast time before the close, received after the close from a device or login
+    /// that has been in touch with the server since the close (a backdated vote).
+    ContactedSinceClose,
     /// A voting code that was revoked, or never issued.
     CodeRevoked,
     /// A ballot's household is not in the project's compound, or its item not on the project's menu.
@@ -86,6 +89,7 @@ impl ErrorCode {
             ErrorCode::SurveyNotOpen => "survey_not_open",
             ErrorCode::SurveyClosed => "survey_closed",
             ErrorCode::ArrivedTooLate => "arrived_too_late",
+            ErrorCode::ContactedSinceClose => "contacted_since_close",
             ErrorCode::CodeRevoked => "code_revoked",
             ErrorCode::NotInProject => "not_in_project",
             ErrorCode::ItemsWithoutAgreement => "items_without_agreement",
@@ -172,6 +176,10 @@ crate::catalogue! {
             "这份答卷在调查结束 {1} 天后才送达，已超过补交期限",
             "This answer arrived more than {1} days after the survey closed, past the grace period"
         ),
+        ContactedSinceClose => (
+            "调查已于 {1} 结束；这部手机在结束后已联系过服务器，此前没有送出的答卷不再接收",
+            "The survey closed on {1}; this device has been in touch with the server since then, so an answer it had not sent by then is no longer accepted"
+        ),
         CodeRevoked => (
             "投票码已作废或不存在，请联系社区工作人员",
             "This voting code was revoked or does not exist; please ask the community staff"
@@ -207,6 +215,7 @@ impl Message {
             ErrorCode::SurveyNotOpen => Message::SurveyNotOpen,
             ErrorCode::SurveyClosed => Message::SurveyClosed,
             ErrorCode::ArrivedTooLate => Message::ArrivedTooLate,
+            ErrorCode::ContactedSinceClose => Message::ContactedSinceClose,
             ErrorCode::CodeRevoked => Message::CodeRevoked,
             ErrorCode::NotInProject => Message::NotInProject,
             ErrorCode::ItemsWithoutAgreement => Message::ItemsWithoutAgreement,

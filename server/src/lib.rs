@@ -39,6 +39,9 @@ pub struct StateInner {
     pub sessions: auth::SessionCache,
     pub limiter: auth::LoginLimiter,
     pub code_limiter: renovation::CodeLimiter,
+    /// Ballots per resident login: a few freely, then growing delays (a code's holder cannot flood the
+    /// writer; one household changing its mind a few times is never slowed).
+    pub ballot_limiter: http::throttle::Throttle,
     /// Slots for password hashing (Argon2, 19 MiB each): one per core.
     pub hashing: tokio::sync::Semaphore,
     /// The address the server listens on, once bound (the default public URL).
@@ -71,6 +74,13 @@ impl AppState {
             sessions: Default::default(),
             limiter: Default::default(),
             code_limiter: Default::default(),
+            ballot_limiter: http::throttle::Throttle::new(http::throttle::Policy {
+                free: 20,
+                base_ms: 1_000,
+                max_ms: 5 * 60 * 1000,
+                forget_ms: 10 * 60 * 1000,
+                max_keys: 100_000,
+            }),
             bound: Default::default(),
             hashing: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),

@@ -191,6 +191,11 @@ async fn after_open() {
 /// Brings the stored login up to date (`/api/vote/me`; a new login with the code when the token is gone).
 async fn refresh() {
     let s = sigs();
+    // A waiting answer goes first: after a survey's close the server believes an answer's cast time only
+    // from a login not in touch since the close, and reading the login's view is a contact.
+    if s.rec.get_untracked().is_some_and(|r| r.pending.is_some()) {
+        send().await;
+    }
     let Some(rec) = s.rec.get_untracked() else {
         return;
     };

@@ -70,6 +70,7 @@ pub(crate) fn check_ballot(
     op: &Operation,
     f: &BallotFields,
     now_ms: u64,
+    last_contact_ms: Option<u64>,
 ) -> Result<(), RuleError> {
     let project = replica
         .project(&op.community, f.project_id)
@@ -94,7 +95,7 @@ pub(crate) fn check_ballot(
         ));
     }
     project
-        .check_ballot_timing(f.cast_at_ms, now_ms)
+        .check_ballot_timing(f.cast_at_ms, now_ms, last_contact_ms)
         .map_err(|e| RuleError {
             field: Some("body.cast_at_ms".into()),
             ..e

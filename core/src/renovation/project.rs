@@ -285,7 +285,18 @@ impl ProjectFields {
 
     /// Whether a ballot cast at `cast_at_ms` and received at `received_ms` counts (DESIGN.md sync model):
     /// cast while the survey was open, and received within the grace period after the close.
-    pub fn check_ballot_timing(&self, cast_at_ms: u64, received_ms: u64) -> Result<(), RuleError> {
+    ///
+    /// Received after the close, the cast time is only the sender's word. It is believed only from a
+    /// sender that has not been in touch with the server since the close (`last_contact_ms`, the
+    /// server's record of the device's or login's last contact before this one): an honest phone that
+    /// was online after the close would already have sent its waiting answer, and one that was online
+    /// may have seen the results. `None` (a check on the device itself) skips this part.
+    pub fn check_ballot_timing(
+        &self,
+        cast_at_ms: u64,
+        received_ms: u64,
+        last_contact_ms: Option<u64>,
+    ) -> Result<(), RuleError> {
         let (cast, received) = (cast_at_ms as i64, received_ms as i64);
         if cast < start_of_day_ms(self.survey_opens) {
             return Err(RuleError::field(ErrorCode::SurveyNotOpen, "cast_at_ms")
@@ -299,6 +310,12 @@ impl ProjectFields {
         if received >= closes + self.grace_days as i64 * 86_400_000 {
             return Err(RuleError::field(ErrorCode::ArrivedTooLate, "cast_at_ms")
                 .with_detail(self.grace_days.to_string()));
+        }
+        if received >= closes && last_contact_ms.is_some_and(|c| c as i64 >= closes) {
+            return Err(
+                RuleError::field(ErrorCode::ContactedSinceClose, "cast_at_ms")
+                    .with_detail(self.survey_closes.to_string()),
+            );
         }
         Ok(())
     }
@@ -394,22 +411,46 @@ mod tests {
         let opens = start_of_day_ms(p.survey_opens) as u64;
         let closes = end_of_day_ms(p.survey_closes) as u64;
         assert_eq!(
-            p.check_ballot_timing(opens - 1, opens).unwrap_err().code,
+            p.check_ballot_timing(opens - 1, opens, None)
+                .unwrap_err()
+                .code,
             ErrorCode::SurveyNotOpen
         );
-        assert!(p.check_ballot_timing(opens, opens).is_ok());
-        assert!(p.check_ballot_timing(closes - 1, closes - 1).is_ok());
+        assert!(p.check_ballot_timing(opens, opens, None).is_ok());
+        assert!(p.check_ballot_timing(closes - 1, closes - 1, None).is_ok());
         assert_eq!(
-            p.check_ballot_timing(closes, closes).unwrap_err().code,
+            p.check_ballot_timing(closes, closes, None)
+                .unwrap_err()
+                .code,
             ErrorCode::SurveyClosed
         );
         // Cast offline before the close, arriving two days later: inside the 3-day grace period.
-        assert!(p.check_ballot_timing(closes - 1, closes + 2 * day).is_ok());
+        assert!(
+            p.check_ballot_timing(closes - 1, closes + 2 * day, None)
+                .is_ok()
+        );
         assert_eq!(
-            p.check_ballot_timing(closes - 1, closes + 3 * day)
+            p.check_ballot_timing(closes - 1, closes + 3 * day, None)
                 .unwrap_err()
                 .code,
             ErrorCode::ArrivedTooLate
+        );
+        // Received after the close: believed from a phone not in touch since the close (its last contact
+        // a minute before it), refused from one that was (a minute after), however early it claims.
+        assert!(
+            p.check_ballot_timing(closes - 1, closes + day, Some(closes - 60_000))
+                .is_ok()
+        );
+        assert_eq!(
+            p.check_ballot_timing(opens, closes + day, Some(closes + 60_000))
+                .unwrap_err()
+                .code,
+            ErrorCode::ContactedSinceClose
+        );
+        // Before the close, contact does not matter.
+        assert!(
+            p.check_ballot_timing(closes - 10, closes - 1, Some(closes - 5))
+                .is_ok()
         );
         // 2026-05-15 ends at 16:00 UTC.
         assert_eq!(closes, 1_778_860_800_000);

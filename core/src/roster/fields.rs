@@ -127,17 +127,11 @@ impl HouseholdFields {
         Ok(())
     }
 
-    /// The door number as compared for uniqueness within a unit: full-width forms read as their ASCII
-    /// letters and digits (「１０１」 is 「101」, the compatibility part of NFKC that matters for door numbers),
-    /// trimmed, case-folded.
+    /// The door number as compared for uniqueness within a unit: NFKC-normalised (「１０１」, 「①0①」 and
+    /// 「101」 are one door), trimmed, case-folded.
     pub fn door_key(door: &str) -> String {
-        door.chars()
-            .map(|c| match c {
-                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-                '\u{3000}' => ' ',
-                c => c,
-            })
-            .collect::<String>()
+        icu_normalizer::ComposingNormalizerBorrowed::new_nfkc()
+            .normalize(door)
             .trim()
             .to_lowercase()
     }
@@ -251,6 +245,16 @@ mod tests {
             RuleError::field(ErrorCode::InvisibleCharacters, "door")
         );
         assert_eq!(HouseholdFields::door_key(" １０１Ａ "), "101a");
+        // NFKC: the ideographic space, circled and superscript digits, Roman numerals, ligatures.
+        assert_eq!(HouseholdFields::door_key("\u{3000}1０1\u{3000}"), "101");
+        assert_eq!(HouseholdFields::door_key("①0①"), "101");
+        assert_eq!(HouseholdFields::door_key("10¹"), "101");
+        assert_eq!(HouseholdFields::door_key("Ⅻ"), "xii");
+        assert_eq!(HouseholdFields::door_key("ﬁ"), "fi");
+        assert_ne!(
+            HouseholdFields::door_key("101"),
+            HouseholdFields::door_key("102")
+        );
         h.door = "1".into();
         h.owners = 0;
         assert_eq!(h.check(&r).unwrap_err().field.as_deref(), Some("owners"));

@@ -125,6 +125,7 @@ pub async fn open_session(
                     community: u.community,
                     community_name: u.community_name,
                     expires_at_ms: expires,
+                    last_contact_ms: now,
                 },
             )))
         })

@@ -48,6 +48,42 @@ pub fn bearer(parts: &Parts) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
+/// Paths on which a login only sends its own changes: these learn nothing of anyone else's and are not
+/// counted as contact (see [`record_contact`]).
+const SENDING_PATHS: [&str; 2] = ["/api/sync/push", "/api/vote/ballot"];
+
+/// The China-time day of `ms` (days since 1970-01-01 in UTC+8).
+fn cst_day(ms: u64) -> i64 {
+    (ms as i64 + 8 * 3_600_000).div_euclid(DAY_MS)
+}
+
+/// Records that the login with token hash `h` was in touch with the server at `now`, unless the request
+/// only sends the login's own changes or a contact is already recorded for today (day-granular:
+/// survey closes are at midnight China time, so one write per login and day is exact for the late-
+/// ballot rule). Returns the contact time to remember.
+async fn record_contact(
+    state: &AppState,
+    parts: &Parts,
+    table: &'static str,
+    h: [u8; 32],
+    last: u64,
+    now: u64,
+) -> Result<u64, ApiError> {
+    if SENDING_PATHS.contains(&parts.uri.path()) || cst_day(now) <= cst_day(last) {
+        return Ok(last);
+    }
+    state
+        .db
+        .blocking(move |db| {
+            db.writer().execute(
+                &format!("UPDATE {table} SET last_contact_ms = ?1 WHERE token_hash = ?2"),
+                params![now as i64, &h[..]],
+            )
+        })
+        .await?;
+    Ok(now)
+}
+
 /// 403 for a token of the other kind of login.
 fn wrong_kind_of_login() -> ApiError {
     ApiError::Forbidden {
@@ -77,6 +113,8 @@ pub struct AuthUser {
     pub community: String,
     pub community_name: String,
     pub expires_at_ms: u64,
+    /// When this login was last in touch with the server other than to push, before this request.
+    pub last_contact_ms: u64,
 }
 
 /// Sessions already looked up, so a push does not read the database to authenticate.
@@ -177,7 +215,8 @@ impl FromRequestParts<AppState> for AuthUser {
                     .blocking(move |db| {
                         db.read(|c| {
                             c.prepare_cached(
-                                "SELECT u.id, u.username, u.role, u.community_id, c.name, s.expires_at_ms
+                                "SELECT u.id, u.username, u.role, u.community_id, c.name, s.expires_at_ms,
+                                        COALESCE(s.last_contact_ms, s.created_at_ms)
                                  FROM sessions s JOIN users u ON u.id = s.user_id JOIN communities c ON c.id = u.community_id
                                  WHERE s.token_hash = ?1 AND u.disabled_at_ms IS NULL",
                             )?
@@ -190,6 +229,7 @@ impl FromRequestParts<AppState> for AuthUser {
                                     community: r.get(3)?,
                                     community_name: r.get(4)?,
                                     expires_at_ms: r.get::<_, i64>(5)?.max(0) as u64,
+                                    last_contact_ms: r.get::<_, i64>(6)?.max(0) as u64,
                                 })
                             })
                             .optional()
@@ -208,8 +248,17 @@ impl FromRequestParts<AppState> for AuthUser {
                 u
             }
         };
-        if now_ms() >= user.expires_at_ms {
+        let now = now_ms();
+        if now >= user.expires_at_ms {
             return Err(ApiError::TokenExpired);
+        }
+        let contact =
+            record_contact(state, parts, "sessions", h, user.last_contact_ms, now).await?;
+        if contact != user.last_contact_ms {
+            // Later requests (a push after this pull) see this contact.
+            let mut seen = user.clone();
+            seen.last_contact_ms = contact;
+            state.sessions.put(seen);
         }
         Ok(user)
     }
@@ -229,6 +278,8 @@ pub struct Resident {
     pub project_id: Uuid,
     pub household_id: Uuid,
     pub expires_at_ms: u64,
+    /// When this login was last in touch with the server other than to send its ballot, before this request.
+    pub last_contact_ms: u64,
 }
 
 /// Ends a resident's login (`POST /api/vote/logout`).
@@ -297,7 +348,8 @@ impl FromRequestParts<AppState> for Resident {
             .blocking(move |db| {
                 db.read(|c| {
                     c.prepare_cached(
-                        "SELECT v.community, v.project_id, v.household_id, v.status, s.expires_at_ms, s.code_hash
+                        "SELECT v.community, v.project_id, v.household_id, v.status, s.expires_at_ms, s.code_hash,
+                                COALESCE(s.last_contact_ms, s.created_at_ms)
                          FROM resident_sessions s JOIN voting_codes v ON v.code_hash = s.code_hash
                          WHERE s.token_hash = ?1",
                     )?
@@ -310,6 +362,7 @@ impl FromRequestParts<AppState> for Resident {
                                 household_id: parse_uuid(&r.get::<_, String>(2)?)?,
                                 expires_at_ms: r.get::<_, i64>(4)?.max(0) as u64,
                                 code_hash: r.get(5)?,
+                                last_contact_ms: r.get::<_, i64>(6)?.max(0) as u64,
                             },
                             r.get::<_, String>(3)?,
                         ))
@@ -328,9 +381,19 @@ impl FromRequestParts<AppState> for Resident {
         if status != "active" {
             return Err(ApiError::CodeRevoked);
         }
-        if now_ms() >= resident.expires_at_ms {
+        let now = now_ms();
+        if now >= resident.expires_at_ms {
             return Err(ApiError::TokenExpired);
         }
+        record_contact(
+            state,
+            parts,
+            "resident_sessions",
+            h,
+            resident.last_contact_ms,
+            now,
+        )
+        .await?;
         Ok(resident)
     }
 }
@@ -347,5 +410,16 @@ mod tests {
         assert_eq!(token_hash(&t), token_hash(&t));
         assert_eq!(parse_role("admin"), Role::Admin);
         assert_eq!(parse_role("staff"), Role::Staff);
+    }
+
+    #[test]
+    fn contact_days_are_china_days() {
+        // 2026-05-15 16:00 UTC is midnight in China: the day changes there, not at UTC midnight.
+        let midnight_cst = 1_778_860_800_000u64;
+        assert_eq!(cst_day(midnight_cst) - cst_day(midnight_cst - 1), 1);
+        assert_eq!(
+            cst_day(midnight_cst + 8 * 3_600_000 - 1),
+            cst_day(midnight_cst)
+        );
     }
 }

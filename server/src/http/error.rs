@@ -61,6 +61,9 @@ pub enum ApiError {
     /// (sent as `Retry-After`).
     #[error("too many attempts")]
     TooManyAttempts { wait_ms: u64 },
+    /// 429: too many ballots from one resident login in a short time; `wait_ms` until the next.
+    #[error("too many ballots")]
+    TooManyBallots { wait_ms: u64 },
     /// 503: every password-hashing slot is busy (a login flood); try again shortly (`Retry-After`).
     #[error("busy")]
     Busy,
@@ -116,9 +119,9 @@ impl ApiError {
             ApiError::BadCredentials | ApiError::Unauthorized | ApiError::TokenExpired => {
                 StatusCode::UNAUTHORIZED
             }
-            ApiError::TooManyAttempts { .. } | ApiError::TooManyCodeAttempts { .. } => {
-                StatusCode::TOO_MANY_REQUESTS
-            }
+            ApiError::TooManyAttempts { .. }
+            | ApiError::TooManyCodeAttempts { .. }
+            | ApiError::TooManyBallots { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::CodeRevoked => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden { .. } | ApiError::ResultsNotAvailable(_) => StatusCode::FORBIDDEN,
@@ -139,6 +142,7 @@ impl ApiError {
             ApiError::TooManyAttempts { .. } | ApiError::TooManyCodeAttempts { .. } => {
                 "too_many_attempts"
             }
+            ApiError::TooManyBallots { .. } => "too_many_requests",
             ApiError::Busy => "busy",
             ApiError::CodeRevoked => "code_revoked",
             ApiError::ResultsNotAvailable(_) => "results_not_available",
@@ -185,6 +189,10 @@ impl ApiError {
             ApiError::BadCredentials => w(HttpWords::BadCredentials),
             ApiError::TooManyAttempts { wait_ms } => fill(
                 HttpWords::TooManyAttempts.text(lang),
+                &[&wait_words(*wait_ms, lang)],
+            ),
+            ApiError::TooManyBallots { wait_ms } => fill(
+                HttpWords::TooManyBallots.text(lang),
                 &[&wait_words(*wait_ms, lang)],
             ),
             ApiError::Busy => w(HttpWords::Busy),
@@ -235,6 +243,7 @@ linli_core::catalogue! {
         InvalidRequest => ("请求内容不正确{0}：{1}", "The request is not valid{0}: {1}"),
         BadCredentials => ("用户名或密码不正确", "Wrong username or password"),
         TooManyAttempts => ("登录失败次数过多，请 {0}后再试", "Too many failed logins; please try again in {0}"),
+        TooManyBallots => ("提交太频繁，请 {0}后再试", "Too many answers sent in a short time; please try again in {0}"),
         Seconds => ("{0} 秒", "{0} seconds"),
         Minutes => ("{0} 分钟", "{0} minutes"),
         Unauthorized => ("请先登录", "Please log in"),
@@ -280,7 +289,9 @@ impl IntoResponse for ApiError {
         let mut resp = (self.status(), axum::Json(body)).into_response();
         let retry_after = match &self {
             ApiError::Busy => Some(2),
-            ApiError::TooManyAttempts { wait_ms } | ApiError::TooManyCodeAttempts { wait_ms } => {
+            ApiError::TooManyAttempts { wait_ms }
+            | ApiError::TooManyCodeAttempts { wait_ms }
+            | ApiError::TooManyBallots { wait_ms } => {
                 Some(super::throttle::retry_after_s(*wait_ms))
             }
             _ => None,

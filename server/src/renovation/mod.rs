@@ -41,9 +41,19 @@ pub fn routes() -> Router<AppState> {
         .route("/api/projects/{id}/results", get(staff::results))
         .route("/api/projects/{id}/results.csv", get(staff::results_csv))
         .route("/api/projects/{id}/results.xlsx", get(staff::results_xlsx))
+        .merge(resident_routes())
+}
+
+/// The most a resident's request body may be: a ballot of the longest menu is about 3 KB.
+pub const RESIDENT_BODY_MAX: usize = 16 * 1024;
+
+/// A resident's endpoints, with their own small body limit (a code's holder cannot send megabytes).
+fn resident_routes() -> Router<AppState> {
+    Router::new()
         .route("/api/vote/login", post(resident::login))
         .route("/api/vote/me", get(resident::me))
         .route("/api/vote/logout", post(resident::logout))
         .route("/api/vote/ballot", post(resident::ballot))
         .route("/api/vote/results", get(resident::results))
+        .layer(axum::extract::DefaultBodyLimit::max(RESIDENT_BODY_MAX))
 }

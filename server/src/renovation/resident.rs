@@ -144,6 +144,13 @@ pub async fn ballot(
     JsonBody(req): JsonBody<VoteBallot>,
 ) -> Result<Json<BallotAnswer>, ApiError> {
     let now = now_ms();
+    // Every ballot counts towards the login's allowance (20 freely, then growing delays).
+    let login_key = hex_key(&r.token_hash);
+    if let Err(wait_ms) = state.ballot_limiter.check(&login_key, now) {
+        tracing::warn!(wait_ms, "resident ballots throttled");
+        return Err(ApiError::TooManyBallots { wait_ms });
+    }
+    state.ballot_limiter.failed(&login_key, now);
     if req.cast_at_ms > now.saturating_add(state.rules.sync.max_clock_ahead_ms) {
         let e = RuleError::field(ErrorCode::ClockAhead, "cast_at_ms");
         return Ok(Json(rejected(&e, e.field.clone())));
@@ -187,7 +194,10 @@ pub async fn ballot(
     };
     let outcome = state
         .writer
-        .submit(r.community.clone(), vec![Prepared::new(op)?])
+        .submit(
+            r.community.clone(),
+            vec![Prepared::from_login(op, r.last_contact_ms)?],
+        )
         .await?
         .pop()
         .ok_or_else(|| ApiError::internal("no outcome for a ballot"))?;
@@ -255,4 +265,9 @@ pub async fn results(
         .await?
         .ok_or(ApiError::CodeRevoked)??;
     Ok(Json(out))
+}
+
+/// A login's key in the ballot limiter: its token hash in hex (never the token).
+fn hex_key(h: &[u8; 32]) -> String {
+    h.iter().map(|b| format!("{b:02x}")).collect()
 }

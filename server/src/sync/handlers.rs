@@ -62,7 +62,7 @@ pub async fn push(
     let prepared = req
         .ops
         .into_iter()
-        .map(Prepared::new)
+        .map(|op| Prepared::from_login(op, user.last_contact_ms))
         .collect::<Result<Vec<_>, _>>()?;
     let outcomes = state.writer.submit(user.community, prepared).await?;
     let lang = current_lang();

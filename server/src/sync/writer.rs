@@ -29,12 +29,27 @@ use tokio::sync::{mpsc, oneshot};
 pub struct Prepared {
     pub op: Operation,
     pub json: String,
+    /// When the sending login was last in touch with the server before this request (see
+    /// `Replica::check_arrival`); `None` when unknown.
+    pub last_contact_ms: Option<u64>,
 }
 
 impl Prepared {
     pub fn new(op: Operation) -> Result<Prepared, ApiError> {
         let json = serde_json::to_string(&op).map_err(ApiError::internal)?;
-        Ok(Prepared { op, json })
+        Ok(Prepared {
+            op,
+            json,
+            last_contact_ms: None,
+        })
+    }
+
+    /// The same, sent by a login last in touch with the server at `last_contact_ms`.
+    pub fn from_login(op: Operation, last_contact_ms: u64) -> Result<Prepared, ApiError> {
+        Ok(Prepared {
+            last_contact_ms: Some(last_contact_ms),
+            ..Prepared::new(op)?
+        })
     }
 }
 
@@ -289,7 +304,7 @@ fn process(
                     outcomes.push(Outcome::Rejected(e));
                     continue;
                 }
-                match replica.check(op, rules, now) {
+                match replica.check_arrival(op, rules, now, p.last_contact_ms) {
                     Ok(()) => {
                         replica.apply(op);
                         insert_op.execute(params![

@@ -1353,3 +1353,136 @@ async fn after_the_close_results_wait_for_the_grace_period() {
         res.1
     );
 }
+
+#[tokio::test]
+async fn after_the_close_a_ballot_is_believed_only_from_a_login_not_in_touch_since() {
+    // Hardening (issue 7.6): survey closed at midnight, grace 5 days. An honest phone that logged in two
+    // days ago and answered offline sends its answer now: accepted. A login in touch since the close
+    // (it read its view; or logged in only now) posting an answer "cast" before the close: refused,
+    // so nobody changes a vote after seeing how it stands.
+    let mut fx = fixture().await;
+    let (p, _) = fx.add_project((-10, -1, 5, false)).await;
+    let h = fx.households[0];
+    let code = code_of(&fx.issue(p, Some(vec![h])).await, h);
+    let before_close =
+        linli_core::renovation::start_of_day_ms(linli_tests::day(-1)) as u64 + 10 * 3_600_000;
+    let token = fx.resident(&code).await;
+    // The login happened two days ago, offline ever since (set in the database: the server's clock
+    // cannot be turned back).
+    let two_days_ago = now_ms() as i64 - 2 * 86_400_000;
+    fx.s.running
+        .state
+        .db
+        .writer()
+        .execute(
+            "UPDATE resident_sessions SET created_at_ms = ?1",
+            [two_days_ago],
+        )
+        .unwrap();
+    let honest = fx
+        .vote(&token, Uuid::now_v7(), true, &[], before_close)
+        .await;
+    assert_eq!(honest.1["status"], "accepted", "{}", honest.1);
+    // The same phone, now online, reads its view (a contact after the close) and tries to flip its answer.
+    assert_eq!(fx.get(&token, "/api/vote/me").await.0, 200);
+    let flip = fx
+        .vote(&token, Uuid::now_v7(), false, &[], before_close)
+        .await;
+    assert_eq!(flip.1["status"], "rejected", "{}", flip.1);
+    assert_eq!(flip.1["code"], "contacted_since_close");
+    assert_eq!(flip.1["field"], "cast_at_ms");
+    let msg = flip.1["message"].as_str().unwrap();
+    assert!(
+        msg.contains(&linli_tests::day(-1).to_string()) && msg.contains("联系过服务器"),
+        "{msg}"
+    );
+    // A login opened after the close, backdating: refused too.
+    let late_login = fx.resident(&code).await;
+    let backdated = fx
+        .vote(&late_login, Uuid::now_v7(), false, &[], before_close)
+        .await;
+    assert_eq!(
+        backdated.1["code"], "contacted_since_close",
+        "{}",
+        backdated.1
+    );
+    let ballots = fx.pulled_ballots().await;
+    assert_eq!(ballots.len(), 1, "only the honest answer is stored");
+    assert!(matches!(&ballots[0].body, Body::BallotCast(b) if b.agree));
+
+    // Staff devices by the same rule: a staff login in touch since the close (it logged in now) cannot
+    // record a paper ballot as cast before the close …
+    let h2 = fx.households[1];
+    let (_, op) =
+        fx.d.ballot(p, h2, true, vec![], before_close, BallotChannel::Staff);
+    let got = fx.staff.push(&fx.d.push_request(vec![op])).await.unwrap();
+    assert_eq!(
+        got.results[0].code.as_deref(),
+        Some("contacted_since_close"),
+        "{got:?}"
+    );
+    // … while a device whose login has been offline since before the close can (its session's contact
+    // set back; the server trusts a cached session for 3 s, so wait that out).
+    fx.s.running
+        .state
+        .db
+        .writer()
+        .execute(
+            "UPDATE sessions SET created_at_ms = ?1, last_contact_ms = NULL",
+            [two_days_ago],
+        )
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(
+        linli_server::auth::tokens::SESSION_CACHE_MS + 200,
+    ))
+    .await;
+    let h3 = fx.households[2];
+    let (_, op) =
+        fx.d.ballot(p, h3, true, vec![], before_close, BallotChannel::Staff);
+    let got = fx.staff.push(&fx.d.push_request(vec![op])).await.unwrap();
+    assert_eq!(
+        got.results[0].status,
+        linli_core::protocol::OpStatus::Accepted,
+        "{got:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_resident_login_cannot_flood_ballots_or_send_megabytes() {
+    // Hardening (issue 7.5): one login's ballots go through the single writer; after 20 in a short time
+    // the next waits (429 with Retry-After); another household's login is not slowed. A resident's body
+    // is at most 16 KB (the longest menu's ballot is about 3 KB): 190,000 item ids are refused unread.
+    let fx = fixture().await;
+    let (h1, h2) = (fx.households[0], fx.households[1]);
+    let codes = fx.issue(fx.project, Some(vec![h1, h2])).await;
+    let t1 = fx.resident(&code_of(&codes, h1)).await;
+    let t2 = fx.resident(&code_of(&codes, h2)).await;
+    for i in 0..20 {
+        let got = fx
+            .vote(&t1, Uuid::now_v7(), i % 2 == 0, &[], now_ms())
+            .await;
+        assert_eq!(got.1["status"], "accepted", "ballot {i}: {}", got.1);
+    }
+    let r = fx
+        .s
+        .http
+        .post(fx.s.url("/api/vote/ballot"))
+        .bearer_auth(&t1)
+        .json(&json!({ "id": Uuid::now_v7(), "agree": true, "items": [], "cast_at_ms": now_ms() }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["retry-after"], "1");
+    assert_error(&status_json(r).await, 429, "too_many_requests", None);
+    let other = fx.vote(&t2, Uuid::now_v7(), true, &[], now_ms()).await;
+    assert_eq!(other.1["status"], "accepted", "{}", other.1);
+
+    let huge: Vec<Uuid> = (0..190_000).map(|_| Uuid::nil()).collect();
+    let got = fx.vote(&t2, Uuid::now_v7(), true, &huge, now_ms()).await;
+    assert_error(&got, 413, "batch_too_large", None);
+    assert_eq!(
+        fx.pulled_ballots().await.len(),
+        21,
+        "20 + 1 stored, nothing else"
+    );
+}
