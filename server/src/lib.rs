@@ -125,6 +125,7 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(
             http::web::no_cache_for_entry_points,
         ))
+        .layer(axum::middleware::from_fn(http::error::request_limits))
         .layer(axum::middleware::from_fn(http::web::security_headers))
         .layer(DefaultBodyLimit::max(http::extract::MAX_BODY_BYTES))
         // Never panic on input; if a bug panics anyway, answer 500 `internal` without details.

@@ -129,11 +129,27 @@ impl HouseholdFields {
 
     /// The door number as compared for uniqueness within a unit: NFKC-normalised (「１０１」, 「①0①」 and
     /// 「101」 are one door), trimmed, case-folded.
+    ///
+    /// With the `nfkc` feature (the server, which decides) this is full NFKC. Without it (the app, where
+    /// NFKC's tables would cost 31 KB gzipped) only the forms a phone's keyboard produces are folded:
+    /// full-width letters, digits and the ideographic space, which is NFKC on them. A rarer compatibility
+    /// form (「①」) then passes the device's own check and is refused by the server at sync, with the
+    /// same `door_taken`.
     pub fn door_key(door: &str) -> String {
-        icu_normalizer::ComposingNormalizerBorrowed::new_nfkc()
+        #[cfg(feature = "nfkc")]
+        let folded = icu_normalizer::ComposingNormalizerBorrowed::new_nfkc()
             .normalize(door)
-            .trim()
-            .to_lowercase()
+            .into_owned();
+        #[cfg(not(feature = "nfkc"))]
+        let folded: String = door
+            .chars()
+            .map(|c| match c {
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                '\u{3000}' => ' ',
+                c => c,
+            })
+            .collect();
+        folded.trim().to_lowercase()
     }
 }
 

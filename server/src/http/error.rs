@@ -79,6 +79,12 @@ pub enum ApiError {
     /// 413: more operations than `MAX_PUSH_OPS`, or a body over the size limit.
     #[error("batch too large")]
     BatchTooLarge,
+    /// 414: a request address longer than [`MAX_URI_BYTES`].
+    #[error("uri too long")]
+    UriTooLong,
+    /// 431: more header bytes than [`MAX_HEADER_BYTES`] or more headers than [`MAX_HEADERS`].
+    #[error("headers too large")]
+    HeadersTooLarge,
     /// 404: no such API path.
     #[error("not found")]
     NotFound,
@@ -129,6 +135,8 @@ impl ApiError {
             ApiError::AlreadyIssued { .. } => StatusCode::CONFLICT,
             ApiError::BatchTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::UriTooLong => StatusCode::URI_TOO_LONG,
+            ApiError::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -153,6 +161,8 @@ impl ApiError {
             ApiError::Forbidden { .. } => "forbidden",
             ApiError::BatchTooLarge => "batch_too_large",
             ApiError::NotFound => "not_found",
+            ApiError::UriTooLong => "uri_too_long",
+            ApiError::HeadersTooLarge => "headers_too_large",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Internal(_) => "internal",
         }
@@ -210,6 +220,8 @@ impl ApiError {
                 &[&linli_core::protocol::MAX_PUSH_OPS.to_string()],
             ),
             ApiError::NotFound => w(HttpWords::NoSuchEndpoint),
+            ApiError::UriTooLong => w(HttpWords::UriTooLong),
+            ApiError::HeadersTooLarge => w(HttpWords::HeadersTooLarge),
             ApiError::MethodNotAllowed => w(HttpWords::MethodNotAllowed),
             ApiError::CodeRevoked => {
                 linli_core::RuleError::new(linli_core::ErrorCode::CodeRevoked).message(lang)
@@ -262,6 +274,8 @@ linli_core::catalogue! {
             "Too many changes in one request (at most {0}) or the request is too large"
         ),
         NoSuchEndpoint => ("没有这个接口", "No such API endpoint"),
+        UriTooLong => ("请求地址太长", "The request address is too long"),
+        HeadersTooLarge => ("请求头太大", "The request headers are too large"),
         MethodNotAllowed => ("该接口不支持此请求方法", "This endpoint does not support this method"),
         Internal => ("服务器内部错误，请稍后再试", "Internal server error; please try again later"),
         Busy => ("服务器正忙，请几秒钟后再试", "The server is busy; please try again in a few seconds"),
@@ -324,6 +338,30 @@ pub fn wait_words(ms: u64, lang: Lang) -> String {
             &[&s.div_ceil(60).to_string()],
         )
     }
+}
+
+/// The longest request address answered (longer: 414 as JSON; over 64 KB hyper closes the connection).
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+/// The most header bytes answered (more: 431 as JSON).
+pub const MAX_HEADER_BYTES: usize = 32 * 1024;
+/// The most headers answered (more: 431 as JSON).
+pub const MAX_HEADERS: usize = 100;
+
+/// Middleware: refuses over-long addresses and oversized headers with the API's JSON error, before any
+/// handler runs (hyper's own limits, set higher in `listen.rs`, only catch what is far beyond these).
+pub async fn request_limits(req: Request, next: Next) -> Response {
+    if req.uri().to_string().len() > MAX_URI_BYTES {
+        return ApiError::UriTooLong.into_response();
+    }
+    let headers = req.headers();
+    let bytes: usize = headers
+        .iter()
+        .map(|(k, v)| k.as_str().len() + v.len() + 4)
+        .sum();
+    if headers.len() > MAX_HEADERS || bytes > MAX_HEADER_BYTES {
+        return ApiError::HeadersTooLarge.into_response();
+    }
+    next.run(req).await
 }
 
 /// Fallback for `/api/…` paths that do not exist: 404 `not_found` as JSON (not the app's `index.html`).

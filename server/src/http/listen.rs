@@ -137,7 +137,9 @@ pub async fn serve(
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(HEADER_TIMEOUT)
-        .max_buf_size(64 * 1024);
+        // Above the JSON-answered limits of `error::request_limits` (8 KB address, 32 KB and 100 headers).
+        .max_buf_size(128 * 1024)
+        .max_headers(200);
     tokio::pin!(shutdown);
     tracing::info!(max_connections, "accepting connections");
     loop {

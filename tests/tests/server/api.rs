@@ -542,3 +542,44 @@ async fn large_api_answers_go_compressed_small_ones_plain() {
         "small answers are sent as they are"
     );
 }
+
+#[tokio::test]
+async fn oversized_addresses_and_headers_get_json_errors() {
+    // Hardening (issue 7.11): hyper answered these itself with empty bodies. Now an address over 8 KB is
+    // 414 and headers over 32 KB (or more than 100 of them) are 431, as the API's JSON error, in the
+    // request's language, with the API's headers.
+    let s = start().await;
+    let long = format!("/api/sync/pull?since=0&x={}", "a".repeat(9_000));
+    let r = s.http.get(s.url(&long)).send().await.unwrap();
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    assert_error(&status_json(r).await, 414, "uri_too_long", None);
+    let r = s
+        .http
+        .get(s.url("/api/health"))
+        .header("Accept-Language", "en")
+        .header("X-Big", "b".repeat(40_000))
+        .send()
+        .await
+        .unwrap();
+    let got = status_json(r).await;
+    assert_error(&got, 431, "headers_too_large", None);
+    assert_eq!(got.1["error"]["message"], "The request headers are too large");
+    let mut many = s.http.get(s.url("/api/health"));
+    for i in 0..120 {
+        many = many.header(format!("x-h{i}"), "1");
+    }
+    assert_error(
+        &status_json(many.send().await.unwrap()).await,
+        431,
+        "headers_too_large",
+        None,
+    );
+    // Just under the limits: answered normally.
+    let ok = s
+        .http
+        .get(s.url(&format!("/api/health?x={}", "a".repeat(7_000))))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+}

@@ -354,3 +354,25 @@ async fn another_communitys_operation_id_is_a_conflict_and_a_refused_body_is_not
         .unwrap();
     assert_eq!(r.results[0].code.as_deref(), Some("too_long"));
 }
+
+#[tokio::test]
+async fn door_numbers_are_compared_after_nfkc() {
+    // Hardening (issue 7.12): 「１０１」 (full-width) and 「①0①」 (circled digits) are door 101 on the server.
+    let s = start().await;
+    let c = s.client("alice").await;
+    let mut d = Device::new("alice", COMMUNITY);
+    let (unit, place) = d.place();
+    let (_, first) = d.household(unit, "101", 60.0);
+    let mut ops = place;
+    ops.push(first);
+    let got = c.push(&d.push_request(ops)).await.unwrap();
+    assert!(got.results.iter().all(|r| r.status == OpStatus::Accepted), "{got:?}");
+    for door in ["１０１", "①0①", " 101 "] {
+        let (_, op) = d.household(unit, door, 60.0);
+        let got = c.push(&d.push_request(vec![op])).await.unwrap();
+        assert_eq!(got.results[0].code.as_deref(), Some("door_taken"), "{door}: {got:?}");
+    }
+    let (_, op) = d.household(unit, "102", 60.0);
+    let got = c.push(&d.push_request(vec![op])).await.unwrap();
+    assert_eq!(got.results[0].status, OpStatus::Accepted);
+}
