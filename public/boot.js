@@ -1,13 +1,20 @@
 // Starts the app (a file, not an inline script, so the Content-Security-Policy allows only this origin's
-// scripts), and offers a new version of the service worker when one is waiting.
-import init, * as linli from '/pkg/linli_app.js';
-window.linli = linli;
-init({ module_or_path: '/pkg/linli_app_bg.wasm' }).catch((e) => {
-  document.getElementById('app').textContent = '无法启动 / Cannot start: ' + e;
-});
+// scripts). The page names its entry's files in its preload links (content-hashed names written by
+// `cargo xtask build`): the staff app on every page but `/v/…`, the resident's small voting entry there.
+// The service worker is registered only once the app runs, so its install never downloads a file the page
+// is still downloading; it then offers a new version when one is waiting.
+const js = document.querySelector('link[rel=modulepreload]').getAttribute('href');
+const wasm = document.querySelector('link[rel=preload][as=fetch]').getAttribute('href');
+const fail = (e) => { document.getElementById('app').textContent = '无法启动 / Cannot start: ' + e; };
+
+import(js).then((linli) => {
+  window.linli = linli;
+  return linli.default({ module_or_path: wasm });
+}).then(registerServiceWorker, fail);
 
 // Service worker: a new version waits until the person accepts it (DESIGN.md: "takes over only after the page is told").
-if ('serviceWorker' in navigator) {
+function registerServiceWorker() {
+  if (!('serviceWorker' in navigator)) return;
   const notice = document.getElementById('sw-update');
   let accepted = false;
   const offer = (worker) => {

@@ -2,22 +2,31 @@
 // The build may replace __LINLI_BUILD__ with a content hash so that each build is a new worker version.
 const VERSION = '__LINLI_BUILD__';
 const CACHE = 'linli-shell-v1-' + VERSION;
+// Small files, fetched at install.
 const SHELL = [
   '/',
   '/index.html',
+  '/vote.html',
   '/boot.js',
-  '/pkg/linli_app.js',
-  '/pkg/linli_app_bg.wasm',
   '/styles.css',
   '/manifest.webmanifest',
   '/icons/icon.svg',
   '/icons/icon-192.png',
   '/icons/icon-512.png',
 ];
+// The entries' script and Wasm (content-hashed names, written by the build). The worker is registered only
+// after the page has loaded its entry, so these are taken from the browser's HTTP cache, never downloaded
+// again: a resident's phone keeps the voting entry it loaded, and is never sent the staff app.
+const ENTRIES = __LINLI_ENTRIES__;
 
 self.addEventListener('install', (event) => {
   // No skipWaiting here: a new version waits until the page says the person accepted it.
-  event.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL.map((u) => new Request(u, { cache: 'reload' })))));
+  event.waitUntil(caches.open(CACHE).then((c) => Promise.all([
+    c.addAll(SHELL.map((u) => new Request(u, { cache: 'reload' }))),
+    ...ENTRIES.map((u) => fetch(u, { cache: 'only-if-cached', mode: 'same-origin' })
+      .then((r) => (r.ok ? c.put(u, r) : undefined))
+      .catch(() => undefined)),
+  ])));
 });
 
 self.addEventListener('activate', (event) => {
@@ -41,8 +50,10 @@ self.addEventListener('fetch', (event) => {
   if (url.pathname.startsWith('/api/')) return;
   if (req.mode === 'navigate') {
     // The single-page app: every page is the cached shell (offline first); the network only when not cached.
+    // The resident's addresses (/v, /v/<code>) open the voting entry; all others the staff app.
+    const page = url.pathname === '/v' || url.pathname.startsWith('/v/') ? '/vote.html' : '/index.html';
     event.respondWith(
-      caches.match('/index.html', { cacheName: CACHE }).then((hit) => hit || fetch(req)),
+      caches.match(page, { cacheName: CACHE }).then((hit) => hit || fetch(req)),
     );
     return;
   }

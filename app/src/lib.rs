@@ -21,13 +21,14 @@ pub mod renovation;
 pub mod roster;
 pub mod shell;
 
-use data::{state, store, sync};
+use data::{state, store};
 use renovation::resident;
+use shell::router;
 use shell::strings::Shell;
-use shell::{app, router};
 use wasm_bindgen::prelude::*;
 
-/// Runs when the module is initialised: opens the store, mounts the app, starts syncing.
+/// Runs when the module is initialised: opens the store, mounts the app (the staff app, or with the `vote`
+/// feature only the resident's voting page), and starts syncing (staff).
 #[wasm_bindgen(start)]
 pub fn start() {
     wasm_bindgen_futures::spawn_local(async {
@@ -36,7 +37,10 @@ pub fn start() {
             .and_then(|d| d.get_element_by_id("app"))
             .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
         let opened = match store::Db::open().await {
+            #[cfg(not(feature = "vote"))]
             Ok(db) => db.load().await.map(|l| (db, l)),
+            #[cfg(feature = "vote")]
+            Ok(db) => db.load_resident().await.map(|l| (db, l)),
             Err(e) => Err(e),
         };
         let (db, local) = match opened {
@@ -61,12 +65,16 @@ pub fn start() {
         resident::install();
         state::set_html_lang(lang);
         router::install();
+        #[cfg(not(feature = "vote"))]
+        let root_view = shell::app::App;
+        #[cfg(feature = "vote")]
+        let root_view = renovation::vote::VoteEntry;
         match root {
             Some(root) => {
                 root.set_inner_html("");
-                leptos::mount::mount_to(root, app::App).forget();
+                leptos::mount::mount_to(root, root_view).forget();
             }
-            None => leptos::mount::mount_to_body(app::App),
+            None => leptos::mount::mount_to_body(root_view),
         }
         if let Some(el) = web_sys::window()
             .and_then(|w| w.document())
@@ -77,7 +85,8 @@ pub fn start() {
                 .dataset()
                 .set("ready", "1");
         }
-        sync::start();
+        #[cfg(not(feature = "vote"))]
+        data::sync::start();
         if logged_in {
             state::request_persistence();
         }

@@ -130,9 +130,15 @@ pub fn build_app(optimise: bool) -> Result<PathBuf> {
     let dist = root.join("dist");
     let app_target = target.clone();
     let core_target = target.join("embeddable-core");
-    steps.step("cargo build linli-app (wasm32)", || {
-        run(cargo()
-            .args([
+    // The staff app, then the resident's entry (feature `vote`: only the voting page). The second build
+    // overwrites the first one's output file, so each is bound and optimised before the next build.
+    let app_wasm = app_target.join("wasm32-unknown-unknown/wasm/linli_app.wasm");
+    let bindgen_version = tools::wasm_bindgen_version();
+    let mut entries = Vec::new();
+    for (name, features) in [("linli_app", None), ("linli_vote", Some("vote"))] {
+        steps.step(&format!("cargo build {name} (wasm32)"), || {
+            let mut c = cargo();
+            c.args([
                 "build",
                 "-p",
                 "linli-app",
@@ -141,10 +147,17 @@ pub fn build_app(optimise: bool) -> Result<PathBuf> {
                 "wasm32-unknown-unknown",
                 "--profile",
                 "wasm",
-            ])
-            .arg("--target-dir")
-            .arg(&app_target))
-    })?;
+            ]);
+            if let Some(f) = features {
+                c.args(["--features", f]);
+            }
+            run(c.arg("--target-dir").arg(&app_target))
+        })?;
+        entries.push((
+            name,
+            bind_and_optimise(&mut steps, &app_wasm, name, &bindgen_version, optimise)?,
+        ));
+    }
     steps.step("cargo build linli-core --features wasm (wasm32)", || {
         run(cargo()
             .args([
@@ -160,83 +173,40 @@ pub fn build_app(optimise: bool) -> Result<PathBuf> {
             .args(["--profile", "wasm", "--target-dir"])
             .arg(&core_target))
     })?;
+    let core_cache = bind_and_optimise(
+        &mut steps,
+        &core_target.join("wasm32-unknown-unknown/wasm/linli_core.wasm"),
+        "linli_core",
+        &bindgen_version,
+        optimise,
+    )?;
     if dist.exists() {
         std::fs::remove_dir_all(&dist).map_err(|e| format!("clearing dist/: {e}"))?;
     }
-    let bindgen_version = tools::wasm_bindgen_version();
-    for (built_in, wasm, out_dir, name) in [
-        (&app_target, "linli_app.wasm", "pkg", "linli_app"),
-        (&core_target, "linli_core.wasm", "core", "linli_core"),
-    ] {
-        let input = built_in.join("wasm32-unknown-unknown/wasm").join(wasm);
-        let bytes = std::fs::read(&input).map_err(|e| format!("{}: {e}", input.display()))?;
-        let key = format!(
-            "{:016x}-{}-{}",
-            fnv1a(&bytes),
-            bindgen_version.trim(),
-            if optimise { "opt" } else { "plain" }
-        );
-        let cache = target.join("xtask-cache").join(name);
-        let stamp = cache.join("input.hash");
-        let cached = std::fs::read_to_string(&stamp).is_ok_and(|k| k == key);
-        if cached {
-            eprintln!("xtask: {wasm} unchanged: wasm-bindgen and wasm-opt skipped");
-        } else {
-            if cache.exists() {
-                std::fs::remove_dir_all(&cache).map_err(|e| e.to_string())?;
-            }
-            steps.step(&format!("wasm-bindgen {name}"), || {
-                run(Command::new(tools::wasm_bindgen())
-                    .args([
-                        "--target",
-                        "web",
-                        "--no-typescript",
-                        "--out-name",
-                        name,
-                        "--out-dir",
-                    ])
-                    .arg(&cache)
-                    .arg(&input))
-            })?;
-            let bg = cache.join(format!("{name}_bg.wasm"));
-            if optimise {
-                steps.step(&format!("wasm-opt {name}"), || {
-                    run(tools::wasm_opt()?
-                        .args(["-Oz", "--strip-debug", "--strip-producers"])
-                        .args([
-                            "--enable-bulk-memory",
-                            "--enable-nontrapping-float-to-int",
-                            "--enable-reference-types",
-                        ])
-                        .args([
-                            "--enable-sign-ext",
-                            "--enable-mutable-globals",
-                            "--enable-multivalue",
-                        ])
-                        .arg(&bg)
-                        .arg("-o")
-                        .arg(&bg))
-                })?;
-            }
-            std::fs::write(&stamp, &key).map_err(|e| e.to_string())?;
+    steps.step("copy linli_core", || {
+        copy_flat(&core_cache, &dist.join("core"))
+    })?;
+    // The app's files get content-hashed names (`/pkg/linli_app-<hash>.js`): the server lets browsers keep
+    // them for a year, and a new build is new names. The HTML entry points name them.
+    let mut names = Vec::new();
+    steps.step("copy app entries with hashed names", || {
+        for (name, cache) in &entries {
+            names.extend(copy_hashed(cache, name, &dist.join("pkg"))?);
         }
-        steps.step(&format!("copy {name}"), || {
-            std::fs::create_dir_all(dist.join(out_dir)).map_err(|e| e.to_string())?;
-            for entry in std::fs::read_dir(&cache)
-                .map_err(|e| e.to_string())?
-                .flatten()
-            {
-                if entry.file_name() != "input.hash" {
-                    std::fs::copy(entry.path(), dist.join(out_dir).join(entry.file_name()))
-                        .map_err(|e| e.to_string())?;
-                }
-            }
-            Ok(())
-        })?;
-    }
+        Ok(())
+    })?;
     steps.step("static files and service worker", || {
         copy_dir(&root.join("public"), &dist)?;
-        stamp_service_worker(&dist)
+        for html in ["index.html", "vote.html"] {
+            let path = dist.join(html);
+            let mut text = std::fs::read_to_string(&path).map_err(|e| format!("{html}: {e}"))?;
+            for (plain, hashed) in &names {
+                text = text.replace(&format!("/pkg/{plain}"), &format!("/pkg/{hashed}"));
+            }
+            std::fs::write(&path, text).map_err(|e| e.to_string())?;
+        }
+        let entries: Vec<String> = names.iter().map(|(_, h)| format!("/pkg/{h}")).collect();
+        stamp_service_worker(&dist, &entries)
     })?;
     steps.step("brotli and gzip copies", || {
         compress::precompress(&dist, &target.join("xtask-cache/compressed"))
@@ -244,6 +214,97 @@ pub fn build_app(optimise: bool) -> Result<PathBuf> {
     eprintln!("xtask: app built into {}", dist.display());
     steps.print();
     Ok(dist)
+}
+
+/// Runs wasm-bindgen (and wasm-opt when `optimise`) on `input` into `<target>/xtask-cache/<name>`, unless
+/// that directory already holds the result for these exact bytes. Returns the directory.
+fn bind_and_optimise(
+    steps: &mut Steps,
+    input: &Path,
+    name: &str,
+    bindgen_version: &str,
+    optimise: bool,
+) -> Result<PathBuf> {
+    let bytes = std::fs::read(input).map_err(|e| format!("{}: {e}", input.display()))?;
+    let key = format!(
+        "{:016x}-{}-{}",
+        fnv1a(&bytes),
+        bindgen_version.trim(),
+        if optimise { "opt" } else { "plain" }
+    );
+    let cache = target_dir().join("xtask-cache").join(name);
+    let stamp = cache.join("input.hash");
+    if std::fs::read_to_string(&stamp).is_ok_and(|k| k == key) {
+        eprintln!("xtask: {name} unchanged: wasm-bindgen and wasm-opt skipped");
+        return Ok(cache);
+    }
+    if cache.exists() {
+        std::fs::remove_dir_all(&cache).map_err(|e| e.to_string())?;
+    }
+    steps.step(&format!("wasm-bindgen {name}"), || {
+        run(Command::new(tools::wasm_bindgen())
+            .args([
+                "--target",
+                "web",
+                "--no-typescript",
+                "--out-name",
+                name,
+                "--out-dir",
+            ])
+            .arg(&cache)
+            .arg(input))
+    })?;
+    let bg = cache.join(format!("{name}_bg.wasm"));
+    if optimise {
+        steps.step(&format!("wasm-opt {name}"), || {
+            run(tools::wasm_opt()?
+                .args(["-Oz", "--strip-debug", "--strip-producers"])
+                .args([
+                    "--enable-bulk-memory",
+                    "--enable-nontrapping-float-to-int",
+                    "--enable-reference-types",
+                ])
+                .args([
+                    "--enable-sign-ext",
+                    "--enable-mutable-globals",
+                    "--enable-multivalue",
+                ])
+                .arg(&bg)
+                .arg("-o")
+                .arg(&bg))
+        })?;
+    }
+    std::fs::write(&stamp, &key).map_err(|e| e.to_string())?;
+    Ok(cache)
+}
+
+/// Copies every file of `from` (but the cache stamp) into `to`.
+fn copy_flat(from: &Path, to: &Path) -> Result {
+    std::fs::create_dir_all(to).map_err(|e| e.to_string())?;
+    for entry in std::fs::read_dir(from)
+        .map_err(|e| e.to_string())?
+        .flatten()
+    {
+        if entry.file_name() != "input.hash" {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}
+
+/// Copies `<name>.js` and `<name>_bg.wasm` from `from` into `to` as `<name>-<hash>.js` and
+/// `<name>_bg-<hash>.wasm` (hash of the file's bytes); returns (plain name, hashed name) pairs.
+fn copy_hashed(from: &Path, name: &str, to: &Path) -> Result<Vec<(String, String)>> {
+    std::fs::create_dir_all(to).map_err(|e| e.to_string())?;
+    let mut names = Vec::new();
+    for (stem, ext) in [(name.to_string(), "js"), (format!("{name}_bg"), "wasm")] {
+        let plain = format!("{stem}.{ext}");
+        let bytes = std::fs::read(from.join(&plain)).map_err(|e| format!("{plain}: {e}"))?;
+        let hashed = format!("{stem}-{:012x}.{ext}", fnv1a(&bytes) >> 16);
+        std::fs::write(to.join(&hashed), &bytes).map_err(|e| e.to_string())?;
+        names.push((plain, hashed));
+    }
+    Ok(names)
 }
 
 /// FNV-1a, 64 bits: a stable hash of a file's bytes (std's hasher may change between Rust versions).
@@ -272,7 +333,7 @@ fn copy_dir(from: &Path, to: &Path) -> Result {
 
 /// Gives the service worker a cache name that changes whenever any file of the app shell changes,
 /// so a new version is noticed, and never mixes old and new files.
-fn stamp_service_worker(dist: &Path) -> Result {
+fn stamp_service_worker(dist: &Path, entries: &[String]) -> Result {
     let sw = dist.join("sw.js");
     let Ok(text) = std::fs::read_to_string(&sw) else {
         return Ok(());
@@ -287,7 +348,11 @@ fn stamp_service_worker(dist: &Path) -> Result {
     let hash = fnv1a(&all);
     std::fs::write(
         &sw,
-        text.replace("__LINLI_BUILD__", &format!("{hash:016x}")),
+        text.replace("__LINLI_BUILD__", &format!("{hash:016x}"))
+            .replace(
+                "__LINLI_ENTRIES__",
+                &serde_json::to_string(entries).map_err(|e| e.to_string())?,
+            ),
     )
     .map_err(|e| e.to_string())
 }

@@ -15,6 +15,7 @@
 //! the only app modules used outside `data` are the leaves `shell::i18n` and `shell::strings` (messages).
 
 pub mod downloads;
+#[cfg(not(feature = "vote"))]
 pub mod exports;
 pub mod forms;
 pub mod model;

@@ -443,6 +443,24 @@ impl Db {
         Ok(local)
     }
 
+    /// What the resident's entry needs of the device's state: only the language (a resident's phone holds
+    /// no staff records; their vote is in the `resident` store). Spares that entry the staff data's code.
+    pub async fn load_resident(&self) -> Result<Local> {
+        let tx = self.read(&[META])?;
+        let r = tx.object_store(META)?.get(&JsValue::from_str("lang"))?;
+        let f = request(&r);
+        let v = result_of(r, f).await?;
+        let lang = if v.is_undefined() || v.is_null() {
+            None
+        } else {
+            from_js(&v).ok()
+        };
+        Ok(Local {
+            lang: lang.unwrap_or_default(),
+            ..Local::default()
+        })
+    }
+
     /// Stores one small meta value on its own.
     pub async fn set_meta<T: Serialize>(&self, key: &str, value: &T) -> Result<()> {
         let tx = self.write()?;

@@ -23,6 +23,27 @@ enum Step {
     Review,
 }
 
+/// The root of the resident's entry (the `vote` feature): the voting page in the current language. Any
+/// other address belongs to the staff app, loaded in full.
+#[component]
+pub fn VoteEntry() -> impl IntoView {
+    let ui = state::ui().expect("state installed");
+    let route = router::route();
+    move || {
+        let lang = ui.lang.get();
+        match route.get() {
+            router::Route::Vote(code) => view! { <VotePage lang=lang code=code /> }.into_any(),
+            _ => {
+                if let Some(w) = web_sys::window() {
+                    let path = w.location().pathname().unwrap_or_else(|_| "/".into());
+                    let _ = w.location().assign(&path);
+                }
+                ().into_any()
+            }
+        }
+    }
+}
+
 #[component]
 pub fn VotePage(lang: Lang, code: Option<String>) -> impl IntoView {
     let tr = move |k: Reno| k.text(lang);

@@ -1,6 +1,7 @@
 //! Serving the built app from `LINLI_DIST`: files (their Brotli or gzip copies to browsers that accept
-//! them), the single-page-app fallback to `index.html`,
-//! `Cache-Control: no-cache` on `index.html` and `sw.js`, and a "not built yet" page when there is no build.
+//! them), the single-page-app fallback to `index.html` (`vote.html`, the resident's entry, under `/v`),
+//! `Cache-Control: no-cache` on the HTML and `sw.js`, a year's caching for the content-hashed `/pkg/`
+//! files, and a "not built yet" page when there is no build.
 
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -20,11 +21,21 @@ const NOT_BUILT: &str = r#"<!doctype html>
 </body></html>
 "#;
 
-/// Answers any request that is not for `/api`: a file of the build, or `index.html`.
+/// Whether `path` is a resident's address (`/v`, `/v/<code>`): it opens the small voting entry.
+pub fn is_resident_path(path: &str) -> bool {
+    path == "/v" || path.starts_with("/v/")
+}
+
+/// Answers any request that is not for `/api`: a file of the build, or the entry page — `vote.html` for a
+/// resident's address, `index.html` for every other one.
 pub async fn serve_static(dist: PathBuf, req: Request) -> Response {
-    let index = dist.join("index.html");
+    let mut index = dist.join("index.html");
     if !tokio::fs::try_exists(&index).await.unwrap_or(false) {
         return (StatusCode::OK, Html(NOT_BUILT)).into_response();
+    }
+    let vote = dist.join("vote.html");
+    if is_resident_path(req.uri().path()) && tokio::fs::try_exists(&vote).await.unwrap_or(false) {
+        index = vote;
     }
     // `cargo xtask build` writes `.br` and `.gz` copies: a browser that accepts them gets those bytes.
     let service = ServeDir::new(&dist)
@@ -43,10 +54,19 @@ pub async fn serve_static(dist: PathBuf, req: Request) -> Response {
 }
 
 /// Middleware: `index.html` (any HTML answer, including the SPA fallback) and `sw.js` must be revalidated
-/// so a new version of the app is picked up.
+/// so a new version of the app is picked up; the app's content-hashed files under `/pkg/` are kept for a
+/// year (a new build has new names).
 pub async fn no_cache_for_entry_points(req: Request, next: Next) -> Response {
     let is_sw = req.uri().path().ends_with("/sw.js");
+    let hashed = req.uri().path().starts_with("/pkg/");
     let mut resp = next.run(req).await;
+    if hashed && resp.status().is_success() {
+        resp.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        );
+        return resp;
+    }
     let html = resp
         .headers()
         .get(header::CONTENT_TYPE)

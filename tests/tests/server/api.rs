@@ -563,7 +563,10 @@ async fn oversized_addresses_and_headers_get_json_errors() {
         .unwrap();
     let got = status_json(r).await;
     assert_error(&got, 431, "headers_too_large", None);
-    assert_eq!(got.1["error"]["message"], "The request headers are too large");
+    assert_eq!(
+        got.1["error"]["message"],
+        "The request headers are too large"
+    );
     let mut many = s.http.get(s.url("/api/health"));
     for i in 0..120 {
         many = many.header(format!("x-h{i}"), "1");

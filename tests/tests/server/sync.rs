@@ -366,11 +366,18 @@ async fn door_numbers_are_compared_after_nfkc() {
     let mut ops = place;
     ops.push(first);
     let got = c.push(&d.push_request(ops)).await.unwrap();
-    assert!(got.results.iter().all(|r| r.status == OpStatus::Accepted), "{got:?}");
+    assert!(
+        got.results.iter().all(|r| r.status == OpStatus::Accepted),
+        "{got:?}"
+    );
     for door in ["１０１", "①0①", " 101 "] {
         let (_, op) = d.household(unit, door, 60.0);
         let got = c.push(&d.push_request(vec![op])).await.unwrap();
-        assert_eq!(got.results[0].code.as_deref(), Some("door_taken"), "{door}: {got:?}");
+        assert_eq!(
+            got.results[0].code.as_deref(),
+            Some("door_taken"),
+            "{door}: {got:?}"
+        );
     }
     let (_, op) = d.household(unit, "102", 60.0);
     let got = c.push(&d.push_request(vec![op])).await.unwrap();
