@@ -1,6 +1,8 @@
 // Browser half of `cargo xtask bench`: cold start under 4× CPU slow-down, local save latency, push and pull
 // of 10,000 operations against the real server. Prints one JSON line; xtask prints the table.
-import { launch, phone, ready } from './harness.mjs';
+import {
+  launch, phone, ready, apiLogin, seedUnit, seedHouseholds, seedProject, issueCodes,
+} from './harness.mjs';
 
 const URL = process.env.LINLI_URL;
 const USER = process.env.LINLI_USER || 'admin';
@@ -17,6 +19,57 @@ async function login(page) {
   await page.click('button[type=submit]');
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
   await ready(page);
+}
+
+/** Bytes actually received (compressed, headers included) for everything a first visit of `path` loads,
+ * in an empty profile, as Chromium counts them; and the time until `selector` shows, under `conditions`. */
+async function firstVisit(path, selector, { cpu = 1, network = null } = {}) {
+  const ctx = await phone(browser);
+  const page = await ctx.newPage();
+  const cdp = await ctx.newCDPSession(page);
+  await cdp.send('Network.enable');
+  let bytes = 0;
+  const files = {};
+  const urls = new Map();
+  cdp.on('Network.requestWillBeSent', (e) => urls.set(e.requestId, e.request.url));
+  cdp.on('Network.loadingFinished', (e) => {
+    bytes += e.encodedDataLength;
+    const u = new globalThis.URL(urls.get(e.requestId) || 'http://x/?');
+    files[u.pathname] = (files[u.pathname] || 0) + e.encodedDataLength;
+  });
+  if (cpu > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpu });
+  if (network) await cdp.send('Network.emulateNetworkConditions', { offline: false, ...network });
+  const t0 = Date.now();
+  await page.goto(URL + path);
+  await page.waitForSelector(selector, { timeout: 120000 });
+  const ms = Date.now() - t0;
+  // Let the service worker's install finish: it must not download the entry again.
+  await page.evaluate(() => navigator.serviceWorker?.ready);
+  await page.waitForTimeout(500);
+  await ctx.close();
+  return { bytes, ms, files };
+}
+
+// First visits: bytes transferred for staff (the login page) and for a resident (a voting slip's link),
+// and the resident's time from opening the link to a usable ballot on a slow phone over a weak network.
+{
+  const admin = await apiLogin(URL, USER, PASSWORD);
+  const seed = await seedUnit(URL, admin, { compound: '测速小区' });
+  await seedHouseholds(URL, admin, seed.ids.unit, [['101', 60], ['102', 70]]);
+  const p = await seedProject(URL, admin, seed.ids.compound, { name: '测速项目' });
+  const codes = await issueCodes(URL, admin, p.id);
+  const staff = await firstVisit('/login', 'input[name=username]');
+  out.staff_first_load_bytes = staff.bytes;
+  out.staff_first_load_files = staff.files;
+  const resident = await firstVisit(`/v/${codes['101']}`, '[data-testid=start-ballot]');
+  out.resident_first_load_bytes = resident.bytes;
+  out.resident_first_load_files = resident.files;
+  const slow = await firstVisit(`/v/${codes['102']}`, '[data-testid=start-ballot]', {
+    cpu: 4,
+    network: { latency: 400, downloadThroughput: 400_000 / 8, uploadThroughput: 400_000 / 8 },
+  });
+  out.resident_slow_ballot_ms = slow.ms;
+  out.resident_slow_bytes = slow.bytes;
 }
 
 // Cold start: an empty profile, nothing cached, CPU slowed down 4×; time from navigation to the ready marker.
