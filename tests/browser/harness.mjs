@@ -245,7 +245,11 @@ export async function residentVote(page, { agree, items = [], change = false }) 
   await page.click('[data-testid=next]');
   // R4: a household that disagrees chooses no items; the phone goes straight to the review.
   if (agree) {
-    for (const id of items) await page.check(`input[name=item][value="${id}"]`);
+    // A changed answer opens with the previous one selected: set every item to what is wanted now.
+    for (const box of await page.locator('input[name=item]').all()) {
+      const want = items.includes(await box.getAttribute('value'));
+      if ((await box.isChecked()) !== want) await box.click();
+    }
     await page.click('[data-testid=review-ballot]');
   }
   await page.waitForSelector('[data-testid=ballot-review]');

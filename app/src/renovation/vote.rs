@@ -148,9 +148,19 @@ fn Ballot(
             }
         }
     };
+    // A changed answer starts from the previous one (the receipt on this phone, else the server's record).
+    let previous = StoredValue::new(
+        rec.receipt
+            .as_ref()
+            .map(|r| (r.agree, r.items.clone()))
+            .or_else(|| l.my_ballot.as_ref().map(|b| (b.agree, b.items.clone()))),
+    );
     let start = move |_| {
-        agree.set(None);
-        items.set(Vec::new());
+        let (a, its) = previous
+            .get_value()
+            .map_or((None, Vec::new()), |(a, its)| (Some(a), its));
+        agree.set(a);
+        items.set(its);
         step.set(Step::Menu);
     };
     let confirm = move |_| {

@@ -1,5 +1,7 @@
-//! The status bar on every screen: online or not, changes waiting, last sync, refused changes (with their
-//! reasons and a discard button), "sync now", and the banner asking to log in again.
+//! The status bar on every staff screen: one line (online or not, changes not sent, last update, changes
+//! not accepted when there are any, "send") that opens into the detail (what the bar means, a sync error,
+//! the storage warning, the refused changes with their reasons and a discard button); and the banner
+//! asking to log in again. The detail closes when a field is focused, so it never covers it.
 
 use crate::data::{state, sync};
 use crate::shell::i18n::format_time;
@@ -80,20 +82,38 @@ pub fn StatusBar() -> impl IntoView {
                 let _ = sync::sync_once().await;
             });
         };
+        // The detail closes when a field outside the bar is focused, so it never covers what is typed.
+        let close_on_focus = window_event_listener(leptos::ev::focusin, move |e| {
+            let outside = e
+                .target()
+                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+                .is_some_and(|el| el.closest(".status").ok().flatten().is_none());
+            if outside {
+                show.set(false);
+            }
+        });
+        on_cleanup(move || close_on_focus.remove());
         view! {
-            <header class="status" aria-label="status">
-                <div class="status-row">
-                    <span class="net" data-testid="net-status" data-online=move || ui.online.get().to_string()>
-                        {move || if ui.online.get() { tr(Shell::Online) } else { tr(Shell::Offline) }}
-                    </span>
-                    <span class="stat">{tr(Shell::Waiting)} " " <b data-testid="pending-count">{move || counts().0}</b></span>
-                    <span class="stat">{tr(Shell::LastSync)} " " <b data-testid="last-sync">{last}</b></span>
-                </div>
-                <div class="status-row">
+            <header class="status" aria-label=move || tr(Shell::StatusDetail)>
+                <div class="status-line">
                     <button
                         type="button"
-                        class=move || { if counts().1 > 0 { "btn refused has" } else { "btn refused" } }
+                        class="status-toggle"
+                        data-testid="status-toggle"
+                        aria-expanded=move || show.get().to_string()
+                        on:click=move |_| show.update(|s| *s = !*s)
+                    >
+                        <span class="net" data-testid="net-status" data-online=move || ui.online.get().to_string()>
+                            {move || if ui.online.get() { tr(Shell::Online) } else { tr(Shell::Offline) }}
+                        </span>
+                        <span class="stat">{tr(Shell::Waiting)} " " <b data-testid="pending-count">{move || counts().0}</b></span>
+                        <span class="stat last">{tr(Shell::LastSync)} " " <b data-testid="last-sync">{last}</b></span>
+                    </button>
+                    <button
+                        type="button"
+                        class="btn refused has"
                         data-testid="show-refused"
+                        hidden=move || counts().1 == 0
                         aria-expanded=move || show.get().to_string()
                         on:click=move |_| show.update(|s| *s = !*s)
                     >
@@ -109,34 +129,32 @@ pub fn StatusBar() -> impl IntoView {
                         {move || if ui.syncing.get() { tr(Shell::Syncing) } else { tr(Shell::SyncNow) }}
                     </button>
                 </div>
-                {move || ui.sync_error.get().map(|m| view! { <p class="sync-error" role="status">{m}</p> })}
-                {move || {
-                    let (expired, unsafe_storage) = flags();
-                    view! {
-                        {expired.then(|| view! {
-                            <div class="banner" role="alert">
-                                <p>{tr(Shell::ExpiredBanner)}</p>
-                                <a class="btn primary" data-testid="relogin" href="/login">{tr(Shell::LogInAgain)}</a>
-                            </div>
-                        })}
-                        {unsafe_storage.then(|| view! { <p class="notice">{tr(Shell::NotPersistent)}</p> })}
-                    }
-                }}
+                {move || flags().0.then(|| view! {
+                    <div class="banner" role="alert">
+                        <p>{tr(Shell::ExpiredBanner)}</p>
+                        <a class="btn primary" data-testid="relogin" href="/login">{tr(Shell::LogInAgain)}</a>
+                    </div>
+                })}
                 {move || show.get().then(|| view! {
-                    <ul class="refused-list">
-                        {refused_items()
-                            .into_iter()
-                            .map(|(id, what, why)| view! {
-                                <li class="refused-item" data-testid="refused-item">
-                                    <p><b>{what}</b></p>
-                                    <p class="reason">{tr(Shell::Reason)} "：" {why}</p>
-                                    <button type="button" class="btn danger" data-testid="discard" on:click=move |_| discard(id)>
-                                        {tr(Shell::Discard)}
-                                    </button>
-                                </li>
-                            })
-                            .collect_view()}
-                    </ul>
+                    <div class="status-detail" data-testid="status-detail">
+                        <p>{tr(Shell::StatusExplained)}</p>
+                        {move || ui.sync_error.get().map(|m| view! { <p class="sync-error" role="status">{m}</p> })}
+                        {move || flags().1.then(|| view! { <p class="notice">{tr(Shell::NotPersistent)}</p> })}
+                        <ul class="refused-list">
+                            {refused_items()
+                                .into_iter()
+                                .map(|(id, what, why)| view! {
+                                    <li class="refused-item" data-testid="refused-item">
+                                        <p><b>{what}</b></p>
+                                        <p class="reason">{tr(Shell::Reason)} "：" {why}</p>
+                                        <button type="button" class="btn danger" data-testid="discard" on:click=move |_| discard(id)>
+                                            {tr(Shell::Discard)}
+                                        </button>
+                                    </li>
+                                })
+                                .collect_view()}
+                        </ul>
+                    </div>
                 })}
             </header>
         }

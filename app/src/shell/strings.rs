@@ -16,12 +16,17 @@ strings! {
         ),
         Online => ("在线", "Online"),
         Offline => ("离线", "Offline"),
-        Waiting => ("待发送", "Waiting"),
-        Refused => ("被拒绝", "Refused"),
-        LastSync => ("上次同步", "Last sync"),
-        Never => ("从未", "never"),
-        SyncNow => ("立即同步", "Sync now"),
-        Syncing => ("同步中…", "Syncing…"),
+        Waiting => ("未发送", "Not sent"),
+        Refused => ("未通过", "Not accepted"),
+        LastSync => ("更新于", "Updated"),
+        Never => ("尚未", "not yet"),
+        SyncNow => ("发送", "Send"),
+        Syncing => ("发送中…", "Sending…"),
+        StatusDetail => ("手机上的修改：详情", "Changes on this phone: details"),
+        StatusExplained => (
+            "修改先存在这部手机上，有网络时自动发送到服务器；服务器没有通过的修改会列在下面，说明原因。",
+            "Changes are kept on this phone first and sent to the server by themselves when there is a network; any the server did not accept are listed below with the reason."
+        ),
         Discard => ("放弃这条修改", "Discard this change"),
         DiscardConfirm => (
             "确定放弃这条修改吗？放弃后无法恢复。",
