@@ -42,10 +42,19 @@ async function smallText(page) {
   });
 }
 
+/** Whether the element's box lies within the 640 px high screen (below the status bar). */
+async function onScreen(locator) {
+  const [top, bottom, barBottom] = await locator.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return [r.top, r.bottom, document.querySelector('header.status').getBoundingClientRect().bottom];
+  });
+  return top >= barBottom && bottom <= 640;
+}
+
 const statusHeight = (page) => page.evaluate(() => document.querySelector('header.status').getBoundingClientRect().height);
 
 test('the status bar is one line of at most 56 px, online and offline, and never covers a focused field', async () => {
-  const ctx = await phone(browser);
+  const ctx = await phone(browser, true);
   const page = await ctx.newPage();
   await uiLogin(page, server.url, 'admin', ADMIN_PASSWORD);
   assert.ok(await statusHeight(page) <= 56, `online: ${await statusHeight(page)} px`);
@@ -79,7 +88,7 @@ test('the status bar is one line of at most 56 px, online and offline, and never
 test('the resident page links to no staff page, its text is 18 px or more, and a changed vote starts from the previous answer', async () => {
   const p = await seedProject(server.url, admin, seed.ids.compound, { name: '改造项目' });
   const codes = await issueCodes(server.url, admin, p.id);
-  const ctx = await phone(browser);
+  const ctx = await phone(browser, true);
   const page = await ctx.newPage();
   await page.goto(`${server.url}/v/${codes['101']}`);
   await ready(page);
@@ -96,5 +105,48 @@ test('the resident page links to no staff page, its text is 18 px or more, and a
   await page.click('[data-testid=next]');
   assert.equal(await page.isChecked(`input[name=item][value="${p.items['加装电梯']}"]`), true);
   assert.equal(await page.isChecked(`input[name=item][value="${p.items['路面']}"]`), false);
+  await ctx.close();
+});
+
+test('door to door: after saving, the saved door is still on screen and the next unvisited door is one tap away', async () => {
+  // 72 doors in one compound, as in the field: the list is several screens long.
+  const big = await seedUnit(server.url, admin, { compound: '长街小区' });
+  const doors = [];
+  for (let floor = 1; floor <= 12; floor++) for (let d = 1; d <= 6; d++) doors.push([`${floor}0${d}`, 60]);
+  await seedHouseholds(server.url, admin, big.ids.unit, doors);
+  const p = await seedProject(server.url, admin, big.ids.compound, { name: '入户项目' });
+  const ctx = await phone(browser, true);
+  const page = await ctx.newPage();
+  await uiLogin(page, server.url, 'admin', ADMIN_PASSWORD);
+  await page.goto(`${server.url}/project/${p.id}/door`);
+  await ready(page);
+  const row = (door) => page.locator(`[data-testid=door-household][data-door="${door}"]`);
+  await row('706').waitFor({ timeout: 15000 });
+  const save = async () => {
+    await page.check('input[name=agree][value=no]');
+    await page.click('[data-testid=review-ballot]');
+    await page.click('[data-testid=confirm-ballot]');
+  };
+  // Door 706, far down the list.
+  await row('706').click();
+  await save();
+  await page.waitForSelector('[data-testid=door-household][data-door="706"][data-state="pending"]');
+  await page.waitForTimeout(300);
+  assert.ok(await onScreen(row('706')), 'the saved door is in view');
+  const next = page.locator('[data-testid=next-door]');
+  assert.equal(await next.getAttribute('data-door'), '801', 'the next door without an answer');
+  assert.ok(await onScreen(next), 'the next door is one tap away');
+  // One tap: its form.
+  await next.click();
+  assert.match(await page.textContent('[data-testid=ballot-household]'), /801/);
+  await save();
+  await page.waitForSelector('[data-testid=door-household][data-door="801"][data-state="pending"]');
+  await page.waitForTimeout(300);
+  assert.ok(await onScreen(row('801')));
+  assert.equal(await page.locator('[data-testid=next-door]').getAttribute('data-door'), '802');
+  // A door number typed (full-width too) narrows the list to it.
+  await page.fill('[data-testid=door-filter]', '１２０３');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=door-household]').length === 1);
+  assert.equal(await page.locator('[data-testid=door-household]').getAttribute('data-door'), '1203');
   await ctx.close();
 });

@@ -47,11 +47,39 @@ fn roster(compound: Uuid) -> Vec<Row> {
     })
 }
 
+/// Scrolls the door row of `household` into the middle of the screen, once the list is drawn.
+fn scroll_to_door(household: Uuid) {
+    let Some(w) = web_sys::window() else { return };
+    let cb = wasm_bindgen::closure::Closure::once_into_js(move || {
+        if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| {
+            d.query_selector(&format!("[data-household=\"{household}\"]"))
+                .ok()
+                .flatten()
+        }) {
+            let opts = web_sys::ScrollIntoViewOptions::new();
+            opts.set_block(web_sys::ScrollLogicalPosition::Center);
+            el.scroll_into_view_with_scroll_into_view_options(&opts);
+        }
+    });
+    let _ = w.request_animation_frame(wasm_bindgen::JsCast::unchecked_ref(&cb));
+}
+
 #[component]
 pub fn DoorPage(lang: Lang, id: Uuid) -> impl IntoView {
     let ui = state::ui().expect("state installed");
     let tr = move |k: Reno| k.text(lang);
     let selected = RwSignal::new(None::<Row>);
+    // The household whose form was saved (or left) last: the list comes back with it in view, and the
+    // next unvisited door after it one tap away.
+    let last = RwSignal::new(None::<Uuid>);
+    let filter = RwSignal::new(String::new());
+    let open_form = move |row: Row| {
+        last.set(Some(row.2.id));
+        selected.set(Some(row));
+        if let Some(w) = web_sys::window() {
+            w.scroll_to_with_x_and_y(0.0, 0.0);
+        }
+    };
     let list = move || {
         ui.rev.get();
         let Some((p, _)) = common::project(id) else {
@@ -65,13 +93,34 @@ pub fn DoorPage(lang: Lang, id: Uuid) -> impl IntoView {
             .iter()
             .filter(|(_, _, h)| ballots.contains_key(&h.id))
             .count();
+        // The next household without an answer: after the last one handled, else from the top.
+        let after = last
+            .get_untracked()
+            .and_then(|l| rows.iter().position(|r| r.2.id == l))
+            .map_or(0, |i| i + 1);
+        let next = rows[after.min(rows.len())..]
+            .iter()
+            .chain(rows[..after.min(rows.len())].iter())
+            .find(|r| !ballots.contains_key(&r.2.id))
+            .cloned();
+        let wanted = filter.get();
+        let wanted = linli_core::roster::HouseholdFields::door_key(&wanted);
         let mut groups: Vec<(String, Vec<Row>)> = Vec::new();
         for r in rows {
+            if !wanted.is_empty()
+                && !linli_core::roster::HouseholdFields::door_key(&r.2.fields.door)
+                    .contains(&wanted)
+            {
+                continue;
+            }
             let key = format!("{} {}", r.0, r.1);
             match groups.last_mut() {
                 Some((k, v)) if *k == key => v.push(r),
                 _ => groups.push((key, vec![r])),
             }
+        }
+        if let Some(h) = last.get_untracked() {
+            scroll_to_door(h);
         }
         view! {
             <h1>{p.name.clone()} " · " {tr(Reno::DoorToDoor)}</h1>
@@ -80,8 +129,17 @@ pub fn DoorPage(lang: Lang, id: Uuid) -> impl IntoView {
             // still on this phone are shown apart.
             {results::tally(id).map(|(t, waiting)| results::coverage_view(&t.coverage, waiting, lang))}
             {(!p.is_open(state::now_ms())).then(|| view! { <p class="warn" role="alert">{tr(Reno::SurveyNotOpenNow)}</p> })}
-            {groups.into_iter().map(|(title, rows)| view! {
-                <h2>{title}</h2>
+            <label class="field door-filter">
+                <span>{tr(Reno::FindDoor)}</span>
+                <input type="search" inputmode="numeric" data-testid="door-filter" prop:value=move || filter.get_untracked()
+                    on:input=move |ev| filter.set(event_target_value(&ev)) />
+            </label>
+            {groups.into_iter().map(|(title, rows)| {
+                let answered = rows.iter().filter(|r| ballots.contains_key(&r.2.id)).count();
+                let count = rows.len();
+                view! {
+                <details class="door-group" open=true data-testid="door-group">
+                    <summary><h2>{title} <span class="sub">{format!("{answered}/{count}")}</span></h2></summary>
                 <ul class="list doors">
                     {rows.into_iter().map(|row| {
                         let h = row.2.clone();
@@ -106,16 +164,11 @@ pub fn DoorPage(lang: Lang, id: Uuid) -> impl IntoView {
                                 }
                             ),
                         };
-                        let pick = move |_| {
-                            selected.set(Some(row.clone()));
-                            if let Some(w) = web_sys::window() {
-                                w.scroll_to_with_x_and_y(0.0, 0.0);
-                            }
-                        };
                         view! {
                             <li>
                                 <button type="button" class=format!("door-row {state}") data-testid="door-household"
-                                    data-door=h.fields.door.clone() data-state=state on:click=pick>
+                                    data-door=h.fields.door.clone() data-household=h.id.to_string() data-state=state
+                                    on:click=move |_| open_form(row.clone())>
                                     <span class="door">{h.fields.door.clone()}</span>
                                     <span class="sub">{label}</span>
                                 </button>
@@ -123,7 +176,19 @@ pub fn DoorPage(lang: Lang, id: Uuid) -> impl IntoView {
                         }
                     }).collect_view()}
                 </ul>
-            }).collect_view()}
+                </details>
+            }}).collect_view()}
+            {next.map(|row| {
+                let text = format!("{}{} {} {}", tr(Reno::NextDoor), row.0, row.1, row.2.fields.door);
+                view! {
+                    <div class="next-door">
+                        <button type="button" class="btn primary wide" data-testid="next-door"
+                            data-door=row.2.fields.door.clone() on:click=move |_| open_form(row.clone())>
+                            {text}
+                        </button>
+                    </div>
+                }
+            })}
         }
             .into_any()
     };

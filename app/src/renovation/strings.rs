@@ -68,6 +68,8 @@ strings! {
         OwnersDecisionShort => ("业主共同决定", "Owners' decision"),
         Matter => ("事项类别", "Kind of matter"),
         DoorToDoor => ("入户收集", "Door to door"),
+        FindDoor => ("按门牌号查找", "Find a door number"),
+        NextDoor => ("下一户：", "Next: "),
         Codes => ("投票码", "Voting codes"),
         Results => ("调查结果", "Results"),
         PublicNotice => ("公示页", "Public notice"),

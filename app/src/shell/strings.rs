@@ -18,7 +18,7 @@ strings! {
         Offline => ("离线", "Offline"),
         Waiting => ("未发送", "Not sent"),
         Refused => ("未通过", "Not accepted"),
-        LastSync => ("更新于", "Updated"),
+        LastSync => ("更新", "Updated"),
         Never => ("尚未", "not yet"),
         SyncNow => ("发送", "Send"),
         Syncing => ("发送中…", "Sending…"),
