@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startServer, launch, phone, ready, uiLogin, apiLogin, seedUnit, seedHouseholds, seedProject, issueCodes,
-  residentVote, openUnit, ADMIN_PASSWORD,
+  residentVote, openUnit, pullAll, ADMIN_PASSWORD,
 } from './harness.mjs';
 
 let server, browser, admin, seed;
@@ -98,6 +98,13 @@ test('the resident page links to no staff page, its text is 18 px or more, and a
   assert.deepEqual(await smallText(page), [], 'voting page');
   await residentVote(page, { agree: true, items: [p.items['加装电梯']] });
   await page.waitForSelector('[data-testid=receipt][data-agree="true"]');
+  // The receipt carries a reference to quote: the ballot id's last eight hex digits, and the household.
+  const ops = await pullAll(server.url, admin.token);
+  const ballot = ops.find((o) => o.body.type === 'ballot.cast' && o.body.project_id === p.id);
+  const hex = ballot.id.replace(/-/g, '').toUpperCase();
+  const reference = await page.textContent('[data-testid=receipt-reference]');
+  assert.ok(reference.includes(`${hex.slice(24, 28)}-${hex.slice(28)}`), reference);
+  assert.match(reference, /101/);
   // Changing the answer: the previous one is selected on every screen.
   await page.click('[data-testid=change-ballot]');
   await page.click('[data-testid=next]');

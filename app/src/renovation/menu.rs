@@ -161,15 +161,15 @@ pub fn MenuEditor(lang: Lang, id: Uuid) -> impl IntoView {
                                     <span class="badge">{class_label(f.class, lang)}</span>
                                     {(!f.electorate.is_compound()).then(|| {
                                         let label = electorate_choices(id).into_iter().find(|(v, _)| *v == electorate_value(f.electorate)).map(|(_, l)| l).unwrap_or_default();
-                                        view! { " " <span class="badge" data-testid="item-electorate">{Words::ColElectorate.text(lang)} "：" {label}</span> }
+                                        view! { " " <span class="badge" data-testid="item-electorate">{Words::ColElectorate.text(lang)} {crate::shell::i18n::colon(lang)} {label}</span> }
                                     })}
                                     {f.owners_decision.then(|| view! {
                                         " " <span class="badge pending">{tr(Reno::OwnersDecisionShort)} " · " {matter_label(f.matter, lang)}</span>
                                     })}
                                     <p class="sub">{f.description.clone()}</p>
                                     <p>
-                                        {tr(Reno::Cost)} "：" {yuan(f.cost_yuan, lang)}
-                                        {f.share_per_household_yuan.map(|s| view! { " · " {tr(Reno::Share)} "：" {yuan(s, lang)} })}
+                                        {tr(Reno::Cost)} {crate::shell::i18n::colon(lang)} {yuan(f.cost_yuan, lang)}
+                                        {f.share_per_household_yuan.map(|s| view! { " · " {tr(Reno::Share)} {crate::shell::i18n::colon(lang)} {yuan(s, lang)} })}
                                     </p>
                                     <button type="button" class="btn" data-testid="edit-item" on:click=edit>{tr(Reno::Edit)}</button>
                                 </li>

@@ -35,9 +35,9 @@ pub fn NoticePage(lang: Lang, id: Uuid) -> impl IntoView {
                 <h1>{tr(Reno::NoticeTitle)}</h1>
                 <p class="big">{compound.map(|c| c.fields.name).unwrap_or_default()} " · " {p.name.clone()}</p>
                 <p>{common::kind_label(p.kind, lang)}</p>
-                <p>{tr(Reno::Survey)} "：" {p.survey_opens.to_string()} " – " {p.survey_closes.to_string()}</p>
+                <p>{tr(Reno::Survey)} {crate::shell::i18n::colon(lang)} {p.survey_opens.to_string()} " – " {p.survey_closes.to_string()}</p>
                 {end.map(|(posted, end, official)| view! {
-                    <p>{tr(Reno::NoticePeriod)} "：" {posted.to_string()} " – " <b data-testid="notice-end">{end.to_string()}</b>
+                    <p>{tr(Reno::NoticePeriod)} {crate::shell::i18n::colon(lang)} {posted.to_string()} " – " <b data-testid="notice-end">{end.to_string()}</b>
                         {(!official).then(|| view! { " " <span class="warn">{tr(Reno::CalendarUnofficial)}</span> })}
                     </p>
                 })}

@@ -55,7 +55,7 @@ pub fn art278_view(a: &Art278, lang: Lang, scope: String) -> impl IntoView + use
     };
     view! {
         <div class=if a.passed { "art278 ok" } else { "art278 warn" } data-testid="art278" data-passed=a.passed.to_string() data-scope=scope>
-            <p><b>{Reno::Art278.text(lang)} " · " {matter_label(a.matter, lang)} "："</b> {verdict.text(lang)}</p>
+            <p><b>{Reno::Art278.text(lang)} " · " {matter_label(a.matter, lang)} {crate::shell::i18n::colon(lang)}</b> {verdict.text(lang)}</p>
             <p>{text}</p>
         </div>
     }
@@ -122,11 +122,11 @@ pub fn ResultsPage(lang: Lang, id: Uuid) -> impl IntoView {
             let name = item_name(&menu, &i.id);
             view! {
                 <li class="item-result" data-testid="item-result" data-name=name.clone()>
-                    <p><b>{name.clone()}</b> " " {format!("{} {} · {}", i.households, tr(Reno::HouseholdsUnit), pct(i.ratio_of_responded))}</p>
+                    <p><b>{name.clone()}</b> " " {format!("{} · {}", crate::shell::i18n::households(i.households as u64, lang), pct(i.ratio_of_responded))}</p>
                     <div data-testid="item-bar-wrap">{bar(i.ratio_of_responded, None, "item-bar", true)}</div>
                     {i.electorate.as_ref().map(|e| view! {
                         <p class="sub" data-testid="item-electorate-coverage" data-met=e.met.to_string()>
-                            {Words::ColElectorate.text(lang)} "：" {e.sentence(lang)}
+                            {Words::ColElectorate.text(lang)} {crate::shell::i18n::colon(lang)} {e.sentence(lang)}
                         </p>
                     })}
                     {owners.then(|| art278_view(&i.art278, lang, i.id.clone()))}
@@ -139,7 +139,7 @@ pub fn ResultsPage(lang: Lang, id: Uuid) -> impl IntoView {
             <h2>{tr(Reno::Coverage)}</h2>
             {coverage_view(&t.coverage, waiting, lang)}
             <h2>{tr(Reno::Agreement)}</h2>
-            <p>{format!("{}：{} {} ({}) · {}", tr(Reno::AgreeHouseholds), t.agreement.households, tr(Reno::HouseholdsUnit), pct(t.agreement.households_ratio), pct(t.agreement.households_ratio_of_responded))} " " {tr(Reno::OfResponded)}</p>
+            <p>{format!("{}{}{} ({}) · {}", tr(Reno::AgreeHouseholds), crate::shell::i18n::colon(lang), crate::shell::i18n::households(t.agreement.households as u64, lang), pct(t.agreement.households_ratio), pct(t.agreement.households_ratio_of_responded))} " " {tr(Reno::OfResponded)}</p>
             {bar(t.agreement.households_ratio, None, "agree-households-bar", true)}
             <p>{format!("{}：{:.2} m² ({})", tr(Reno::AgreeArea), t.agreement.area_m2, pct(t.agreement.area_ratio))}</p>
             {bar(t.agreement.area_ratio, None, "agree-area-bar", true)}

@@ -177,6 +177,7 @@ fn Ballot(
     let status = {
         let rec = rec.clone();
         let names = names.clone();
+        let place = place.clone();
         move || {
             if rec.pending.is_some() {
                 return view! {
@@ -198,23 +199,24 @@ fn Ballot(
             let mine = rec
                 .receipt
                 .as_ref()
-                .map(|r| (r.agree, r.items.clone(), r.received_at_ms, r.cast_at_ms))
+                .map(|r| (r.agree, r.items.clone(), r.received_at_ms, r.ballot_id))
                 .or_else(|| {
                     rec.login
                         .view
                         .my_ballot
                         .as_ref()
-                        .map(|b| (b.agree, b.items.clone(), b.cast_at_ms, b.cast_at_ms))
+                        .map(|b| (b.agree, b.items.clone(), b.cast_at_ms, b.id))
                 });
             match mine {
-                Some((a, its, received, _)) => {
+                Some((a, its, received, ballot_id)) => {
                     let chosen: Vec<String> =
                         its.iter().filter_map(|i| names.get(i).cloned()).collect();
                     view! {
                         <div class="card status-box ok" data-testid="receipt" data-agree=a.to_string() role="status">
                             <p class="big">"✔ " {tr(Reno::Received)} " " {format_time(received, state::now_ms())}</p>
-                            <p>{tr(Reno::YourAnswer)} "：" {if a { tr(Reno::Agree) } else { tr(Reno::Disagree) }}</p>
-                            <p>{tr(Reno::YourItems)} "：" {if chosen.is_empty() { tr(Reno::NoItemsChosen).to_string() } else { chosen.join("、") }}</p>
+                            <p data-testid="receipt-reference">{tr(Reno::ReceiptReference)} " " <b>{linli_core::renovation::api::receipt_reference(ballot_id)}</b> " · " {place.clone()}</p>
+                            <p>{tr(Reno::YourAnswer)} {crate::shell::i18n::colon(lang)} {if a { tr(Reno::Agree) } else { tr(Reno::Disagree) }}</p>
+                            <p>{tr(Reno::YourItems)} {crate::shell::i18n::colon(lang)} {if chosen.is_empty() { tr(Reno::NoItemsChosen).to_string() } else { chosen.join("、") }}</p>
                         </div>
                     }
                     .into_any()
@@ -237,7 +239,7 @@ fn Ballot(
             .map(|i| {
                 let name = Uuid::parse_str(&i.id).ok().and_then(|id| names.get(&id).cloned()).unwrap_or_default();
                 view! {
-                    <li><p>{name} " · " {format!("{} {} ({})", i.households, tr(Reno::HouseholdsUnit), pct(i.ratio_of_responded))}</p>
+                    <li><p>{name} " · " {format!("{} ({})", crate::shell::i18n::households(i.households as u64, lang), pct(i.ratio_of_responded))}</p>
                     {bar(i.ratio_of_responded, None, "item-bar", true)}</li>
                 }
             })
@@ -269,7 +271,7 @@ fn Ballot(
             <h1 data-testid="vote-compound">{compound_name.clone()}</h1>
             <p class="big" data-testid="vote-household">{place.clone()}</p>
             <p class="big">{project_name.clone()}</p>
-            <p>{tr(Reno::Survey)} "：" {opens.clone()} " – " {closes.clone()}
+            <p>{tr(Reno::Survey)} {crate::shell::i18n::colon(lang)} {opens.clone()} " – " {closes.clone()}
                 " " <span class=if open { "badge" } else { "badge pending" } data-testid="vote-open" data-open=open.to_string()>
                     {match phase {
                         SurveyPhase::Open => tr(Reno::SurveyOpen),
@@ -297,7 +299,7 @@ fn Ballot(
                         <li class="card" data-testid="vote-menu-item">
                             <p class="big"><b>{m.name.clone()}</b> " " <small class="badge">{class_label(m.class, lang)}</small></p>
                             {(!m.description.is_empty()).then(|| view! { <p>{m.description.clone()}</p> })}
-                            <p>{tr(Reno::Cost)} "：" {yuan(m.cost_yuan, lang)}</p>
+                            <p>{tr(Reno::Cost)} {crate::shell::i18n::colon(lang)} {yuan(m.cost_yuan, lang)}</p>
                             <p><b>{match m.share_per_household_yuan {
                                 Some(s) if s > 0.0 => format!("{}：{}", tr(Reno::YourShare), yuan(s, lang)),
                                 _ => tr(Reno::NoShare).to_string(),
@@ -363,8 +365,8 @@ fn Ballot(
         view! {
             <h1>{tr(Reno::ReviewTitle)}</h1>
             <div class="card" data-testid="ballot-review">
-                <p class="big">{tr(Reno::YourAnswer)} "：" <b>{move || if agree.get() == Some(true) { tr(Reno::Agree) } else { tr(Reno::Disagree) }}</b></p>
-                <p class="big">{tr(Reno::YourItems)} "："</p>
+                <p class="big">{tr(Reno::YourAnswer)} {crate::shell::i18n::colon(lang)} <b>{move || if agree.get() == Some(true) { tr(Reno::Agree) } else { tr(Reno::Disagree) }}</b></p>
+                <p class="big">{tr(Reno::YourItems)} {crate::shell::i18n::colon(lang)}</p>
                 <ul class="big">
                     {let names2 = names2.clone(); move || {
                         let v = items.get();

@@ -214,7 +214,7 @@ fn UnitCard(lang: Lang, id: Uuid, name: String, statuses: Statuses) -> impl Into
                                 <span class="area">{format!("{}", h.fields.area_m2)} " " {tr(Roster::SqM)}</span>
                                 <span class="owners">{tr(Roster::Owners)} " " {h.fields.owners}</span>
                                 <span class=format!("badge {st}")>{move || status_label(st, lang)}</span>
-                                {reason.map(|r| view! { <span class="reason">{Shell::Reason.text(lang)} "：" {r}</span> })}
+                                {reason.map(|r| view! { <span class="reason">{Shell::Reason.text(lang)} {crate::shell::i18n::colon(lang)} {r}</span> })}
                             </li>
                         }
                     }

@@ -11,6 +11,23 @@ pub use linli_core::Lang;
 /// ("中文", "English"), … }` becomes a `Copy` enum with `text(lang)`, `texts()`, `both()` and `ALL`.
 pub(crate) use linli_core::catalogue as strings;
 
+/// The colon after a label: full-width in Chinese, `": "` in English.
+pub fn colon(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "：",
+        Lang::En => ": ",
+    }
+}
+
+/// A number of households: 「3 户」, "1 household", "3 households".
+pub fn households(n: u64, lang: Lang) -> String {
+    match (lang, n) {
+        (Lang::Zh, _) => format!("{n} 户"),
+        (Lang::En, 1) => "1 household".to_string(),
+        (Lang::En, _) => format!("{n} households"),
+    }
+}
+
 /// A time of day (local time) for the status bar, or the date and time when it is not today.
 pub fn format_time(ms: u64, now_ms: u64) -> String {
     let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
@@ -30,6 +47,18 @@ pub fn format_time(ms: u64, now_ms: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn punctuation_and_plurals_follow_the_language() {
+        assert_eq!(format!("已登录{}admin", colon(Lang::Zh)), "已登录：admin");
+        assert_eq!(
+            format!("Logged in as{}admin", colon(Lang::En)),
+            "Logged in as: admin"
+        );
+        assert_eq!(households(1, Lang::En), "1 household");
+        assert_eq!(households(3, Lang::En), "3 households");
+        assert_eq!(households(1, Lang::Zh), "1 户");
+    }
 
     strings! {
         enum Sample {

@@ -51,7 +51,7 @@ pub fn SettingsPage(lang: Lang) -> impl IntoView {
                 </div>
             </div>
             <div class="card">
-                <p>{tr(Shell::LoggedInAs)} "：" {who}</p>
+                <p>{tr(Shell::LoggedInAs)} {crate::shell::i18n::colon(lang)} {who}</p>
                 <button type="button" class="btn wide" data-testid="save-file" on:click=save_file>
                     {tr(Shell::SaveFile)} " (" {unsent} ")"
                 </button>

@@ -146,7 +146,7 @@ pub fn StatusBar() -> impl IntoView {
                                 .map(|(id, what, why)| view! {
                                     <li class="refused-item" data-testid="refused-item">
                                         <p><b>{what}</b></p>
-                                        <p class="reason">{tr(Shell::Reason)} "：" {why}</p>
+                                        <p class="reason">{tr(Shell::Reason)} {crate::shell::i18n::colon(lang)} {why}</p>
                                         <button type="button" class="btn danger" data-testid="discard" on:click=move |_| discard(id)>
                                             {tr(Shell::Discard)}
                                         </button>

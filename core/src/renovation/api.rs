@@ -328,10 +328,23 @@ pub struct Receipt {
     pub received_at_ms: u64,
 }
 
+/// A ballot's short reference (回执号), for a resident to quote to staff: the last 8 hex digits of its id
+/// (random bits of the UUIDv7), upper case, as `XXXX-XXXX`.
+pub fn receipt_reference(ballot_id: Uuid) -> String {
+    let hex = ballot_id.simple().to_string().to_uppercase();
+    format!("{}-{}", &hex[24..28], &hex[28..32])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::renovation::{Ballot, CastAt, TallyInput, VoterHousehold};
+
+    #[test]
+    fn a_receipt_reference_is_the_ids_last_eight_hex_digits() {
+        let id: Uuid = "0190f3a2-7c4e-7b21-9a3f-5d6e7f80a1b2".parse().unwrap();
+        assert_eq!(receipt_reference(id), "7F80-A1B2");
+    }
     use crate::rules::RuleSet;
     use serde_json::{Value, json};
 
