@@ -99,6 +99,12 @@ pub fn cargo() -> Command {
 /// Prints how long each step of a build took, so a user sees where the time goes.
 pub struct Steps(Instant, Vec<(String, f64)>);
 
+impl Default for Steps {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Steps {
     pub fn new() -> Self {
         Steps(Instant::now(), Vec::new())
