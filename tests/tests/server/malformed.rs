@@ -3,13 +3,13 @@
 //! Every route of the API (and unknown `/api` paths, and the app's paths) gets wrong methods, missing,
 //! garbage, expired and wrong-kind tokens, and bodies that are empty, truncated, of the wrong types, with
 //! huge numbers, deep nesting, invalid UTF-8, random bytes, oversized strings, unknown or missing fields,
-//! valid-looking operations with one field broken, wrong `Content-Type`s and garbage query strings. The
-//! generator is seeded, so a run is repeatable. For every answer: the status is below 500, and an `/api`
-//! error is the JSON error shape `{"error":{"code","message","field?"}}` with the status its code has.
-//! Nothing may be written: the generator never sends anything valid enough to be stored (a body that would
-//! parse is sent only without a valid token, or to a path that names no record, or with an operation of
-//! another community or author, which refuses the whole batch), so every table is compared whole before and
-//! after, rejections included.
+//! valid-looking operations with one field broken, wrong `Content-Type`s, too many headers and garbage
+//! query strings. The generator is seeded, so a run is repeatable. For every answer: the status is below
+//! 500, and an `/api` error is the JSON error shape `{"error":{"code","message","field?"}}` with the status
+//! its code has. Nothing may be written: the generator never sends anything valid enough to be stored (a
+//! body that would parse is sent only without a valid token, or to a path that names no record, or with an
+//! operation of another community or author, which refuses the whole batch), so every table is compared
+//! whole before and after, rejections included.
 
 use super::*;
 use axum::Router;
@@ -914,7 +914,9 @@ fn error_code(status: StatusCode, body: &[u8]) -> Result<String, String> {
         "method_not_allowed" => 405,
         "already_issued" => 409,
         "batch_too_large" => 413,
-        "too_many_attempts" => 429,
+        "uri_too_long" => 414,
+        "too_many_attempts" | "too_many_requests" => 429,
+        "headers_too_large" => 431,
         other => return Err(format!("unknown code {other}")),
     };
     if status.as_u16() != expected {
@@ -1038,6 +1040,12 @@ async fn twelve_thousand_malformed_requests_no_5xx_json_errors_nothing_written()
         if rng.random_bool(0.05) {
             req = req.header("x-forwarded-for", "garbage, 999.1.1.1, ::zz");
         }
+        if rng.random_bool(0.01) {
+            // More headers than the server takes.
+            for i in 0..rng.random_range(90..200) {
+                req = req.header(format!("x-junk-{i}"), "x".repeat(i * 4));
+            }
+        }
         let Ok(req) = req.body(Body::from(bytes.clone())) else {
             panic!("request not built: {method} {uri}");
         };
@@ -1117,7 +1125,8 @@ async fn twelve_thousand_malformed_requests_no_5xx_json_errors_nothing_written()
         "not_found",
         "method_not_allowed",
         "batch_too_large",
-        "too_many_attempts",
+        "uri_too_long",
+        "headers_too_large",
     ] {
         assert!(
             by_code.contains_key(code),
@@ -1240,5 +1249,7 @@ async fn malformed_requests_get_the_error_they_deserve() {
 
     expect(f, "DELETE /api/health", None, b"", "405 method_not_allowed").await;
     expect(f, "GET /api/nope?since=%FF", staff, b"", "404 not_found").await;
+    let long = format!("GET /api/sync/pull?x={}", "a".repeat(9000));
+    expect(f, &long, staff, b"", "414 uri_too_long").await;
     assert_eq!(snapshot(&fx.state), before);
 }
