@@ -7,6 +7,8 @@ mod api;
 mod cli;
 #[path = "server/durability.rs"]
 mod durability;
+#[path = "server/malformed.rs"]
+mod malformed;
 #[path = "server/renovation.rs"]
 mod renovation;
 #[path = "server/sync.rs"]

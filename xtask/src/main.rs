@@ -1,6 +1,7 @@
 //! `cargo xtask`: installs what a fresh machine lacks, builds the app, serves it, runs every test and the benchmarks.
 
 mod bench;
+mod chaos;
 mod compress;
 mod paths;
 mod tools;
@@ -18,6 +19,9 @@ cargo xtask <command>
   build            build the app into dist/ (Wasm app, service worker, static files, embeddable core)
   test             every test: core, server and sync integration, browser tests in headless Chromium
   bench            measure against DESIGN.md's budgets and print one table
+  chaos --cycles N [--clients K]
+                   kill -9 the release server N times while K clients (default 4) push, restart it,
+                   and check that every acknowledged operation is stored exactly once
 ";
 
 fn main() -> ExitCode {
@@ -29,6 +33,7 @@ fn main() -> ExitCode {
             .map(|_| ()),
         Some("test") => test(),
         Some("bench") => bench::bench(),
+        Some("chaos") => chaos::chaos(&args[1..]),
         _ => {
             eprint!("{USAGE}");
             return ExitCode::from(2);
@@ -93,6 +98,12 @@ pub fn cargo() -> Command {
 
 /// Prints how long each step of a build took, so a user sees where the time goes.
 pub struct Steps(Instant, Vec<(String, f64)>);
+
+impl Default for Steps {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 impl Steps {
     pub fn new() -> Self {

@@ -9,7 +9,7 @@ pub mod throttle;
 pub mod web;
 
 pub use error::{ApiError, current_lang};
-pub use extract::{ClientIp, JsonBody, Payload, parse_json};
+pub use extract::{ClientIp, JsonBody, PathParams, Payload, parse_json};
 
 use serde::{Deserialize, Serialize};
 

@@ -2,7 +2,7 @@
 //! and ballots, and the results for staff (JSON, CSV, XLSX). The tally and the ballot rules are the core's;
 //! the JSON of every endpoint is `linli_core::renovation::api`.
 //!
-//! - `staff.rs` — `/api/projects/{id}/codes…` and `/api/projects/{id}/results…` (staff logins)
+//! - `staff.rs` — `/api/projects/{project_id}/codes…` and `/api/projects/{project_id}/results…` (staff logins)
 //! - `resident.rs` — `/api/vote/*` (resident logins)
 //! - `views.rs` — what those show, read from the merged state (verdicts such as the survey window are the core's)
 //! - `repo.rs` — all of the feature's SQL
@@ -27,20 +27,26 @@ use axum::routing::{get, post};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route(
-            "/api/projects/{id}/codes",
+            "/api/projects/{project_id}/codes",
             post(staff::issue_codes).get(staff::list_codes),
         )
         .route(
-            "/api/projects/{id}/codes/{household_id}/revoke",
+            "/api/projects/{project_id}/codes/{household_id}/revoke",
             post(staff::revoke_code),
         )
         .route(
-            "/api/projects/{id}/codes/{household_id}/reissue",
+            "/api/projects/{project_id}/codes/{household_id}/reissue",
             post(staff::reissue_code),
         )
-        .route("/api/projects/{id}/results", get(staff::results))
-        .route("/api/projects/{id}/results.csv", get(staff::results_csv))
-        .route("/api/projects/{id}/results.xlsx", get(staff::results_xlsx))
+        .route("/api/projects/{project_id}/results", get(staff::results))
+        .route(
+            "/api/projects/{project_id}/results.csv",
+            get(staff::results_csv),
+        )
+        .route(
+            "/api/projects/{project_id}/results.xlsx",
+            get(staff::results_xlsx),
+        )
         .merge(resident_routes())
 }
 

@@ -7,7 +7,7 @@
 use crate::AppState;
 use crate::auth::AuthUser;
 use crate::clock::now_ms;
-use crate::http::{ApiError, parse_json};
+use crate::http::{ApiError, PathParams, parse_json};
 use crate::renovation::codes::format_code;
 use crate::renovation::export::to_xlsx;
 use crate::renovation::qr::qr_svg;
@@ -15,7 +15,7 @@ use crate::renovation::repo::{self, CodeRow, Issued};
 use crate::renovation::views::{self, Door};
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use linli_core::renovation::MenuItem;
@@ -86,7 +86,7 @@ fn issued_codes(issued: Vec<Issued>, origin: &str) -> Result<IssuedCodes, ApiErr
 pub async fn issue_codes(
     State(state): State<AppState>,
     user: AuthUser,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
     body: Bytes,
 ) -> Result<Json<IssuedCodes>, ApiError> {
     let id = project_id(&id)?;
@@ -188,7 +188,7 @@ fn rows_of<'a>(history: &'a repo::CodeHistory, door: &Door) -> &'a [CodeRow] {
 pub async fn list_codes(
     State(state): State<AppState>,
     user: AuthUser,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> Result<Json<Vec<CodeStatus>>, ApiError> {
     let id = project_id(&id)?;
     let (_, doors) = project_and_doors(&state, &user, id).await?;
@@ -224,7 +224,7 @@ async fn household_door(
 pub async fn revoke_code(
     State(state): State<AppState>,
     user: AuthUser,
-    Path((id, household)): Path<(String, String)>,
+    PathParams((id, household)): PathParams<(String, String)>,
 ) -> Result<Json<CodeStatus>, ApiError> {
     let (id, door) = household_door(&state, &user, &id, &household).await?;
     let community = user.community.clone();
@@ -243,7 +243,7 @@ pub async fn revoke_code(
 pub async fn reissue_code(
     State(state): State<AppState>,
     user: AuthUser,
-    Path((id, household)): Path<(String, String)>,
+    PathParams((id, household)): PathParams<(String, String)>,
 ) -> Result<Json<IssuedCodes>, ApiError> {
     let (id, door) = household_door(&state, &user, &id, &household).await?;
     let community = user.community.clone();
@@ -293,7 +293,7 @@ async fn tally_of(
 pub async fn results(
     State(state): State<AppState>,
     user: AuthUser,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> Result<Json<ProjectResults>, ApiError> {
     let (id, fields, _, menu, tally) = tally_of(&state, &user, &id).await?;
     Ok(Json(views::results(
@@ -323,7 +323,7 @@ fn attachment(content_type: &'static str, filename: String, body: Vec<u8>) -> Re
 pub async fn results_csv(
     State(state): State<AppState>,
     user: AuthUser,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> Result<Response, ApiError> {
     let (id, p, menu, _, tally) = tally_of(&state, &user, &id).await?;
     let csv = to_csv(&tables(&p, &menu, &tally, &state.rules.renovation, None));
@@ -338,7 +338,7 @@ pub async fn results_csv(
 pub async fn results_xlsx(
     State(state): State<AppState>,
     user: AuthUser,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> Result<Response, ApiError> {
     let (id, p, menu, _, tally) = tally_of(&state, &user, &id).await?;
     let rules = state.rules.clone();

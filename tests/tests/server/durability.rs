@@ -255,18 +255,15 @@ async fn sessions_are_revoked_and_accounts_disabled_from_the_command_line_within
         }
     };
     // Waits up to 6 s for `/api/me` with `token` to answer 401.
-    let ended_within = |token: String| {
-        let me_status = me_status.clone();
-        async move {
-            let t = std::time::Instant::now();
-            while t.elapsed() < std::time::Duration::from_secs(6) {
-                if me_status(token.clone()).await == 401 {
-                    return Some(t.elapsed());
-                }
-                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let ended_within = |token: String| async move {
+        let t = std::time::Instant::now();
+        while t.elapsed() < std::time::Duration::from_secs(6) {
+            if me_status(token.clone()).await == 401 {
+                return Some(t.elapsed());
             }
-            None
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         }
+        None
     };
     let c = Client::login(&http, &url, "admin", PASSWORD).await.unwrap();
     assert_eq!(me_status(c.token.clone()).await, 200);

@@ -835,9 +835,9 @@ async fn a_flood_of_wrong_codes_slows_the_flooders_and_never_a_resident_with_a_c
 }
 
 /// Runs the futures concurrently and returns their outputs in order.
-async fn futures_join<F: std::future::Future>(fs: Vec<F>) -> Vec<F::Output>
+async fn futures_join<F>(fs: Vec<F>) -> Vec<F::Output>
 where
-    F: Send + 'static,
+    F: std::future::Future + Send + 'static,
     F::Output: Send + 'static,
 {
     let handles: Vec<_> = fs.into_iter().map(tokio::spawn).collect();
