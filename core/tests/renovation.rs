@@ -111,7 +111,7 @@ fn area_and_headcount_disagree() {
     assert!(
         t.art278
             .explanation_zh
-            .contains("同意的人数未达到参与人数的> 1/2"),
+            .contains("同意的人数未达到参与人数的过半数"),
         "{}",
         t.art278.explanation_zh
     );
@@ -130,7 +130,7 @@ fn area_and_headcount_disagree() {
     assert!(
         t.art278
             .explanation_en
-            .contains("consenting area is not > 1/2"),
+            .contains("consenting area is not more than half"),
         "{}",
         t.art278.explanation_en
     );
@@ -306,7 +306,7 @@ fn a_lift_is_decided_by_its_unit() {
         t.items[0]
             .art278
             .explanation_zh
-            .contains("同意的面积未达到参与面积的≥ 3/4"),
+            .contains("同意的面积未达到参与面积的四分之三"),
         "{}",
         t.items[0].art278.explanation_zh
     );

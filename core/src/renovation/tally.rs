@@ -297,7 +297,7 @@ fn art278(
         } else {
             let list: Vec<String> = fails
                 .iter()
-                .map(|(w, f)| fill(w.text(lang), &[&f.label()]))
+                .map(|(w, f)| fill(w.text(lang), &[&crate::i18n::fraction_words(*f, lang)]))
                 .collect();
             fill(
                 Words::Art278NotPassed.text(lang),

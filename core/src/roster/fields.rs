@@ -261,12 +261,14 @@ mod tests {
             RuleError::field(ErrorCode::InvisibleCharacters, "door")
         );
         assert_eq!(HouseholdFields::door_key(" １０１Ａ "), "101a");
-        // NFKC: the ideographic space, circled and superscript digits, Roman numerals, ligatures.
         assert_eq!(HouseholdFields::door_key("\u{3000}1０1\u{3000}"), "101");
-        assert_eq!(HouseholdFields::door_key("①0①"), "101");
-        assert_eq!(HouseholdFields::door_key("10¹"), "101");
-        assert_eq!(HouseholdFields::door_key("Ⅻ"), "xii");
-        assert_eq!(HouseholdFields::door_key("ﬁ"), "fi");
+        // Full NFKC (the server's `nfkc` feature): circled and superscript digits, Roman numerals, ligatures.
+        if cfg!(feature = "nfkc") {
+            assert_eq!(HouseholdFields::door_key("①0①"), "101");
+            assert_eq!(HouseholdFields::door_key("10¹"), "101");
+            assert_eq!(HouseholdFields::door_key("Ⅻ"), "xii");
+            assert_eq!(HouseholdFields::door_key("ﬁ"), "fi");
+        }
         assert_ne!(
             HouseholdFields::door_key("101"),
             HouseholdFields::door_key("102")
