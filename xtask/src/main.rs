@@ -210,9 +210,10 @@ pub fn build_app(optimise: bool) -> Result<PathBuf> {
         copy_dir(&root.join("public"), &dist)?;
         // The resident's entry page is the staff one naming the voting entry's files.
         let index = std::fs::read_to_string(dist.join("index.html")).map_err(|e| e.to_string())?;
-        let vote = index
-            .replace("/pkg/linli_app", "/pkg/linli_vote")
-            .replace("正在打开… / Opening…", "正在打开投票页… / Opening the ballot…");
+        let vote = index.replace("/pkg/linli_app", "/pkg/linli_vote").replace(
+            "正在打开… / Opening…",
+            "正在打开投票页… / Opening the ballot…",
+        );
         std::fs::write(dist.join("vote.html"), vote).map_err(|e| e.to_string())?;
         for html in ["index.html", "vote.html"] {
             let path = dist.join(html);

@@ -172,7 +172,7 @@ fn Ballot(
         wasm_bindgen_futures::spawn_local(resident::cast(a, chosen));
     };
     let names: std::collections::HashMap<Uuid, String> =
-        menu.iter().map(|m| (m.id, m.name.clone())).collect();
+        menu.iter().map(|m| (m.id, m.display_name(lang))).collect();
 
     let status = {
         let rec = rec.clone();
@@ -297,7 +297,7 @@ fn Ballot(
                 <ul class="list">
                     {menu.clone().into_iter().map(|m| view! {
                         <li class="card" data-testid="vote-menu-item">
-                            <p class="big"><b>{m.name.clone()}</b> " " <small class="badge">{class_label(m.class, lang)}</small></p>
+                            <p class="big"><b>{m.display_name(lang)}</b> " " <small class="badge">{class_label(m.class, lang)}</small></p>
                             {(!m.description.is_empty()).then(|| view! { <p>{m.description.clone()}</p> })}
                             <p>{tr(Reno::Cost)} {crate::shell::i18n::colon(lang)} {yuan(m.cost_yuan, lang)}</p>
                             <p><b>{match m.share_per_household_yuan {
@@ -351,7 +351,7 @@ fn Ballot(
                                     let on = event_target_checked(&ev);
                                     items.update(|v| { v.retain(|x| *x != mid); if on { v.push(mid); } });
                                 } />
-                            <span>{m.name.clone()}</span>
+                            <span>{m.display_name(lang)}</span>
                         </label>
                     }
                 }).collect_view()}

@@ -167,6 +167,20 @@ impl MenuEntry {
             electorate: f.electorate,
         }
     }
+
+    /// The item's name in `lang`: in English, a catalogue item (R2) that keeps its catalogue name shows the
+    /// catalogue's English name; an item staff named themselves keeps the name they gave.
+    pub fn display_name(&self, lang: crate::Lang) -> String {
+        if lang == crate::Lang::En
+            && let Some(c) = &self.catalogue
+            && let Some(item) = crate::renovation::project::catalogue()
+                .into_iter()
+                .find(|i| &i.id == c && i.zh == self.name)
+        {
+            return item.en;
+        }
+        self.name.clone()
+    }
 }
 
 /// The aggregate results of a project: the core's tally (its fields at the top level), the number of
@@ -339,6 +353,27 @@ pub fn receipt_reference(ballot_id: Uuid) -> String {
 mod tests {
     use super::*;
     use crate::renovation::{Ballot, CastAt, TallyInput, VoterHousehold};
+
+    #[test]
+    fn catalogue_items_have_their_english_name_and_local_names_stay() {
+        let mut e = MenuEntry {
+            id: Uuid::nil(),
+            name: "路面".into(),
+            class: ItemClass::Basic,
+            catalogue: Some("road".into()),
+            description: String::new(),
+            cost_yuan: 1.0,
+            share_per_household_yuan: None,
+            owners_decision: false,
+            matter: Matter::Ordinary,
+            position: 0,
+            electorate: Electorate::default(),
+        };
+        assert_eq!(e.display_name(crate::Lang::En), "Road surface");
+        assert_eq!(e.display_name(crate::Lang::Zh), "路面");
+        e.name = "路面硬化（东区）".into();
+        assert_eq!(e.display_name(crate::Lang::En), "路面硬化（东区）");
+    }
 
     #[test]
     fn a_receipt_reference_is_the_ids_last_eight_hex_digits() {
