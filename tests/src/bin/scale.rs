@@ -13,7 +13,8 @@
 //! 0. (restarted server only) A's first request, a push of `--deletes` deletes of households (timed);
 //! 1. A pushes `--deletes` more deletes in ONE push (timed);
 //! 2. A's staff opens the codes page of the compound (`GET /api/projects/{id}/codes`, timed to its
-//!    last byte).
+//!    last byte);
+//! 3. the same, compressed as a browser asks for it (`accept-encoding: br`).
 //!
 //! Prints ONE JSON line: `{"records":N,"delete_push_ms":..,"deletes_accepted":..,"b_during_delete_p99_ms":..,
 //! "codes_page_ms":..,"codes_rows":..,"b_during_codes_p99_ms":..,"cold_delete_push_ms":..,…}`. B's figures
@@ -81,15 +82,21 @@ fn round1(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
 }
 
-/// Pushes `ops` in batches of [`MAX_PUSH_OPS`], two pushes in flight; every operation must be accepted.
-async fn push_all(client: &Client, device: &Device, ops: Vec<Operation>) -> Result<(), String> {
+/// Pushes `ops` in batches of [`MAX_PUSH_OPS`], `in_flight` pushes at a time (so, with more than one,
+/// no batch may depend on another of the same round); every operation must be accepted.
+async fn push_all(
+    client: &Client,
+    device: &Device,
+    ops: Vec<Operation>,
+    in_flight: usize,
+) -> Result<(), String> {
     let mut batches = ops
         .chunks(MAX_PUSH_OPS)
         .map(|c| device.push_request(c.to_vec()))
         .collect::<Vec<_>>()
         .into_iter();
     loop {
-        let pair: Vec<_> = batches.by_ref().take(2).collect();
+        let pair: Vec<_> = batches.by_ref().take(in_flight).collect();
         if pair.is_empty() {
             return Ok(());
         }
@@ -377,8 +384,13 @@ async fn run(
             ops.push(op);
         }
     }
-    let households = args.records.saturating_sub(ops.len());
+    let (project, p_op) = d.project(compound, "综合整治", -1, 30, 3, false);
+    let places = ops.len();
+    ops.push(p_op);
+    push_all(&a, &d, ops, 1).await?;
+    let households = args.records.saturating_sub(places);
     let mut household_ids = Vec::with_capacity(households);
+    let mut ops = Vec::with_capacity(households);
     for i in 0..households {
         let unit = units[i % units.len()];
         let door = 101 + i / units.len();
@@ -386,10 +398,9 @@ async fn run(
         household_ids.push(h);
         ops.push(op);
     }
-    let records = ops.len();
-    let (project, p_op) = d.project(compound, "综合整治", -1, 30, 3, false);
-    ops.push(p_op);
-    push_all(&a, &d, ops).await?;
+    let records = places + ops.len();
+    // Households only need their units, pushed above: two pushes in flight.
+    push_all(&a, &d, ops, 2).await?;
     let setup_seconds = setup_started.elapsed().as_secs_f64();
 
     // Codes for 100 households of one unit, so the codes page has some history to show.
@@ -431,7 +442,7 @@ async fn run(
     let b_client = Client::login(http, &base, &b_user, b_password).await?;
     let mut bd = Device::new(&b_user, &b_user);
     let (b_unit, place) = bd.place();
-    push_all(&b_client, &bd, place).await?;
+    push_all(&b_client, &bd, place, 1).await?;
     let mut b = B {
         client: b_client,
         device: bd,
@@ -490,6 +501,24 @@ async fn run(
         .map_err(|e| e.to_string())?
         .len();
 
+    // 3. The same page as a browser asks for it: compressed (Brotli), timed to its last byte.
+    let (br_bytes, br_took, b_br) = b
+        .beside(async {
+            let resp = a
+                .http
+                .get(format!("{base}/api/projects/{project}/codes"))
+                .bearer_auth(&a.token)
+                .header("accept-encoding", "br")
+                .send()
+                .await
+                .map_err(|e| e.to_string())?;
+            if !resp.status().is_success() {
+                return Err(format!("codes page: {}", resp.status()));
+            }
+            Ok(resp.bytes().await.map_err(|e| e.to_string())?.len())
+        })
+        .await?;
+
     let p = |v: &[Duration], q: f64| round1(percentile(v, q));
     let max = |v: &[Duration]| v.last().map(|d| ms(*d)).unwrap_or(0.0);
     Ok(serde_json::json!({
@@ -514,5 +543,9 @@ async fn run(
         "b_during_codes_p50_ms": p(&b_codes, 0.50),
         "b_during_codes_p99_ms": p(&b_codes, 0.99),
         "b_during_codes_max_ms": max(&b_codes),
+        "codes_page_br_ms": ms(br_took),
+        "codes_page_br_bytes": br_bytes,
+        "b_during_codes_br_p99_ms": p(&b_br, 0.99),
+        "b_during_codes_br_max_ms": max(&b_br),
     }))
 }
