@@ -69,8 +69,26 @@ impl Replica {
 
     /// Every ballot of a project, the history included (R4: all are kept, the latest counts).
     pub fn ballots(&self, project_id: Uuid) -> Vec<BallotRecord> {
+        self.ballots_where(project_id, |_| true)
+    }
+
+    /// The ballots of one household in a project, the history included, in the order of
+    /// [`Replica::ballots`]; the others are passed over without being decoded.
+    pub fn household_ballots(&self, project_id: Uuid, household_id: Uuid) -> Vec<BallotRecord> {
+        let household = household_id.to_string();
+        self.ballots_where(project_id, |r| {
+            r.str_field("household_id") == Some(household.as_str())
+        })
+    }
+
+    fn ballots_where(
+        &self,
+        project_id: Uuid,
+        keep: impl Fn(&crate::sync::Record) -> bool,
+    ) -> Vec<BallotRecord> {
         let mut v: Vec<BallotRecord> = self
             .child_records(EntityKind::Ballot, project_id)
+            .filter(|(_, r)| keep(r))
             .filter_map(|(id, r)| {
                 Some((id, r.get::<BallotFields>()?, r.fields.values().next()?.at))
             })

@@ -33,6 +33,20 @@ impl Replica {
         v
     }
 
+    /// One household of the community with its building and unit, if it and every place above it is
+    /// live: the row of [`Replica::doors`] for that household, found by id (no walk of its compound).
+    pub fn door(&self, community: &str, household: Uuid) -> Option<Door> {
+        let h = self.household(community, household)?;
+        let u: UnitFields = self.get(community, EntityKind::Unit, h.fields.unit_id)?;
+        let b: BuildingFields = self.get(community, EntityKind::Building, u.building_id)?;
+        Some(Door {
+            building_id: u.building_id,
+            building: b.name,
+            unit: u.name,
+            household: h,
+        })
+    }
+
     pub fn compounds(&self) -> Vec<Compound> {
         let mut v: Vec<_> = self
             .live_of(EntityKind::Compound)
