@@ -414,3 +414,51 @@ fn a_menu_items_electorate_is_a_place_of_the_projects_compound_and_its_tally_run
         (ErrorCode::ItemsWithoutAgreement, Some("body.items"))
     );
 }
+
+#[test]
+fn one_households_ballots_and_door_are_found_by_id() {
+    let (mut r, rules) = world();
+    // Household 10 agrees (lift) on 7 May, household 11 agrees on 8 May, household 10 changes its
+    // mind on 9 May.
+    for o in [
+        ballot(200, 7, 10, true, &[30], NOW - 3 * DAY),
+        ballot(201, 7, 11, true, &[31], NOW - 2 * DAY),
+        ballot(202, 7, 10, false, &[], NOW - DAY),
+    ] {
+        r.check(&o, &rules, NOW).unwrap();
+        r.apply(&o);
+    }
+    let mine = r.household_ballots(id(20), id(10));
+    assert_eq!(
+        mine.iter()
+            .map(|b| (b.fields.agree, b.fields.items.clone(), b.fields.cast_at_ms))
+            .collect::<Vec<_>>(),
+        [
+            (true, vec![id(30)], NOW - 3 * DAY),
+            (false, vec![], NOW - DAY)
+        ]
+    );
+    assert_eq!(r.household_ballots(id(20), id(11)).len(), 1);
+    assert_eq!(r.household_ballots(id(20), id(50)).len(), 0);
+    assert_eq!(r.ballots(id(20)).len(), 3);
+
+    let door = r.door("c1", id(10)).unwrap();
+    assert_eq!(
+        (door.building_id, door.building.as_str(), door.unit.as_str()),
+        (id(2), "1号楼", "1单元")
+    );
+    assert_eq!(
+        (door.household.id, door.household.fields.door.as_str()),
+        (id(10), "101")
+    );
+    assert_eq!(r.door("c1", id(50)).unwrap().building, "9号楼");
+    assert!(r.door("c1", id(99)).is_none(), "no such household");
+    assert!(r.door("c2", id(10)).is_none(), "another community's");
+
+    // Compounds come from the index of records without a parent, which follows deletes.
+    let names =
+        |r: &Replica| -> Vec<String> { r.compounds().into_iter().map(|c| c.fields.name).collect() };
+    assert_eq!(names(&r), ["别的小区", "幸福里"]);
+    r.apply(&op(203, 1, NOW, EntityKind::Compound, id(5), Body::Delete));
+    assert_eq!(names(&r), ["幸福里"]);
+}
