@@ -1,17 +1,32 @@
-//! The sync writer: one thread that owns the writer connection's operation inserts and the in-memory
-//! replicas, validates pushed operations with the rules core, and commits them with group commit.
+//! The sync writer: one thread that validates pushed operations with the rules core and commits them
+//! with group commit, and the in-memory replica of each community that it keeps and reads share.
 //!
-//! Each push becomes a job on a queue. The thread takes the first job and every job queued behind it,
-//! checks and applies their operations in order against each community's `Replica` (so a unit sees
-//! the building pushed just before it, in the same batch or an earlier one), inserts the accepted ones
-//! and the rejections in ONE transaction, commits (`synchronous=FULL`: on disk), and only then answers
-//! each job. One fsync thus covers many concurrent pushes.
+//! Each push becomes a job on a queue. The thread takes every job queued and makes a group of them:
+//! one job of each community in turn, up to [`GROUP_MAX_OPS`] operations, so a community with many
+//! large pushes waiting never keeps another community's push out of the next group. It checks and
+//! applies their operations in order against each community's `Replica` (so a unit sees the building
+//! pushed just before it, in the same batch or an earlier one), inserts the accepted ones and the
+//! rejections in ONE transaction, commits (`synchronous=FULL`: on disk), and only then answers each
+//! job. One fsync thus covers many concurrent pushes.
+//!
+//! Each replica sits behind its own read-write lock. Reads ([`Writer::read`]: code lists, tallies, a
+//! resident's view) run on blocking threads under the read lock, never on this thread. This thread
+//! takes a replica's write lock only with `try_write`: a community whose replica is being read or
+//! loaded waits (its jobs stay queued, in order) while the other communities' jobs go ahead, and new
+//! reads of it hold back until its jobs have had their turn. A replica not in memory is loaded from a
+//! read connection by a loader thread, under its write lock; at start, every community's replica is
+//! loaded in the background. So no read and no load of one community ever delays another's push.
 //!
 //! Invariants:
 //! - One server process per database: the replicas are a cache of the `ops` table that nobody else writes.
-//! - The replicas are only ever changed by this thread, so no per-community lock is needed beyond it.
-//! - If a transaction fails, the replicas of the communities it touched are dropped and rebuilt from
-//!   the database on next use, so memory never holds an operation the database does not.
+//! - Operations are applied to a replica only by this thread, under the replica's write lock, which it
+//!   holds until the transaction has committed or rolled back: a read never sees an operation the
+//!   database does not hold, and sees every push answered before it began.
+//! - A replica is loaded only under its write lock, which this thread does not hold then, so the load
+//!   sees every operation committed for its community and none is committed meanwhile.
+//! - If a transaction fails, the replicas of the communities it touched are dropped (under their write
+//!   locks) and loaded again on next use, so memory never holds an operation the database does not.
+//! - A community's jobs are checked in the order they arrived.
 //! - `seq` is assigned by the single writer in commit order, so a pull cursor never skips an operation
 //!   committed later with a smaller number.
 
@@ -20,10 +35,12 @@ use crate::http::ApiError;
 use linli_core::sync::{Operation, Replica};
 use linli_core::{RuleError, RuleSet};
 use rusqlite::{Connection, OptionalExtension, params};
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
-use std::sync::Arc;
-use tokio::sync::{mpsc, oneshot};
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard, TryLockError};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc::error::TryRecvError;
+use tokio::sync::{Semaphore, mpsc, oneshot};
 
 /// An operation ready to store: parsed, and its JSON as it will be pulled.
 pub struct Prepared {
@@ -67,32 +84,47 @@ struct Job {
     reply: oneshot::Sender<Result<Vec<Outcome>, String>>,
 }
 
-/// A read of a community's replica, run on the writer thread after every push queued before it is
-/// committed (so a read sees the caller's own earlier writes).
-type ReadFn = Box<dyn FnOnce(&Replica) + Send>;
-
-enum Task {
-    Push(Job),
-    Read { community: String, f: ReadFn },
-}
-
 /// Handle on the writer thread. The thread ends when the last handle is dropped.
 #[derive(Clone)]
 pub struct Writer {
-    tx: mpsc::Sender<Task>,
+    tx: mpsc::Sender<Job>,
+    replicas: Arc<Replicas>,
 }
 
-/// Most operations one group transaction takes before committing.
-const GROUP_MAX_OPS: usize = 20_000;
+/// Most operations one group transaction takes before committing (a job is never split). Small enough
+/// that a group of large pushes is checked and committed in some tens of milliseconds, which is what
+/// another community's push may wait behind.
+pub const GROUP_MAX_OPS: usize = 4_000;
+
+/// How long the writer thread waits before it tries again a community whose replica was busy.
+const RETRY: Duration = Duration::from_millis(1);
+
+/// How long a new read holds back for the writer thread waiting on the same replica, at most.
+const READ_HOLD_BACK: Duration = Duration::from_millis(100);
+
+/// Reads of one community's replica running at once; more wait their turn. A flood of heavy reads in
+/// one community (a tally of 300,000 households each) thus takes at most this many threads, and leaves
+/// the processors to the writer thread and to the other communities.
+const READS_PER_COMMUNITY: usize = 2;
 
 impl Writer {
     pub fn start(db: Db, rules: Arc<RuleSet>) -> Writer {
-        let (tx, rx) = mpsc::channel::<Task>(4096);
+        let (tx, rx) = mpsc::channel::<Job>(4096);
+        let replicas = Arc::new(Replicas {
+            db,
+            slots: Mutex::new(HashMap::new()),
+        });
+        let r = replicas.clone();
         std::thread::Builder::new()
             .name("linli-writer".into())
-            .spawn(move || run(db, rules, rx))
+            .spawn(move || run(r, rules, rx))
             .expect("spawning the writer thread");
-        Writer { tx }
+        let r = replicas.clone();
+        std::thread::Builder::new()
+            .name("linli-preload".into())
+            .spawn(move || r.preload())
+            .expect("spawning the replica preloader");
+        Writer { tx, replicas }
     }
 
     /// Validates and stores `ops` for `community`; returns one outcome per operation, after the commit.
@@ -106,11 +138,11 @@ impl Writer {
         }
         let (reply, rx) = oneshot::channel();
         self.tx
-            .send(Task::Push(Job {
+            .send(Job {
                 community,
                 ops,
                 reply,
-            }))
+            })
             .await
             .map_err(|_| ApiError::internal("the writer thread has stopped"))?;
         match rx.await {
@@ -120,110 +152,363 @@ impl Writer {
         }
     }
 
-    /// Runs `f` on `community`'s replica (on the writer thread, after the pushes queued before it) and
-    /// returns its result. Keep `f` short: pushes wait while it runs.
+    /// Runs `f` on `community`'s replica on a blocking thread, under the replica's read lock (so it
+    /// sees every push answered before it began), and returns its result. Only that community's pushes
+    /// wait while it runs; at most [`READS_PER_COMMUNITY`] reads of one community run at once.
     pub async fn read<T: Send + 'static>(
         &self,
         community: String,
         f: impl FnOnce(&Replica) -> T + Send + 'static,
     ) -> Result<T, ApiError> {
-        let (reply, rx) = oneshot::channel();
-        let f: ReadFn = Box::new(move |r: &Replica| {
-            let _ = reply.send(f(r));
-        });
-        self.tx
-            .send(Task::Read { community, f })
+        let slot = self.replicas.slot(&community);
+        let _permit = slot
+            .reads
+            .acquire()
             .await
-            .map_err(|_| ApiError::internal("the writer thread has stopped"))?;
-        rx.await
-            .map_err(|_| ApiError::internal("a replica read failed"))
+            .map_err(|_| ApiError::internal("replica reads have stopped"))?;
+        let replicas = self.replicas.clone();
+        let read = tokio::task::spawn_blocking(move || {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                replicas.read(&community, f)
+            }))
+        });
+        match read.await {
+            Ok(Ok(Ok(v))) => Ok(v),
+            Ok(Ok(Err(e))) => {
+                tracing::error!(error = %e, "loading a replica for a read failed");
+                Err(ApiError::Internal(e))
+            }
+            Ok(Err(_)) => {
+                tracing::error!("panic while reading a replica");
+                Err(ApiError::internal("a replica read failed"))
+            }
+            Err(e) => Err(ApiError::internal(e)),
+        }
     }
 }
 
-fn run(db: Db, rules: Arc<RuleSet>, mut rx: mpsc::Receiver<Task>) {
-    let mut replicas: HashMap<String, Replica> = HashMap::new();
-    let mut pending: Option<Task> = None;
-    loop {
-        let task = match pending.take() {
-            Some(t) => t,
-            None => match rx.blocking_recv() {
-                Some(t) => t,
-                None => break,
-            },
-        };
-        let first = match task {
-            Task::Read { community, f } => {
-                run_read(&db, &mut replicas, community, f);
-                continue;
-            }
-            Task::Push(job) => job,
-        };
-        let mut count = first.ops.len();
-        let mut jobs = vec![first];
-        while count < GROUP_MAX_OPS {
-            match rx.try_recv() {
-                Ok(Task::Push(job)) => {
-                    count += job.ops.len();
-                    jobs.push(job);
-                }
-                Ok(read) => {
-                    // Reads wait for the pushes queued before them.
-                    pending = Some(read);
-                    break;
-                }
-                Err(_) => break,
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The replicas of every community met so far, each in its own slot.
+struct Replicas {
+    db: Db,
+    slots: Mutex<HashMap<String, Arc<Slot>>>,
+}
+
+struct Slot {
+    /// Turns for reads ([`READS_PER_COMMUNITY`]).
+    reads: Semaphore,
+    /// `None`: not loaded yet, or dropped after a failed transaction.
+    replica: RwLock<Option<Replica>>,
+    /// Set while the writer thread has jobs for this replica and could not lock it: new reads hold back.
+    writer_waiting: AtomicBool,
+    /// A loader thread is at work on this replica.
+    loading: AtomicBool,
+    /// Why the last load by a loader thread failed; the writer answers the waiting jobs with it.
+    failed: Mutex<Option<String>>,
+}
+
+impl Default for Slot {
+    fn default() -> Slot {
+        Slot {
+            reads: Semaphore::new(READS_PER_COMMUNITY),
+            replica: RwLock::default(),
+            writer_waiting: AtomicBool::default(),
+            loading: AtomicBool::default(),
+            failed: Mutex::default(),
+        }
+    }
+}
+
+impl Slot {
+    fn read(&self) -> RwLockReadGuard<'_, Option<Replica>> {
+        // A panic never leaves a replica half-changed under a read guard, and a writer that panics
+        // drops the replica (see `run`), so a poisoned lock is still sound to use.
+        self.replica.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, Option<Replica>> {
+        self.replica.write().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Replicas {
+    fn slot(&self, community: &str) -> Arc<Slot> {
+        let mut slots = lock(&self.slots);
+        match slots.get(community) {
+            Some(s) => s.clone(),
+            None => {
+                let s = Arc::new(Slot::default());
+                slots.insert(community.to_string(), s.clone());
+                s
             }
         }
+    }
+
+    /// Loads `community`'s replica into its slot unless it is there already (blocking).
+    fn load(&self, slot: &Slot, community: &str) -> Result<(), String> {
+        let mut replica = slot.write();
+        if replica.is_none() {
+            let started = Instant::now();
+            let loaded = self
+                .db
+                .read(|c| load_replica(c, community))
+                .map_err(|e| e.to_string())?;
+            tracing::info!(
+                community,
+                records = loaded.len(),
+                ms = started.elapsed().as_millis() as u64,
+                "replica loaded"
+            );
+            *replica = Some(loaded);
+        }
+        Ok(())
+    }
+
+    /// Loads `community`'s replica on a loader thread, unless one is at work on it already.
+    fn load_in_background(self: &Arc<Self>, slot: &Arc<Slot>, community: &str) {
+        if slot.loading.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let (replicas, s, c) = (self.clone(), slot.clone(), community.to_string());
+        let spawned = std::thread::Builder::new()
+            .name("linli-load".into())
+            .spawn(move || {
+                if let Err(e) = replicas.load(&s, &c) {
+                    tracing::error!(community = c, error = %e, "loading a replica failed");
+                    *lock(&s.failed) = Some(e);
+                }
+                s.loading.store(false, Ordering::Release);
+            });
+        if let Err(e) = spawned {
+            *lock(&slot.failed) = Some(format!("spawning a replica loader: {e}"));
+            slot.loading.store(false, Ordering::Release);
+        }
+    }
+
+    /// At start: loads every community's replica, one after the other, so that the first push after a
+    /// restart finds it in memory.
+    fn preload(&self) {
+        let communities = self.db.read(|c| {
+            c.prepare("SELECT id FROM communities ORDER BY id")?
+                .query_map([], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()
+        });
+        match communities {
+            Ok(list) => {
+                for c in list {
+                    if let Err(e) = self.load(&self.slot(&c), &c) {
+                        tracing::error!(community = c, error = %e, "preloading a replica failed");
+                    }
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "listing the communities to preload failed"),
+        }
+    }
+
+    /// Runs `f` on `community`'s replica under its read lock, loading the replica first if needed.
+    fn read<T>(&self, community: &str, f: impl FnOnce(&Replica) -> T) -> Result<T, String> {
+        let slot = self.slot(community);
+        let mut f = Some(f);
+        loop {
+            // The writer thread's turn first: pushes of this community wait for reads, so reads that
+            // keep coming must not keep them waiting for ever.
+            let since = Instant::now();
+            while slot.writer_waiting.load(Ordering::Acquire) && since.elapsed() < READ_HOLD_BACK {
+                std::thread::sleep(Duration::from_micros(200));
+            }
+            {
+                let replica = slot.read();
+                if let Some(r) = replica.as_ref() {
+                    let f = f.take().expect("called once");
+                    return Ok(f(r));
+                }
+            }
+            self.load(&slot, community)?;
+        }
+    }
+}
+
+/// The jobs waiting, per community, the communities in turn.
+#[derive(Default)]
+struct Waiting {
+    queues: VecDeque<(String, VecDeque<Job>)>,
+}
+
+impl Waiting {
+    fn is_empty(&self) -> bool {
+        self.queues.is_empty()
+    }
+
+    fn push(&mut self, job: Job) {
+        match self.queues.iter_mut().find(|(c, _)| *c == job.community) {
+            Some((_, q)) => q.push_back(job),
+            None => self
+                .queues
+                .push_back((job.community.clone(), VecDeque::from([job]))),
+        }
+    }
+
+    /// Answers every waiting job of `community` with `error`.
+    fn fail(&mut self, community: &str, error: &str) {
+        if let Some(i) = self.queues.iter().position(|(c, _)| c == community) {
+            let (_, jobs) = self.queues.remove(i).expect("found");
+            for job in jobs {
+                let _ = job.reply.send(Err(error.to_string()));
+            }
+        }
+    }
+
+    /// A group: one job of each community in `ready` in turn, until [`GROUP_MAX_OPS`] operations (at
+    /// least one job). Returns the jobs per community (index into `ready`), each community's in order.
+    fn take_group(&mut self, ready: &[&str]) -> Vec<Vec<Job>> {
+        let mut group: Vec<Vec<Job>> = ready.iter().map(|_| Vec::new()).collect();
+        let mut count = 0;
+        'rounds: loop {
+            let mut took = false;
+            for (community, queue) in self.queues.iter_mut() {
+                let Some(i) = ready.iter().position(|r| r == community) else {
+                    continue;
+                };
+                let Some(next) = queue.front() else { continue };
+                if count > 0 && count + next.ops.len() > GROUP_MAX_OPS {
+                    break 'rounds;
+                }
+                let job = queue.pop_front().expect("front");
+                count += job.ops.len();
+                group[i].push(job);
+                took = true;
+            }
+            if !took {
+                break;
+            }
+        }
+        self.queues.retain(|(_, q)| !q.is_empty());
+        // The next group starts its turns with another community.
+        self.queues.rotate_left(1.min(self.queues.len()));
+        group
+    }
+}
+
+fn run(replicas: Arc<Replicas>, rules: Arc<RuleSet>, mut rx: mpsc::Receiver<Job>) {
+    let mut waiting = Waiting::default();
+    let mut open = true;
+    loop {
+        // Everything that has arrived; block only when nothing waits.
+        if waiting.is_empty() {
+            if !open {
+                break;
+            }
+            match rx.blocking_recv() {
+                Some(job) => waiting.push(job),
+                None => break,
+            }
+        }
+        while open {
+            match rx.try_recv() {
+                Ok(job) => waiting.push(job),
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => open = false,
+            }
+        }
+
+        // The communities whose replica this thread can lock now.
+        let slots: Vec<(String, Arc<Slot>)> = waiting
+            .queues
+            .iter()
+            .map(|(c, _)| (c.clone(), replicas.slot(c)))
+            .collect();
+        let mut ready: Vec<&str> = Vec::new();
+        let mut guards: Vec<RwLockWriteGuard<'_, Option<Replica>>> = Vec::new();
+        for (community, slot) in &slots {
+            if let Some(e) = lock(&slot.failed).take() {
+                slot.writer_waiting.store(false, Ordering::Release);
+                waiting.fail(community, &e);
+                continue;
+            }
+            let guard = match slot.replica.try_write() {
+                Ok(g) => g,
+                Err(TryLockError::WouldBlock) => {
+                    slot.writer_waiting.store(true, Ordering::Release);
+                    continue;
+                }
+                Err(TryLockError::Poisoned(p)) => {
+                    // A loader panicked: whatever it left is not trusted.
+                    let mut g = p.into_inner();
+                    *g = None;
+                    slot.replica.clear_poison();
+                    g
+                }
+            };
+            slot.writer_waiting.store(false, Ordering::Release);
+            if guard.is_none() {
+                drop(guard);
+                replicas.load_in_background(slot, community);
+                continue;
+            }
+            ready.push(community);
+            guards.push(guard);
+        }
+        if ready.is_empty() {
+            if !waiting.is_empty() {
+                std::thread::sleep(RETRY);
+            }
+            continue;
+        }
+
+        let group = waiting.take_group(&ready);
+        // Only the communities with jobs in this group stay locked.
+        let mut work: Vec<(RwLockWriteGuard<'_, Option<Replica>>, Vec<Job>)> = guards
+            .into_iter()
+            .zip(group)
+            .filter(|(_, jobs)| !jobs.is_empty())
+            .collect();
+        let count: usize = work
+            .iter()
+            .flat_map(|(_, jobs)| jobs)
+            .map(|j| j.ops.len())
+            .sum();
         let now = crate::clock::now_ms();
-        let started = std::time::Instant::now();
+        let started = Instant::now();
         // A panic in the rules (a bug) must not stop the writer: the transaction rolls back as it unwinds
         // and the batch is answered `internal`, like a failed commit.
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let mut conn = db.writer();
-            process(&mut conn, &mut replicas, &rules, &jobs, now).map_err(|e| e.to_string())
+            let mut conn = replicas.db.writer();
+            let mut batch: Vec<(&mut Replica, &[Job])> = work
+                .iter_mut()
+                .map(|(g, jobs)| (g.as_mut().expect("locked when loaded"), jobs.as_slice()))
+                .collect();
+            process(&mut conn, &mut batch, &rules, now).map_err(|e| e.to_string())
         }))
         .unwrap_or_else(|_| Err("panic while processing a push".to_string()));
+        let jobs = work.iter().map(|(_, jobs)| jobs.len()).sum::<usize>();
         match result {
             Ok(all) => {
                 tracing::debug!(
-                    jobs = jobs.len(),
+                    jobs,
                     ops = count,
                     micros = started.elapsed().as_micros() as u64,
                     "group committed"
                 );
-                for (job, outcomes) in jobs.into_iter().zip(all) {
+                // The replicas are unlocked before the answers go: an answered push is readable.
+                let answered: Vec<Job> = work.into_iter().flat_map(|(_, jobs)| jobs).collect();
+                for (job, outcomes) in answered.into_iter().zip(all) {
                     let _ = job.reply.send(Ok(outcomes));
                 }
             }
             Err(e) => {
-                tracing::error!(error = %e, jobs = jobs.len(), "push transaction failed; dropping cached replicas");
-                for job in jobs {
-                    replicas.remove(&job.community);
-                    let _ = job.reply.send(Err(e.clone()));
+                tracing::error!(error = %e, jobs, "push transaction failed; dropping the replicas it touched");
+                for (mut guard, jobs) in work {
+                    *guard = None;
+                    drop(guard);
+                    for job in jobs {
+                        let _ = job.reply.send(Err(e.clone()));
+                    }
                 }
             }
         }
-    }
-}
-
-/// Runs a read on a community's replica, loading it first if needed. If loading fails or the read
-/// panics, the read's reply is dropped, which its caller answers as `internal`.
-fn run_read(db: &Db, replicas: &mut HashMap<String, Replica>, community: String, f: ReadFn) {
-    let replica = match replicas.entry(community) {
-        Entry::Occupied(e) => e.into_mut(),
-        Entry::Vacant(e) => {
-            let loaded = load_replica(&db.writer(), e.key());
-            match loaded {
-                Ok(r) => e.insert(r),
-                Err(err) => {
-                    tracing::error!(error = %err, "loading a replica for a read failed");
-                    return;
-                }
-            }
-        }
-    };
-    if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(replica))).is_err() {
-        tracing::error!("panic while reading a replica");
     }
 }
 
@@ -245,15 +530,16 @@ pub fn load_replica(conn: &Connection, community: &str) -> rusqlite::Result<Repl
     Ok(replica)
 }
 
+/// Checks, applies and stores every job of `batch` (each community's replica with its jobs, in order) in
+/// one transaction; returns the outcomes of each job, in the order of `batch`.
 fn process(
     conn: &mut Connection,
-    replicas: &mut HashMap<String, Replica>,
+    batch: &mut [(&mut Replica, &[Job])],
     rules: &RuleSet,
-    jobs: &[Job],
     now: u64,
 ) -> rusqlite::Result<Vec<Vec<Outcome>>> {
     let tx = conn.transaction()?;
-    let mut all = Vec::with_capacity(jobs.len());
+    let mut all = Vec::with_capacity(batch.iter().map(|(_, jobs)| jobs.len()).sum());
     {
         let mut find_op = tx.prepare_cached("SELECT community FROM ops WHERE id = ?1")?;
         let mut find_rejection =
@@ -265,78 +551,76 @@ fn process(
         let mut insert_rejection = tx.prepare_cached(
             "INSERT INTO rejections (op_id, community, code, field, error, json, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
-        for job in jobs {
-            let replica = match replicas.entry(job.community.clone()) {
-                Entry::Occupied(e) => e.into_mut(),
-                Entry::Vacant(e) => e.insert(load_replica(&tx, &job.community)?),
-            };
-            let mut outcomes = Vec::with_capacity(job.ops.len());
-            for p in &job.ops {
-                let op = &p.op;
-                let id = op.id.to_string();
-                // Same id seen before: the same answer as the first time, and nothing stored again. An id
-                // another community used is a conflict, which says nothing of that community's operation.
-                let conflict = || RuleError::field(linli_core::ErrorCode::IdConflict, "id");
-                if let Some(c) = find_op
-                    .query_row([&id], |r| r.get::<_, String>(0))
-                    .optional()?
-                {
-                    outcomes.push(if c == op.community {
-                        Outcome::Duplicate
-                    } else {
-                        Outcome::Rejected(conflict())
-                    });
-                    continue;
-                }
-                if let Some((c, error)) = find_rejection
-                    .query_row([&id], |r| {
-                        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-                    })
-                    .optional()?
-                {
-                    let e = if c == op.community {
-                        serde_json::from_str(&error).unwrap_or_else(|_| {
-                            RuleError::new(linli_core::ErrorCode::InvalidRequest)
+        for (replica, jobs) in batch.iter_mut() {
+            for job in jobs.iter() {
+                let mut outcomes = Vec::with_capacity(job.ops.len());
+                for p in &job.ops {
+                    let op = &p.op;
+                    let id = op.id.to_string();
+                    // Same id seen before: the same answer as the first time, and nothing stored again. An id
+                    // another community used is a conflict, which says nothing of that community's operation.
+                    let conflict = || RuleError::field(linli_core::ErrorCode::IdConflict, "id");
+                    if let Some(c) = find_op
+                        .query_row([&id], |r| r.get::<_, String>(0))
+                        .optional()?
+                    {
+                        outcomes.push(if c == op.community {
+                            Outcome::Duplicate
+                        } else {
+                            Outcome::Rejected(conflict())
+                        });
+                        continue;
+                    }
+                    if let Some((c, error)) = find_rejection
+                        .query_row([&id], |r| {
+                            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
                         })
-                    } else {
-                        conflict()
-                    };
-                    outcomes.push(Outcome::Rejected(e));
-                    continue;
-                }
-                match replica.check_arrival(op, rules, now, p.last_contact_ms) {
-                    Ok(()) => {
-                        replica.apply(op);
-                        insert_op.execute(params![
-                            id,
-                            op.community,
-                            op.device_id.to_string(),
-                            op.author,
-                            kind_str(op),
-                            op.entity.id.to_string(),
-                            p.json,
-                            now as i64
-                        ])?;
-                        outcomes.push(Outcome::Accepted);
-                    }
-                    Err(e) => {
-                        let error = serde_json::to_string(&e).unwrap_or_default();
-                        // Not the body (a refused operation may be huge): its digest, enough to tell
-                        // a re-send of the same operation.
-                        insert_rejection.execute(params![
-                            id,
-                            op.community,
-                            e.code.as_str(),
-                            e.field,
-                            error,
-                            digest(&p.json),
-                            now as i64
-                        ])?;
+                        .optional()?
+                    {
+                        let e = if c == op.community {
+                            serde_json::from_str(&error).unwrap_or_else(|_| {
+                                RuleError::new(linli_core::ErrorCode::InvalidRequest)
+                            })
+                        } else {
+                            conflict()
+                        };
                         outcomes.push(Outcome::Rejected(e));
+                        continue;
+                    }
+                    match replica.check_arrival(op, rules, now, p.last_contact_ms) {
+                        Ok(()) => {
+                            replica.apply(op);
+                            insert_op.execute(params![
+                                id,
+                                op.community,
+                                op.device_id.to_string(),
+                                op.author,
+                                kind_str(op),
+                                op.entity.id.to_string(),
+                                p.json,
+                                now as i64
+                            ])?;
+                            outcomes.push(Outcome::Accepted);
+                        }
+                        Err(e) => {
+                            let error = serde_json::to_string(&e).unwrap_or_default();
+                            // Not the body (a refused operation may be huge): its digest, enough to tell
+                            // a re-send of the same operation.
+                            insert_rejection.execute(params![
+                                id,
+                                op.community,
+                                e.code.as_str(),
+                                e.field,
+                                error,
+                                digest(&p.json),
+                                now as i64
+                            ])?;
+                            outcomes.push(Outcome::Rejected(e));
+                        }
                     }
                 }
+                all.push(outcomes);
             }
-            all.push(outcomes);
         }
     }
     tx.commit()?;
@@ -355,4 +639,65 @@ fn digest(json: &str) -> String {
 
 fn kind_str(op: &Operation) -> &'static str {
     op.entity.kind.as_str()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use linli_core::Hlc;
+    use linli_core::sync::{Body, EntityKind, EntityRef, OP_FORMAT_VERSION};
+    use uuid::Uuid;
+
+    /// A job of `ops` deletes, each operation's JSON standing for its label.
+    fn job(community: &str, label: &str, ops: usize) -> Job {
+        let op = Operation {
+            v: OP_FORMAT_VERSION,
+            id: Uuid::nil(),
+            device_id: Uuid::nil(),
+            author: "a".into(),
+            hlc: Hlc { ms: 0, n: 0 },
+            community: community.into(),
+            entity: EntityRef {
+                kind: EntityKind::Household,
+                id: Uuid::nil(),
+            },
+            body: Body::Delete,
+        };
+        let (reply, _) = oneshot::channel();
+        Job {
+            community: community.into(),
+            ops: (0..ops)
+                .map(|_| Prepared {
+                    op: op.clone(),
+                    json: label.into(),
+                    last_contact_ms: None,
+                })
+                .collect(),
+            reply,
+        }
+    }
+
+    fn labels(jobs: &[Job]) -> Vec<&str> {
+        jobs.iter().map(|j| j.ops[0].json.as_str()).collect()
+    }
+
+    #[test]
+    fn a_group_takes_one_job_of_each_community_in_turn() {
+        let mut w = Waiting::default();
+        for i in 1..=5 {
+            w.push(job("a", &format!("a{i}"), 1000));
+        }
+        w.push(job("b", "b1", 1));
+        w.push(job("c", "c1", 1));
+        // c's replica is busy: its job waits. Turns: a1, b1 | a2 | a3 = 3,001 operations; a4 would
+        // make 4,001, over GROUP_MAX_OPS.
+        let group = w.take_group(&["a", "b"]);
+        assert_eq!(labels(&group[0]), ["a1", "a2", "a3"]);
+        assert_eq!(labels(&group[1]), ["b1"]);
+        // Then c1, a4 and a5 (2,001 operations).
+        let group = w.take_group(&["a", "c"]);
+        assert_eq!(labels(&group[0]), ["a4", "a5"]);
+        assert_eq!(labels(&group[1]), ["c1"]);
+        assert!(w.is_empty());
+    }
 }
