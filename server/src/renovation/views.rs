@@ -1,16 +1,19 @@
 //! What the renovation endpoints show, read from a community's merged state (`Replica`): the households
 //! of a compound with their building and unit, the survey window (`is_open`, `is_closed`), the menu,
-//! the results, and a resident's own view. Runs on the writer thread inside `Writer::read`.
+//! the results, and a resident's own view. Runs inside `Writer::read`, under the community replica's read
+//! lock (that community's pushes wait meanwhile): what concerns one household is looked up by id, never
+//! found by walking its compound.
 //!
 //! Invariant: nothing built here for a resident holds another household's ballot; residents see only
 //! their own ballot and the aggregate tally.
 
-use linli_core::Replica;
 use linli_core::renovation::ProjectFields;
 use linli_core::renovation::Tally;
 use linli_core::renovation::api::{
     CompoundRef, MenuEntry, MyBallot, ResidentHousehold, ResidentProject, ResidentView, Results,
 };
+use linli_core::roster::CompoundFields;
+use linli_core::{EntityKind, Replica};
 use uuid::Uuid;
 
 pub use linli_core::roster::Door;
@@ -18,6 +21,13 @@ pub use linli_core::roster::Door;
 /// Every household of a compound, ordered by building, unit and door (the core's view).
 pub fn doors(r: &Replica, compound_id: Uuid) -> Vec<Door> {
     r.doors(compound_id)
+}
+
+/// One household with its building and unit, if it lives in `compound_id` (looked up by id).
+pub fn door_in(r: &Replica, community: &str, compound_id: Uuid, household: Uuid) -> Option<Door> {
+    (r.compound_of_household(community, household) == Some(compound_id))
+        .then(|| r.door(community, household))
+        .flatten()
 }
 
 /// A project's menu, in menu order, with ids.
@@ -32,9 +42,8 @@ pub fn results<P>(tally: &Tally, project: P, menu: Vec<MenuEntry>) -> Results<P>
 
 /// The latest ballot of a household in a project (the one that counts, R4).
 fn my_ballot(r: &Replica, project_id: Uuid, household_id: Uuid) -> Option<MyBallot> {
-    r.ballots(project_id)
-        .into_iter()
-        .rfind(|b| b.fields.household_id == household_id)
+    r.household_ballots(project_id, household_id)
+        .pop()
         .map(|b| MyBallot {
             id: b.id,
             agree: b.fields.agree,
@@ -55,15 +64,13 @@ pub fn resident_view(
     now: u64,
 ) -> Option<(ResidentView, ProjectFields)> {
     let p = r.project(community, project_id)?;
-    let compound = r.compounds().into_iter().find(|c| c.id == p.compound_id)?;
-    let door = doors(r, p.compound_id)
-        .into_iter()
-        .find(|d| d.household.id == household_id)?;
+    let compound: CompoundFields = r.get(community, EntityKind::Compound, p.compound_id)?;
+    let door = door_in(r, community, p.compound_id, household_id)?;
     let view = ResidentView {
         project: ResidentProject::new(project_id, &p),
         compound: CompoundRef {
-            id: compound.id,
-            name: compound.fields.name,
+            id: p.compound_id,
+            name: compound.name,
         },
         household: ResidentHousehold {
             id: household_id,
