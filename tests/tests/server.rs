@@ -11,6 +11,8 @@ mod durability;
 mod malformed;
 #[path = "server/renovation.rs"]
 mod renovation;
+#[path = "server/scale.rs"]
+mod scale;
 #[path = "server/sync.rs"]
 mod sync;
 
