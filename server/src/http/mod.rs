@@ -2,6 +2,7 @@
 //!
 //! Feature folders build their routers from these; nothing here knows about a feature.
 
+pub mod encode;
 pub mod error;
 pub mod extract;
 pub mod listen;
