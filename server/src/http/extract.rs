@@ -14,6 +14,10 @@ use std::net::{IpAddr, SocketAddr};
 /// `MAX_PUSH_OPS` operations is well under 1 MiB.
 pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
+/// Bodies from this size on are parsed on a blocking thread: a push of 1,000 operations takes some
+/// milliseconds to read, which the threads serving every other request should not spend.
+pub const PARSE_APART_BYTES: usize = 64 * 1024;
+
 /// A JSON body. Malformed JSON is `invalid_json`; JSON of the wrong shape is `invalid_request` with the
 /// path of the offending field (`ops[2].body.area_m2`).
 pub struct JsonBody<T>(pub T);
@@ -86,7 +90,7 @@ impl Payload for linli_core::protocol::PushRequest {
     }
 }
 
-impl<S: Send + Sync, T: Payload> FromRequest<S> for JsonBody<T> {
+impl<S: Send + Sync, T: Payload + Send + 'static> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
@@ -100,9 +104,18 @@ impl<S: Send + Sync, T: Payload> FromRequest<S> for JsonBody<T> {
                 }
             }
         })?;
-        parse_json(&bytes)
-            .map(JsonBody)
-            .map_err(|e| T::refine(&bytes, e))
+        let bytes_len = bytes.len();
+        let parse = move || {
+            parse_json(&bytes)
+                .map(JsonBody)
+                .map_err(|e| T::refine(&bytes, e))
+        };
+        if bytes_len < PARSE_APART_BYTES {
+            return parse();
+        }
+        tokio::task::spawn_blocking(parse)
+            .await
+            .map_err(ApiError::internal)?
     }
 }
 
