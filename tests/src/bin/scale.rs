@@ -11,7 +11,7 @@
 //! restarted, so that A's replica must be loaded again. While B's device pushes one household every
 //! `--b-every-ms` (each push sent without waiting for the one before, as many devices would):
 //! 0. (restarted server only) A's first request, a push of `--deletes` deletes of households (timed);
-//! 1. A pushes `--deletes` more deletes in ONE push (timed);
+//! 1. A pushes `--deletes` more deletes in ONE push (timed), then `--flood` such pushes at once;
 //! 2. A's staff opens the codes page of the compound (`GET /api/projects/{id}/codes`, timed to its
 //!    last byte);
 //! 3. the same, compressed as a browser asks for it (`accept-encoding: br`).
@@ -61,6 +61,9 @@ struct Args {
     /// Deletes in A's one push (at most 1,000).
     #[arg(long, default_value_t = 1_000)]
     deletes: usize,
+    /// Pushes of `--deletes` deletes A sends at once in the flood phase.
+    #[arg(long, default_value_t = 8)]
+    flood: usize,
     /// B pushes every this many milliseconds.
     #[arg(long, default_value_t = 5)]
     b_every_ms: u64,
@@ -282,9 +285,14 @@ impl Drop for Server {
     }
 }
 
-/// A's push of `ops` in one request: how many were accepted.
-async fn push_count(a: &Client, device: &Device, ops: Vec<Operation>) -> Result<usize, String> {
-    let body = serde_json::to_vec(&device.push_request(ops)).map_err(|e| e.to_string())?;
+/// The body of a push of `ops`, made before any clock starts (so this program's own work is not
+/// counted, nor does it delay B's pushes while they are timed).
+fn push_body(device: &Device, ops: Vec<Operation>) -> Result<Vec<u8>, String> {
+    serde_json::to_vec(&device.push_request(ops)).map_err(|e| e.to_string())
+}
+
+/// A's push of `body` in one request: how many operations were accepted.
+async fn push_count(a: &Client, body: Vec<u8>) -> Result<usize, String> {
     let resp = a
         .http
         .post(format!("{}/api/sync/push", a.base))
@@ -472,14 +480,40 @@ async fn run(
     // 0. After the restart: A's first request, a push of deletes, loads A's replica.
     let cold = if restarted {
         let ops = deletes(&mut d);
-        Some(b.beside(push_count(&a, &d, ops)).await?)
+        let body = push_body(&d, ops)?;
+        Some(b.beside(push_count(&a, body)).await?)
     } else {
         None
     };
 
     // 1. A pushes `deletes` deletes of households in one push.
     let ops = deletes(&mut d);
-    let (accepted, delete_took, b_delete) = b.beside(push_count(&a, &d, ops)).await?;
+    let body = push_body(&d, ops)?;
+    let (accepted, delete_took, b_delete) = b.beside(push_count(&a, body)).await?;
+
+    // 1b. A floods: `--flood` such pushes at once.
+    let flood = (0..args.flood)
+        .map(|_| {
+            let ops = deletes(&mut d);
+            push_body(&d, ops)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let (flood_accepted, flood_took, b_flood) = b
+        .beside(async {
+            let tasks: Vec<_> = flood
+                .into_iter()
+                .map(|body| {
+                    let a = a.clone();
+                    tokio::spawn(async move { push_count(&a, body).await })
+                })
+                .collect();
+            let mut n = 0;
+            for t in tasks {
+                n += t.await.map_err(|e| e.to_string())??;
+            }
+            Ok(n)
+        })
+        .await?;
 
     // 2. The codes page of the compound, timed to its last byte (uncompressed, as this client asks).
     let (body, codes_took, b_codes) = b
@@ -536,6 +570,11 @@ async fn run(
         "b_during_delete_p50_ms": p(&b_delete, 0.50),
         "b_during_delete_p99_ms": p(&b_delete, 0.99),
         "b_during_delete_max_ms": max(&b_delete),
+        "flood_pushes": args.flood,
+        "flood_ms": ms(flood_took),
+        "flood_deletes_accepted": flood_accepted,
+        "b_during_flood_p99_ms": p(&b_flood, 0.99),
+        "b_during_flood_max_ms": max(&b_flood),
         "codes_page_ms": ms(codes_took),
         "codes_page_bytes": body.len(),
         "codes_rows": rows,
