@@ -45,16 +45,8 @@ impl LoginLimiter {
     /// `Ok` if a login for `username` from `address` (see `http::extract::address_key`) may be tried
     /// now, else the milliseconds to wait.
     pub fn check(&self, address: &str, username: &str, now: u64) -> Result<(), u64> {
-        let pair = pair_key(address, username);
-        if !self.pair.has_failed(&pair, now) {
-            return Ok(());
-        }
-        let own = self.pair.check(&pair, now).err().unwrap_or(0);
-        let shared = self.account.check(username, now).err().unwrap_or(0);
-        match own.max(shared) {
-            0 => Ok(()),
-            wait => Err(wait),
-        }
+        self.pair
+            .check_under(&pair_key(address, username), &self.account, username, now)
     }
 
     pub fn failed(&self, address: &str, username: &str, now: u64) {

@@ -81,6 +81,27 @@ impl Throttle {
         }
     }
 
+    /// As [`Throttle::check`], under a ceiling shared with other keys (`ceiling` at `ceiling_key`: an
+    /// account, or every address): a key that has not failed is never slowed; one that has waits the
+    /// longer of its own delay and the ceiling's.
+    pub fn check_under(
+        &self,
+        key: &str,
+        ceiling: &Throttle,
+        ceiling_key: &str,
+        now: u64,
+    ) -> Result<(), u64> {
+        if !self.has_failed(key, now) {
+            return Ok(());
+        }
+        let own = self.check(key, now).err().unwrap_or(0);
+        let shared = ceiling.check(ceiling_key, now).err().unwrap_or(0);
+        match own.max(shared) {
+            0 => Ok(()),
+            wait => Err(wait),
+        }
+    }
+
     /// Whether `key` has failed recently (within the forget window).
     pub fn has_failed(&self, key: &str, now: u64) -> bool {
         self.lock().get(key).is_some_and(|e| self.live(e, now))

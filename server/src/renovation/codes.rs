@@ -108,15 +108,7 @@ impl CodeLimiter {
     /// `Ok` if `ip` may try a code now, else the milliseconds to wait.
     pub fn check(&self, ip: Option<IpAddr>, now: u64) -> Result<(), u64> {
         let key = address_key(ip).to_string();
-        if !self.per_ip.has_failed(&key, now) {
-            return Ok(());
-        }
-        let own = self.per_ip.check(&key, now).err().unwrap_or(0);
-        let shared = self.global.check(GLOBAL, now).err().unwrap_or(0);
-        match own.max(shared) {
-            0 => Ok(()),
-            wait => Err(wait),
-        }
+        self.per_ip.check_under(&key, &self.global, GLOBAL, now)
     }
 
     pub fn failed(&self, ip: Option<IpAddr>, now: u64) {
