@@ -312,16 +312,21 @@ impl Db {
         Ok(self.db.transaction_with_str_sequence(&arr)?)
     }
 
-    /// A value of the `resident` store.
-    pub async fn resident_get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>> {
-        let tx = self.read(&[RESIDENT])?;
-        let r = tx.object_store(RESIDENT)?.get(&JsValue::from_str(key))?;
+    /// One value of `store` by key; `None` when there is none.
+    async fn get<T: DeserializeOwned>(&self, store: &str, key: &str) -> Result<Option<T>> {
+        let tx = self.read(&[store])?;
+        let r = tx.object_store(store)?.get(&JsValue::from_str(key))?;
         let f = request(&r);
         let v = result_of(r, f).await?;
         if v.is_undefined() || v.is_null() {
             return Ok(None);
         }
         Ok(Some(from_js(&v)?))
+    }
+
+    /// A value of the `resident` store.
+    pub async fn resident_get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>> {
+        self.get(RESIDENT, key).await
     }
 
     /// Stores values in the `resident` store, in one strict transaction.
@@ -446,15 +451,8 @@ impl Db {
     /// What the resident's entry needs of the device's state: only the language (a resident's phone holds
     /// no staff records; their vote is in the `resident` store). Spares that entry the staff data's code.
     pub async fn load_resident(&self) -> Result<Local> {
-        let tx = self.read(&[META])?;
-        let r = tx.object_store(META)?.get(&JsValue::from_str("lang"))?;
-        let f = request(&r);
-        let v = result_of(r, f).await?;
-        let lang = if v.is_undefined() || v.is_null() {
-            None
-        } else {
-            from_js(&v).ok()
-        };
+        // A language that no longer parses is the default, as in `meta_map`.
+        let lang = self.get::<Lang>(META, "lang").await.ok().flatten();
         Ok(Local {
             lang: lang.unwrap_or_default(),
             ..Local::default()
