@@ -42,6 +42,16 @@ pub async fn sync_now() -> Result<JsValue, JsValue> {
     }
 }
 
+/// Folds the store's pages of confirmed operations into one snapshot of records (what a device does on
+/// its own once the pages hold many more operations than records).
+#[wasm_bindgen]
+pub async fn compact_store() -> Result<(), JsValue> {
+    sync::compact()
+        .await
+        .map(drop)
+        .map_err(|e| js_err(format!("{}: {}", e.code(), e.message(linli_core::Lang::En))))
+}
+
 /// Changes waiting to be sent (status pending), read from IndexedDB.
 #[wasm_bindgen]
 pub async fn pending_count() -> Result<u32, JsValue> {

@@ -85,6 +85,8 @@ pub struct Local {
     /// The rule set the server checks with (`GET /api/rules`), once fetched; the national defaults before.
     pub rules: Option<linli_core::RuleSet>,
     pub confirmed: Replica,
+    /// How many operations the store's pages hold (what [`crate::data::store::Db::compact`] would fold).
+    pub stored_ops: usize,
     pub view: Replica,
     /// Ordered by HLC, then id.
     pub outbox: Vec<OutboxEntry>,

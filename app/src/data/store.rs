@@ -10,6 +10,19 @@
 //!   (`renovation::resident::ResidentRecord`: the store only keeps the JSON; the feature owns its shape), so
 //!   the resident's page opens offline after the first visit.
 //!
+//! Version 3 adds the paged store of confirmed operations, so a pull of 10,000 operations is a few writes
+//! instead of 10,000:
+//! - `pages`: key → a JSON array. `p<since>` holds a pulled page of operations exactly as the server sent
+//!   them (since = the cursor the page was pulled from, zero-padded so keys sort in pull order); `a<op id>`
+//!   holds a pushed batch the server acknowledged (written with the outbox deletes, so an acknowledged
+//!   change is never only in memory); `s<n>` holds records of a snapshot (`{key, record}`, as `confirmed`
+//!   did). Loading inserts the snapshot and the old `confirmed` records, then applies every page's
+//!   operations (order does not matter: `Replica::apply` is commutative and idempotent). The `a` pages are
+//!   deleted in the transaction of the pull that brought their operations back; when the pages hold many
+//!   more operations than there are records, [`Db::compact`] rewrites them as one snapshot.
+//! - `confirmed` is no longer written; what a version-2 device has there is read at every load until the
+//!   first compaction moves it into the snapshot.
+//!
 //! Values are stored as JSON text (see [`to_js`]).
 //!
 //! Every write that must survive goes through one readwrite transaction with durability "strict"; all its
@@ -19,7 +32,7 @@
 use crate::data::model::{Local, OutboxEntry, Session};
 use gloo_events::EventListener;
 use js_sys::{Array, JSON, Promise};
-use linli_core::sync::{Record, RecordKey};
+use linli_core::sync::{Operation, Record, RecordKey};
 use linli_core::{Clock, Lang};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -28,7 +41,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    IdbDatabase, IdbObjectStore, IdbOpenDbRequest, IdbRequest, IdbTransaction,
+    IdbDatabase, IdbKeyRange, IdbObjectStore, IdbOpenDbRequest, IdbRequest, IdbTransaction,
     IdbVersionChangeEvent,
 };
 
@@ -49,12 +62,21 @@ extern "C" {
 
 pub const DB_NAME: &str = "linli";
 /// The schema version. To add a version, bump this and add a step to [`migrate`].
-pub const DB_VERSION: u32 = 2;
+pub const DB_VERSION: u32 = 3;
 
 pub const CONFIRMED: &str = "confirmed";
 pub const OUTBOX: &str = "outbox";
 pub const META: &str = "meta";
 pub const RESIDENT: &str = "resident";
+pub const PAGES: &str = "pages";
+
+/// Records per snapshot page.
+const SNAPSHOT_PAGE: usize = 2000;
+
+/// The key of the page pulled from cursor `since`.
+pub fn pull_page_key(since: i64) -> String {
+    format!("p{since:016}")
+}
 
 /// An error from IndexedDB, as text for the UI and the console.
 #[derive(Clone, Debug, PartialEq)]
@@ -92,6 +114,9 @@ fn migrate(db: &IdbDatabase, old: u32, new: u32) -> std::result::Result<(), JsVa
             2 => {
                 db.create_object_store(RESIDENT)?;
             }
+            3 => {
+                db.create_object_store(PAGES)?;
+            }
             // Future steps go here, each only adding to what earlier steps made.
             _ => {}
         }
@@ -112,6 +137,18 @@ pub fn from_js<T: DeserializeOwned>(v: &JsValue) -> Result<T> {
         None => String::from(JSON::stringify(v)?),
     };
     Ok(serde_json::from_str(&text)?)
+}
+
+/// Reads many stored values at once: when all are JSON text (as [`to_js`] writes them), they are joined in
+/// JavaScript into one array text and parsed once, instead of crossing into Wasm one by one.
+pub fn all_from_js<T: DeserializeOwned>(values: &Array) -> Result<Vec<T>> {
+    if values.iter().all(|v| v.is_string()) {
+        let mut text = String::from("[");
+        text.push_str(&String::from(values.join(",")));
+        text.push(']');
+        return Ok(serde_json::from_str(&text)?);
+    }
+    values.iter().map(|v| from_js(&v)).collect()
 }
 
 /// A future for an IndexedDB request. Must be made right after the request, before yielding to the event loop.
@@ -155,22 +192,27 @@ async fn finish(tx: IdbTransaction, done: JsFuture) -> Result<()> {
     }
 }
 
-/// The key of a confirmed record.
-pub fn record_key_string(k: &RecordKey) -> String {
-    let kind = k.kind.as_str();
-    format!("{}|{kind}|{}", k.community, k.id)
-}
-
-#[derive(Serialize, Deserialize)]
+/// A record as the snapshot pages (and version 2's `confirmed` store) keep it.
+#[derive(Deserialize)]
 struct StoredRecord {
     key: RecordKey,
     record: Record,
+}
+
+/// [`StoredRecord`] as written, borrowing from the replica.
+#[derive(Serialize)]
+struct StoredRecordRef<'a> {
+    key: &'a RecordKey,
+    record: &'a Record,
 }
 
 /// A write transaction in progress: puts and deletes are issued at once, [`Tx::commit`] awaits them all.
 pub struct Tx {
     tx: IdbTransaction,
     done: JsFuture,
+    /// A request issues more requests from its success event: the transaction must not be committed
+    /// early (it commits by itself once nothing is pending).
+    follow_up: std::cell::Cell<bool>,
 }
 
 impl Tx {
@@ -214,17 +256,86 @@ impl Tx {
         Ok(())
     }
 
-    pub fn put_record(&self, key: &RecordKey, record: &Record) -> Result<()> {
-        let v = to_js(&StoredRecord {
-            key: key.clone(),
-            record: record.clone(),
-        })
-        .map_err(|e| self.fail(e))?;
-        let k = JsValue::from_str(&record_key_string(key));
-        self.store(CONFIRMED)?
-            .put_with_key(&v, &k)
+    /// Deletes the outbox entries `ids` (sorted as IndexedDB sorts their text) with one range delete when
+    /// the range from the first to the last holds exactly those entries — checked inside this transaction,
+    /// so a change another tab queued meanwhile, whose id may sort inside the range, is never taken with
+    /// them — and one delete each otherwise.
+    pub fn delete_outbox_run(&self, ids: Vec<uuid::Uuid>) -> Result<()> {
+        let (Some(first), Some(last)) = (ids.first(), ids.last()) else {
+            return Ok(());
+        };
+        let store = self.store(OUTBOX)?;
+        let range = IdbKeyRange::bound(
+            &JsValue::from_str(&first.to_string()),
+            &JsValue::from_str(&last.to_string()),
+        )
+        .map_err(|e| self.fail(e.into()))?;
+        let found = store
+            .get_all_keys_with_key(&range)
+            .map_err(|e| self.fail(e.into()))?;
+        let tx = self.tx.clone();
+        let found2 = found.clone();
+        // Runs in the request's success event, while the transaction is still active.
+        let on_found = Closure::once_into_js(move || {
+            let Ok(store) = tx.object_store(OUTBOX) else {
+                return;
+            };
+            let keys: Array = found2
+                .result()
+                .map(JsCast::unchecked_into)
+                .unwrap_or_default();
+            let exact = keys.length() as usize == ids.len()
+                && keys
+                    .iter()
+                    .zip(&ids)
+                    .all(|(k, id)| k.as_string().is_some_and(|k| k == id.to_string()));
+            let result = if exact {
+                store.delete(&range).map(drop)
+            } else {
+                ids.iter()
+                    .try_for_each(|id| store.delete(&JsValue::from_str(&id.to_string())).map(drop))
+            };
+            if result.is_err() {
+                let _ = tx.abort();
+            }
+        });
+        found.set_onsuccess(Some(on_found.unchecked_ref()));
+        self.follow_up.set(true);
+        Ok(())
+    }
+
+    /// Stores confirmed operations as one page under `key` (`p…` pulled, `a…` acknowledged).
+    pub fn put_ops_page(&self, key: &str, ops: &[Operation]) -> Result<()> {
+        if ops.is_empty() {
+            return Ok(());
+        }
+        let v = to_js(&ops).map_err(|e| self.fail(e))?;
+        self.store(PAGES)?
+            .put_with_key(&v, &JsValue::from_str(key))
             .map_err(|e| self.fail(e.into()))?;
         Ok(())
+    }
+
+    /// Deletes every page whose key starts with `prefix` (one letter).
+    pub fn delete_pages(&self, prefix: char) -> Result<()> {
+        let next = char::from_u32(prefix as u32 + 1).unwrap_or(prefix);
+        let range = IdbKeyRange::bound_with_lower_open_and_upper_open(
+            &JsValue::from_str(&prefix.to_string()),
+            &JsValue::from_str(&next.to_string()),
+            false,
+            true,
+        )
+        .map_err(|e| self.fail(e.into()))?;
+        self.store(PAGES)?
+            .delete(&range)
+            .map_err(|e| self.fail(e.into()))?;
+        Ok(())
+    }
+
+    /// Forgets every confirmed record and operation this device holds (pages and the old store).
+    pub fn clear_confirmed(&self) -> Result<()> {
+        self.clear(PAGES)?;
+        self.clear(CONFIRMED)
     }
 
     pub fn clear(&self, store: &str) -> Result<()> {
@@ -236,8 +347,10 @@ impl Tx {
 
     /// Awaits the transaction's completion: after this, everything it wrote is on disk.
     pub async fn commit(self) -> Result<()> {
-        #[allow(deprecated)]
-        let _ = self.tx.commit();
+        if !self.follow_up.get() {
+            #[allow(deprecated)]
+            let _ = self.tx.commit();
+        }
         finish(self.tx, self.done).await
     }
 }
@@ -295,7 +408,12 @@ impl Db {
 
     /// Starts a readwrite transaction over all stores, durability "strict".
     pub fn write(&self) -> Result<Tx> {
-        let names = Array::of3(&CONFIRMED.into(), &OUTBOX.into(), &META.into());
+        let names = Array::of4(
+            &CONFIRMED.into(),
+            &OUTBOX.into(),
+            &META.into(),
+            &PAGES.into(),
+        );
         let opts = js_sys::Object::new();
         js_sys::Reflect::set(&opts, &"durability".into(), &"strict".into())?;
         let tx = self.db.unchecked_ref::<RawDb>().transaction_with_options(
@@ -304,7 +422,11 @@ impl Db {
             &opts,
         )?;
         let done = completion(&tx);
-        Ok(Tx { tx, done })
+        Ok(Tx {
+            tx,
+            done,
+            follow_up: Default::default(),
+        })
     }
 
     fn read(&self, names: &[&str]) -> Result<IdbTransaction> {
@@ -357,12 +479,24 @@ impl Db {
         let r = tx.object_store(OUTBOX)?.get_all()?;
         let f = request(&r);
         let all: Array = result_of(r, f).await?.unchecked_into();
-        let mut v = Vec::with_capacity(all.length() as usize);
-        for item in all.iter() {
-            v.push(from_js::<OutboxEntry>(&item)?);
-        }
+        let mut v: Vec<OutboxEntry> = all_from_js(&all)?;
         v.sort_by(|a, b| (a.op.hlc, a.op.id).cmp(&(b.op.hlc, b.op.id)));
         Ok(v)
+    }
+
+    /// The ids of every queued change, in key order.
+    pub async fn outbox_keys(&self) -> Result<Vec<uuid::Uuid>> {
+        let tx = self.read(&[OUTBOX])?;
+        let r = tx.object_store(OUTBOX)?.get_all_keys()?;
+        let f = request(&r);
+        let all: Array = result_of(r, f).await?.unchecked_into();
+        // As one text: one crossing into Wasm instead of one per key.
+        let joined = String::from(all.join(","));
+        Ok(joined
+            .split(',')
+            .filter(|k| !k.is_empty())
+            .filter_map(|k| uuid::Uuid::parse_str(k).ok())
+            .collect())
     }
 
     pub async fn outbox_len(&self) -> Result<u32> {
@@ -407,14 +541,19 @@ impl Db {
 
     /// Loads everything into a [`Local`] (with its view rebuilt). A missing device id is made and stored.
     pub async fn load(&self) -> Result<Local> {
-        let tx = self.read(&[CONFIRMED, OUTBOX, META])?;
+        let tx = self.read(&[CONFIRMED, OUTBOX, META, PAGES])?;
         let rc = tx.object_store(CONFIRMED)?.get_all()?;
         let fc = request(&rc);
         let ro = tx.object_store(OUTBOX)?.get_all()?;
         let fo = request(&ro);
+        let pages = tx.object_store(PAGES)?;
+        let (rpk, rpv) = (pages.get_all_keys()?, pages.get_all()?);
+        let (fpk, fpv) = (request(&rpk), request(&rpv));
         let meta = self.meta_map(&tx).await?;
         let recs: Array = result_of(rc, fc).await?.unchecked_into();
         let outbox: Array = result_of(ro, fo).await?.unchecked_into();
+        let page_keys: Array = result_of(rpk, fpk).await?.unchecked_into();
+        let page_values: Array = result_of(rpv, fpv).await?.unchecked_into();
         let mut local = Local {
             session: meta.session,
             session_expired: meta.session_expired,
@@ -427,13 +566,28 @@ impl Db {
             rules: meta.rules,
             ..Local::default()
         };
-        for item in recs.iter() {
-            let s: StoredRecord = from_js(&item)?;
+        // Records first (snapshot pages, then what version 2 kept), then every page's operations on top.
+        let mut op_pages = Vec::new();
+        for (k, v) in page_keys.iter().zip(page_values.iter()) {
+            if k.as_string().is_some_and(|k| k.starts_with('s')) {
+                for s in from_js::<Vec<StoredRecord>>(&v)? {
+                    local.confirmed.insert_record(s.key, s.record);
+                }
+            } else {
+                op_pages.push(v);
+            }
+        }
+        for s in all_from_js::<StoredRecord>(&recs)? {
             local.confirmed.insert_record(s.key, s.record);
         }
-        for item in outbox.iter() {
-            local.outbox.push(from_js(&item)?);
+        for v in op_pages {
+            let ops: Vec<Operation> = from_js(&v)?;
+            local.stored_ops += ops.len();
+            for op in &ops {
+                local.confirmed.apply(op);
+            }
         }
+        local.outbox = all_from_js(&outbox)?;
         local.device_id = match meta.device_id {
             Some(id) => id,
             None => {
@@ -446,6 +600,27 @@ impl Db {
         };
         local.rebuild_view();
         Ok(local)
+    }
+
+    /// Rewrites the confirmed state as a snapshot of records (pages of [`SNAPSHOT_PAGE`]), replacing every
+    /// page of operations and the old `confirmed` store, in one strict transaction. Call it inside the
+    /// sync lock, after a complete pull (so no acknowledged page waits for its operations to come back).
+    pub async fn compact(&self, confirmed: &linli_core::Replica) -> Result<()> {
+        let tx = self.write()?;
+        tx.clear_confirmed()?;
+        let store = tx.store(PAGES)?;
+        let records: Vec<_> = confirmed.records().collect();
+        for (i, chunk) in records.chunks(SNAPSHOT_PAGE).enumerate() {
+            let page: Vec<StoredRecordRef> = chunk
+                .iter()
+                .map(|(key, record)| StoredRecordRef { key, record })
+                .collect();
+            let v = to_js(&page).map_err(|e| tx.fail(e))?;
+            store
+                .put_with_key(&v, &JsValue::from_str(&format!("s{i:06}")))
+                .map_err(|e| tx.fail(e.into()))?;
+        }
+        tx.commit().await
     }
 
     /// What the resident's entry needs of the device's state: only the language (a resident's phone holds
@@ -481,7 +656,7 @@ impl Db {
     pub async fn save_session(&self, s: &Session, reset: bool) -> Result<()> {
         let tx = self.write()?;
         if reset {
-            tx.clear(CONFIRMED)?;
+            tx.clear_confirmed()?;
             tx.put_meta("cursor", &0i64)?;
             tx.delete_meta("last_sync_ms")?;
         }
@@ -493,7 +668,7 @@ impl Db {
     /// Logs out: forgets the session, the confirmed data and the outbox (checked empty or saved to a file).
     pub async fn log_out(&self) -> Result<()> {
         let tx = self.write()?;
-        tx.clear(CONFIRMED)?;
+        tx.clear_confirmed()?;
         tx.clear(OUTBOX)?;
         for k in [
             "session",

@@ -13,15 +13,16 @@ use gloo_events::EventListener;
 use gloo_timers::callback::{Interval, Timeout};
 use leptos::prelude::Set;
 use linli_core::protocol::{MAX_PULL_LIMIT, OpStatus, PullResponse, PushRequest, PushResponse};
-use linli_core::sync::RecordKey;
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 /// Operations per push (the server takes up to `MAX_PUSH_OPS`).
-pub const PUSH_BATCH: usize = 500;
+pub const PUSH_BATCH: usize = linli_core::protocol::MAX_PUSH_OPS;
+/// Stored operations beyond twice the records that trigger a compaction of the store's pages.
+const COMPACT_SLACK: usize = 5000;
 const LOCK_NAME: &str = "linli-sync";
 const CHANNEL: &str = "linli";
 const BACKOFF_START_MS: u32 = 1_000;
@@ -169,21 +170,25 @@ pub async fn sync_once() -> Result<SyncReport, SyncError> {
     r
 }
 
-/// Writes the confirmed records named by `keys` into the transaction.
-fn put_records(
+/// Deletes the outbox entries of `done` (acknowledged in this batch) with as few range deletes as the key
+/// order allows. `keys` is every outbox id in key order; `gone` the ones already deleted. A key that stays
+/// (pending in a later batch, or refused) ends a run; the store checks each run holds nothing else.
+fn delete_acknowledged(
     tx: &store::Tx,
-    confirmed: &linli_core::Replica,
-    keys: &BTreeSet<RecordKey>,
+    keys: &[uuid::Uuid],
+    gone: &mut HashSet<uuid::Uuid>,
+    done: &HashSet<uuid::Uuid>,
 ) -> Result<(), StoreError> {
+    let mut run = Vec::new();
     for k in keys {
-        let entity = linli_core::EntityRef {
-            kind: k.kind,
-            id: k.id,
-        };
-        if let Some(rec) = confirmed.record(&k.community, entity) {
-            tx.put_record(k, rec)?;
+        if done.contains(k) {
+            run.push(*k);
+        } else if !gone.contains(k) && !run.is_empty() {
+            tx.delete_outbox_run(std::mem::take(&mut run))?;
         }
     }
+    tx.delete_outbox_run(run)?;
+    gone.extend(done.iter().copied());
     Ok(())
 }
 
@@ -224,13 +229,31 @@ pub async fn sync_from_empty() -> Result<SyncReport, SyncError> {
     with_lock(async {
         let db = state::db().ok_or(SyncError::NoSession)?;
         let tx = db.write()?;
-        tx.clear(store::CONFIRMED)?;
+        tx.clear_confirmed()?;
         tx.put_meta("cursor", &0i64)?;
         tx.commit().await?;
         state::reload().await?;
         sync_locked().await
     })
     .await
+}
+
+/// Rewrites the confirmed pages as one snapshot of records now, inside the lock (the browser tests' way
+/// to reach what a long-used device does on its own).
+pub async fn compact() -> Result<SyncReport, SyncError> {
+    with_lock(async {
+        let db = state::db().ok_or(SyncError::NoSession)?;
+        compact_locked(&db).await?;
+        Ok(SyncReport::default())
+    })
+    .await
+}
+
+async fn compact_locked(db: &store::Db) -> Result<(), SyncError> {
+    let confirmed = state::with(|l| l.confirmed.clone());
+    db.compact(&confirmed).await?;
+    state::update_silent(|l| l.stored_ops = 0);
+    Ok(())
 }
 
 async fn sync_locked() -> Result<SyncReport, SyncError> {
@@ -252,7 +275,18 @@ async fn sync_locked() -> Result<SyncReport, SyncError> {
 
     // Push: pending operations, by HLC, in batches.
     let t_push = js_sys::Date::now();
-    let outbox = db.outbox().await?;
+    // Every outbox key in key order (ids compared as IndexedDB compares their text). When they are the
+    // ones memory holds, memory's entries are IndexedDB's (entries change only here, under the lock):
+    // reading 10,000 entries back would cost more than the push of a batch.
+    let keys = db.outbox_keys().await?;
+    let mut known: Vec<uuid::Uuid> = state::with(|l| l.outbox.iter().map(|e| e.op.id).collect());
+    known.sort_by_cached_key(|id| id.to_string());
+    let outbox = if known == keys {
+        state::with(|l| l.outbox.clone())
+    } else {
+        db.outbox().await?
+    };
+    let mut gone = HashSet::new();
     let pending: Vec<_> = outbox
         .into_iter()
         .filter(|e| e.status == OutboxStatus::Pending)
@@ -273,7 +307,6 @@ async fn sync_locked() -> Result<SyncReport, SyncError> {
         let resp = sent?;
         let by_id: HashMap<_, _> = resp.results.into_iter().map(|r| (r.op_id, r)).collect();
         let tx = db.write()?;
-        let mut changed = BTreeSet::new();
         let mut done = Vec::new();
         let mut refused = Vec::new();
         for e in batch {
@@ -282,15 +315,7 @@ async fn sync_locked() -> Result<SyncReport, SyncError> {
                 continue;
             };
             match r.status {
-                OpStatus::Accepted | OpStatus::Duplicate => {
-                    tx.delete_outbox(&e.op.id)?;
-                    changed.insert(RecordKey {
-                        community: e.op.community.clone(),
-                        kind: e.op.entity.kind,
-                        id: e.op.entity.id,
-                    });
-                    done.push(e.op.clone());
-                }
+                OpStatus::Accepted | OpStatus::Duplicate => done.push(e.op.clone()),
                 OpStatus::Rejected => {
                     let mut e = e.clone();
                     e.status = OutboxStatus::Rejected;
@@ -302,17 +327,24 @@ async fn sync_locked() -> Result<SyncReport, SyncError> {
                 }
             }
         }
-        let put = state::update_silent(|l| {
-            for op in &done {
-                l.confirmed.apply(op);
-            }
-            put_records(&tx, &l.confirmed, &changed)?;
-            Ok::<_, StoreError>(())
-        });
+        // The acknowledged changes leave the outbox and become confirmed in one transaction: stored as a
+        // page (until the pull brings them back) and applied in memory.
+        let ids: HashSet<_> = done.iter().map(|o| o.id).collect();
+        let put =
+            delete_acknowledged(&tx, &keys, &mut gone, &ids).and_then(|()| match done.first() {
+                Some(first) => tx.put_ops_page(&format!("a{}", first.id), &done),
+                None => Ok(()),
+            });
         if let Err(e) = put {
             state::set_stale(true);
             return Err(e.into());
         }
+        state::update_silent(|l| {
+            for op in &done {
+                l.confirmed.apply(op);
+            }
+            l.stored_ops += done.len();
+        });
         landing = Some(Landing { tx, done, refused });
     }
     if let Some(prev) = landing.take() {
@@ -339,23 +371,20 @@ async fn sync_locked() -> Result<SyncReport, SyncError> {
         let page = fetched?;
         let n = page.ops.len();
         let now = state::now_ms();
+        let last = n < MAX_PULL_LIMIT as usize || page.next <= since;
         let tx = db.write()?;
         let put = state::update_silent(|l| {
-            let mut changed = BTreeSet::new();
             for op in &page.ops {
                 l.clock.observe(op.hlc, now);
-                // Our own pushed operations come back here: write only the records that actually change.
-                let before = l.confirmed.record(&op.community, op.entity).cloned();
                 l.confirmed.apply(op);
-                if l.confirmed.record(&op.community, op.entity) != before.as_ref() {
-                    changed.insert(RecordKey {
-                        community: op.community.clone(),
-                        kind: op.entity.kind,
-                        id: op.entity.id,
-                    });
-                }
             }
-            put_records(&tx, &l.confirmed, &changed)?;
+            l.stored_ops += n;
+            // The page as one value, with the cursor and clock in the same transaction.
+            tx.put_ops_page(&store::pull_page_key(since), &page.ops)?;
+            if last {
+                // Everything acknowledged has now come back in a pulled page.
+                tx.delete_pages('a')?;
+            }
             l.cursor = page.next.max(l.cursor);
             tx.put_meta("cursor", &l.cursor)?;
             tx.put_meta("clock", &l.clock)?;
@@ -367,7 +396,7 @@ async fn sync_locked() -> Result<SyncReport, SyncError> {
         }
         committing = Some(tx);
         report.pulled += n as u32;
-        if n < MAX_PULL_LIMIT as usize || page.next <= since {
+        if last {
             break;
         }
     }
@@ -379,6 +408,11 @@ async fn sync_locked() -> Result<SyncReport, SyncError> {
     }
 
     report.pull_ms = js_sys::Date::now() - t_pull;
+    // Many more stored operations than records (edits of edits): fold the pages into a snapshot, so loading
+    // stays proportional to the records.
+    if state::with(|l| l.stored_ops > 2 * l.confirmed.len() + COMPACT_SLACK) {
+        compact_locked(&db).await?;
+    }
     let now = state::now_ms();
     db.set_meta("last_sync_ms", &now).await?;
     // Pick up changes queued meanwhile (here or in another tab) and show the merged state.
