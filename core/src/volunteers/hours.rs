@@ -142,9 +142,10 @@ pub struct Place {
 }
 
 /// Who is in and who waits (V2 activities): each volunteer's latest sign-up record (by stamp) says
-/// whether they are signed up. Joins whose device promised a place keep it; the other joins fill the
-/// places left, in order of joining, and the rest wait in that order. A cancel frees a place for the
-/// first who waits. More promised places than the capacity (two phones offline) is over-booking.
+/// whether they are signed up. In order of joining, a join is in if places are left, or if its device
+/// promised it a place (it keeps it even when full); the rest wait in that order. A cancel frees a
+/// place for the first who waits, who is in from then on (they joined earlier than anyone promised a
+/// place later). More in than the capacity (two phones offline promising the last place) is over-booking.
 pub fn places(capacity: u32, sign_ups: &[(Uuid, Stamp, SignUpFields)]) -> (Vec<Place>, Vec<Place>) {
     let mut latest: HashMap<Uuid, (&Uuid, &Stamp, &SignUpFields)> = HashMap::new();
     for (id, stamp, f) in sign_ups {
@@ -164,14 +165,9 @@ pub fn places(capacity: u32, sign_ups: &[(Uuid, Stamp, SignUpFields)]) -> (Vec<P
         })
         .collect();
     joined.sort_by_key(|p| p.joined);
-    let promised = joined.iter().filter(|p| p.placed).count();
-    let mut free = (capacity as usize).saturating_sub(promised);
     let (mut inn, mut waiting) = (Vec::new(), Vec::new());
     for p in joined {
-        if p.placed {
-            inn.push(p);
-        } else if free > 0 {
-            free -= 1;
+        if p.placed || inn.len() < capacity as usize {
             inn.push(p);
         } else {
             waiting.push(p);
