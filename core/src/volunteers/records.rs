@@ -292,6 +292,11 @@ impl VolunteerFields {
         if !self.consent {
             return Err(RuleError::field(ErrorCode::ConsentRequired, "consent"));
         }
+        // The status has its own body, so a put never undoes an approval.
+        if self.status.is_some() {
+            return Err(RuleError::field(ErrorCode::InvalidRequest, "status")
+                .with_detail("set by volunteer.status"));
+        }
         Ok(())
     }
 
@@ -494,7 +499,11 @@ mod tests {
             v.check(ro, r).unwrap_err().field.as_deref(),
             Some("skills[0]")
         );
-        // A put without a status leaves the status register alone: it is not even written.
+        // A put without a status leaves the status register alone: it is not even written; a put
+        // with one is refused (the status has its own body).
+        let mut v = volunteer();
+        v.status = Some(VolunteerStatus::Active);
+        assert_eq!(v.check(ro, r).unwrap_err().field.as_deref(), Some("status"));
         let v = volunteer();
         let json = serde_json::to_value(&v).unwrap();
         assert!(json.get("status").is_none());
