@@ -8,7 +8,7 @@ use crate::error::{ErrorCode, RuleError};
 use crate::registry::Body;
 use crate::rules::RuleSet;
 use crate::sync::{OP_FORMAT_VERSION, Operation, Record, Replica};
-use crate::{renovation, roster};
+use crate::{renovation, roster, volunteers};
 
 impl Replica {
     /// Whether `op` may be applied on top of this state: its shape and fields against the rule set
@@ -71,7 +71,7 @@ impl Replica {
                 ));
             }
         }
-        check_state(self, op, now_ms, last_contact_ms)
+        check_state(self, op, rules, now_ms, last_contact_ms)
     }
 }
 
@@ -80,6 +80,7 @@ impl Replica {
 fn check_state(
     replica: &Replica,
     op: &Operation,
+    rules: &RuleSet,
     now_ms: u64,
     last_contact_ms: Option<u64>,
 ) -> Result<(), RuleError> {
@@ -88,7 +89,20 @@ fn check_state(
         Body::ProjectPut(f) => renovation::check_project(replica, op, f),
         Body::MenuItemPut(f) => renovation::check_menu_item(replica, op, f),
         Body::BallotCast(f) => renovation::check_ballot(replica, op, f, now_ms, last_contact_ms),
-        Body::CompoundPut(_) | Body::BuildingPut(_) | Body::UnitPut(_) | Body::Delete => Ok(()),
+        Body::VolunteerPut(f) => volunteers::check_volunteer(replica, op, f),
+        Body::VolunteerStatus(_) => volunteers::check_volunteer_status(replica, op),
+        Body::ActivityPut(f) => volunteers::check_activity(replica, op, f),
+        Body::SignUpAdd(f) => volunteers::check_sign_up(replica, op, f),
+        Body::AttendanceAdd(f) => volunteers::check_attendance(replica, op, f, rules),
+        Body::ServiceEntryAdd(f) => volunteers::check_entry(replica, op, f, rules),
+        Body::EntryReviewAdd(f) => volunteers::check_review(op, f),
+        Body::PairPut(f) => volunteers::check_pair(replica, op, f),
+        Body::CompoundPut(_)
+        | Body::BuildingPut(_)
+        | Body::UnitPut(_)
+        | Body::PersonPut(_)
+        | Body::TeamPut(_)
+        | Body::Delete => Ok(()),
     }
 }
 

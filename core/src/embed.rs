@@ -8,6 +8,7 @@
 //! | `calendar.add_working_days` | `{"start":"2026-09-28","days":5}` | `{"end":"2026-10-09","official":true}` |
 //! | `calendar.working_days_between` | `{"from":"2026-09-28","to":"2026-10-09"}` | `{"days":5,"official":true}` |
 //! | `renovation.tally` | `{"households":[{"id":"101","area_m2":72.5,"owners":2}],"ballots":[{"household_id":"101","agree":true,"items":["lift"],"cast_at":"2026-05-06T10:00:00+08:00"}],"items":["lift"],"matter":"special"}` | coverage, agreement, items, art278 (see `renovation.rs`) |
+//! | `volunteer.stats` | `{"as_of":"2026-02-28","population":20,"rule_set":"shanghai","volunteers":[{"id":"v1","registered_on":"2026-01-05","status":"active","party_member":true,"student":false},{"id":"v2","registered_on":"2026-01-05","status":"active"},{"id":"v3","registered_on":"2026-02-01","status":"active"}],"entries":[{"id":"e1","volunteer_id":"v1","date":"2026-01-10","minutes":600,"status":"confirmed"},{"id":"e2","volunteer_id":"v1","date":"2026-02-10","minutes":720,"status":"confirmed"},{"id":"e3","volunteer_id":"v1","date":"2026-02-10","minutes":660,"status":"confirmed","corrects":"e2"},{"id":"e4","volunteer_id":"v2","date":"2026-02-11","minutes":90,"status":"pending"}]}` | `{"registered":3,"rate":{"value":0.15,"threshold":0.15,"met":true},"active_by_month":[{"month":"2026-01","active":1,"share":0.333…},{"month":"2026-02","active":1,"share":0.333…}],"hours":[{"volunteer_id":"v1","confirmed_hours":21.0,"pending_hours":0.0,"confirmed_minutes":1260,"pending_minutes":0},…],"party_students":{"members":1,"with_20_hours":1,"hours_min":20,"share":1.0,"threshold":0.85,"met":true}}` (RULES V1, V3, V4, V6; see `volunteers/stats.rs`) |
 //!
 //! An optional `"lang": "zh" | "en"` beside `fn` picks the language of error messages (Chinese by default).
 
@@ -110,6 +111,18 @@ fn dispatch(request: &Value) -> Result<Value, RuleError> {
                 })?;
             let tally = input.tally(&crate::rules::RuleSet::default().renovation)?;
             Ok(serde_json::to_value(tally).expect("Tally serialises"))
+        }
+        "volunteer.stats" => {
+            let (input, rule_set) = crate::volunteers::StatsInput::from_args(args)?;
+            let rules = crate::rules::RuleSet::named(&rule_set).ok_or_else(|| {
+                RuleError::field(ErrorCode::OutOfRange, "rule_set").with_detail(
+                    crate::rules::RuleSet::names()
+                        .collect::<Vec<_>>()
+                        .join(" | "),
+                )
+            })?;
+            let stats = crate::volunteers::volunteer_stats(&input, &rules.volunteers)?;
+            Ok(serde_json::to_value(stats).expect("VolunteerStats serialises"))
         }
         other => Err(RuleError::field(ErrorCode::UnknownFunction, "fn")
             .with_detail(other.chars().take(64).collect::<String>())),
@@ -216,6 +229,80 @@ mod tests {
             ),
             json!({"ok":{"days":5,"official":true}})
         );
+    }
+
+    /// The example of the module's table, worked by hand (RULES V1, V3, V4, V6): 3 active registered of
+    /// 20 residents = 0.15, met at Shanghai's 15%; v1 has 600 min in January and, e2 (720) corrected by
+    /// e3 (660), 660 in February: 1,260 min = 21 h ≥ 20 h, so the one party member meets V4; v2's 90
+    /// minutes are pending only; January's and February's active: v1 alone, 1 of 3.
+    #[test]
+    fn volunteer_stats_example() {
+        let req = r#"{"fn":"volunteer.stats","args":{"as_of":"2026-02-28","population":20,"rule_set":"shanghai","volunteers":[{"id":"v1","registered_on":"2026-01-05","status":"active","party_member":true,"student":false},{"id":"v2","registered_on":"2026-01-05","status":"active"},{"id":"v3","registered_on":"2026-02-01","status":"active"}],"entries":[{"id":"e1","volunteer_id":"v1","date":"2026-01-10","minutes":600,"status":"confirmed"},{"id":"e2","volunteer_id":"v1","date":"2026-02-10","minutes":720,"status":"confirmed"},{"id":"e3","volunteer_id":"v1","date":"2026-02-10","minutes":660,"status":"confirmed","corrects":"e2"},{"id":"e4","volunteer_id":"v2","date":"2026-02-11","minutes":90,"status":"pending"}]}}"#;
+        let r = call(req);
+        let ok = &r["ok"];
+        assert_eq!(ok["registered"], 3);
+        assert_eq!(
+            ok["rate"],
+            json!({"value":0.15,"threshold":0.15,"met":true})
+        );
+        assert_eq!(ok["active_by_month"][0]["month"], "2026-01");
+        assert_eq!(ok["active_by_month"][1]["active"], 1);
+        assert_eq!(ok["active_by_month"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            ok["hours"][0],
+            json!({"volunteer_id":"v1","confirmed_hours":21.0,"pending_hours":0.0,"confirmed_minutes":1260,"pending_minutes":0})
+        );
+        assert_eq!(ok["hours"][1]["pending_hours"], 1.5);
+        assert_eq!(
+            ok["party_students"],
+            json!({"members":1,"with_20_hours":1,"hours_min":20,"share":1.0,"threshold":0.85,"met":true})
+        );
+        // The same at the national 10% (rule set absent → "default").
+        let r = call(&req.replace(r#""rule_set":"shanghai","#, ""));
+        assert_eq!(r["ok"]["rate"]["threshold"], 0.1);
+    }
+
+    #[test]
+    fn volunteer_stats_errors_name_the_field() {
+        let r = call(
+            r#"{"fn":"volunteer.stats","args":{"as_of":"2026-02-28","population":0},"lang":"en"}"#,
+        );
+        assert_eq!(r["error"]["code"], "out_of_range");
+        assert_eq!(r["error"]["field"], "population");
+        assert_eq!(
+            r["error"]["message"],
+            "The population is out of range (≥ 1)"
+        );
+        let r = call(r#"{"fn":"volunteer.stats","args":{"population":10}}"#);
+        assert_eq!(r["error"]["field"], "as_of");
+        let r = call(
+            r#"{"fn":"volunteer.stats","args":{"as_of":"2026-02-28","population":10,"rule_set":"paris"}}"#,
+        );
+        assert_eq!(r["error"]["field"], "rule_set");
+        assert_eq!(
+            r["error"]["message"],
+            "规则集超出范围（default | shanghai）"
+        );
+        let r = call(
+            r#"{"fn":"volunteer.stats","args":{"as_of":"2026-02-28","population":10,"volunteers":[{"id":"v1","registered_on":"2026-02-30","status":"active"}]}}"#,
+        );
+        assert_eq!(r["error"]["field"], "volunteers[0].registered_on");
+        let r = call(
+            r#"{"fn":"volunteer.stats","args":{"as_of":"2026-02-28","population":10,"volunteers":[{"id":"v1","registered_on":"2026-02-01","status":"gone"}]}}"#,
+        );
+        assert_eq!(r["error"]["field"], "volunteers[0].status");
+        let r = call(
+            r#"{"fn":"volunteer.stats","args":{"as_of":"2026-02-28","population":10,"volunteers":[],"entries":[{"id":"e1","volunteer_id":"nobody","date":"2026-02-01","minutes":5,"status":"confirmed"}]}}"#,
+        );
+        assert_eq!(r["error"]["field"], "entries[0].volunteer_id");
+        let r = call(
+            r#"{"fn":"volunteer.stats","args":{"as_of":"2026-02-28","population":10,"volunteers":[{"id":"v1","registered_on":"2026-02-01","status":"active"}],"entries":[{"id":"e1","volunteer_id":"v1","date":"2026-02-01","minutes":5,"status":"confirmed","corrects":"e9"}]}}"#,
+        );
+        assert_eq!(r["error"]["field"], "entries[0].corrects");
+        let r = call(
+            r#"{"fn":"volunteer.stats","args":{"as_of":"2026-02-28","population":10,"volunteers":[{"id":"v1","registered_on":"2026-02-01","status":"active"}],"entries":[{"id":"e1","volunteer_id":"v1","date":"2026-02-01","minutes":1441,"status":"confirmed"}]}}"#,
+        );
+        assert_eq!(r["error"]["field"], "entries[0].minutes");
     }
 
     #[test]

@@ -66,6 +66,26 @@ pub enum ErrorCode {
     InvisibleCharacters,
     /// An operation id already used by another community's operation.
     IdConflict,
+    /// A mainland resident ID number that is not 18 characters with a valid birth date and check digit.
+    InvalidIdNumber,
+    /// A phone number that is not one (digits, with an optional leading + and separators).
+    InvalidPhone,
+    /// A volunteer's record kept without their consent (V6, 民政部令第67号).
+    ConsentRequired,
+    /// A service date or a check-in time later than the clock of the change that records it.
+    InFuture,
+    /// Two service times of one volunteer overlap.
+    Overlap,
+    /// One volunteer's service in one day would exceed the rule set's day.
+    DayLimit,
+    /// A service entry already corrected by another one (correct the newest).
+    AlreadyCorrected,
+    /// A person already linked to another volunteer (counted once).
+    PersonTaken,
+    /// A volunteer already signed up for the activity.
+    AlreadySignedUp,
+    /// A cancel for a volunteer not signed up.
+    NotSignedUp,
 }
 
 impl ErrorCode {
@@ -95,6 +115,16 @@ impl ErrorCode {
             ErrorCode::ItemsWithoutAgreement => "items_without_agreement",
             ErrorCode::InvisibleCharacters => "invisible_characters",
             ErrorCode::IdConflict => "id_conflict",
+            ErrorCode::InvalidIdNumber => "invalid_id_number",
+            ErrorCode::InvalidPhone => "invalid_phone",
+            ErrorCode::ConsentRequired => "consent_required",
+            ErrorCode::InFuture => "in_future",
+            ErrorCode::Overlap => "overlap",
+            ErrorCode::DayLimit => "day_limit",
+            ErrorCode::AlreadyCorrected => "already_corrected",
+            ErrorCode::PersonTaken => "person_taken",
+            ErrorCode::AlreadySignedUp => "already_signed_up",
+            ErrorCode::NotSignedUp => "not_signed_up",
         }
     }
 }
@@ -191,6 +221,34 @@ crate::catalogue! {
         ),
         InvisibleCharacters => ("{0}中有看不见的格式字符，请删去后重新输入", "The {0} holds invisible formatting characters; please type it again"),
         IdConflict => ("这条修改的编号已被占用，请重新保存", "This change's id is already taken; please save it again"),
+        InvalidIdNumber => (
+            "{0}不是有效的18位居民身份证号码（出生日期或校验位不对），不填也可以",
+            "The {0} is not a valid 18-character resident ID number (its birth date or check digit is wrong); it may be left empty"
+        ),
+        InvalidPhone => ("{0}不是有效的电话号码", "The {0} is not a valid phone number"),
+        ConsentRequired => (
+            "需要本人同意保存志愿者信息后才能登记",
+            "A volunteer is registered only once they agree that the record is kept"
+        ),
+        InFuture => ("{0}不能晚于记录的时间（{1}）", "The {0} cannot be later than the time it is recorded ({1})"),
+        Overlap => (
+            "{0}与这位志愿者的另一段服务时间重叠（{1}）",
+            "The {0} overlaps another service time of this volunteer ({1})"
+        ),
+        DayLimit => (
+            "这位志愿者当天的服务时间合计将超过 {1}",
+            "This volunteer's service that day would add up to more than {1}"
+        ),
+        AlreadyCorrected => (
+            "这条服务记录已被更正过，请更正最新的那条",
+            "This service entry was already corrected; correct the newest one"
+        ),
+        PersonTaken => (
+            "这位居民已登记为另一位志愿者，每人只算一次",
+            "This resident is already linked to another volunteer; each person counts once"
+        ),
+        AlreadySignedUp => ("这位志愿者已报名这项活动", "This volunteer has already signed up for this activity"),
+        NotSignedUp => ("这位志愿者没有报名这项活动", "This volunteer has not signed up for this activity"),
     }
 }
 
@@ -221,6 +279,16 @@ impl Message {
             ErrorCode::ItemsWithoutAgreement => Message::ItemsWithoutAgreement,
             ErrorCode::InvisibleCharacters => Message::InvisibleCharacters,
             ErrorCode::IdConflict => Message::IdConflict,
+            ErrorCode::InvalidIdNumber => Message::InvalidIdNumber,
+            ErrorCode::InvalidPhone => Message::InvalidPhone,
+            ErrorCode::ConsentRequired => Message::ConsentRequired,
+            ErrorCode::InFuture => Message::InFuture,
+            ErrorCode::Overlap => Message::Overlap,
+            ErrorCode::DayLimit => Message::DayLimit,
+            ErrorCode::AlreadyCorrected => Message::AlreadyCorrected,
+            ErrorCode::PersonTaken => Message::PersonTaken,
+            ErrorCode::AlreadySignedUp => Message::AlreadySignedUp,
+            ErrorCode::NotSignedUp => Message::NotSignedUp,
         }
     }
 }
@@ -259,6 +327,33 @@ crate::catalogue! {
         ReturnRate => ("回迁率", "return rate pct"),
         Consultation => ("意见征询", "consultation rounds"),
         Electorate => ("表决范围", "electorate"),
+        Phone => ("电话", "phone"),
+        IdNumber => ("身份证号码", "id number"),
+        BirthYear => ("出生年份", "birth year"),
+        Person => ("居民", "person id"),
+        Volunteer => ("志愿者", "volunteer id"),
+        Activity => ("活动", "activity id"),
+        Entry => ("服务记录", "entry id"),
+        Pair => ("结对", "pair id"),
+        Team => ("服务队", "team id"),
+        Teams => ("意向服务队", "teams"),
+        Skills => ("特长", "skills"),
+        Minutes => ("服务时长", "minutes"),
+        At => ("签到/签退时间", "at ms"),
+        Capacity => ("名额", "capacity"),
+        StartTime => ("开始时间", "start time"),
+        EndTime => ("结束时间", "end time"),
+        ServiceFrom => ("服务开始时间", "from ms"),
+        ServiceTo => ("服务结束时间", "to ms"),
+        Place => ("地点", "place"),
+        Content => ("服务内容", "content"),
+        Reason => ("原因", "reason"),
+        Corrects => ("被更正的记录", "corrects"),
+        RecordedBy => ("记录人", "recorded by"),
+        By => ("经办人", "by"),
+        Population => ("常住人口", "population"),
+        AsOf => ("统计日期", "as of"),
+        RuleSetName => ("规则集", "rule set"),
     }
 }
 
@@ -297,10 +392,45 @@ impl FieldLabel {
             "return_rate_pct" => FieldLabel::ReturnRate,
             "consultation_rounds" => FieldLabel::Consultation,
             "electorate" => FieldLabel::Electorate,
+            "phone" => FieldLabel::Phone,
+            "id_number" => FieldLabel::IdNumber,
+            "birth_year" => FieldLabel::BirthYear,
+            "person_id" => FieldLabel::Person,
+            "volunteer_id" => FieldLabel::Volunteer,
+            "activity_id" => FieldLabel::Activity,
+            "entry_id" => FieldLabel::Entry,
+            "pair_id" => FieldLabel::Pair,
+            "team_id" => FieldLabel::Team,
+            "teams" => FieldLabel::Teams,
+            "skills" => FieldLabel::Skills,
+            "minutes" => FieldLabel::Minutes,
+            "at_ms" => FieldLabel::At,
+            "capacity" => FieldLabel::Capacity,
+            "start_time" => FieldLabel::StartTime,
+            "end_time" => FieldLabel::EndTime,
+            "from_ms" => FieldLabel::ServiceFrom,
+            "to_ms" => FieldLabel::ServiceTo,
+            "place" => FieldLabel::Place,
+            "content" => FieldLabel::Content,
+            "reason" => FieldLabel::Reason,
+            "corrects" => FieldLabel::Corrects,
+            "recorded_by" => FieldLabel::RecordedBy,
+            "by" => FieldLabel::By,
+            "population" => FieldLabel::Population,
+            "as_of" => FieldLabel::AsOf,
+            "rule_set" => FieldLabel::RuleSetName,
             _ => return None,
         })
     }
 }
+
+impl fmt::Display for RuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+impl std::error::Error for RuleError {}
 
 #[cfg(test)]
 mod catalogue_tests {
@@ -320,11 +450,3 @@ mod catalogue_tests {
         assert_eq!(e.message(Lang::Zh), "选择的项目不属于本改造项目");
     }
 }
-
-impl fmt::Display for RuleError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message(Lang::En))
-    }
-}
-
-impl std::error::Error for RuleError {}

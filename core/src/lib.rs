@@ -4,7 +4,8 @@
 //!
 //! Generic layers: `sync` (the op log: operations, stamps, the replica and its check pipeline), `hlc`,
 //! `registry` (the one closed list of record kinds and bodies, dispatching to features), `rules`,
-//! `error`, `protocol`, `calendar`/`date`, `embed`. Feature folders: `roster`, `renovation`.
+//! `error`, `protocol`, `calendar`/`date`, `embed`, `personal` (phone and ID numbers, masked). Feature
+//! folders: `roster`, `renovation`, `volunteers`.
 
 pub mod calendar;
 pub mod check;
@@ -13,6 +14,7 @@ pub mod embed;
 pub mod error;
 pub mod hlc;
 pub mod i18n;
+pub mod personal;
 pub mod protocol;
 pub mod registry;
 pub mod rules;
@@ -20,6 +22,7 @@ pub mod sync;
 
 pub mod renovation;
 pub mod roster;
+pub mod volunteers;
 
 pub use error::{ErrorCode, Lang, RuleError};
 pub use hlc::{Clock, Hlc};

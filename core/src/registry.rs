@@ -8,8 +8,12 @@
 use crate::error::RuleError;
 use crate::renovation::{BallotFields, MenuItemFields, ProjectFields};
 use crate::roster;
-use crate::roster::{BuildingFields, CompoundFields, HouseholdFields, UnitFields};
+use crate::roster::{BuildingFields, CompoundFields, HouseholdFields, PersonFields, UnitFields};
 use crate::rules::RuleSet;
+use crate::volunteers::{
+    ActivityFields, AttendanceFields, EntryReviewFields, PairFields, ServiceEntryFields,
+    SignUpFields, TeamFields, VolunteerFields, VolunteerStatusFields,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
@@ -32,6 +36,24 @@ pub enum EntityKind {
     MenuItem,
     /// 住户答卷 (renovation, R4); append-only
     Ballot,
+    /// 居民 (roster, H1/H4): a person of a household
+    Person,
+    /// 志愿者 (volunteers, V1); community-level
+    Volunteer,
+    /// 服务队 (volunteers, V2); community-level
+    Team,
+    /// 志愿活动 (volunteers); community-level
+    Activity,
+    /// 报名 (volunteers); append-only
+    SignUp,
+    /// 签到/签退 (volunteers); append-only
+    Attendance,
+    /// 服务记录 (volunteers, V6); append-only
+    ServiceEntry,
+    /// 服务记录审核 (volunteers, V6); append-only
+    EntryReview,
+    /// 结对 (volunteers, V5)
+    Pair,
 }
 
 /// What an operation does. Puts carry the whole record; each field merges on its own.
@@ -53,6 +75,31 @@ pub enum Body {
     /// A household's answer (R4). Ballots are never changed: a new answer is a new ballot.
     #[serde(rename = "ballot.cast")]
     BallotCast(BallotFields),
+    #[serde(rename = "person.put")]
+    PersonPut(PersonFields),
+    #[serde(rename = "volunteer.put")]
+    VolunteerPut(VolunteerFields),
+    /// Staff approve a volunteer or record that they left: writes the status alone.
+    #[serde(rename = "volunteer.status")]
+    VolunteerStatus(VolunteerStatusFields),
+    #[serde(rename = "team.put")]
+    TeamPut(TeamFields),
+    #[serde(rename = "activity.put")]
+    ActivityPut(ActivityFields),
+    /// A join or a cancel; never changed.
+    #[serde(rename = "sign_up.add")]
+    SignUpAdd(SignUpFields),
+    /// A check-in or check-out; never changed.
+    #[serde(rename = "attendance.add")]
+    AttendanceAdd(AttendanceFields),
+    /// A service entry (V6); never changed: a correction is a new entry.
+    #[serde(rename = "service_entry.add")]
+    ServiceEntryAdd(ServiceEntryFields),
+    /// A decision on a service entry; never changed: the latest counts.
+    #[serde(rename = "entry_review.add")]
+    EntryReviewAdd(EntryReviewFields),
+    #[serde(rename = "pair.put")]
+    PairPut(PairFields),
     /// A tombstone: the record is deleted, for good.
     #[serde(rename = "delete")]
     Delete,
@@ -69,6 +116,15 @@ impl EntityKind {
             EntityKind::Project => "project",
             EntityKind::MenuItem => "menu_item",
             EntityKind::Ballot => "ballot",
+            EntityKind::Person => "person",
+            EntityKind::Volunteer => "volunteer",
+            EntityKind::Team => "team",
+            EntityKind::Activity => "activity",
+            EntityKind::SignUp => "sign_up",
+            EntityKind::Attendance => "attendance",
+            EntityKind::ServiceEntry => "service_entry",
+            EntityKind::EntryReview => "entry_review",
+            EntityKind::Pair => "pair",
         }
     }
 
@@ -81,12 +137,26 @@ impl EntityKind {
             EntityKind::Household => Some((EntityKind::Unit, "unit_id")),
             EntityKind::Project => Some((EntityKind::Compound, "compound_id")),
             EntityKind::MenuItem | EntityKind::Ballot => Some((EntityKind::Project, "project_id")),
+            EntityKind::Person => Some((EntityKind::Household, "household_id")),
+            EntityKind::Volunteer | EntityKind::Team | EntityKind::Activity => None,
+            EntityKind::SignUp => Some((EntityKind::Activity, "activity_id")),
+            EntityKind::Attendance | EntityKind::ServiceEntry | EntityKind::Pair => {
+                Some((EntityKind::Volunteer, "volunteer_id"))
+            }
+            EntityKind::EntryReview => Some((EntityKind::ServiceEntry, "entry_id")),
         }
     }
 
     /// Whether records of this kind are append-only (never re-written nor deleted).
     pub fn append_only(self) -> bool {
-        matches!(self, EntityKind::Ballot)
+        matches!(
+            self,
+            EntityKind::Ballot
+                | EntityKind::SignUp
+                | EntityKind::Attendance
+                | EntityKind::ServiceEntry
+                | EntityKind::EntryReview
+        )
     }
 
     /// A key that must be unique among live records of this kind under one parent, if the feature
@@ -110,6 +180,15 @@ impl Body {
             Body::ProjectPut(_) => Some(EntityKind::Project),
             Body::MenuItemPut(_) => Some(EntityKind::MenuItem),
             Body::BallotCast(_) => Some(EntityKind::Ballot),
+            Body::PersonPut(_) => Some(EntityKind::Person),
+            Body::VolunteerPut(_) | Body::VolunteerStatus(_) => Some(EntityKind::Volunteer),
+            Body::TeamPut(_) => Some(EntityKind::Team),
+            Body::ActivityPut(_) => Some(EntityKind::Activity),
+            Body::SignUpAdd(_) => Some(EntityKind::SignUp),
+            Body::AttendanceAdd(_) => Some(EntityKind::Attendance),
+            Body::ServiceEntryAdd(_) => Some(EntityKind::ServiceEntry),
+            Body::EntryReviewAdd(_) => Some(EntityKind::EntryReview),
+            Body::PairPut(_) => Some(EntityKind::Pair),
             Body::Delete => None,
         }
     }
@@ -124,6 +203,16 @@ impl Body {
             Body::ProjectPut(f) => serde_json::to_value(f),
             Body::MenuItemPut(f) => serde_json::to_value(f),
             Body::BallotCast(f) => serde_json::to_value(f),
+            Body::PersonPut(f) => serde_json::to_value(f),
+            Body::VolunteerPut(f) => serde_json::to_value(f),
+            Body::VolunteerStatus(f) => serde_json::to_value(f),
+            Body::TeamPut(f) => serde_json::to_value(f),
+            Body::ActivityPut(f) => serde_json::to_value(f),
+            Body::SignUpAdd(f) => serde_json::to_value(f),
+            Body::AttendanceAdd(f) => serde_json::to_value(f),
+            Body::ServiceEntryAdd(f) => serde_json::to_value(f),
+            Body::EntryReviewAdd(f) => serde_json::to_value(f),
+            Body::PairPut(f) => serde_json::to_value(f),
             Body::Delete => return None,
         };
         match v {
@@ -135,13 +224,24 @@ impl Body {
     /// The record a put names as its parent (its kind is `EntityKind::parent`).
     pub fn parent_id(&self) -> Option<Uuid> {
         match self {
-            Body::CompoundPut(_) | Body::Delete => None,
+            Body::CompoundPut(_)
+            | Body::VolunteerPut(_)
+            | Body::VolunteerStatus(_)
+            | Body::TeamPut(_)
+            | Body::ActivityPut(_)
+            | Body::Delete => None,
             Body::BuildingPut(f) => Some(f.compound_id),
             Body::UnitPut(f) => Some(f.building_id),
             Body::HouseholdPut(f) => Some(f.unit_id),
             Body::ProjectPut(f) => Some(f.compound_id),
             Body::MenuItemPut(f) => Some(f.project_id),
             Body::BallotCast(f) => Some(f.project_id),
+            Body::PersonPut(f) => Some(f.household_id),
+            Body::SignUpAdd(f) => Some(f.activity_id),
+            Body::AttendanceAdd(f) => Some(f.volunteer_id),
+            Body::ServiceEntryAdd(f) => Some(f.volunteer_id),
+            Body::EntryReviewAdd(f) => Some(f.entry_id),
+            Body::PairPut(f) => Some(f.volunteer_id),
         }
     }
 
@@ -155,6 +255,16 @@ impl Body {
             Body::ProjectPut(f) => f.check(&rules.roster, &rules.renovation),
             Body::MenuItemPut(f) => f.check(&rules.roster, &rules.renovation),
             Body::BallotCast(f) => f.check(&rules.renovation),
+            Body::PersonPut(f) => f.check(&rules.roster),
+            Body::VolunteerPut(f) => f.check(&rules.roster, &rules.volunteers),
+            Body::VolunteerStatus(_) => Ok(()),
+            Body::TeamPut(f) => f.check(&rules.roster, &rules.volunteers),
+            Body::ActivityPut(f) => f.check(&rules.roster, &rules.volunteers),
+            Body::SignUpAdd(f) => f.check(),
+            Body::AttendanceAdd(f) => f.check(),
+            Body::ServiceEntryAdd(f) => f.check(&rules.roster, &rules.volunteers),
+            Body::EntryReviewAdd(f) => f.check(&rules.roster, &rules.volunteers),
+            Body::PairPut(f) => f.check(),
             Body::Delete => Ok(()),
         }
     }

@@ -4,6 +4,11 @@ use serde::{Deserialize, Serialize};
 
 const DEFAULT_RULES_JSON: &str = include_str!("../data/rules-default.json");
 
+/// The named rule sets built in, beside the national defaults: each file holds only what differs from
+/// `rules-default.json` and is laid over it ([`RuleSet::named`]).
+const NAMED_RULE_SETS: &[(&str, &str)] =
+    &[("shanghai", include_str!("../data/rules-shanghai.json"))];
+
 /// Limits on the roster of places and households (RULES H1).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -94,6 +99,53 @@ fn ten() -> u32 {
     10
 }
 
+/// Thresholds of volunteer registration, service hours and paired services (RULES §3, V1–V6).
+/// Every field has a default, so a rule file without this section (or with part of it) still loads.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct VolunteerRules {
+    /// V1: registered volunteers (approved, not left) as a share of the resident population.
+    /// 10% nationally (002 #29); Shanghai's demonstration standard 15% (001 四(四)).
+    pub registered_rate_min: Fraction,
+    /// V4: share of party members and students that serve at least `party_student_hours_min` a year.
+    pub party_student_share_min: Fraction,
+    /// V4: hours a year each party member or student serves.
+    pub party_student_hours_min: u32,
+    /// V6 and check-in: most minutes one entry, one check-in to check-out, or one volunteer's day may hold.
+    pub day_max_minutes: u32,
+    /// V5: a weekly visit is overdue this many days after the last one.
+    pub weekly_visit_days: u32,
+    /// V5: a daily call is overdue this many days after the last one.
+    pub daily_call_days: u32,
+    /// Longest text of a place, content, description or reason.
+    pub text_max_chars: usize,
+    /// Most skills or teams one volunteer lists.
+    pub list_max: usize,
+    /// Largest capacity of an activity.
+    pub capacity_max: u32,
+}
+
+impl Default for VolunteerRules {
+    fn default() -> Self {
+        let pct = |num| Fraction {
+            num,
+            den: 100,
+            strict: false,
+        };
+        VolunteerRules {
+            registered_rate_min: pct(10),
+            party_student_share_min: pct(85),
+            party_student_hours_min: 20,
+            day_max_minutes: 24 * 60,
+            weekly_visit_days: 7,
+            daily_call_days: 1,
+            text_max_chars: 500,
+            list_max: 20,
+            capacity_max: 10_000,
+        }
+    }
+}
+
 /// A complete rule set.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -101,11 +153,45 @@ pub struct RuleSet {
     pub roster: RosterRules,
     pub sync: SyncRules,
     pub renovation: RenovationRules,
+    #[serde(default)]
+    pub volunteers: VolunteerRules,
 }
 
 impl RuleSet {
     pub fn from_json(json: &str) -> Result<RuleSet, serde_json::Error> {
         serde_json::from_str(json)
+    }
+
+    /// A built-in rule set by name: `"default"` (the national defaults) or a district's, such as
+    /// `"shanghai"` (V1 at 15%). `None` for a name not built in.
+    pub fn named(name: &str) -> Option<RuleSet> {
+        if name == "default" {
+            return Some(RuleSet::default());
+        }
+        let (_, overlay) = NAMED_RULE_SETS.iter().find(|(n, _)| *n == name)?;
+        let mut base: serde_json::Value =
+            serde_json::from_str(DEFAULT_RULES_JSON).expect("embedded rule set is valid (tested)");
+        let overlay: serde_json::Value =
+            serde_json::from_str(overlay).expect("embedded rule set is valid (tested)");
+        lay_over(&mut base, overlay);
+        Some(RuleSet::from_json(&base.to_string()).expect("embedded rule set is valid (tested)"))
+    }
+
+    /// The names [`RuleSet::named`] knows.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        std::iter::once("default").chain(NAMED_RULE_SETS.iter().map(|(n, _)| *n))
+    }
+}
+
+/// Lays `top` over `base`: objects merge key by key, anything else replaces.
+fn lay_over(base: &mut serde_json::Value, top: serde_json::Value) {
+    match (base, top) {
+        (serde_json::Value::Object(b), serde_json::Value::Object(t)) => {
+            for (k, v) in t {
+                lay_over(b.entry(k).or_insert(serde_json::Value::Null), v);
+            }
+        }
+        (b, t) => *b = t,
     }
 }
 
@@ -122,6 +208,37 @@ mod tests {
     fn default_rules_load() {
         let r = super::RuleSet::default();
         assert!(r.roster.area_m2_min < r.roster.area_m2_max);
+        // The file and the struct's defaults agree, so a rule file without `volunteers` judges alike.
+        assert_eq!(r.volunteers, super::VolunteerRules::default());
+    }
+
+    #[test]
+    fn named_rule_sets() {
+        // V1: 10% nationally, 15% in Shanghai (001 四(四)); everything else as the defaults.
+        for name in super::RuleSet::names() {
+            assert!(super::RuleSet::named(name).is_some(), "{name}");
+        }
+        let sh = super::RuleSet::named("shanghai").unwrap();
+        assert_eq!(
+            (
+                sh.volunteers.registered_rate_min.num,
+                sh.volunteers.registered_rate_min.den
+            ),
+            (15, 100)
+        );
+        let mut back = sh.clone();
+        back.volunteers.registered_rate_min =
+            super::RuleSet::default().volunteers.registered_rate_min;
+        assert_eq!(back, super::RuleSet::default());
+        assert_eq!(
+            super::RuleSet::named("default"),
+            Some(super::RuleSet::default())
+        );
+        assert!(super::RuleSet::named("atlantis").is_none());
+        // An older rule file without the section still loads.
+        let mut v: serde_json::Value = serde_json::to_value(super::RuleSet::default()).unwrap();
+        v.as_object_mut().unwrap().remove("volunteers");
+        assert!(super::RuleSet::from_json(&v.to_string()).is_ok());
     }
 
     #[test]

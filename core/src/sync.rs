@@ -101,6 +101,11 @@ impl Record {
         self.fields.get(name).and_then(|r| r.value.as_str())
     }
 
+    /// The stamp of its latest write: for an append-only record, the one operation that made it.
+    pub fn written(&self) -> Option<Stamp> {
+        self.fields.values().map(|r| r.at).max()
+    }
+
     /// The record it sits under (`EntityKind::parent`), if any.
     pub fn parent_id(&self) -> Option<Uuid> {
         let (_, field) = self.kind.parent()?;
@@ -315,6 +320,19 @@ impl Replica {
         };
         keys.into_iter()
             .filter_map(|k| Some((k.id, self.records.get(k)?.get::<T>()?)))
+    }
+
+    /// The live records of a kind without a parent in one community, in key order, from the index (the
+    /// records of a community-level kind — volunteers, teams, activities — without a scan).
+    pub fn root_records<'a>(
+        &'a self,
+        community: &'a str,
+        kind: EntityKind,
+    ) -> impl Iterator<Item = (Uuid, &'a Record)> + 'a {
+        self.roots
+            .iter()
+            .filter(move |k| k.kind == kind && k.community == community)
+            .filter_map(|k| Some((k.id, self.records.get(k)?)))
     }
 
     /// Live records of `kind` under `parent` whose declared unique key is `key`.

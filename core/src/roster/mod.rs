@@ -1,12 +1,16 @@
-//! The roster feature (RULES H1): compounds, buildings, units and households — fields, checks and views.
+//! The roster feature (RULES H1): compounds, buildings, units, households and their persons — fields,
+//! checks and views.
 //!
 //! Every other feature hangs off the roster: a renovation project belongs to a compound, a ballot to a
-//! household. Its operations are `compound.put`, `building.put`, `unit.put` and `household.put`.
+//! household, a volunteer may link to a person. Its operations are `compound.put`, `building.put`,
+//! `unit.put`, `household.put` and `person.put`.
 
 mod fields;
+mod persons;
 mod views;
 
 pub use fields::*;
+pub use persons::*;
 pub use views::Door;
 
 use crate::error::{ErrorCode, RuleError};

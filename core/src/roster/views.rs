@@ -83,6 +83,21 @@ impl Replica {
         v
     }
 
+    /// The persons of a household (居民), by name.
+    pub fn persons(&self, household_id: Uuid) -> Vec<Person> {
+        let mut v: Vec<Person> = self
+            .children(EntityKind::Person, household_id)
+            .map(|(id, fields)| Person { id, fields })
+            .collect();
+        v.sort_by(|a, b| natural_cmp(&a.fields.name, &b.fields.name).then(a.id.cmp(&b.id)));
+        v
+    }
+
+    pub fn person(&self, community: &str, id: Uuid) -> Option<Person> {
+        let fields = self.get(community, EntityKind::Person, id)?;
+        Some(Person { id, fields })
+    }
+
     pub fn household(&self, community: &str, id: Uuid) -> Option<Household> {
         let fields = self.get(community, EntityKind::Household, id)?;
         Some(Household { id, fields })
