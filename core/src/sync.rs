@@ -8,7 +8,10 @@ use crate::hlc::Hlc;
 pub use crate::registry::{Body, EntityKind};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+/// A seeded fast hash (foldhash): about twice SipHash's speed on these short keys, which the server's
+/// writer hashes several times per operation; seeded per process, so keys cannot be chosen to collide.
+type HashMap<K, V> = foldhash::HashMap<K, V>;
 use uuid::Uuid;
 
 /// The version of the operation JSON format this core writes and reads.
