@@ -20,6 +20,7 @@ pub mod data;
 pub mod renovation;
 pub mod roster;
 pub mod shell;
+pub mod volunteers;
 
 use data::{state, store};
 use renovation::resident;
@@ -104,6 +105,9 @@ mod tests {
         use crate::shell::strings::Shell;
         let mut faults = linli_core::catalogue_problems!(Shell);
         faults.extend(linli_core::catalogue_problems!(Roster));
+        faults.extend(linli_core::catalogue_problems!(
+            crate::volunteers::strings::Volunteers
+        ));
         faults.extend(linli_core::catalogue_problems!(Reno));
         assert!(faults.is_empty(), "{faults:#?}");
         assert!(Shell::ALL.len() > 40 && Roster::ALL.len() > 20 && Reno::ALL.len() > 100);

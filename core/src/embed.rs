@@ -150,10 +150,12 @@ mod wasm {
     }
 
     /// A synthetic compound of `n` households, each with one ballot (some changed once), held inside the
-    /// Wasm module so that `cargo xtask bench` times the tally itself, not JSON parsing.
+    /// Wasm module so that `cargo xtask bench` times the tally itself, not JSON parsing. Feature `bench`.
+    #[cfg(feature = "bench")]
     #[wasm_bindgen]
     pub struct TallyBench(crate::renovation::TallyInput);
 
+    #[cfg(feature = "bench")]
     #[wasm_bindgen]
     impl TallyBench {
         #[wasm_bindgen(constructor)]

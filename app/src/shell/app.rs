@@ -12,6 +12,7 @@ use crate::shell::router::{self, Route};
 use crate::shell::status_bar::StatusBar;
 use crate::shell::strings::Shell;
 use crate::shell::{login::LoginPage, settings::SettingsPage};
+use crate::volunteers::{detail::VolunteerPage, list::VolunteersPage};
 use leptos::prelude::*;
 
 #[component]
@@ -28,6 +29,7 @@ pub fn App() -> impl IntoView {
             <nav class="top">
                 <a class="brand" href="/">{Shell::AppName.text(lang)}</a>
                 <Show when=move || logged_in.get()>
+                    <a class="btn" href="/volunteers" data-testid="volunteers-link">{Shell::Volunteers.text(lang)}</a>
                     <a class="btn" href="/settings" data-testid="settings-link">{Shell::Settings.text(lang)}</a>
                 </Show>
             </nav>
@@ -56,6 +58,8 @@ pub fn App() -> impl IntoView {
             (Route::Forms(id), true) => view! { <FormsPage lang=lang id=id /> }.into_any(),
             (Route::Results(id), true) => view! { <ResultsPage lang=lang id=id /> }.into_any(),
             (Route::Notice(id), true) => view! { <NoticePage lang=lang id=id /> }.into_any(),
+            (Route::Volunteers, true) => view! { <VolunteersPage lang=lang /> }.into_any(),
+            (Route::Volunteer(id), true) => view! { <VolunteerPage lang=lang id=id /> }.into_any(),
             (Route::NotFound, true) => view! { <NotFound lang=lang /> }.into_any(),
         }
     };

@@ -26,6 +26,10 @@ pub enum Route {
     Results(Uuid),
     /// The printable public notice of a project (staff).
     Notice(Uuid),
+    /// The community's volunteers (staff).
+    Volunteers,
+    /// One volunteer's record (staff).
+    Volunteer(Uuid),
     /// A resident's vote, with the code from the QR link or typed in (no staff login).
     Vote(Option<String>),
     NotFound,
@@ -39,12 +43,16 @@ impl Route {
             "/login" => Route::Login,
             "/settings" => Route::Settings,
             "/v" => Route::Vote(None),
+            "/volunteers" => Route::Volunteers,
             p => {
                 if let Some(code) = p.strip_prefix("/v/") {
                     return Route::Vote(Some(code.to_string()));
                 }
                 if let Some(Ok(id)) = p.strip_prefix("/compound/").map(Uuid::parse_str) {
                     return Route::Compound(id);
+                }
+                if let Some(Ok(id)) = p.strip_prefix("/volunteer/").map(Uuid::parse_str) {
+                    return Route::Volunteer(id);
                 }
                 let Some(rest) = p.strip_prefix("/project/") else {
                     return Route::NotFound;
@@ -168,6 +176,12 @@ mod tests {
             Route::Results(id)
         );
         assert_eq!(Route::parse("/v"), Route::Vote(None));
+        assert_eq!(Route::parse("/volunteers/"), Route::Volunteers);
+        assert_eq!(
+            Route::parse(&format!("/volunteer/{id}")),
+            Route::Volunteer(id)
+        );
+        assert_eq!(Route::parse("/volunteer/x"), Route::NotFound);
         assert_eq!(
             Route::parse("/v/AB12-CD34"),
             Route::Vote(Some("AB12-CD34".into()))

@@ -1,0 +1,256 @@
+//! `/volunteer/:id`: one volunteer's record (V6): hours by month this year, every service entry with who
+//! recorded and who reviewed it (谁记录谁证明), entries confirmed or declined one by one or in bulk (a
+//! review is a new record: nothing is edited), and a form to record hours. Phone and ID number are masked
+//! until staff ask to see them.
+
+use crate::data::state::{self, SaveError};
+use crate::shell::field::{Check, Field, FormError, Input};
+use crate::volunteers::list::{community, save, status_words, today};
+use crate::volunteers::strings::Volunteers;
+use crate::volunteers::{hours, parse_hours};
+use leptos::prelude::*;
+use linli_core::date::Date;
+use linli_core::personal::{mask_id_number, mask_phone};
+use linli_core::sync::Body;
+use linli_core::volunteers::{EntryReviewFields, EntrySource, EntryStatus, ServiceEntryFields};
+use linli_core::{EntityKind, ErrorCode, Lang, RuleError};
+use std::collections::BTreeSet;
+use uuid::Uuid;
+
+/// The fields with an input of their own (a date error shows under the form).
+const FIELDS: &[&str] = &["place", "content", "minutes"];
+
+fn username() -> String {
+    state::with(|l| {
+        l.session
+            .as_ref()
+            .map(|s| s.username.clone())
+            .unwrap_or_default()
+    })
+}
+
+/// An entry's status in words and as a CSS/test name; a replaced entry says so whatever its review.
+fn entry_words(status: EntryStatus, counts: bool, lang: Lang) -> (&'static str, &'static str) {
+    if !counts {
+        return (Volunteers::Superseded.text(lang), "superseded");
+    }
+    match status {
+        EntryStatus::Pending => (Volunteers::PendingHours.text(lang), "pending"),
+        EntryStatus::Confirmed => (Volunteers::Confirmed.text(lang), "confirmed"),
+        EntryStatus::Declined => (Volunteers::Declined.text(lang), "declined"),
+    }
+}
+
+fn source_words(s: EntrySource, lang: Lang) -> &'static str {
+    match s {
+        EntrySource::Claim => Volunteers::SourceClaim,
+        EntrySource::Attendance => Volunteers::SourceAttendance,
+        EntrySource::Staff => Volunteers::SourceStaff,
+    }
+    .text(lang)
+}
+
+#[component]
+pub fn VolunteerPage(lang: Lang, id: Uuid) -> impl IntoView {
+    let ui = state::ui().expect("state installed");
+    let tr = move |k: Volunteers| k.text(lang);
+    let volunteer = move || {
+        ui.rev.get();
+        let c = community();
+        state::with(|l| l.view.volunteer(&c, id))
+    };
+    let entries = move || {
+        ui.rev.get();
+        let c = community();
+        state::with(|l| {
+            let mut v = l.view.volunteer_entries(&c, id);
+            v.sort_by(|a, b| (b.fields.date, b.recorded).cmp(&(a.fields.date, a.recorded)));
+            v
+        })
+    };
+    let months = move || {
+        ui.rev.get();
+        let c = community();
+        state::with(|l| l.view.volunteer_hours(&c, id, today()))
+            .into_iter()
+            .filter(|m| m.confirmed_minutes + m.pending_minutes > 0)
+            .collect::<Vec<_>>()
+    };
+    let reveal = RwSignal::new(false);
+    let selected = RwSignal::new(BTreeSet::<Uuid>::new());
+    let review_error = RwSignal::new(None::<SaveError>);
+    let review = move |decision: EntryStatus| {
+        let by = username();
+        for entry_id in selected.get_untracked() {
+            let body = Body::EntryReviewAdd(EntryReviewFields {
+                entry_id,
+                decision,
+                by: by.clone(),
+                at_ms: state::now_ms(),
+                reason: String::new(),
+            });
+            save(EntityKind::EntryReview, Uuid::now_v7(), body, review_error);
+        }
+        selected.set(BTreeSet::new());
+    };
+    let select_pending = move |_| {
+        let ids = entries()
+            .into_iter()
+            .filter(|e| e.counts && e.status == EntryStatus::Pending)
+            .map(|e| e.id)
+            .collect();
+        selected.set(ids);
+    };
+
+    let date = RwSignal::new(today().to_string());
+    let place = RwSignal::new(String::new());
+    let content = RwSignal::new(String::new());
+    let hours_typed = RwSignal::new(String::new());
+    let witnessed = RwSignal::new(true);
+    let error = RwSignal::new(None::<SaveError>);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(date_value) = Date::parse(date.get_untracked().trim()) else {
+            let e = RuleError::field(ErrorCode::InvalidDate, "date");
+            error.set(Some(SaveError::Rule(e)));
+            return;
+        };
+        // Hours that are not a number go to the core as 0, which it refuses naming the field.
+        let body = Body::ServiceEntryAdd(ServiceEntryFields {
+            volunteer_id: id,
+            date: date_value,
+            place: place.get_untracked().trim().to_string(),
+            content: content.get_untracked().trim().to_string(),
+            minutes: parse_hours(&hours_typed.get_untracked()).unwrap_or(0),
+            from_ms: None,
+            to_ms: None,
+            activity_id: None,
+            pair_id: None,
+            source: if witnessed.get_untracked() {
+                EntrySource::Staff
+            } else {
+                EntrySource::Claim
+            },
+            recorded_by: username(),
+            corrects: None,
+            reason: String::new(),
+        });
+        let entity = linli_core::EntityRef {
+            kind: EntityKind::ServiceEntry,
+            id: Uuid::now_v7(),
+        };
+        wasm_bindgen_futures::spawn_local(async move {
+            match state::save(entity, body).await {
+                Ok(_) => {
+                    error.set(None);
+                    content.set(String::new());
+                    hours_typed.set(String::new());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+
+    move || {
+        let Some(v) = volunteer() else {
+            return view! {
+                <section class="page">
+                    <h1>{tr(Volunteers::NotFound)}</h1>
+                    <a class="btn" href="/volunteers">{tr(Volunteers::Back)}</a>
+                </section>
+            }
+            .into_any();
+        };
+        let (words, status) = status_words(v.status, lang);
+        let phone = v.fields.phone.clone();
+        let id_number = v.fields.id_number.clone();
+        let numbers = move || {
+            if reveal.get() {
+                format!("{phone} {id_number}")
+            } else {
+                format!("{} {}", mask_phone(&phone), mask_id_number(&id_number))
+            }
+        };
+        view! {
+            <section class="page">
+                <a class="btn" href="/volunteers">{tr(Volunteers::Back)}</a>
+                <h1 data-testid="volunteer-name">{v.fields.name.clone()}</h1>
+                <p>
+                    <span class=format!("badge {status}") data-testid="volunteer-status">{words}</span>
+                    " "
+                    <span data-testid="volunteer-numbers">{numbers}</span>
+                    " "
+                    <button type="button" class="btn" on:click=move |_| reveal.update(|r| *r = !*r)>
+                        {move || if reveal.get() { tr(Volunteers::HideNumbers) } else { tr(Volunteers::ShowNumbers) }}
+                    </button>
+                </p>
+                <h2>{tr(Volunteers::ByMonth)}</h2>
+                <table class="table" data-testid="hours-by-month">
+                    <thead><tr><th>{tr(Volunteers::Month)}</th><th>{tr(Volunteers::Confirmed)}</th><th>{tr(Volunteers::PendingHours)}</th></tr></thead>
+                    <tbody>
+                        {move || months().into_iter().map(|m| view! {
+                            <tr data-month=m.month.clone()>
+                                <td>{m.month.clone()}</td>
+                                <td data-testid="confirmed">{hours(m.confirmed_minutes, lang)}</td>
+                                <td data-testid="pending">{hours(m.pending_minutes, lang)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <h2>{tr(Volunteers::Entries)}</h2>
+                <FormError lang=lang error=review_error fields=&[] />
+                <div class="actions">
+                    <button type="button" class="btn" data-testid="select-pending" on:click=select_pending>{tr(Volunteers::SelectAllPending)}</button>
+                    <button type="button" class="btn primary" data-testid="confirm-selected" on:click=move |_| review(EntryStatus::Confirmed)>{tr(Volunteers::ConfirmSelected)}</button>
+                    <button type="button" class="btn" data-testid="decline-selected" on:click=move |_| review(EntryStatus::Declined)>{tr(Volunteers::DeclineSelected)}</button>
+                </div>
+                <ul class="list">
+                    {move || {
+                        let list = entries();
+                        if list.is_empty() {
+                            return view! { <li class="empty">{tr(Volunteers::NoEntries)}</li> }.into_any();
+                        }
+                        list.into_iter().map(|e| {
+                            let (words, status) = entry_words(e.status, e.counts, lang);
+                            let eid = e.id;
+                            let reviewed = e.review.as_ref().map(|r| format!("{} {}", tr(Volunteers::ReviewedBy), r.by));
+                            view! {
+                                <li class="card entry" data-testid="entry-row" data-status=status>
+                                    <label class="check">
+                                        <input
+                                            type="checkbox"
+                                            data-testid="entry-select"
+                                            prop:checked=move || selected.with(|s| s.contains(&eid))
+                                            on:change=move |ev| {
+                                                let on = event_target_checked(&ev);
+                                                selected.update(|s| { if on { s.insert(eid); } else { s.remove(&eid); } });
+                                            }
+                                        />
+                                        <span class="title">{e.fields.date.to_string()} " " {e.fields.content.clone()}</span>
+                                    </label>
+                                    <p class="sub">
+                                        {hours(u64::from(e.fields.minutes), lang)} " · " {e.fields.place.clone()} " · "
+                                        {source_words(e.fields.source, lang)} " · " {tr(Volunteers::RecordedBy)} " " {e.fields.recorded_by.clone()}
+                                        {reviewed.map(|r| format!(" · {r}"))}
+                                    </p>
+                                    <span class=format!("badge {status}")>{words}</span>
+                                </li>
+                            }
+                        }).collect_view().into_any()
+                    }}
+                </ul>
+                <form class="card form" on:submit=on_submit>
+                    <h2>{tr(Volunteers::AddEntry)}</h2>
+                    <Input label=tr(Volunteers::Date) name="entry-date" value=date kind="date" />
+                    <Field lang=lang label=tr(Volunteers::Place) name="entry-place" value=place error=error fields=&["place"] />
+                    <Field lang=lang label=tr(Volunteers::Content) name="entry-content" value=content error=error fields=&["content"] />
+                    <Field lang=lang label=tr(Volunteers::Hours) name="entry-hours" value=hours_typed error=error fields=&["minutes"] inputmode="decimal" />
+                    <Check label=tr(Volunteers::Witnessed) name="witnessed" value=witnessed />
+                    <FormError lang=lang error=error fields=FIELDS />
+                    <button type="submit" class="btn primary wide" data-testid="add-entry">{tr(Volunteers::AddEntry)}</button>
+                </form>
+            </section>
+        }
+        .into_any()
+    }
+}
