@@ -379,6 +379,11 @@ crate::catalogue! {
         Population => ("常住人口", "population"),
         AsOf => ("统计日期", "as of"),
         RuleSetName => ("规则集", "rule set"),
+        PersonInCharge => ("负责人", "person in charge"),
+        Clerk => ("经办人", "clerk"),
+        Contact => ("联系方式", "contact"),
+        VolunteerNumber => ("志愿者编号", "volunteer number"),
+        Today => ("今天的日期", "today"),
     }
 }
 
@@ -444,6 +449,11 @@ impl FieldLabel {
             "population" => FieldLabel::Population,
             "as_of" => FieldLabel::AsOf,
             "rule_set" => FieldLabel::RuleSetName,
+            "person_in_charge" => FieldLabel::PersonInCharge,
+            "clerk" => FieldLabel::Clerk,
+            "contact" => FieldLabel::Contact,
+            "volunteer_number" => FieldLabel::VolunteerNumber,
+            "today" => FieldLabel::Today,
             _ => return None,
         })
     }
