@@ -86,6 +86,13 @@ pub enum ErrorCode {
     AlreadySignedUp,
     /// A cancel for a volunteer not signed up.
     NotSignedUp,
+    /// A change only community staff may make (approving a volunteer, activities, teams, pairs,
+    /// reviewing service entries), sent by a login that is not staff.
+    StaffOnly,
+    /// A certificate's text (or QR payload) that is not one the server issues.
+    InvalidCertificate,
+    /// A certificate whose signature does not match its content (changed, or signed by another key).
+    BadSignature,
 }
 
 impl ErrorCode {
@@ -125,6 +132,9 @@ impl ErrorCode {
             ErrorCode::PersonTaken => "person_taken",
             ErrorCode::AlreadySignedUp => "already_signed_up",
             ErrorCode::NotSignedUp => "not_signed_up",
+            ErrorCode::StaffOnly => "staff_only",
+            ErrorCode::InvalidCertificate => "invalid_certificate",
+            ErrorCode::BadSignature => "bad_signature",
         }
     }
 }
@@ -249,6 +259,18 @@ crate::catalogue! {
         ),
         AlreadySignedUp => ("这位志愿者已报名这项活动", "This volunteer has already signed up for this activity"),
         NotSignedUp => ("这位志愿者没有报名这项活动", "This volunteer has not signed up for this activity"),
+        StaffOnly => (
+            "只有社区工作人员可以做这项修改（{1}）",
+            "Only community staff may make this change ({1})"
+        ),
+        InvalidCertificate => (
+            "这不是本系统出具的志愿服务记录证明（{1}）",
+            "This is not a service-record certificate issued by this system ({1})"
+        ),
+        BadSignature => (
+            "证明的签名与内容不符：内容可能被改动过，或不是本社区出具的",
+            "The certificate's signature does not match its content: it may have been changed, or another issuer signed it"
+        ),
     }
 }
 
@@ -289,6 +311,9 @@ impl Message {
             ErrorCode::PersonTaken => Message::PersonTaken,
             ErrorCode::AlreadySignedUp => Message::AlreadySignedUp,
             ErrorCode::NotSignedUp => Message::NotSignedUp,
+            ErrorCode::StaffOnly => Message::StaffOnly,
+            ErrorCode::InvalidCertificate => Message::InvalidCertificate,
+            ErrorCode::BadSignature => Message::BadSignature,
         }
     }
 }
@@ -354,6 +379,11 @@ crate::catalogue! {
         Population => ("常住人口", "population"),
         AsOf => ("统计日期", "as of"),
         RuleSetName => ("规则集", "rule set"),
+        PersonInCharge => ("负责人", "person in charge"),
+        Clerk => ("经办人", "clerk"),
+        Contact => ("联系方式", "contact"),
+        VolunteerNumber => ("志愿者编号", "volunteer number"),
+        Today => ("今天的日期", "today"),
     }
 }
 
@@ -419,6 +449,11 @@ impl FieldLabel {
             "population" => FieldLabel::Population,
             "as_of" => FieldLabel::AsOf,
             "rule_set" => FieldLabel::RuleSetName,
+            "person_in_charge" => FieldLabel::PersonInCharge,
+            "clerk" => FieldLabel::Clerk,
+            "contact" => FieldLabel::Contact,
+            "volunteer_number" => FieldLabel::VolunteerNumber,
+            "today" => FieldLabel::Today,
             _ => return None,
         })
     }

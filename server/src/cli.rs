@@ -166,7 +166,7 @@ pub fn admin(config: &Config, command: AdminCommand, input: &mut dyn BufRead) ->
                 return fail("the username must be 1–64 characters without spaces");
             }
             if crate::auth::RESERVED_USERNAMES.contains(&username.to_lowercase().as_str()) {
-                return fail(&format!(
+                return fail(format!(
                     "the username {username} is reserved (residents' ballots are recorded under it)"
                 ));
             }

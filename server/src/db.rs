@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (2, include_str!("../migrations/0002_voting_codes.sql")),
     (3, include_str!("../migrations/0003_disabled_users.sql")),
     (4, include_str!("../migrations/0004_last_contact.sql")),
+    (5, include_str!("../migrations/0005_volunteers.sql")),
 ];
 
 /// The schema version this build expects.

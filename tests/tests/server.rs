@@ -15,6 +15,8 @@ mod renovation;
 mod scale;
 #[path = "server/sync.rs"]
 mod sync;
+#[path = "server/volunteers.rs"]
+mod volunteers;
 
 use linli_server::config::{Config, Database};
 use linli_server::{AppState, Running};

@@ -201,7 +201,7 @@ pub fn tables(
 /// A text field of a CSV file: quoted where needed, and a text a spreadsheet would read as a formula
 /// (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) neutralised with a leading `'`
 /// (CSV injection). Numbers are written by `csv_cell` and never pass here.
-fn csv_field(s: &str) -> String {
+pub fn csv_field(s: &str) -> String {
     let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
@@ -214,7 +214,8 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-fn csv_cell(c: &Cell) -> String {
+/// A cell of a CSV file (numbers rounded to hundredths, ratios as percentages).
+pub fn csv_cell(c: &Cell) -> String {
     match c {
         Cell::Text(s) => csv_field(s),
         Cell::Num(n) => format!("{}", (n * 100.0).round() / 100.0),

@@ -62,12 +62,7 @@ pub fn is_format_char(c: char) -> bool {
 }
 
 /// Checks a text field: required or not, its length, no control or invisible formatting characters.
-pub(crate) fn check_text(
-    value: &str,
-    field: &str,
-    max: usize,
-    required: bool,
-) -> Result<(), RuleError> {
+pub fn check_text(value: &str, field: &str, max: usize, required: bool) -> Result<(), RuleError> {
     let trimmed = value.trim();
     if required && trimmed.is_empty() {
         return Err(RuleError::field(ErrorCode::Required, field));

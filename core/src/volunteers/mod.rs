@@ -6,6 +6,7 @@
 //! (居民), to which a resident volunteer links, are the roster's (`roster::PersonFields`).
 
 pub mod api;
+pub mod certificate;
 pub mod hours;
 pub mod records;
 pub mod stats;

@@ -54,6 +54,14 @@ crate::catalogue! {
         ColRecordedBy => ("记录人", "Recorded by"),
         ColConfirmedBy => ("确认人", "Confirmed by"),
         ColMonth => ("月份", "Month"),
+        ColRegisteredOn => ("登记日期", "Registered on"),
+        ColPartyMember => ("党员", "Party member"),
+        ColStudent => ("学生", "Student"),
+        Yes => ("是", "yes"),
+        No => ("否", "no"),
+        // The server's refusals of the feature's endpoints
+        NoSuchVolunteer => ("本社区没有这位志愿者", "There is no such volunteer in this community"),
+        NoSuchCertificate => ("本社区没有这个编号的证明", "This community has issued no certificate with this number"),
     }
 }
 

@@ -12,6 +12,7 @@ use linli_core::Lang;
 use linli_core::i18n::fill;
 use linli_core::protocol::{ErrorBody, ErrorDetail};
 use linli_core::renovation::{ResultsVisibility, Words};
+use linli_core::volunteers::Words as VolunteerWords;
 
 tokio::task_local! {
     static REQUEST_LANG: Lang;
@@ -107,6 +108,10 @@ pub enum ApiError {
     /// 409: a household named for issuing already has an active code (use reissue).
     #[error("already issued: {field}")]
     AlreadyIssued { field: String },
+    /// 400: a request's value refused by the core's rules (a date, a population, a required name), with
+    /// the core's code, field and sentence in the request's language.
+    #[error("refused: {0}")]
+    Rule(linli_core::RuleError),
     /// 500: logged in full, answered without details.
     #[error("internal error: {0}")]
     Internal(String),
@@ -119,7 +124,7 @@ impl ApiError {
 
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::InvalidJson { .. } | ApiError::InvalidRequest { .. } => {
+            ApiError::InvalidJson { .. } | ApiError::InvalidRequest { .. } | ApiError::Rule(_) => {
                 StatusCode::BAD_REQUEST
             }
             ApiError::BadCredentials | ApiError::Unauthorized | ApiError::TokenExpired => {
@@ -164,6 +169,7 @@ impl ApiError {
             ApiError::UriTooLong => "uri_too_long",
             ApiError::HeadersTooLarge => "headers_too_large",
             ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::Rule(e) => e.code.as_str(),
             ApiError::Internal(_) => "internal",
         }
     }
@@ -176,6 +182,7 @@ impl ApiError {
             ApiError::Forbidden { field }
             | ApiError::RecordNotFound { field }
             | ApiError::AlreadyIssued { field } => Some(field),
+            ApiError::Rule(e) => e.field.as_deref(),
             _ => None,
         }
     }
@@ -240,8 +247,15 @@ impl ApiError {
             ApiError::RecordNotFound { field } if field.contains("household") => {
                 r(Words::NoSuchHousehold)
             }
+            ApiError::RecordNotFound { field } if field == "volunteer_id" => {
+                VolunteerWords::NoSuchVolunteer.text(lang).to_string()
+            }
+            ApiError::RecordNotFound { field } if field == "number" => {
+                VolunteerWords::NoSuchCertificate.text(lang).to_string()
+            }
             ApiError::RecordNotFound { .. } => r(Words::NoSuchProject),
             ApiError::AlreadyIssued { .. } => r(Words::AlreadyIssued),
+            ApiError::Rule(e) => e.message(lang),
             ApiError::Internal(_) => w(HttpWords::Internal),
         }
     }
@@ -279,6 +293,12 @@ linli_core::catalogue! {
         MethodNotAllowed => ("该接口不支持此请求方法", "This endpoint does not support this method"),
         Internal => ("服务器内部错误，请稍后再试", "Internal server error; please try again later"),
         Busy => ("服务器正忙，请几秒钟后再试", "The server is busy; please try again in a few seconds"),
+    }
+}
+
+impl From<linli_core::RuleError> for ApiError {
+    fn from(e: linli_core::RuleError) -> Self {
+        ApiError::Rule(e)
     }
 }
 

@@ -109,7 +109,10 @@ pub fn raise_fd_limit() -> u64 {
                 lim.rlim_cur = lim.rlim_max;
             }
         }
-        lim.rlim_cur as u64
+        // `rlim_t` is not 64 bits on every target.
+        #[allow(clippy::unnecessary_cast)]
+        let cur = lim.rlim_cur as u64;
+        cur
     }
 }
 

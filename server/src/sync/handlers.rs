@@ -6,6 +6,7 @@ use crate::auth::AuthUser;
 use crate::http::extract::PullQuery;
 use crate::http::{ApiError, JsonBody, StatusOk, current_lang};
 use crate::sync::writer::{Outcome, Prepared};
+use crate::volunteers::roles::{Sender, check_sender};
 use axum::Json;
 use axum::extract::State;
 use axum::http::header;
@@ -59,12 +60,34 @@ pub async fn push(
         }
     }
     let ids: Vec<_> = req.ops.iter().map(|op| op.id).collect();
-    let prepared = req
-        .ops
+    // Who may send what (staff-only volunteer changes): every login that pushes is staff today; a
+    // volunteer's own login will pass `Sender::Volunteer` (see `volunteers/roles.rs`). Refused operations
+    // are answered like the core's refusals and never reach the writer.
+    let sender = Sender::Staff;
+    let mut refused: Vec<Option<linli_core::RuleError>> = Vec::with_capacity(req.ops.len());
+    let mut prepared = Vec::with_capacity(req.ops.len());
+    for op in req.ops {
+        match check_sender(sender, &op) {
+            Ok(()) => {
+                refused.push(None);
+                prepared.push(Prepared::from_login(op, user.last_contact_ms)?);
+            }
+            Err(e) => refused.push(Some(e)),
+        }
+    }
+    let mut checked = state
+        .writer
+        .submit(user.community, prepared)
+        .await?
+        .into_iter();
+    let outcomes: Vec<Outcome> = refused
         .into_iter()
-        .map(|op| Prepared::from_login(op, user.last_contact_ms))
-        .collect::<Result<Vec<_>, _>>()?;
-    let outcomes = state.writer.submit(user.community, prepared).await?;
+        .map(|r| match r {
+            Some(e) => Some(Outcome::Rejected(e)),
+            None => checked.next(),
+        })
+        .collect::<Option<_>>()
+        .ok_or_else(|| ApiError::internal("the writer answered fewer operations"))?;
     let lang = current_lang();
     let results = ids
         .into_iter()
