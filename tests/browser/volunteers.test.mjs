@@ -3,8 +3,26 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launch, phone, ready, uiLogin, apiLogin, pullAll, waitPending, ADMIN_PASSWORD, STAFF_PASSWORD,
+  startServer, launch, phone, ready, uiLogin, apiLogin, pullAll, push, uuidv7, waitPending, cstDate,
+  ADMIN_PASSWORD, STAFF_PASSWORD,
 } from './harness.mjs';
+
+/** Approved volunteers made through the API; returns name → id. */
+async function seedVolunteers(names) {
+  const ids = {};
+  const bodies = [];
+  for (const name of names) {
+    ids[name] = uuidv7();
+    bodies.push(['volunteer', ids[name], {
+      type: 'volunteer.put', name, phone: '', id_number: '', skills: [], teams: [], party_member: false,
+      student: false, consent: true, registered_on: cstDate(0),
+    }]);
+  }
+  for (const r of await push(server.url, admin, bodies)) assert.equal(r.status, 'accepted', JSON.stringify(r));
+  const approvals = names.map((n) => ['volunteer', ids[n], { type: 'volunteer.status', status: 'active' }]);
+  for (const r of await push(server.url, admin, approvals)) assert.equal(r.status, 'accepted', JSON.stringify(r));
+  return ids;
+}
 
 let server, browser, admin;
 
@@ -105,6 +123,93 @@ test('a volunteer registered offline is approved after sync; hours recorded, con
   await theirs.waitFor();
   assert.match(await theirs.locator('[data-testid=volunteer-hours]').textContent(), /6\.5 小时/);
   await page.screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/volunteer.png` : '/dev/null', fullPage: true }).catch(() => {});
+  await ctx2.close();
+  await ctx.close();
+});
+
+test('an activity: places in order, the waiting list moves up, check-in and out on behalf become hours to confirm; two offline phones over-book and both keep their place', async () => {
+  await seedVolunteers(['赵一', '钱二', '孙三']);
+  const ctx = await phone(browser, true);
+  // The page's clock, so half an hour on site passes in a moment.
+  await ctx.clock.install();
+  const page = await ctx.newPage();
+  await uiLogin(page, server.url, 'admin', ADMIN_PASSWORD);
+  await page.goto(server.url + '/activities');
+  await ready(page);
+  await page.fill('input[name=activity-name]', '敬老院探访');
+  await page.fill('input[name=activity-place]', '社区敬老院');
+  await page.fill('input[name=start-time]', '00:00');
+  await page.fill('input[name=end-time]', '23:59');
+  await page.fill('input[name=capacity]', '1');
+  await page.click('[data-testid=add-activity]');
+  await page.click('[data-testid=activity-link][data-name="敬老院探访"]');
+  await ready(page);
+
+  // One place: the first to sign up is in, the second waits.
+  for (const name of ['赵一', '钱二']) {
+    await page.selectOption('select[name=volunteer]', { label: name });
+    await page.click('[data-testid=sign-up]');
+    await page.waitForSelector(`[data-testid=sign-up-row][data-name="${name}"]`);
+  }
+  const stateOf = (name) => page.getAttribute(`[data-testid=sign-up-row][data-name="${name}"]`, 'data-state');
+  assert.equal(await stateOf('赵一'), 'placed');
+  assert.equal(await stateOf('钱二'), 'waiting');
+  // The first cancels: the waiting one moves up.
+  await page.click('[data-testid=sign-up-row][data-name="赵一"] [data-testid=cancel-sign-up]');
+  await page.waitForFunction(() => !document.querySelector('[data-testid=sign-up-row][data-name="赵一"]'));
+  assert.equal(await stateOf('钱二'), 'placed');
+
+  // Checked in and out by staff (an elderly volunteer without a phone), offline.
+  await ctx.setOffline(true);
+  await page.click('[data-testid=sign-up-row][data-name="钱二"] [data-testid=check-in]');
+  await page.waitForSelector('[data-testid=sign-up-row][data-name="钱二"][data-state=inside]');
+  await ctx.clock.fastForward('30:00');
+  await page.click('[data-testid=sign-up-row][data-name="钱二"] [data-testid=check-out]');
+  await page.waitForSelector('[data-testid=record-attendance]:has-text("0.5 小时")');
+  await page.click('[data-testid=sign-up-row][data-name="钱二"] [data-testid=record-attendance]');
+  await page.waitForFunction(() => !document.querySelector('[data-testid=record-attendance]'));
+  await ctx.setOffline(false);
+  await page.evaluate(() => window.linli.sync_now());
+  await waitPending(page, 0);
+  const ops = await pullAll(server.url, admin.token);
+  const entries = ops.filter((o) => o.body.type === 'service_entry.add' && o.body.source === 'attendance');
+  assert.equal(entries.length, 1);
+  assert.equal(entries[0].body.content, '敬老院探访');
+  assert.equal(entries[0].body.minutes, 30);
+  assert.equal(ops.filter((o) => o.body.type === 'attendance.add').length, 2);
+
+  // Two phones offline both give the last place of a new one-place activity to different volunteers.
+  await page.goto(server.url + '/activities');
+  await ready(page);
+  await page.fill('input[name=activity-name]', '义诊');
+  await page.fill('input[name=capacity]', '1');
+  await page.click('[data-testid=add-activity]');
+  await page.evaluate(() => window.linli.sync_now());
+  await waitPending(page, 0);
+  const ctx2 = await phone(browser, true);
+  const other = await ctx2.newPage();
+  await uiLogin(other, server.url, 'li', STAFF_PASSWORD);
+  await other.evaluate(() => window.linli.sync_now());
+  for (const [p, c, name] of [[page, ctx, '赵一'], [other, ctx2, '孙三']]) {
+    await p.goto(server.url + '/activities');
+    await ready(p);
+    await p.click('[data-testid=activity-link][data-name="义诊"]');
+    await ready(p);
+    await c.setOffline(true);
+    await p.selectOption('select[name=volunteer]', { label: name });
+    await p.click('[data-testid=sign-up]');
+    await p.waitForSelector(`[data-testid=sign-up-row][data-name="${name}"][data-state=placed]`);
+  }
+  for (const [p, c] of [[page, ctx], [other, ctx2]]) {
+    await c.setOffline(false);
+    await p.evaluate(() => window.linli.sync_now());
+    await waitPending(p, 0);
+  }
+  await page.evaluate(() => window.linli.sync_now());
+  await page.waitForSelector('[data-testid=over-booked]');
+  assert.equal(await page.getAttribute('[data-testid=sign-up-row][data-name="赵一"]', 'data-state'), 'placed');
+  assert.equal(await page.getAttribute('[data-testid=sign-up-row][data-name="孙三"]', 'data-state'), 'placed');
+  await page.screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/activity.png` : '/dev/null', fullPage: true }).catch(() => {});
   await ctx2.close();
   await ctx.close();
 });

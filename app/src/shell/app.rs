@@ -12,7 +12,9 @@ use crate::shell::router::{self, Route};
 use crate::shell::status_bar::StatusBar;
 use crate::shell::strings::Shell;
 use crate::shell::{login::LoginPage, settings::SettingsPage};
-use crate::volunteers::{detail::VolunteerPage, list::VolunteersPage};
+use crate::volunteers::{
+    activities::ActivitiesPage, activity::ActivityPage, detail::VolunteerPage, list::VolunteersPage,
+};
 use leptos::prelude::*;
 
 #[component]
@@ -60,6 +62,8 @@ pub fn App() -> impl IntoView {
             (Route::Notice(id), true) => view! { <NoticePage lang=lang id=id /> }.into_any(),
             (Route::Volunteers, true) => view! { <VolunteersPage lang=lang /> }.into_any(),
             (Route::Volunteer(id), true) => view! { <VolunteerPage lang=lang id=id /> }.into_any(),
+            (Route::Activities, true) => view! { <ActivitiesPage lang=lang /> }.into_any(),
+            (Route::Activity(id), true) => view! { <ActivityPage lang=lang id=id /> }.into_any(),
             (Route::NotFound, true) => view! { <NotFound lang=lang /> }.into_any(),
         }
     };

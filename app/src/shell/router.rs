@@ -30,6 +30,10 @@ pub enum Route {
     Volunteers,
     /// One volunteer's record (staff).
     Volunteer(Uuid),
+    /// The community's volunteer activities (staff).
+    Activities,
+    /// One activity: sign-ups and check-ins (staff).
+    Activity(Uuid),
     /// A resident's vote, with the code from the QR link or typed in (no staff login).
     Vote(Option<String>),
     NotFound,
@@ -44,6 +48,7 @@ impl Route {
             "/settings" => Route::Settings,
             "/v" => Route::Vote(None),
             "/volunteers" => Route::Volunteers,
+            "/activities" => Route::Activities,
             p => {
                 if let Some(code) = p.strip_prefix("/v/") {
                     return Route::Vote(Some(code.to_string()));
@@ -53,6 +58,9 @@ impl Route {
                 }
                 if let Some(Ok(id)) = p.strip_prefix("/volunteer/").map(Uuid::parse_str) {
                     return Route::Volunteer(id);
+                }
+                if let Some(Ok(id)) = p.strip_prefix("/activity/").map(Uuid::parse_str) {
+                    return Route::Activity(id);
                 }
                 let Some(rest) = p.strip_prefix("/project/") else {
                     return Route::NotFound;

@@ -5,6 +5,8 @@
 //! Every figure and check is the core's (`linli_core::volunteers`); phone and ID numbers are masked with
 //! `linli_core::personal` wherever they are listed.
 
+pub mod activities;
+pub mod activity;
 pub mod detail;
 pub mod list;
 pub mod strings;
