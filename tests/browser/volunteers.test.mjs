@@ -124,6 +124,41 @@ test('a volunteer registered offline is approved after sync; hours recorded, con
   assert.match(await theirs.locator('[data-testid=volunteer-hours]').textContent(), /6\.5 小时/);
   await page.screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/volunteer.png` : '/dev/null', fullPage: true }).catch(() => {});
   await ctx2.close();
+
+  // A certificate of service record (V6): numbered, signed, and checked from its QR link alone.
+  await page.fill('input[name=person-in-charge]', '李主任');
+  await page.fill('input[name=contact]', '010-12345678');
+  await page.click('[data-testid=issue-certificate]');
+  await page.waitForSelector('[data-testid=certificate]');
+  const year = today.slice(0, 4);
+  assert.equal(await page.textContent('[data-testid=certificate-number]'), `${year}-0001`);
+  assert.equal((await page.textContent(`[data-testid=certificate] tr[data-year="${year}"] [data-testid=year-hours]`)).trim(), '6.5 小时');
+  assert.match(await page.textContent('[data-testid=certificate]'), /1101\*+002X/);
+  await page.screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/certificate.png` : '/dev/null', fullPage: true }).catch(() => {});
+  const link = await page.getAttribute('[data-testid=verify-link]', 'href');
+  assert.ok(link.startsWith(server.url + '/verify#LV1.'), link);
+
+  // Anyone with the QR checks it, with no login; then offline, with the keys kept on their phone.
+  const ctx3 = await phone(browser, true);
+  const checker = await ctx3.newPage();
+  await checker.goto(link);
+  await checker.waitForSelector('[data-testid=verify-ok]');
+  assert.match(await checker.textContent('[data-testid=verify-hours]'), /6\.5 小时/);
+  // Offline from here (the service worker and the kept keys): the hours changed in the payload
+  // (6.5 → 65 hours) are refused, the genuine link still passes.
+  await checker.evaluate(() => navigator.serviceWorker.ready);
+  const [prefix, payload, sig] = link.split('#')[1].split('.');
+  const signed = Buffer.from(payload, 'base64url').toString('utf8');
+  const forged = signed.replace('"total_minutes":390', '"total_minutes":3900');
+  assert.notEqual(forged, signed);
+  await ctx3.setOffline(true);
+  await checker.goto('about:blank');
+  await checker.goto(`${server.url}/verify#${prefix}.${Buffer.from(forged).toString('base64url')}.${sig}`);
+  await checker.waitForSelector('[data-testid=verify-refused]');
+  await checker.goto('about:blank');
+  await checker.goto(link);
+  await checker.waitForSelector('[data-testid=verify-ok]');
+  await ctx3.close();
   await ctx.close();
 });
 

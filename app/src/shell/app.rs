@@ -13,7 +13,8 @@ use crate::shell::status_bar::StatusBar;
 use crate::shell::strings::Shell;
 use crate::shell::{login::LoginPage, settings::SettingsPage};
 use crate::volunteers::{
-    activities::ActivitiesPage, activity::ActivityPage, detail::VolunteerPage, list::VolunteersPage,
+    activities::ActivitiesPage, activity::ActivityPage, certificate::CertificatePage,
+    detail::VolunteerPage, list::VolunteersPage, verify::VerifyPage,
 };
 use leptos::prelude::*;
 
@@ -43,6 +44,8 @@ pub fn App() -> impl IntoView {
             (Route::Login, _) => view! { <LoginPage lang=lang /> }.into_any(),
             // Residents vote with their household's code, without a staff login.
             (Route::Vote(code), _) => view! { <VotePage lang=lang code=code /> }.into_any(),
+            // Anyone handed a certificate may check it.
+            (Route::Verify, _) => view! { <VerifyPage lang=lang /> }.into_any(),
             (_, false) => {
                 // Not logged in on this device yet: the login page, at its own address.
                 if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
@@ -64,11 +67,14 @@ pub fn App() -> impl IntoView {
             (Route::Volunteer(id), true) => view! { <VolunteerPage lang=lang id=id /> }.into_any(),
             (Route::Activities, true) => view! { <ActivitiesPage lang=lang /> }.into_any(),
             (Route::Activity(id), true) => view! { <ActivityPage lang=lang id=id /> }.into_any(),
+            (Route::Certificate(n), true) => {
+                view! { <CertificatePage lang=lang number=n /> }.into_any()
+            }
             (Route::NotFound, true) => view! { <NotFound lang=lang /> }.into_any(),
         }
     };
     // The resident's screens show no staff status bar (nothing of theirs is in the staff outbox).
-    let resident = Memo::new(move |_| matches!(route.get(), Route::Vote(_)));
+    let resident = Memo::new(move |_| matches!(route.get(), Route::Vote(_) | Route::Verify));
     view! {
         {header}
         <Show when=move || !resident.get()>

@@ -34,6 +34,10 @@ pub enum Route {
     Activities,
     /// One activity: sign-ups and check-ins (staff).
     Activity(Uuid),
+    /// A certificate of service record, by number (staff).
+    Certificate(String),
+    /// The check of a certificate from its QR code (no login).
+    Verify,
     /// A resident's vote, with the code from the QR link or typed in (no staff login).
     Vote(Option<String>),
     NotFound,
@@ -49,6 +53,7 @@ impl Route {
             "/v" => Route::Vote(None),
             "/volunteers" => Route::Volunteers,
             "/activities" => Route::Activities,
+            "/verify" => Route::Verify,
             p => {
                 if let Some(code) = p.strip_prefix("/v/") {
                     return Route::Vote(Some(code.to_string()));
@@ -61,6 +66,9 @@ impl Route {
                 }
                 if let Some(Ok(id)) = p.strip_prefix("/activity/").map(Uuid::parse_str) {
                     return Route::Activity(id);
+                }
+                if let Some(n) = p.strip_prefix("/certificate/").filter(|n| !n.contains('/')) {
+                    return Route::Certificate(n.to_string());
                 }
                 let Some(rest) = p.strip_prefix("/project/") else {
                     return Route::NotFound;

@@ -5,6 +5,7 @@
 
 use crate::data::state::{self, SaveError};
 use crate::shell::field::{Check, Field, FormError, Input};
+use crate::volunteers::certificate;
 use crate::volunteers::list::{community, save, status_words, today};
 use crate::volunteers::strings::Volunteers;
 use crate::volunteers::{hours, parse_hours};
@@ -12,6 +13,7 @@ use leptos::prelude::*;
 use linli_core::date::Date;
 use linli_core::personal::{mask_id_number, mask_phone};
 use linli_core::sync::Body;
+use linli_core::volunteers::api::CertificateRequest;
 use linli_core::volunteers::{EntryReviewFields, EntrySource, EntryStatus, ServiceEntryFields};
 use linli_core::{EntityKind, ErrorCode, Lang, RuleError};
 use std::collections::BTreeSet;
@@ -151,6 +153,21 @@ pub fn VolunteerPage(lang: Lang, id: Uuid) -> impl IntoView {
         });
     };
 
+    let in_charge = RwSignal::new(String::new());
+    let clerk = RwSignal::new(username());
+    let contact = RwSignal::new(String::new());
+    let cert_error = RwSignal::new(None::<String>);
+    let on_issue = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let req = CertificateRequest {
+            person_in_charge: in_charge.get_untracked().trim().to_string(),
+            clerk: clerk.get_untracked().trim().to_string(),
+            contact: contact.get_untracked().trim().to_string(),
+            volunteer_number: None,
+        };
+        certificate::issue(id, req, lang, cert_error);
+    };
+
     move || {
         let Some(v) = volunteer() else {
             return view! {
@@ -248,6 +265,14 @@ pub fn VolunteerPage(lang: Lang, id: Uuid) -> impl IntoView {
                     <Check label=tr(Volunteers::Witnessed) name="witnessed" value=witnessed />
                     <FormError lang=lang error=error fields=FIELDS />
                     <button type="submit" class="btn primary wide" data-testid="add-entry">{tr(Volunteers::AddEntry)}</button>
+                </form>
+                <form class="card form" on:submit=on_issue>
+                    <h2>{tr(Volunteers::IssueCertificate)}</h2>
+                    <Input label=tr(Volunteers::PersonInCharge) name="person-in-charge" value=in_charge />
+                    <Input label=tr(Volunteers::Clerk) name="clerk" value=clerk />
+                    <Input label=tr(Volunteers::Contact) name="contact" value=contact inputmode="tel" />
+                    {move || cert_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+                    <button type="submit" class="btn primary wide" data-testid="issue-certificate">{tr(Volunteers::IssueCertificate)}</button>
                 </form>
             </section>
         }

@@ -7,9 +7,11 @@
 
 pub mod activities;
 pub mod activity;
+pub mod certificate;
 pub mod detail;
 pub mod list;
 pub mod strings;
+pub mod verify;
 
 use linli_core::Lang;
 use linli_core::sync::{Body, Operation};

@@ -251,6 +251,9 @@ pub struct IssuedCertificate {
     pub signature: String,
     pub public_key: String,
     pub qr: String,
+    /// The verify page's address with the QR payload after `#`: what the QR code holds.
+    #[serde(default)]
+    pub verify_url: String,
     pub qr_svg: String,
 }
 

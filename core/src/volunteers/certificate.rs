@@ -128,8 +128,11 @@ pub fn qr_payload(payload: &[u8], signature: &[u8]) -> String {
     format!("{QR_PREFIX}.{}.{}", b64(payload), b64(signature))
 }
 
-/// The payload and signature a QR payload carries.
+/// The payload and signature a QR payload carries. The QR itself is a link to the verify page with the
+/// payload after its `#` (`https://…/verify#LV1.…`), so a phone's camera opens the check: what follows the
+/// last `#` is read.
 pub fn parse_qr(qr: &str) -> Result<(Vec<u8>, Vec<u8>), RuleError> {
+    let qr = qr.rsplit('#').next().unwrap_or(qr);
     let mut parts = qr.trim().split('.');
     match (parts.next(), parts.next(), parts.next(), parts.next()) {
         (Some(QR_PREFIX), Some(p), Some(s), None) => Ok((unb64(p, "qr")?, unb64(s, "qr")?)),
@@ -226,6 +229,9 @@ mod tests {
         let qr = qr_payload(&payload, &sig);
         assert!(qr.starts_with("LV1.") && qr.len() < 1_200, "{}", qr.len());
         assert_eq!(verify_qr(&qr, &public).unwrap(), c);
+        // The QR code holds a link to the verify page: the payload after its `#` is what is checked.
+        let link = format!("https://linli.example/verify#{qr}");
+        assert_eq!(verify_qr(&link, &public).unwrap(), c);
         // V6: hours changed after signing → refused.
         let text = String::from_utf8(payload.clone()).unwrap();
         let forged = text.replace("\"minutes\":90", "\"minutes\":900");

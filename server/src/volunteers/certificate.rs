@@ -97,9 +97,11 @@ pub fn build(
     Some((c, services))
 }
 
-fn answer(reg: Registered) -> Result<IssuedCertificate, ApiError> {
+/// The answer for a registered certificate; its QR code is a link to `origin`'s verify page.
+fn answer(reg: Registered, origin: &str) -> Result<IssuedCertificate, ApiError> {
     let qr = reg.qr()?;
-    let svg = qr_svg(&qr)?;
+    let verify_url = format!("{origin}/verify#{qr}");
+    let svg = qr_svg(&verify_url)?;
     Ok(IssuedCertificate {
         certificate: reg.certificate,
         services: reg.services,
@@ -107,6 +109,7 @@ fn answer(reg: Registered) -> Result<IssuedCertificate, ApiError> {
         signature: reg.signature,
         public_key: reg.public_key,
         qr,
+        verify_url,
         qr_svg: svg,
     })
 }
@@ -151,8 +154,9 @@ pub async fn issue(
         now_ms(),
     )
     .await?;
+    let origin = state.public_url();
     Ok(Json(
-        tokio::task::spawn_blocking(move || answer(reg))
+        tokio::task::spawn_blocking(move || answer(reg, &origin))
             .await
             .map_err(ApiError::internal)??,
     ))
@@ -170,7 +174,7 @@ pub async fn get(
         .ok_or(ApiError::RecordNotFound {
             field: "number".into(),
         })?;
-    Ok(Json(answer(reg)?))
+    Ok(Json(answer(reg, &state.public_url())?))
 }
 
 /// `GET /api/certificates/public-key[?community=ID]` (public, no login) → `{"keys":[{community,
