@@ -140,7 +140,8 @@ for (let run = 0; run < RUNS; run++) {
 // Tally of 100,000 ballots in the Wasm core built with its bench exports (feature `bench`, never in dist/),
 // in the same Chromium (RULES R4, R5, R9).
 if (BENCH_CORE) {
-  const ctx = await phone(browser);
+  // No service worker: its fetches would not pass through the route that serves the bench build.
+  const ctx = await browser.newContext({ serviceWorkers: 'block' });
   const page = await ctx.newPage();
   await page.route('**/bench-core/**', (route) => {
     const name = new globalThis.URL(route.request().url()).pathname.split('/').pop();

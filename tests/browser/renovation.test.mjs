@@ -195,6 +195,9 @@ test('(5)(6) staff set up a project and its menu, read coverage and the art. 278
   await page.fill('input[name=item-share]', '5000');
   await page.click('[data-testid=add-item]');
   await page.waitForSelector('[data-testid=menu-item][data-name="加装电梯"]');
+  // Amounts read as staff write them, and the form starts afresh (the lift's class does not stick).
+  assert.match(await page.textContent('[data-testid=menu-item][data-name="加装电梯"]'), /600,000 元/);
+  assert.equal(await page.inputValue('select[name=item-class]'), 'basic');
   await waitPending(page, 0, 25000);
 
   // Five of the six households answer (paper forms, through the API): four agree and want the lift.
@@ -244,6 +247,12 @@ test('(5)(6) staff set up a project and its menu, read coverage and the art. 278
   assert.match(notice, /幸福里/);
   assert.match(notice, /2026-05-09/);
   assert.match(notice, /加装电梯/);
+  // R6 on paper: the working days, who issues it (with the seal line), when, and who takes objections.
+  assert.equal((await page.textContent('[data-testid=notice-days]')).trim(), '（不少于 5 个工作日）');
+  assert.equal((await page.textContent('[data-testid=notice-issuer]')).trim(), admin.community_name);
+  assert.equal((await page.textContent('[data-testid=notice-date]')).trim(), cstDate(0));
+  await page.fill('input[name=objections-contact]', '社区居委会 王主任 010-12345678');
+  assert.equal((await page.textContent('[data-testid=notice-contact]')).trim(), '社区居委会 王主任 010-12345678');
   await ctx.close();
 });
 

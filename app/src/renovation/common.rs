@@ -97,6 +97,22 @@ pub fn yuan(v: f64, lang: Lang) -> String {
     } else {
         format!("{v:.2}")
     };
+    // Thousands grouped as staff write amounts: 600,000 元, ¥1,250.50.
+    let (int, frac) = n
+        .split_once('.')
+        .map_or((n.as_str(), None), |(i, f)| (i, Some(f)));
+    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let n = match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    };
     match lang {
         Lang::Zh => format!("{n} 元"),
         Lang::En => format!("¥{n}"),
@@ -180,4 +196,19 @@ pub fn save(
             Err(e) => error.set(Some(e)),
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_grouped_by_thousands() {
+        assert_eq!(yuan(600_000.0, Lang::Zh), "600,000 元");
+        assert_eq!(yuan(5_000.0, Lang::Zh), "5,000 元");
+        assert_eq!(yuan(999.0, Lang::Zh), "999 元");
+        assert_eq!(yuan(1_250.5, Lang::En), "¥1,250.50");
+        assert_eq!(yuan(12_345_678.0, Lang::En), "¥12,345,678");
+        assert_eq!(yuan(0.0, Lang::Zh), "0 元");
+    }
 }

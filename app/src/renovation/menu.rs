@@ -42,6 +42,7 @@ pub fn MenuEditor(lang: Lang, id: Uuid) -> impl IntoView {
     let clear = move || {
         editing.set(None);
         cat.set(None);
+        class.set(String::from("basic"));
         name.set(String::new());
         desc.set(String::new());
         cost.set(String::new());

@@ -110,6 +110,12 @@ strings! {
         NoticeTitle => ("老旧小区改造公示", "Public notice: old-compound renovation"),
         NoticePeriod => ("公示期", "Notice period"),
         Print => ("打印", "Print"),
+        WorkingDays => ("（不少于 {0} 个工作日）", "(at least {0} working days)"),
+        Objections => ("如有异议，请联系", "Objections to"),
+        ObjectionsContact => ("受理异议的联系人和电话（印在公示上）", "Who takes objections, and their phone (printed on the notice)"),
+        IssuedBy => ("发布单位", "Issued by"),
+        Seal => ("（盖章）", "(seal)"),
+        IssueDate => ("发布日期", "Date of issue"),
         IssueCodes => ("生成投票码", "Issue voting codes"),
         CodesHelp => (
             "每户一个投票码。打印后裁开，入户发给居民；居民扫码或输入投票码即可在手机上填写。",
