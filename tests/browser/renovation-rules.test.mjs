@@ -150,7 +150,7 @@ test('paper forms for a whole building: one per household, with the menu and a n
   assert.equal(await form.locator('[data-testid=form-item]').count(), 2, 'the whole menu');
   assert.equal(await form.locator('.qr svg').count(), 1);
   assert.match(await form.textContent(), /加装电梯/);
-  assert.match(await form.textContent(), /5000 元/);
+  assert.match(await form.textContent(), /5,000 元/);
   const fresh = await form.getAttribute('data-code');
   assert.notEqual(fresh, old);
   // The earlier code of 101 stopped working; the printed one opens the household.
