@@ -308,13 +308,19 @@ test('(8) an answer whose reply was lost is sent again with the same id and coun
   await openVote(page, codes['202']);
   // The server stores the ballot, but its answer never reaches the phone.
   const sent = [];
+  let reached;
+  const atServer = new Promise((resolve) => { reached = resolve; });
   await page.route('**/api/vote/ballot', async (route) => {
     sent.push(JSON.parse(route.request().postData()).id);
     await route.fetch();
+    reached();
     await route.abort('connectionreset');
   });
   await residentVote(page, { agree: true, items: [p.items['路面']] });
   await page.waitForSelector('[data-testid=ballot-waiting]');
+  // The phone shows it waiting as soon as it is saved on the phone; the server's answer came (and was lost)
+  // once the request is through.
+  await atServer;
   assert.equal(ballotOps(await pullAll(server.url, admin.token), p.id).length, 1, 'the server has it already');
   await page.unroute('**/api/vote/ballot');
   // The connection comes back: the same answer goes again and is answered as a duplicate, with a receipt.

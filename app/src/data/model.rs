@@ -95,8 +95,7 @@ pub struct Local {
 impl Local {
     /// Rebuilds the view from the confirmed replica and the outbox (refused changes included, so they stay visible).
     pub fn rebuild_view(&mut self) {
-        self.outbox
-            .sort_by(|a, b| (a.op.hlc, a.op.id).cmp(&(b.op.hlc, b.op.id)));
+        self.outbox.sort_by_key(|e| (e.op.hlc, e.op.id));
         let mut view = self.confirmed.clone();
         for e in &self.outbox {
             view.apply(&e.op);

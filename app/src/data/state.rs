@@ -168,6 +168,49 @@ pub fn is_stale() -> bool {
     STALE.with(|s| s.get())
 }
 
+/// The logged-in staff member's community (empty when nobody is logged in).
+pub fn community() -> String {
+    with(|l| {
+        l.session
+            .as_ref()
+            .map(|s| s.community.clone())
+            .unwrap_or_default()
+    })
+}
+
+/// The logged-in staff member's username (empty when nobody is logged in): who recorded a change.
+pub fn username() -> String {
+    with(|l| {
+        l.session
+            .as_ref()
+            .map(|s| s.username.clone())
+            .unwrap_or_default()
+    })
+}
+
+/// A staff call to the server for what lives only there (codes, certificates), with the logged-in
+/// token; its error in the person's language (`offline` when there is no answer). A 401 marks the
+/// login expired.
+pub async fn staff_call<B: serde::Serialize, R: serde::de::DeserializeOwned>(
+    method: &str,
+    path: &str,
+    lang: Lang,
+    body: Option<&B>,
+    offline: &str,
+) -> Result<R, String> {
+    let token = with(|l| l.session.as_ref().map(|s| s.token.clone()));
+    match net::call(method, path, token.as_deref(), lang, body).await {
+        Ok(v) => Ok(v),
+        Err(ApiError::Network) => Err(offline.to_string()),
+        Err(e) => {
+            if e.is_auth() {
+                mark_expired().await;
+            }
+            Err(e.message(lang))
+        }
+    }
+}
+
 /// Replaces memory with what IndexedDB holds (after another tab changed it).
 pub async fn reload() -> Result<(), StoreError> {
     let db = db().ok_or_else(|| StoreError("not open".into()))?;

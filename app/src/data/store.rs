@@ -480,7 +480,7 @@ impl Db {
         let f = request(&r);
         let all: Array = result_of(r, f).await?.unchecked_into();
         let mut v: Vec<OutboxEntry> = all_from_js(&all)?;
-        v.sort_by(|a, b| (a.op.hlc, a.op.id).cmp(&(b.op.hlc, b.op.id)));
+        v.sort_by_key(|e| (e.op.hlc, e.op.id));
         Ok(v)
     }
 

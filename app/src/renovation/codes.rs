@@ -2,7 +2,6 @@
 //! server). A printable sheet of slips — building, unit, door, the code, its QR (SVG from the server,
 //! inlined) and the link — and revoke/reissue per household.
 
-use crate::data::net::{self, ApiError};
 use crate::data::state;
 use crate::renovation::common;
 use crate::renovation::nav::ProjectNav;
@@ -17,28 +16,14 @@ use uuid::Uuid;
 /// One slip: the server's typed answer (`linli_core::renovation::api`).
 pub type Slip = IssuedCode;
 
-fn token() -> Option<String> {
-    state::with(|l| l.session.as_ref().map(|s| s.token.clone()))
-}
-
-/// A staff call about codes (online only), its errors in the person's language.
+/// A staff call about codes (online only: codes live on the server).
 pub async fn call<B: Serialize, R: DeserializeOwned>(
     method: &str,
     path: String,
     lang: Lang,
     body: Option<&B>,
 ) -> Result<R, String> {
-    let r: Result<R, ApiError> = net::call(method, &path, token().as_deref(), lang, body).await;
-    match r {
-        Ok(v) => Ok(v),
-        Err(ApiError::Network) => Err(Reno::CodesNeedNetwork.text(lang).to_string()),
-        Err(e) => {
-            if e.is_auth() {
-                state::mark_expired().await;
-            }
-            Err(e.message(lang))
-        }
-    }
+    state::staff_call(method, &path, lang, body, Reno::CodesNeedNetwork.text(lang)).await
 }
 
 #[component]

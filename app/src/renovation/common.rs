@@ -24,15 +24,7 @@ pub fn calendar() -> &'static Calendar {
     CAL.get_or_init(Calendar::china)
 }
 
-/// The logged-in staff member's community.
-pub fn community() -> String {
-    state::with(|l| {
-        l.session
-            .as_ref()
-            .map(|s| s.community.clone())
-            .unwrap_or_default()
-    })
-}
+pub use crate::data::state::community;
 
 /// A project on this device (confirmed or queued), with its compound.
 pub fn project(id: Uuid) -> Option<(ProjectFields, Option<Compound>)> {

@@ -122,7 +122,7 @@ pub fn ResultsPage(lang: Lang, id: Uuid) -> impl IntoView {
             let name = item_name(&menu, &i.id);
             view! {
                 <li class="item-result" data-testid="item-result" data-name=name.clone()>
-                    <p><b>{name.clone()}</b> " " {format!("{} · {}", crate::shell::i18n::households(i.households as u64, lang), pct(i.ratio_of_responded))}</p>
+                    <p><b>{name.clone()}</b> " " {format!("{} · {}", crate::shell::i18n::households(i.households, lang), pct(i.ratio_of_responded))}</p>
                     <div data-testid="item-bar-wrap">{bar(i.ratio_of_responded, None, "item-bar", true)}</div>
                     {i.electorate.as_ref().map(|e| view! {
                         <p class="sub" data-testid="item-electorate-coverage" data-met=e.met.to_string()>
@@ -139,7 +139,7 @@ pub fn ResultsPage(lang: Lang, id: Uuid) -> impl IntoView {
             <h2>{tr(Reno::Coverage)}</h2>
             {coverage_view(&t.coverage, waiting, lang)}
             <h2>{tr(Reno::Agreement)}</h2>
-            <p>{format!("{}{}{} ({}) · {}", tr(Reno::AgreeHouseholds), crate::shell::i18n::colon(lang), crate::shell::i18n::households(t.agreement.households as u64, lang), pct(t.agreement.households_ratio), pct(t.agreement.households_ratio_of_responded))} " " {tr(Reno::OfResponded)}</p>
+            <p>{format!("{}{}{} ({}) · {}", tr(Reno::AgreeHouseholds), crate::shell::i18n::colon(lang), crate::shell::i18n::households(t.agreement.households, lang), pct(t.agreement.households_ratio), pct(t.agreement.households_ratio_of_responded))} " " {tr(Reno::OfResponded)}</p>
             {bar(t.agreement.households_ratio, None, "agree-households-bar", true)}
             <p>{format!("{}：{:.2} m² ({})", tr(Reno::AgreeArea), t.agreement.area_m2, pct(t.agreement.area_ratio))}</p>
             {bar(t.agreement.area_ratio, None, "agree-area-bar", true)}

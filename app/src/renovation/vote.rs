@@ -239,7 +239,7 @@ fn Ballot(
             .map(|i| {
                 let name = Uuid::parse_str(&i.id).ok().and_then(|id| names.get(&id).cloned()).unwrap_or_default();
                 view! {
-                    <li><p>{name} " · " {format!("{} ({})", crate::shell::i18n::households(i.households as u64, lang), pct(i.ratio_of_responded))}</p>
+                    <li><p>{name} " · " {format!("{} ({})", crate::shell::i18n::households(i.households, lang), pct(i.ratio_of_responded))}</p>
                     {bar(i.ratio_of_responded, None, "item-bar", true)}</li>
                 }
             })

@@ -2,7 +2,6 @@
 //! the server, printable: the volunteer (masked ID number), hours per year, the services, the issuer with
 //! its person in charge, clerk and contact, the number, the date, and a QR code linking to `/verify`.
 
-use crate::data::net::{self, ApiError};
 use crate::data::state;
 use crate::volunteers::hours;
 use crate::volunteers::strings::Volunteers;
@@ -20,17 +19,8 @@ pub async fn call<B: Serialize, R: DeserializeOwned>(
     lang: Lang,
     body: Option<&B>,
 ) -> Result<R, String> {
-    let token = state::with(|l| l.session.as_ref().map(|s| s.token.clone()));
-    match net::call(method, path, token.as_deref(), lang, body).await {
-        Ok(v) => Ok(v),
-        Err(ApiError::Network) => Err(Volunteers::CertificateNeedsNetwork.text(lang).to_string()),
-        Err(e) => {
-            if e.is_auth() {
-                state::mark_expired().await;
-            }
-            Err(e.message(lang))
-        }
-    }
+    let offline = Volunteers::CertificateNeedsNetwork.text(lang);
+    state::staff_call(method, path, lang, body, offline).await
 }
 
 /// Issues a certificate for volunteer `id` and opens it.

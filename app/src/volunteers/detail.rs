@@ -22,14 +22,7 @@ use uuid::Uuid;
 /// The fields with an input of their own (a date error shows under the form).
 const FIELDS: &[&str] = &["place", "content", "minutes"];
 
-fn username() -> String {
-    state::with(|l| {
-        l.session
-            .as_ref()
-            .map(|s| s.username.clone())
-            .unwrap_or_default()
-    })
-}
+use crate::data::state::username;
 
 /// An entry's status in words and as a CSS/test name; a replaced entry says so whatever its review.
 fn entry_words(status: EntryStatus, counts: bool, lang: Lang) -> (&'static str, &'static str) {
@@ -66,7 +59,7 @@ pub fn VolunteerPage(lang: Lang, id: Uuid) -> impl IntoView {
         let c = community();
         state::with(|l| {
             let mut v = l.view.volunteer_entries(&c, id);
-            v.sort_by(|a, b| (b.fields.date, b.recorded).cmp(&(a.fields.date, a.recorded)));
+            v.sort_by_key(|e| std::cmp::Reverse((e.fields.date, e.recorded)));
             v
         })
     };

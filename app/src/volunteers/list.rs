@@ -32,15 +32,7 @@ pub fn today() -> Date {
     Date::from_unix_ms_cst(state::now_ms() as i64)
 }
 
-/// The logged-in staff member's community (empty when none).
-pub fn community() -> String {
-    state::with(|l| {
-        l.session
-            .as_ref()
-            .map(|s| s.community.clone())
-            .unwrap_or_default()
-    })
-}
+pub use crate::data::state::community;
 
 /// Saves `body` as a change of volunteer `id`, reporting an error into `error`.
 pub fn save(kind: EntityKind, id: Uuid, body: Body, error: RwSignal<Option<SaveError>>) {

@@ -37,7 +37,7 @@ pub fn describe_op(op: &Operation, lang: Lang) -> Option<String> {
 /// Minutes as hours for people: 「2.5 小时」, "2.5 h".
 pub fn hours(minutes: u64, lang: Lang) -> String {
     let h = minutes as f64 / 60.0;
-    let n = if minutes % 60 == 0 {
+    let n = if minutes.is_multiple_of(60) {
         format!("{}", minutes / 60)
     } else {
         format!("{h:.1}")
@@ -61,7 +61,7 @@ pub fn parse_hours(s: &str) -> Option<u32> {
         .collect();
     let num = ascii.trim_end_matches("小时").trim_end_matches('h').trim();
     let h: f64 = num.parse().ok()?;
-    (h.is_finite() && h >= 0.0 && h <= 48.0).then(|| (h * 60.0).round() as u32)
+    (h.is_finite() && (0.0..=48.0).contains(&h)).then(|| (h * 60.0).round() as u32)
 }
 
 #[cfg(test)]

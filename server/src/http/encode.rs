@@ -110,6 +110,20 @@ impl IntoResponse for EncodedJson {
     }
 }
 
+/// A download: `body` with its content type and `attachment; filename="…"` (the exports of every feature).
+pub fn attachment(content_type: &'static str, filename: String, body: Vec<u8>) -> Response {
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

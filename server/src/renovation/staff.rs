@@ -17,8 +17,8 @@ use crate::renovation::views::{self, Door};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use linli_core::renovation::MenuItem;
 use linli_core::renovation::ProjectFields;
 use linli_core::renovation::Tally;
@@ -325,19 +325,6 @@ pub async fn results(
 // ---------------------------------------------------------------------------------------------
 // Exports (see `export.rs`)
 
-fn attachment(content_type: &'static str, filename: String, body: Vec<u8>) -> Response {
-    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
-        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
-    (
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        body,
-    )
-        .into_response()
-}
-
 /// `GET /api/projects/{id}/results.csv`.
 pub async fn results_csv(
     State(state): State<AppState>,
@@ -346,7 +333,7 @@ pub async fn results_csv(
 ) -> Result<Response, ApiError> {
     let (id, p, menu, _, tally) = tally_of(&state, &user, &id).await?;
     let csv = to_csv(&tables(&p, &menu, &tally, &state.rules.renovation, None));
-    Ok(attachment(
+    Ok(crate::http::encode::attachment(
         "text/csv; charset=utf-8",
         format!("results-{id}.csv"),
         csv.into_bytes(),
@@ -367,7 +354,7 @@ pub async fn results_xlsx(
     .await
     .map_err(ApiError::internal)?
     .map_err(ApiError::internal)?;
-    Ok(attachment(
+    Ok(crate::http::encode::attachment(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         format!("results-{id}.xlsx"),
         bytes,

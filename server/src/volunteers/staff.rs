@@ -12,8 +12,7 @@ use crate::http::{ApiError, PathParams};
 use crate::volunteers::export;
 use axum::Json;
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use linli_core::date::Date;
 use linli_core::volunteers::VolunteerStats;
 use linli_core::volunteers::api::{
@@ -171,19 +170,6 @@ pub async fn overdue(
 // ---------------------------------------------------------------------------------------------
 // Exports
 
-fn attachment(content_type: &'static str, filename: String, body: Vec<u8>) -> Response {
-    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
-        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
-    (
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        body,
-    )
-        .into_response()
-}
-
 async fn table(
     state: &AppState,
     user: &AuthUser,
@@ -216,7 +202,7 @@ pub async fn export_csv(
     user: AuthUser,
 ) -> Result<Response, ApiError> {
     let (as_of, header, rows) = table(&state, &user).await?;
-    Ok(attachment(
+    Ok(crate::http::encode::attachment(
         "text/csv; charset=utf-8",
         format!("volunteers-{as_of}.csv"),
         export::to_csv(&header, &rows).into_bytes(),
@@ -233,7 +219,7 @@ pub async fn export_xlsx(
         .await
         .map_err(ApiError::internal)?
         .map_err(ApiError::internal)?;
-    Ok(attachment(
+    Ok(crate::http::encode::attachment(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         format!("volunteers-{as_of}.xlsx"),
         bytes,
