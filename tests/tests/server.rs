@@ -106,3 +106,16 @@ pub fn assert_error(got: &(u16, Value), status: u16, code: &str, field: Option<&
         None => assert!(got.1["error"].get("field").is_none(), "{}", got.1),
     }
 }
+
+/// The shared strings of an XLSX file (where its text cells are), read from the zip: what an export's
+/// test searches for words and numbers.
+pub fn xlsx_text(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut text = String::new();
+    zip.by_name("xl/sharedStrings.xml")
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}

@@ -1151,18 +1151,6 @@ async fn a_districts_rule_set_is_followed_by_json_csv_and_xlsx() {
     }
 }
 
-/// The shared strings of an XLSX file (where its text cells are), read from the zip.
-fn xlsx_text(bytes: &[u8]) -> String {
-    use std::io::Read;
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut text = String::new();
-    zip.by_name("xl/sharedStrings.xml")
-        .unwrap()
-        .read_to_string(&mut text)
-        .unwrap();
-    text
-}
-
 #[tokio::test]
 async fn a_reprint_of_a_buildings_forms_reissues_its_codes() {
     // Paper forms for the whole building: h1 already has a code, h2 and h3 none. With `reissue`, all three

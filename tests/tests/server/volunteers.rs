@@ -158,28 +158,21 @@ async fn one_volunteer() -> (TestServer, Client, Device, Uuid) {
     (s, alice, d, v)
 }
 
-/// The shared strings of an XLSX file (where its text cells are).
-fn xlsx_text(bytes: &[u8]) -> String {
-    use std::io::Read;
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut text = String::new();
-    zip.by_name("xl/sharedStrings.xml")
-        .unwrap()
-        .read_to_string(&mut text)
-        .unwrap();
-    text
+/// `POST /api/volunteers/{v}/certificate` with the usual issuer, as `token`.
+async fn issue(s: &TestServer, token: &str, v: Uuid) -> (u16, Value) {
+    post(
+        s,
+        token,
+        &format!("/api/volunteers/{v}/certificate"),
+        issuer(),
+    )
+    .await
 }
 
 #[tokio::test]
 async fn another_communitys_staff_cannot_read_or_change_a_volunteer() {
     let (s, alice, _, v) = one_volunteer().await;
-    let issued = post(
-        &s,
-        &alice.token,
-        &format!("/api/volunteers/{v}/certificate"),
-        issuer(),
-    )
-    .await;
+    let issued = issue(&s, &alice.token, v).await;
     assert_eq!(issued.0, 200, "{}", issued.1);
     let number = issued.1["certificate"]["number"]
         .as_str()
@@ -195,13 +188,7 @@ async fn another_communitys_staff_cannot_read_or_change_a_volunteer() {
     let got = get(&s, &bob.token, &format!("/api/volunteers/{v}")).await;
     assert_error(&got, 404, "not_found", Some("volunteer_id"));
     assert_eq!(got.1["error"]["message"], "本社区没有这位志愿者");
-    let got = post(
-        &s,
-        &bob.token,
-        &format!("/api/volunteers/{v}/certificate"),
-        issuer(),
-    )
-    .await;
+    let got = issue(&s, &bob.token, v).await;
     assert_error(&got, 404, "not_found", Some("volunteer_id"));
     let got = get(
         &s,
@@ -559,13 +546,7 @@ async fn only_staff_approve_and_review() {
 #[tokio::test]
 async fn a_certificate_verifies_with_the_served_key_and_a_changed_one_does_not() {
     let (s, alice, _, v) = one_volunteer().await;
-    let got = post(
-        &s,
-        &alice.token,
-        &format!("/api/volunteers/{v}/certificate"),
-        issuer(),
-    )
-    .await;
+    let got = issue(&s, &alice.token, v).await;
     assert_eq!(got.0, 200, "{}", got.1);
     let issued: linli_core::volunteers::api::IssuedCertificate =
         serde_json::from_value(got.1).unwrap();
