@@ -43,8 +43,8 @@ pub struct StateInner {
     /// Ballots per resident login: a few freely, then growing delays (a code's holder cannot flood the
     /// writer; one household changing its mind a few times is never slowed).
     pub ballot_limiter: http::throttle::Throttle,
-    /// Slots for password hashing (Argon2, 19 MiB each): one per core.
-    pub hashing: tokio::sync::Semaphore,
+    /// Slots for password hashing (Argon2, 19 MiB each): one per core, at most four.
+    pub hashing: crate::auth::HashingSlots,
     /// The address the server listens on, once bound (the default public URL).
     pub bound: std::sync::OnceLock<SocketAddr>,
 }
@@ -83,9 +83,7 @@ impl AppState {
                 max_keys: 100_000,
             }),
             bound: Default::default(),
-            hashing: tokio::sync::Semaphore::new(
-                std::thread::available_parallelism().map_or(2, |n| n.get()),
-            ),
+            hashing: crate::auth::HashingSlots::per_core(),
         }))
     }
 

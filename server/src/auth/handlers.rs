@@ -2,7 +2,7 @@
 //! and `GET /api/me`.
 
 use crate::AppState;
-use crate::auth::passwords::{dummy_hash, verify_password};
+use crate::auth::passwords::dummy_hash;
 use crate::auth::tokens::{self, AuthUser, new_token, parse_role, token_hash};
 use crate::clock::now_ms;
 use crate::db::{self, UserRow};
@@ -86,25 +86,23 @@ pub async fn open_session(
         tracing::warn!(username = %username, %address, wait_ms, "staff login throttled");
         return Err(ApiError::TooManyAttempts { wait_ms });
     }
-    // Argon2 takes 19 MiB per hash: at most one hash per core at a time; the rest wait a little, then 503.
-    let _permit = tokio::time::timeout(HASH_WAIT, state.hashing.acquire())
-        .await
-        .map_err(|_| {
-            tracing::warn!("login refused: every hashing slot busy");
-            ApiError::Busy
-        })?
-        .map_err(|_| ApiError::Busy)?;
+    // Argon2 takes 19 MiB per hash: at most one hash per slot at a time; the rest wait a little, then 503.
+    let Some(slot) = state.hashing.acquire(HASH_WAIT).await else {
+        tracing::warn!("login refused: every hashing slot busy");
+        return Err(ApiError::Busy);
+    };
     let ttl_ms = state.config.token_ttl.as_millis() as u64;
     let name = username.clone();
+    let memory = slot.memory();
     let result = state
         .db
         .blocking(move |db| {
             let user: Option<UserRow> = db.read(|c| db::user_by_name(c, &name))?;
             // Unknown users cost the same hashing time as known ones, so timing does not reveal which exist.
             let ok = match &user {
-                Some(u) => verify_password(&password, &u.password_hash),
+                Some(u) => memory.verify(&password, &u.password_hash),
                 None => {
-                    verify_password(&password, dummy_hash());
+                    memory.verify(&password, dummy_hash());
                     false
                 }
             };
@@ -130,6 +128,7 @@ pub async fn open_session(
             )))
         })
         .await?;
+    drop(slot);
     match result {
         Some((token, user)) => {
             state.limiter.succeeded(&address, &username);

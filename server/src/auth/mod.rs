@@ -10,7 +10,9 @@ pub use limiter::LoginLimiter;
 
 /// Usernames no account may have: the server records residents' ballots as author `resident`.
 pub const RESERVED_USERNAMES: &[&str] = &["resident"];
-pub use passwords::{MIN_PASSWORD_CHARS, generate_password, hash_password, verify_password};
+pub use passwords::{
+    HashingSlots, MIN_PASSWORD_CHARS, generate_password, hash_password, verify_password,
+};
 pub use tokens::{AuthUser, Resident, SessionCache};
 
 use crate::AppState;
