@@ -5,7 +5,7 @@
 //! (one arm per body), so neither the op log nor the registry imports a feature's checks.
 
 use crate::error::{ErrorCode, RuleError};
-use crate::registry::Body;
+use crate::registry::{Body, EntityKind};
 use crate::rules::RuleSet;
 use crate::sync::{OP_FORMAT_VERSION, Operation, Record, Replica};
 use crate::{renovation, roster, volunteers};
@@ -49,7 +49,7 @@ impl Replica {
             if self.has_live_children(&op.community, kind, op.entity.id) {
                 return Err(RuleError::new(ErrorCode::HasChildren));
             }
-            return Ok(());
+            return check_delete(self, op);
         }
         if kind.append_only() && existing.is_some() {
             return Err(
@@ -72,6 +72,15 @@ impl Replica {
             }
         }
         check_state(self, op, rules, now_ms, last_contact_ms)
+    }
+}
+
+/// The feature's checks of a delete, after the generic ones (live, no live children). One arm per kind
+/// that has any.
+fn check_delete(replica: &Replica, op: &Operation) -> Result<(), RuleError> {
+    match op.entity.kind {
+        EntityKind::MenuItem => renovation::check_menu_item_delete(replica, op),
+        _ => Ok(()),
     }
 }
 

@@ -62,6 +62,8 @@ pub enum ErrorCode {
     NotInProject,
     /// A ballot that disagrees with renovation and still chooses menu items (R4).
     ItemsWithoutAgreement,
+    /// A menu item that a ballot has chosen cannot be removed (R4: the answers name it).
+    ChosenInBallots,
     /// A text holds invisible formatting characters (zero-width, direction overrides).
     InvisibleCharacters,
     /// An operation id already used by another community's operation.
@@ -120,6 +122,7 @@ impl ErrorCode {
             ErrorCode::CodeRevoked => "code_revoked",
             ErrorCode::NotInProject => "not_in_project",
             ErrorCode::ItemsWithoutAgreement => "items_without_agreement",
+            ErrorCode::ChosenInBallots => "chosen_in_ballots",
             ErrorCode::InvisibleCharacters => "invisible_characters",
             ErrorCode::IdConflict => "id_conflict",
             ErrorCode::InvalidIdNumber => "invalid_id_number",
@@ -229,6 +232,10 @@ crate::catalogue! {
             "不同意改造的住户不能选择改造项目",
             "A household that disagrees with the renovation chooses no items"
         ),
+        ChosenInBallots => (
+            "已有住户选了这个项目，不能删除",
+            "Households have already chosen this item; it cannot be removed"
+        ),
         InvisibleCharacters => ("{0}中有看不见的格式字符，请删去后重新输入", "The {0} holds invisible formatting characters; please type it again"),
         IdConflict => ("这条修改的编号已被占用，请重新保存", "This change's id is already taken; please save it again"),
         InvalidIdNumber => (
@@ -299,6 +306,7 @@ impl Message {
             ErrorCode::CodeRevoked => Message::CodeRevoked,
             ErrorCode::NotInProject => Message::NotInProject,
             ErrorCode::ItemsWithoutAgreement => Message::ItemsWithoutAgreement,
+            ErrorCode::ChosenInBallots => Message::ChosenInBallots,
             ErrorCode::InvisibleCharacters => Message::InvisibleCharacters,
             ErrorCode::IdConflict => Message::IdConflict,
             ErrorCode::InvalidIdNumber => Message::InvalidIdNumber,

@@ -186,6 +186,7 @@ fn world() -> (Replica, RuleSet) {
                 catalogue: Some("lift".into()),
                 class: ItemClass::Upgrade,
                 name: "加装电梯".into(),
+                name_en: String::new(),
                 description: String::new(),
                 cost_yuan: 600_000.0,
                 share_per_household_yuan: Some(5000.0),
@@ -206,6 +207,7 @@ fn world() -> (Replica, RuleSet) {
                 catalogue: Some("roofs".into()),
                 class: ItemClass::Basic,
                 name: "屋顶防水".into(),
+                name_en: String::new(),
                 description: String::new(),
                 cost_yuan: 80_000.0,
                 share_per_household_yuan: None,
@@ -367,6 +369,7 @@ fn a_menu_items_electorate_is_a_place_of_the_projects_compound_and_its_tally_run
                 catalogue: Some("lift".into()),
                 class: ItemClass::Upgrade,
                 name: "加装电梯".into(),
+                name_en: String::new(),
                 description: String::new(),
                 cost_yuan: 600_000.0,
                 share_per_household_yuan: Some(5000.0),
@@ -461,4 +464,39 @@ fn one_households_ballots_and_door_are_found_by_id() {
     assert_eq!(names(&r), ["别的小区", "幸福里"]);
     r.apply(&op(203, 1, NOW, EntityKind::Compound, id(5), Body::Delete));
     assert_eq!(names(&r), ["幸福里"]);
+}
+
+#[test]
+fn a_menu_item_is_removed_until_a_ballot_chooses_it() {
+    // Issue 9 (menu editor) and R4: item 31 is removed while no ballot names it; item 30, once a
+    // household chose it, stays, with the reason; a removed item cannot be chosen any more.
+    let (mut r, rules) = world();
+    let b = ballot(300, 7, 10, true, &[30], NOW - 3_600_000);
+    r.check(&b, &rules, NOW).unwrap();
+    r.apply(&b);
+    let del30 = op(301, 1, NOW, EntityKind::MenuItem, id(30), Body::Delete);
+    let e = r.check(&del30, &rules, NOW).unwrap_err();
+    assert_eq!(e.code, ErrorCode::ChosenInBallots);
+    assert_eq!(
+        e.message(linli_core::Lang::Zh),
+        "已有住户选了这个项目，不能删除"
+    );
+    let del31 = op(302, 1, NOW, EntityKind::MenuItem, id(31), Body::Delete);
+    r.check(&del31, &rules, NOW).unwrap();
+    r.apply(&del31);
+    assert_eq!(
+        r.menu(id(20)).iter().map(|m| m.id).collect::<Vec<_>>(),
+        vec![id(30)]
+    );
+    let e = r
+        .check(
+            &ballot(303, 7, 11, true, &[31], NOW - 3_600_000),
+            &rules,
+            NOW,
+        )
+        .unwrap_err();
+    assert_eq!(
+        (e.code, e.field.as_deref()),
+        (ErrorCode::NotInProject, Some("body.items[0]"))
+    );
 }

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startServer, launch, phone, ready, uiLogin, apiLogin, seedUnit, seedHouseholds, seedProject, issueCodes,
-  residentVote, openUnit, pullAll, ADMIN_PASSWORD,
+  residentVote, openUnit, pullAll, push, uuidv7, ADMIN_PASSWORD,
 } from './harness.mjs';
 
 let server, browser, admin, seed;
@@ -155,5 +155,112 @@ test('door to door: after saving, the saved door is still on screen and the next
   await page.fill('[data-testid=door-filter]', '１２０３');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=door-household]').length === 1);
   assert.equal(await page.locator('[data-testid=door-household]').getAttribute('data-door'), '1203');
+  await ctx.close();
+});
+
+test('slips of one building print from their own page, still there after leaving and coming back; 作废 keeps its distance', async () => {
+  // A second building with one household, so "one building" is a real choice.
+  const b2 = uuidv7(), u2 = uuidv7(), h2 = uuidv7();
+  await push(server.url, admin, [
+    ['building', b2, { type: 'building.put', compound_id: seed.ids.compound, name: '2号楼' }],
+    ['unit', u2, { type: 'unit.put', building_id: b2, name: '1单元' }],
+    ['household', h2, { type: 'household.put', unit_id: u2, door: '501', area_m2: 70, owners: 1 }],
+  ]);
+  const p = await seedProject(server.url, admin, seed.ids.compound, { name: '纸条项目' });
+  const old = (await issueCodes(server.url, admin, p.id))['101'];
+  const ctx = await phone(browser);
+  const page = await ctx.newPage();
+  page.on('dialog', (d) => d.accept());
+  await uiLogin(page, server.url, 'admin', ADMIN_PASSWORD);
+  await page.goto(`${server.url}/project/${p.id}/slips`);
+  await ready(page);
+  await page.waitForSelector(`select[name=slips-building] option[value="${seed.ids.building}"]`, { state: 'attached' });
+  // The whole compound is 3 households; 1号楼 is 2. The page says plainly that this replaces earlier slips.
+  assert.match(await page.textContent('[data-testid=make-slips]'), /3 户/);
+  await page.selectOption('select[name=slips-building]', seed.ids.building);
+  assert.match(await page.textContent('[data-testid=make-slips]'), /2 户/);
+  assert.match(await page.textContent('[data-testid=slips-reissue-note]'), /原来的纸条随即作废/);
+  await page.click('[data-testid=make-slips]');
+  await page.waitForSelector('[data-testid=code-slip][data-door="102"]', { timeout: 15000 });
+  assert.deepEqual(await page.locator('[data-testid=code-slip]').evaluateAll((els) => els.map((e) => e.dataset.door)), ['101', '102']);
+  // The slips are near the top, not 10,000 px down: the first one starts within two screens.
+  const top = await page.locator('[data-testid=code-slip]').first().evaluate((el) => el.getBoundingClientRect().top + scrollY);
+  assert.ok(top < 1280, `first slip at ${top} px`);
+  const fresh = await page.getAttribute('[data-testid=code-slip][data-door="101"]', 'data-code');
+  assert.notEqual(fresh, old, 'a reprint is a reissue');
+
+  // Leave for the codes page and come back: the same slips, ready to print.
+  await page.click('[data-testid=codes-link]');
+  await page.waitForSelector('[data-testid=code-row][data-door="101"] [data-testid=revoke-code]');
+  // 作废 sits at least 8 px from the button beside it.
+  const gap = await page.locator('[data-testid=code-row][data-door="101"]').evaluate((row) => {
+    const a = row.querySelector('[data-testid=reissue-code]').getBoundingClientRect();
+    const b = row.querySelector('[data-testid=revoke-code]').getBoundingClientRect();
+    const dx = Math.max(b.left - a.right, a.left - b.right), dy = Math.max(b.top - a.bottom, a.top - b.bottom);
+    return Math.max(dx, dy);
+  });
+  assert.ok(gap >= 8, `gap ${gap} px`);
+  await page.click('[data-testid=slips-nav-link]');
+  await page.waitForSelector('[data-testid=code-slip][data-door="101"]');
+  assert.equal(await page.getAttribute('[data-testid=code-slip][data-door="101"]', 'data-code'), fresh);
+  assert.equal(await page.locator('[data-testid=code-slip]').count(), 2);
+  assert.equal(await page.inputValue('select[name=slips-building]'), seed.ids.building, 'the building they were made for');
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('[data-testid=make-slips]').isVisible(), false);
+  assert.equal(await page.locator('[data-testid=code-slip][data-door="102"]').isVisible(), true);
+  await page.emulateMedia({ media: 'screen' });
+  if (process.env.SHOTS) await page.screenshot({ path: `${process.env.SHOTS}/slips.png` });
+  await ctx.close();
+});
+
+test('the menu editor removes an item no ballot chose, refuses one a ballot chose, and keeps a local item\'s English name', async () => {
+  const p = await seedProject(server.url, admin, seed.ids.compound, { name: '菜单删除项目' });
+  const codes = await issueCodes(server.url, admin, p.id);
+  const ctx = await phone(browser);
+  const page = await ctx.newPage();
+  page.on('dialog', (d) => d.accept());
+  await uiLogin(page, server.url, 'admin', ADMIN_PASSWORD);
+  // A resident chooses 路面 (from another phone), so 路面 stays and 加装电梯 can go.
+  const rctx = await phone(browser);
+  const rpage = await rctx.newPage();
+  await rpage.goto(`${server.url}/v/${codes['101']}`);
+  await ready(rpage);
+  await rpage.waitForSelector('[data-testid=vote-household]', { timeout: 15000 });
+  await residentVote(rpage, { agree: true, items: [p.items['路面']] });
+  await rpage.waitForSelector('[data-testid=receipt][data-agree="true"]', { timeout: 15000 });
+  await page.goto(`${server.url}/project/${p.id}`);
+  await ready(page);
+  const item = (name) => page.locator(`[data-testid=menu-item][data-name="${name}"]`);
+  await item('加装电梯').waitFor({ timeout: 15000 });
+  await page.evaluate(() => window.linli.sync_now()); // the resident's ballot is on this phone now
+  await item('加装电梯').locator('[data-testid=remove-item]').click();
+  await item('加装电梯').waitFor({ state: 'detached' });
+  await item('路面').locator('[data-testid=remove-item]').click();
+  await page.waitForSelector('[data-testid=remove-error]');
+  assert.equal((await page.textContent('[data-testid=remove-error]')).trim(), '已有住户选了这个项目，不能删除');
+  assert.equal(await item('路面').count(), 1);
+  // A local item with an English name: the resident's English page shows it.
+  await page.fill('input[name=item-name]', '路面硬化（东区）');
+  await page.fill('input[name=item-name-en]', 'Road resurfacing (east)');
+  await page.fill('input[name=item-cost]', '120000');
+  await page.click('[data-testid=add-item]');
+  await item('路面硬化（东区）').waitFor();
+  await page.evaluate(() => window.linli.sync_now());
+  for (let i = 0; i < 50; i++) {
+    const ops = (await pullAll(server.url, admin.token)).filter((o) => o.body.type === 'menu_item.put' && o.body.project_id === p.id);
+    if (ops.some((o) => o.body.name_en === 'Road resurfacing (east)')) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const ops = await pullAll(server.url, admin.token);
+  assert.ok(ops.some((o) => o.entity.kind === 'menu_item' && o.body.type === 'delete'), 'the removal reached the server');
+  assert.ok(ops.some((o) => o.body.name_en === 'Road resurfacing (east)'), 'the English name reached the server');
+  await rpage.reload();
+  await ready(rpage);
+  await rpage.waitForSelector('[data-testid=vote-household]', { timeout: 15000 });
+  await rpage.click('[data-testid=vote-lang]');
+  await rpage.click('[data-testid=change-ballot]');
+  await rpage.waitForSelector('text=Road resurfacing (east)', { timeout: 15000 });
+  assert.equal(await rpage.locator('text=加装电梯').count(), 0, 'the removed item is off the menu');
+  await rctx.close();
   await ctx.close();
 });

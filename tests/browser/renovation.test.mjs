@@ -283,6 +283,7 @@ test('(7) staff issue codes and print slips; a typed code opens the household; a
   await rctx.close();
 
   // Revoked: the slip no longer opens the household, and the phone says why.
+  await page.click('[data-testid=codes-link]');
   await page.waitForSelector('[data-testid=code-row][data-door="302"][data-status=active]');
   await page.click('[data-testid=code-row][data-door="302"] [data-testid=revoke-code]');
   await page.waitForSelector('[data-testid=code-row][data-door="302"][data-status=revoked]');

@@ -156,6 +156,7 @@ impl Device {
             catalogue: None,
             class,
             name: name.into(),
+            name_en: String::new(),
             description: format!("{name}：说明"),
             cost_yuan: 100_000.0,
             share_per_household_yuan: None,

@@ -1,11 +1,13 @@
-//! `/project/:id/codes`: voting codes for the households of a project (online only: codes live on the
-//! server). A printable sheet of slips — building, unit, door, the code, its QR (SVG from the server,
-//! inlined) and the link — and revoke/reissue per household.
+//! `/project/:id/codes`: the state of each household's voting code (online only: codes live on the
+//! server), codes for households that have none, and revoke/reissue per household. New codes open on the
+//! slips page (`slips`), which prints them.
 
 use crate::data::state;
 use crate::renovation::common;
 use crate::renovation::nav::ProjectNav;
+use crate::renovation::slips;
 use crate::renovation::strings::Reno;
+use crate::shell::router::navigate;
 use leptos::prelude::*;
 use linli_core::Lang;
 use linli_core::renovation::api::{CodeState, CodeStatus, IssueRequest, IssuedCode, IssuedCodes};
@@ -30,7 +32,6 @@ pub async fn call<B: Serialize, R: DeserializeOwned>(
 pub fn CodesPage(lang: Lang, id: Uuid) -> impl IntoView {
     let ui = state::ui().expect("state installed");
     let tr = move |k: Reno| k.text(lang);
-    let slips = RwSignal::new(Vec::<Slip>::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let statuses = RwSignal::new(Vec::<CodeStatus>::new());
@@ -59,12 +60,10 @@ pub fn CodesPage(lang: Lang, id: Uuid) -> impl IntoView {
             )
             .await
             {
+                Ok(v) if v.codes.is_empty() => error.set(Some(tr(Reno::AllHaveCodes).to_string())),
                 Ok(v) => {
-                    let v = v.codes;
-                    if v.is_empty() {
-                        error.set(Some(tr(Reno::AllHaveCodes).to_string()));
-                    }
-                    slips.set(v);
+                    slips::keep(id, v.codes);
+                    return navigate(&format!("/project/{id}/slips"), false);
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -94,20 +93,11 @@ pub fn CodesPage(lang: Lang, id: Uuid) -> impl IntoView {
             };
             match answer {
                 Err(e) => error.set(Some(e)),
-                Ok(_) if !reissue => {
-                    load();
-                    slips.update(|v| v.retain(|s| s.household_id != household))
-                }
+                Ok(_) if !reissue => load(),
+                // The new code is printed from the slips page.
                 Ok(fresh) => {
-                    load();
-                    slips.update(|v| {
-                        for f in fresh {
-                            match v.iter_mut().find(|s| s.household_id == f.household_id) {
-                                Some(s) => *s = f,
-                                None => v.push(f),
-                            }
-                        }
-                    });
+                    slips::keep(id, fresh);
+                    navigate(&format!("/project/{id}/slips"), false);
                 }
             }
         });
@@ -127,11 +117,7 @@ pub fn CodesPage(lang: Lang, id: Uuid) -> impl IntoView {
             <div class="no-print">
                 <button type="button" class="btn primary wide" data-testid="issue-codes"
                     disabled=move || busy.get() || !ui.online.get() on:click=issue>{tr(Reno::IssueCodes)}</button>
-                <Show when=move || !slips.get().is_empty()>
-                    <button type="button" class="btn wide" data-testid="print-codes" on:click=|_| {
-                        if let Some(w) = web_sys::window() { let _ = w.print(); }
-                    }>{tr(Reno::Print)}</button>
-                </Show>
+                <a class="btn wide" data-testid="slips-link" href=format!("/project/{id}/slips")>{tr(Reno::Slips)}</a>
             </div>
             {move || error.get().map(|e| view! { <p class="field-error no-print" role="alert">{e}</p> })}
             <Show when=move || !statuses.get().is_empty()>
@@ -150,7 +136,7 @@ pub fn CodesPage(lang: Lang, id: Uuid) -> impl IntoView {
                                 <tr data-testid="code-row" data-door=s.door.clone() data-status=key>
                                     <td>{format!("{} {} {}", s.building, s.unit, s.door)}</td>
                                     <td>{label}</td>
-                                    <td>
+                                    <td class="row-actions">
                                         <button type="button" class="btn" data-testid="reissue-code" on:click=move |_| act(h, true)>
                                             {if active { tr(Reno::Reissue) } else { tr(Reno::IssueOne) }}
                                         </button>
@@ -164,24 +150,6 @@ pub fn CodesPage(lang: Lang, id: Uuid) -> impl IntoView {
                     </tbody>
                 </table>
             </Show>
-            <div class="slips">
-                <For
-                    each=move || slips.get()
-                    key=|s| s.code.clone()
-                    children=move |s| {
-                        view! {
-                            <div class="slip" data-testid="code-slip" data-door=s.door.clone() data-code=s.code.clone()
-                                data-household=s.household_id.to_string()>
-                                <p class="slip-place">{format!("{} {} {}", s.building, s.unit, s.door)}</p>
-                                <div class="qr" inner_html=s.qr_svg.clone()></div>
-                                <p class="slip-code">{s.code.clone()}</p>
-                                <p class="slip-url">{s.url.clone()}</p>
-                                <p class="slip-help">{tr(Reno::SlipHelp)}</p>
-                            </div>
-                        }
-                    }
-                />
-            </div>
         </section>
     }
 }

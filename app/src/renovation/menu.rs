@@ -27,6 +27,7 @@ pub fn MenuEditor(lang: Lang, id: Uuid) -> impl IntoView {
     let cat = RwSignal::new(None::<String>);
     let class = RwSignal::new(String::from("basic"));
     let name = RwSignal::new(String::new());
+    let name_en = RwSignal::new(String::new());
     let desc = RwSignal::new(String::new());
     let cost = RwSignal::new(String::new());
     let share = RwSignal::new(String::new());
@@ -39,11 +40,14 @@ pub fn MenuEditor(lang: Lang, id: Uuid) -> impl IntoView {
         electorate_choices(id)
     };
     let error = RwSignal::new(None::<SaveError>);
+    // Why an item could not be removed (a ballot chose it), shown above the list.
+    let remove_error = RwSignal::new(None::<SaveError>);
     let clear = move || {
         editing.set(None);
         cat.set(None);
         class.set(String::from("basic"));
         name.set(String::new());
+        name_en.set(String::new());
         desc.set(String::new());
         cost.set(String::new());
         share.set(String::new());
@@ -70,6 +74,7 @@ pub fn MenuEditor(lang: Lang, id: Uuid) -> impl IntoView {
                 _ => ItemClass::Basic,
             },
             name: name.get_untracked().trim().to_string(),
+            name_en: name_en.get_untracked().trim().to_string(),
             description: desc.get_untracked().trim().to_string(),
             cost_yuan,
             share_per_household_yuan: forms::parse_f64(&share.get_untracked()),
@@ -140,6 +145,7 @@ pub fn MenuEditor(lang: Lang, id: Uuid) -> impl IntoView {
                     return view! { <p class="empty">{tr(Reno::NoMenu)}</p> }.into_any();
                 }
                 view! {
+                    {move || remove_error.get().map(|e| view! { <p class="field-error" role="alert" data-testid="remove-error">{e.message(lang)}</p> })}
                     <ul class="list">
                         {v.into_iter().map(|m| {
                             let f = m.fields.clone();
@@ -148,12 +154,24 @@ pub fn MenuEditor(lang: Lang, id: Uuid) -> impl IntoView {
                                 cat.set(f.catalogue.clone());
                                 class.set(common::class_key(f.class).into());
                                 name.set(f.name.clone());
+                                name_en.set(f.name_en.clone());
                                 desc.set(f.description.clone());
                                 cost.set(f.cost_yuan.to_string());
                                 share.set(f.share_per_household_yuan.map(|s| s.to_string()).unwrap_or_default());
                                 owners.set(f.owners_decision);
                                 matter.set(if f.matter == Matter::Special { "special" } else { "ordinary" }.into());
                                 electorate.set(electorate_value(f.electorate));
+                            };
+                            let item_name = m.fields.name.clone();
+                            let remove = move |_| {
+                                let ask = tr(Reno::RemoveItemConfirm).replace("{0}", &item_name);
+                                let ok = web_sys::window().and_then(|w| w.confirm_with_message(&ask).ok()).unwrap_or(false);
+                                if ok {
+                                    // A tombstone; the core refuses it once a ballot chose the item (R4).
+                                    save(EntityKind::MenuItem, m.id, Body::Delete, remove_error, move || {
+                                        if editing.get_untracked() == Some(m.id) { clear() }
+                                    });
+                                }
                             };
                             let f = &m.fields;
                             view! {
@@ -172,7 +190,10 @@ pub fn MenuEditor(lang: Lang, id: Uuid) -> impl IntoView {
                                         {tr(Reno::Cost)} {crate::shell::i18n::colon(lang)} {yuan(f.cost_yuan, lang)}
                                         {f.share_per_household_yuan.map(|s| view! { " · " {tr(Reno::Share)} {crate::shell::i18n::colon(lang)} {yuan(s, lang)} })}
                                     </p>
-                                    <button type="button" class="btn" data-testid="edit-item" on:click=edit>{tr(Reno::Edit)}</button>
+                                    <div class="row-actions">
+                                        <button type="button" class="btn" data-testid="edit-item" on:click=edit>{tr(Reno::Edit)}</button>
+                                        <button type="button" class="btn danger" data-testid="remove-item" on:click=remove>{tr(Reno::RemoveItem)}</button>
+                                    </div>
                                 </li>
                             }
                         }).collect_view()}
@@ -183,6 +204,7 @@ pub fn MenuEditor(lang: Lang, id: Uuid) -> impl IntoView {
             <form class="form sub-form" on:submit=on_submit data-testid="item-form">
                 <h3>{move || if editing.get().is_some() { tr(Reno::EditItem) } else { tr(Reno::AddItem) }}</h3>
                 <Input label=tr(Reno::ItemName) name="item-name" value=name />
+                <Input label=tr(Reno::ItemNameEn) name="item-name-en" value=name_en />
                 <label class="field">
                     <span class="label">{tr(Reno::ItemClass)}</span>
                     <select name="item-class" prop:value=move || class.get() on:change=move |ev| class.set(event_target_value(&ev))>

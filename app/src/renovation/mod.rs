@@ -1,5 +1,5 @@
 //! Renovation votes (RULES §2). Staff: the projects section on the compound page (`section`), the project
-//! page and its menu editor (`project`, `menu`), door-to-door collection (`door`), voting codes (`codes`),
+//! page and its menu editor (`project`, `menu`), door-to-door collection (`door`), voting codes (`codes`) and their printable slips (`slips`),
 //! printable paper survey forms (`forms`), results (`results`) and the public notice (`notice`), with the links between them (`nav`). Residents: the
 //! vote page (`vote`) and its state (`resident`). Shared helpers in `common`, the strings in `strings`, and
 //! how its changes are named in the refused list ([`describe_op`]).
@@ -17,6 +17,7 @@ pub mod project;
 pub mod resident;
 pub mod results;
 pub mod section;
+pub mod slips;
 pub mod strings;
 pub mod vote;
 

@@ -14,6 +14,7 @@ pub fn ProjectNav(lang: Lang, id: Uuid) -> impl IntoView {
             <a class="btn" href=format!("/project/{id}")>{tr(Reno::ProjectHome)}</a>
             <a class="btn" data-testid="door-link" href=format!("/project/{id}/door")>{tr(Reno::DoorToDoor)}</a>
             <a class="btn" data-testid="codes-link" href=format!("/project/{id}/codes")>{tr(Reno::Codes)}</a>
+            <a class="btn" data-testid="slips-nav-link" href=format!("/project/{id}/slips")>{tr(Reno::Slips)}</a>
             <a class="btn" data-testid="forms-link" href=format!("/project/{id}/forms")>{tr(Reno::PaperForms)}</a>
             <a class="btn" data-testid="results-link" href=format!("/project/{id}/results")>{tr(Reno::Results)}</a>
             <a class="btn" data-testid="notice-link" href=format!("/project/{id}/notice")>{tr(Reno::PublicNotice)}</a>

@@ -57,7 +57,7 @@ pub fn NoticePage(lang: Lang, id: Uuid) -> impl IntoView {
                 <table class="table">
                     <thead><tr>
                         <th>{tr(Reno::ItemName)}</th><th>{tr(Reno::ItemClass)}</th><th>{tr(Reno::CostYuan)}</th>
-                        <th>{tr(Reno::ShareYuan)}</th><th>{tr(Reno::SupportHouseholds)}</th>
+                        <th>{tr(Reno::ShareColumn)}</th><th>{tr(Reno::SupportHouseholds)}</th>
                     </tr></thead>
                     <tbody>
                         {menu.iter().map(|m| {

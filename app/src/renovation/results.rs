@@ -61,10 +61,11 @@ pub fn art278_view(a: &Art278, lang: Lang, scope: String) -> impl IntoView + use
     }
 }
 
-fn item_name(menu: &[MenuItem], id: &str) -> String {
+/// A menu item's name in `lang` (its English name in English, when it has one).
+fn item_name(menu: &[MenuItem], id: &str, lang: Lang) -> String {
     menu.iter()
         .find(|m| m.id.to_string() == id)
-        .map(|m| m.fields.name.clone())
+        .map(|m| linli_core::renovation::api::MenuEntry::new(m).display_name(lang))
         .unwrap_or_else(|| id.to_string())
 }
 
@@ -119,7 +120,7 @@ pub fn ResultsPage(lang: Lang, id: Uuid) -> impl IntoView {
         let items = t.items.iter().map(|i| {
             let m = menu.iter().find(|m| m.id.to_string() == i.id).cloned();
             let owners = m.as_ref().is_some_and(|m| m.fields.owners_decision);
-            let name = item_name(&menu, &i.id);
+            let name = item_name(&menu, &i.id, lang);
             view! {
                 <li class="item-result" data-testid="item-result" data-name=name.clone()>
                     <p><b>{name.clone()}</b> " " {format!("{} · {}", crate::shell::i18n::households(i.households, lang), pct(i.ratio_of_responded))}</p>

@@ -5,7 +5,7 @@
 use crate::data::state;
 use crate::renovation::{
     codes::CodesPage, door::DoorPage, forms::FormsPage, notice::NoticePage, project::ProjectPage,
-    results::ResultsPage, vote::VotePage,
+    results::ResultsPage, slips::SlipsPage, vote::VotePage,
 };
 use crate::roster::{compound::CompoundPage, compounds::CompoundsPage};
 use crate::shell::router::{self, Route};
@@ -60,6 +60,7 @@ pub fn App() -> impl IntoView {
             (Route::Project(id), true) => view! { <ProjectPage lang=lang id=id /> }.into_any(),
             (Route::Door(id), true) => view! { <DoorPage lang=lang id=id /> }.into_any(),
             (Route::Codes(id), true) => view! { <CodesPage lang=lang id=id /> }.into_any(),
+            (Route::Slips(id), true) => view! { <SlipsPage lang=lang id=id /> }.into_any(),
             (Route::Forms(id), true) => view! { <FormsPage lang=lang id=id /> }.into_any(),
             (Route::Results(id), true) => view! { <ResultsPage lang=lang id=id /> }.into_any(),
             (Route::Notice(id), true) => view! { <NoticePage lang=lang id=id /> }.into_any(),

@@ -20,6 +20,8 @@ pub enum Route {
     Door(Uuid),
     /// Voting codes of a project (staff).
     Codes(Uuid),
+    /// The printable voting-code slips of a project (staff).
+    Slips(Uuid),
     /// Printable paper survey forms of a project (staff).
     Forms(Uuid),
     /// Results of a project (staff).
@@ -78,6 +80,7 @@ impl Route {
                     (Ok(id), "") => Route::Project(id),
                     (Ok(id), "door") => Route::Door(id),
                     (Ok(id), "codes") => Route::Codes(id),
+                    (Ok(id), "slips") => Route::Slips(id),
                     (Ok(id), "forms") => Route::Forms(id),
                     (Ok(id), "results") => Route::Results(id),
                     (Ok(id), "notice") => Route::Notice(id),

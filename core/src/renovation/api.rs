@@ -134,6 +134,9 @@ impl ResidentProject {
 pub struct MenuEntry {
     pub id: Uuid,
     pub name: String,
+    /// The English name staff gave a local item; empty when none (omitted from the JSON then).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name_en: String,
     pub class: ItemClass,
     /// R2 catalogue id, `null` for a local item.
     pub catalogue: Option<String>,
@@ -156,6 +159,7 @@ impl MenuEntry {
         MenuEntry {
             id: item.id,
             name: f.name.clone(),
+            name_en: f.name_en.clone(),
             class: f.class,
             catalogue: f.catalogue.clone(),
             description: f.description.clone(),
@@ -168,9 +172,12 @@ impl MenuEntry {
         }
     }
 
-    /// The item's name in `lang`: in English, a catalogue item (R2) that keeps its catalogue name shows the
-    /// catalogue's English name; an item staff named themselves keeps the name they gave.
+    /// The item's name in `lang`: in English, the English name staff gave it; else a catalogue item (R2)
+    /// that keeps its catalogue name shows the catalogue's English name; else the Chinese name.
     pub fn display_name(&self, lang: crate::Lang) -> String {
+        if lang == crate::Lang::En && !self.name_en.trim().is_empty() {
+            return self.name_en.clone();
+        }
         if lang == crate::Lang::En
             && let Some(c) = &self.catalogue
             && let Some(item) = crate::renovation::project::catalogue()
@@ -359,6 +366,7 @@ mod tests {
         let mut e = MenuEntry {
             id: Uuid::nil(),
             name: "路面".into(),
+            name_en: String::new(),
             class: ItemClass::Basic,
             catalogue: Some("road".into()),
             description: String::new(),
@@ -373,6 +381,10 @@ mod tests {
         assert_eq!(e.display_name(crate::Lang::Zh), "路面");
         e.name = "路面硬化（东区）".into();
         assert_eq!(e.display_name(crate::Lang::En), "路面硬化（东区）");
+        // Issue 9: a local item staff gave an English name shows it in English, and only there.
+        e.name_en = "Road resurfacing (east)".into();
+        assert_eq!(e.display_name(crate::Lang::En), "Road resurfacing (east)");
+        assert_eq!(e.display_name(crate::Lang::Zh), "路面硬化（东区）");
     }
 
     #[test]

@@ -165,6 +165,9 @@ pub fn tables(
                 t(m.map(|m| m.fields.name.clone())
                     .unwrap_or_else(|| it.id.clone())),
                 t(m.map(|m| m.fields.class.words().both()).unwrap_or_default()),
+                m.map_or(t(""), |m| Cell::Num(m.fields.cost_yuan)),
+                m.and_then(|m| m.fields.share_per_household_yuan)
+                    .map_or(t(""), Cell::Num),
                 Cell::Num(it.households as f64),
                 Cell::Num(it.area_m2),
                 Cell::Pct(it.ratio_of_responded),
@@ -182,6 +185,8 @@ pub fn tables(
             Words::ColNo,
             Words::ColItem,
             Words::ColClass,
+            Words::ColCost,
+            Words::ColShare,
             Words::ColSupport,
             Words::ColSupportArea,
             Words::ColSupportShare,

@@ -62,6 +62,23 @@ pub(crate) fn check_menu_item(
     Ok(())
 }
 
+/// R4: a menu item stays while any ballot of its project chose it (the answers name it); until then it can
+/// be removed (a tombstone).
+pub(crate) fn check_menu_item_delete(replica: &Replica, op: &Operation) -> Result<(), RuleError> {
+    let Some(item) =
+        replica.get::<MenuItemFields>(&op.community, EntityKind::MenuItem, op.entity.id)
+    else {
+        return Ok(());
+    };
+    let chosen = replica
+        .children::<BallotFields>(EntityKind::Ballot, item.project_id)
+        .any(|(_, b)| b.items.contains(&op.entity.id));
+    if chosen {
+        return Err(RuleError::new(ErrorCode::ChosenInBallots));
+    }
+    Ok(())
+}
+
 /// R4 and the sync model: a ballot is for a household of the project's compound, chooses only items of
 /// the project's menu, and was cast while the survey was open and received (`now_ms`, the checker's
 /// clock) within the grace period. (That it is new, and that the project is live, the op log checks.)

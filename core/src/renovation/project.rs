@@ -145,6 +145,10 @@ pub struct MenuItemFields {
     pub catalogue: Option<String>,
     pub class: ItemClass,
     pub name: String,
+    /// The item's name in English, for a local item (a catalogue item has one already); empty when none.
+    /// (Always written, like `electorate`: clearing it must clear the merged record.)
+    #[serde(default)]
+    pub name_en: String,
     #[serde(default)]
     pub description: String,
     /// Estimated cost of the whole item, yuan.
@@ -324,6 +328,7 @@ impl ProjectFields {
 impl MenuItemFields {
     pub fn check(&self, roster: &RosterRules, rules: &RenovationRules) -> Result<(), RuleError> {
         text(&self.name, "name", roster.name_max_chars, true)?;
+        text(&self.name_en, "name_en", roster.name_max_chars, false)?;
         text(&self.description, "description", 2000, false)?;
         money(self.cost_yuan, "cost_yuan", rules.cost_max_yuan)?;
         if let Some(s) = self.share_per_household_yuan {

@@ -68,6 +68,8 @@ crate::catalogue! {
         ColItem => ("改造内容", "Item"),
         ColClass => ("类别", "Class"),
         ColElectorate => ("表决范围", "Decided by"),
+        ColCost => ("估算费用（元）", "Estimated cost (yuan)"),
+        ColShare => ("每户出资（元）", "Share per household (yuan)"),
         ColSupport => ("支持户数", "Households"),
         ColSupportArea => ("支持面积 m²", "Area m²"),
         ColSupportShare => ("占已答户数", "Share of households responded"),

@@ -654,7 +654,17 @@ async fn results_count_staff_and_resident_ballots_and_export() {
     assert_eq!(lines.next(), Some("指标 (Measure),数值 (Value)"));
     assert!(text.contains("覆盖率 (Coverage),100.0%"), "{text}");
     assert!(text.contains("序号 (No.),改造内容 (Item)"), "{text}");
-    assert!(text.contains("1,路面,基础类 (basic),1,80,33.3%"), "{text}");
+    // Issue 9: the cost and the share are columns (a blank share: residents pay nothing), never the
+    // form's hint 「可不填」; the XLSX has the same header.
+    assert!(
+        text.contains("序号 (No.),改造内容 (Item),类别 (Class),估算费用（元） (Estimated cost (yuan)),每户出资（元） (Share per household (yuan)),支持户数"),
+        "{text}"
+    );
+    assert!(
+        text.contains("1,路面,基础类 (basic),100000,,1,80,33.3%"),
+        "{text}"
+    );
+    assert!(!text.contains("可不填"), "{text}");
 
     // XLSX: a zip, with its content type.
     let resp =
@@ -677,7 +687,13 @@ async fn results_count_staff_and_resident_ballots_and_export() {
     );
     let bytes = resp.bytes().await.unwrap();
     assert_eq!(&bytes[..2], b"PK");
-    assert!(bytes.len() > 1000);
+    let cells = crate::xlsx_text(&bytes);
+    for header in [
+        "估算费用（元） (Estimated cost (yuan))",
+        "每户出资（元） (Share per household (yuan))",
+    ] {
+        assert!(cells.contains(header), "{header} in {cells}");
+    }
 }
 
 #[tokio::test]
