@@ -124,6 +124,18 @@ fn dispatch(request: &Value) -> Result<Value, RuleError> {
             let stats = crate::volunteers::volunteer_stats(&input, &rules.volunteers)?;
             Ok(serde_json::to_value(stats).expect("VolunteerStats serialises"))
         }
+        "survey.validate" => {
+            let lang = match obj.get("lang").and_then(Value::as_str) {
+                Some("en") => Lang::En,
+                _ => Lang::Zh,
+            };
+            let v = crate::surveys::api::survey_validate(args, lang)?;
+            Ok(serde_json::to_value(v).expect("Validation serialises"))
+        }
+        "survey.coverage" => Ok(
+            serde_json::to_value(crate::surveys::api::survey_coverage(args)?)
+                .expect("Coverage serialises"),
+        ),
         other => Err(RuleError::field(ErrorCode::UnknownFunction, "fn")
             .with_detail(other.chars().take(64).collect::<String>())),
     }
