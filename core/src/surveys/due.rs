@@ -60,11 +60,13 @@ pub fn needs_due(persons: &[NeedsPerson], as_of: Date, r: &SurveyRules) -> Vec<N
             let due_since = p
                 .last_survey
                 .map(|d| add_months(d, r.needs_interval_months));
-            due_since.is_none_or(|due| due <= as_of).then(|| NeedsDue {
-                person_id: p.person_id,
-                last_survey: p.last_survey,
-                due_since,
-            })
+            due_since
+                .is_none_or(|due| due <= as_of)
+                .then_some(NeedsDue {
+                    person_id: p.person_id,
+                    last_survey: p.last_survey,
+                    due_since,
+                })
         })
         .collect()
 }

@@ -67,7 +67,7 @@ pub struct LedgerEntry {
 
 /// Puts ledger lines in their order (date, then stamp).
 pub fn order_ledger(mut entries: Vec<LedgerEntry>) -> Vec<LedgerEntry> {
-    entries.sort_by(|a, b| (a.date, a.stamp).cmp(&(b.date, b.stamp)));
+    entries.sort_by_key(|e| (e.date, e.stamp));
     entries
 }
 

@@ -93,8 +93,7 @@ impl Replica {
     pub fn latest_form_version(&self, community: &str, form_id: Uuid) -> Option<FormVersion> {
         self.form_versions(community)
             .into_iter()
-            .filter(|f| f.fields.form_id == form_id)
-            .next_back()
+            .rfind(|f| f.fields.form_id == form_id)
     }
 
     /// The collectors a building is assigned to.
