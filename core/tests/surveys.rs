@@ -989,3 +989,71 @@ proptest! {
         prop_assert_eq!(snapshot(&a), snapshot(&b));
     }
 }
+
+/// The operation JSON of each surveys body round-trips (internally tagged body, untagged conditions,
+/// choices as objects), and unknown fields are refused.
+#[test]
+fn operation_json_round_trips() {
+    let mut w = World::new();
+    let bodies = [
+        (
+            EntityKind::FormVersion,
+            Body::FormVersionAdd(FormVersionFields::from_form(
+                id(901),
+                &starter_form("needs-survey").unwrap(),
+            )),
+        ),
+        (
+            EntityKind::SurveyResponse,
+            Body::SurveyResponseAdd(response(
+                3,
+                3,
+                Some(ZHANG),
+                json!({"birth_year":1941,"lives_alone":false}),
+                "2026-03-01 10:00",
+                "2026-03-01 10:10",
+            )),
+        ),
+        (
+            EntityKind::Visit,
+            Body::VisitAdd(VisitFields {
+                household_id: id(HH),
+                status: HouseholdStatus::Vacant,
+                date: d("2026-03-01"),
+                collector: "li".into(),
+                note: "空置".into(),
+            }),
+        ),
+        (
+            EntityKind::SurveyAssignment,
+            Body::SurveyAssignmentPut(SurveyAssignmentFields {
+                building_id: id(2),
+                collector: "li".into(),
+            }),
+        ),
+        (
+            EntityKind::ResponseReview,
+            Body::ResponseReviewAdd(ResponseReviewFields {
+                response_id: id(100),
+                verdict: Verdict::Approved,
+                comment: String::new(),
+                by: "wang".into(),
+                at_ms: 1,
+            }),
+        ),
+    ];
+    for (k, b) in bodies {
+        let o = w.op(1, t("2026-03-02 09:00"), k, id(555), b);
+        let text = serde_json::to_string(&o).unwrap();
+        assert_eq!(
+            serde_json::from_str::<Operation>(&text).unwrap(),
+            o,
+            "{text}"
+        );
+        let mut v: Value = serde_json::from_str(&text).unwrap();
+        v["body"]["surprise"] = json!(1);
+        assert!(serde_json::from_value::<Operation>(v).is_err(), "{k:?}");
+    }
+    assert_eq!(EntityKind::SurveyResponse.as_str(), "survey_response");
+    assert!(EntityKind::Visit.append_only() && !EntityKind::SurveyAssignment.append_only());
+}
