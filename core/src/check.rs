@@ -8,7 +8,7 @@ use crate::error::{ErrorCode, RuleError};
 use crate::registry::{Body, EntityKind};
 use crate::rules::RuleSet;
 use crate::sync::{OP_FORMAT_VERSION, Operation, Record, Replica};
-use crate::{renovation, roster, volunteers};
+use crate::{renovation, roster, surveys, volunteers};
 
 impl Replica {
     /// Whether `op` may be applied on top of this state: its shape and fields against the rule set
@@ -106,11 +106,16 @@ fn check_state(
         Body::ServiceEntryAdd(f) => volunteers::check_entry(replica, op, f, rules),
         Body::EntryReviewAdd(f) => volunteers::check_review(op, f),
         Body::PairPut(f) => volunteers::check_pair(replica, op, f),
+        Body::FormVersionAdd(f) => surveys::check_form_version(replica, op, f),
+        Body::VisitAdd(f) => surveys::check_visit(op, f),
+        Body::SurveyResponseAdd(f) => surveys::check_response(replica, op, f, rules),
+        Body::ResponseReviewAdd(f) => surveys::check_response_review(op, f),
         Body::CompoundPut(_)
         | Body::BuildingPut(_)
         | Body::UnitPut(_)
         | Body::PersonPut(_)
         | Body::TeamPut(_)
+        | Body::SurveyAssignmentPut(_)
         | Body::Delete => Ok(()),
     }
 }

@@ -9,6 +9,8 @@
 //! | `calendar.working_days_between` | `{"from":"2026-09-28","to":"2026-10-09"}` | `{"days":5,"official":true}` |
 //! | `renovation.tally` | `{"households":[{"id":"101","area_m2":72.5,"owners":2}],"ballots":[{"household_id":"101","agree":true,"items":["lift"],"cast_at":"2026-05-06T10:00:00+08:00"}],"items":["lift"],"matter":"special"}` | coverage, agreement, items, art278 (see `renovation.rs`) |
 //! | `volunteer.stats` | `{"as_of":"2026-02-28","population":20,"rule_set":"shanghai","volunteers":[{"id":"v1","registered_on":"2026-01-05","status":"active","party_member":true,"student":false},{"id":"v2","registered_on":"2026-01-05","status":"active"},{"id":"v3","registered_on":"2026-02-01","status":"active"}],"entries":[{"id":"e1","volunteer_id":"v1","date":"2026-01-10","minutes":600,"status":"confirmed"},{"id":"e2","volunteer_id":"v1","date":"2026-02-10","minutes":720,"status":"confirmed"},{"id":"e3","volunteer_id":"v1","date":"2026-02-10","minutes":660,"status":"confirmed","corrects":"e2"},{"id":"e4","volunteer_id":"v2","date":"2026-02-11","minutes":90,"status":"pending"}]}` | `{"registered":3,"rate":{"value":0.15,"threshold":0.15,"met":true},"active_by_month":[{"month":"2026-01","active":1,"share":0.333…},{"month":"2026-02","active":1,"share":0.333…}],"hours":[{"volunteer_id":"v1","confirmed_hours":21.0,"pending_hours":0.0,"confirmed_minutes":1260,"pending_minutes":0},…],"party_students":{"members":1,"with_20_hours":1,"hours_min":20,"share":1.0,"threshold":0.85,"met":true}}` (RULES V1, V3, V4, V6; see `volunteers/stats.rs`) |
+//! | `survey.validate` | `{"form":{"id":"f1","version":3,"questions":[{"id":"age","type":"number","required":true,"min":0,"max":120},{"id":"alone","type":"yesno","required":true},{"id":"care","type":"single","required":true,"choices":["meals","nurse"],"show_if":{"all":[{"q":"age","op":"gt","value":64},{"q":"alone","op":"eq","value":true}]}}]},"answers":{"age":70,"alone":false,"care":"meals"}}` | `{"errors":[{"code":"not_shown","field":"care","message":"问题「care」此时不显示，不应有回答"}],"valid":false,"visible":["age","alone"]}` (issue 11; see `surveys/validate.rs`) |
+//! | `survey.coverage` | `{"households":[{"id":"101","building":"1号楼","status":"answered"},{"id":"102","building":"1号楼","status":"not_home"},{"id":"103","building":"1号楼","status":"vacant"},{"id":"201","building":"2号楼","status":"not_visited"}]}` | `{"buildings":[{"answered":1,"building":"1号楼","coverage":0.5,"outstanding":1,"total":3,"visited":3},{"answered":0,"building":"2号楼","coverage":0.0,"outstanding":1,"total":1,"visited":0}],"total":{"answered":1,"coverage":0.3333333333333333,"outstanding":2,"total":4,"visited":3}}` (S4; buildings in first-seen order; see `surveys/coverage.rs`) |
 //!
 //! An optional `"lang": "zh" | "en"` beside `fn` picks the language of error messages (Chinese by default).
 
@@ -124,6 +126,18 @@ fn dispatch(request: &Value) -> Result<Value, RuleError> {
             let stats = crate::volunteers::volunteer_stats(&input, &rules.volunteers)?;
             Ok(serde_json::to_value(stats).expect("VolunteerStats serialises"))
         }
+        "survey.validate" => {
+            let lang = match obj.get("lang").and_then(Value::as_str) {
+                Some("en") => Lang::En,
+                _ => Lang::Zh,
+            };
+            let v = crate::surveys::api::survey_validate(args, lang)?;
+            Ok(serde_json::to_value(v).expect("Validation serialises"))
+        }
+        "survey.coverage" => Ok(
+            serde_json::to_value(crate::surveys::api::survey_coverage(args)?)
+                .expect("Coverage serialises"),
+        ),
         other => Err(RuleError::field(ErrorCode::UnknownFunction, "fn")
             .with_detail(other.chars().take(64).collect::<String>())),
     }
@@ -305,6 +319,142 @@ mod tests {
             r#"{"fn":"volunteer.stats","args":{"as_of":"2026-02-28","population":10,"volunteers":[{"id":"v1","registered_on":"2026-02-01","status":"active"}],"entries":[{"id":"e1","volunteer_id":"v1","date":"2026-02-01","minutes":1441,"status":"confirmed"}]}}"#,
         );
         assert_eq!(r["error"]["field"], "entries[0].minutes");
+    }
+
+    const VALIDATE_FORM: &str = r#"{"id":"f1","version":3,"questions":[{"id":"age","type":"number","required":true,"min":0,"max":120},{"id":"alone","type":"yesno","required":true},{"id":"care","type":"single","required":true,"choices":["meals","nurse"],"show_if":{"all":[{"q":"age","op":"gt","value":64},{"q":"alone","op":"eq","value":true}]}}]}"#;
+
+    fn validate_call(answers: &str, lang: &str) -> Value {
+        call(&format!(
+            r#"{{"fn":"survey.validate","lang":"{lang}","args":{{"form":{VALIDATE_FORM},"answers":{answers}}}}}"#
+        ))
+    }
+
+    /// The module table's example, and each error code (issue 11): `care` is shown only to someone over
+    /// 64 living alone; a hidden question is never required, and an answer to it is `not_shown`.
+    #[test]
+    fn survey_validate_example_and_codes() {
+        assert_eq!(
+            validate_call(r#"{"age":70,"alone":false,"care":"meals"}"#, "zh"),
+            json!({"ok":{"valid":false,"visible":["age","alone"],"errors":[{"field":"care","code":"not_shown","message":"问题「care」此时不显示，不应有回答"}]}})
+        );
+        assert_eq!(
+            validate_call(r#"{"age":70,"alone":true,"care":"nurse"}"#, "en"),
+            json!({"ok":{"valid":true,"visible":["age","alone","care"],"errors":[]}})
+        );
+        // Hidden (age 64): not required.
+        assert_eq!(
+            validate_call(r#"{"age":64,"alone":true}"#, "en")["ok"]["valid"],
+            true
+        );
+        let r = validate_call(r#"{"age":65,"alone":true}"#, "en");
+        assert_eq!(
+            r["ok"]["errors"],
+            json!([{"field":"care","code":"required","message":"Please answer “care”"}])
+        );
+        let r = validate_call(r#"{"age":130,"alone":"no"}"#, "en");
+        assert_eq!(
+            r["ok"]["errors"],
+            json!([
+                {"field":"age","code":"out_of_range","message":"“age” must be within 0–120"},
+                {"field":"alone","code":"wrong_type","message":"The answer to “alone” must be yes or no"}
+            ])
+        );
+        let r = validate_call(r#"{"age":80,"alone":true,"care":"spa"}"#, "en");
+        assert_eq!(
+            r["ok"]["errors"],
+            json!([{"field":"care","code":"invalid_choice","message":"“care” has no choice spa"}])
+        );
+        assert_eq!(r["ok"]["visible"], json!(["age", "alone", "care"]));
+    }
+
+    #[test]
+    fn survey_validate_bad_input_names_the_field() {
+        let r = call(r#"{"fn":"survey.validate","args":{"answers":{}}}"#);
+        assert_eq!(
+            (r["error"]["code"].as_str(), r["error"]["field"].as_str()),
+            (Some("required"), Some("form"))
+        );
+        let r = call(r#"{"fn":"survey.validate","args":{"form":{"id":"f","questions":[]}}}"#);
+        assert_eq!(r["error"]["field"], "form.version");
+        let r = call(
+            r#"{"fn":"survey.validate","args":{"form":{"id":"f","version":1,"questions":[{"id":"a","type":"slider"}]}}}"#,
+        );
+        assert_eq!(
+            (r["error"]["code"].as_str(), r["error"]["field"].as_str()),
+            (Some("invalid_request"), Some("form.questions[a]"))
+        );
+        // A condition on a later question names the question.
+        let r = call(
+            r#"{"fn":"survey.validate","lang":"en","args":{"form":{"id":"f","version":1,"questions":[{"id":"a","type":"text","show_if":{"q":"b","op":"answered"}},{"id":"b","type":"text"}]}}}"#,
+        );
+        assert_eq!(r["error"]["field"], "form.questions[a].show_if");
+        assert_eq!(
+            r["error"]["message"],
+            "The request is not well formed: b is not an earlier question"
+        );
+        let r = call(
+            r#"{"fn":"survey.validate","args":{"form":{"id":"f","version":1,"questions":[{"id":"a","type":"single","choices":[]}]}}}"#,
+        );
+        assert_eq!(r["error"]["field"], "form.questions[a].choices");
+        let r = call(
+            r#"{"fn":"survey.validate","args":{"form":{"id":"f","version":1,"questions":[{"id":"a","type":"number","min":5,"max":1}]}}}"#,
+        );
+        assert_eq!(r["error"]["code"], "out_of_range");
+        let r = call(
+            r#"{"fn":"survey.validate","args":{"form":{"id":"f","version":1,"questions":[]},"answers":[1]}}"#,
+        );
+        assert_eq!(r["error"]["field"], "answers");
+    }
+
+    /// The module table's example, worked by hand (S4): building 1 has 3 doors (answered, not at home,
+    /// vacant): visited 3, outstanding 1 (the not-at-home), coverage 1 / (3 − 1) = 0.5; building 2's one
+    /// door is not visited: outstanding 1, coverage 0 / 1 = 0; in total 1 / (4 − 1) = 1/3.
+    #[test]
+    fn survey_coverage_example() {
+        let r = call(
+            r#"{"fn":"survey.coverage","args":{"households":[{"id":"101","building":"1号楼","status":"answered"},{"id":"102","building":"1号楼","status":"not_home"},{"id":"103","building":"1号楼","status":"vacant"},{"id":"201","building":"2号楼","status":"not_visited"}]}}"#,
+        );
+        assert_eq!(
+            r,
+            json!({"ok":{"buildings":[
+                {"building":"1号楼","total":3,"visited":3,"answered":1,"outstanding":1,"coverage":0.5},
+                {"building":"2号楼","total":1,"visited":0,"answered":0,"outstanding":1,"coverage":0.0}],
+                "total":{"total":4,"visited":3,"answered":1,"outstanding":2,"coverage":1.0/3.0}}})
+        );
+        // Only vacant doors: coverage 0, not a division by zero; no households at all: zeros.
+        let r = call(
+            r#"{"fn":"survey.coverage","args":{"households":[{"id":"1","building":"A","status":"vacant"}]}}"#,
+        );
+        assert_eq!(r["ok"]["total"]["coverage"], 0.0);
+        let r = call(r#"{"fn":"survey.coverage","args":{"households":[]}}"#);
+        assert_eq!(
+            r,
+            json!({"ok":{"buildings":[],"total":{"total":0,"visited":0,"answered":0,"outstanding":0,"coverage":0.0}}})
+        );
+    }
+
+    #[test]
+    fn survey_coverage_bad_input_names_the_field() {
+        let r = call(r#"{"fn":"survey.coverage","args":{}}"#);
+        assert_eq!(
+            (r["error"]["code"].as_str(), r["error"]["field"].as_str()),
+            (Some("required"), Some("households"))
+        );
+        let r = call(
+            r#"{"fn":"survey.coverage","lang":"en","args":{"households":[{"id":"1","building":"A","status":"answered"},{"id":"2","building":"A","status":"away"}]}}"#,
+        );
+        assert_eq!(r["error"]["field"], "households[1].status");
+        assert_eq!(r["error"]["code"], "out_of_range");
+        let r = call(
+            r#"{"fn":"survey.coverage","args":{"households":[{"id":"1","status":"answered"}]}}"#,
+        );
+        assert_eq!(r["error"]["field"], "households[0].building");
+        let r = call(
+            r#"{"fn":"survey.coverage","args":{"households":[{"id":"1","building":"A","status":"answered"},{"id":"1","building":"A","status":"vacant"}]}}"#,
+        );
+        assert_eq!(r["error"]["field"], "households[1].id");
+        let r = call(r#"{"fn":"survey.coverage","args":{"households":"all"}}"#);
+        assert_eq!(r["error"]["field"], "households");
     }
 
     #[test]

@@ -95,6 +95,9 @@ pub enum ErrorCode {
     InvalidCertificate,
     /// A certificate whose signature does not match its content (changed, or signed by another key).
     BadSignature,
+    /// A survey answer that does not fit its question (a choice not offered, the wrong type, an answer
+    /// to a question not shown); the detail is `survey.validate`'s code.
+    InvalidAnswer,
 }
 
 impl ErrorCode {
@@ -138,6 +141,7 @@ impl ErrorCode {
             ErrorCode::StaffOnly => "staff_only",
             ErrorCode::InvalidCertificate => "invalid_certificate",
             ErrorCode::BadSignature => "bad_signature",
+            ErrorCode::InvalidAnswer => "invalid_answer",
         }
     }
 }
@@ -278,6 +282,10 @@ crate::catalogue! {
             "证明的签名与内容不符：内容可能被改动过，或不是本社区出具的",
             "The certificate's signature does not match its content: it may have been changed, or another issuer signed it"
         ),
+        InvalidAnswer => (
+            "问题 {0} 的回答不符合问卷（{1}）",
+            "The answer to question {0} does not fit the form ({1})"
+        ),
     }
 }
 
@@ -322,6 +330,7 @@ impl Message {
             ErrorCode::StaffOnly => Message::StaffOnly,
             ErrorCode::InvalidCertificate => Message::InvalidCertificate,
             ErrorCode::BadSignature => Message::BadSignature,
+            ErrorCode::InvalidAnswer => Message::InvalidAnswer,
         }
     }
 }
@@ -392,6 +401,14 @@ crate::catalogue! {
         Contact => ("联系方式", "contact"),
         VolunteerNumber => ("志愿者编号", "volunteer number"),
         Today => ("今天的日期", "today"),
+        Collector => ("采集人", "collector"),
+        FormVersion => ("问卷版本", "form version id"),
+        Response => ("答卷", "response id"),
+        Comment => ("审核意见", "comment"),
+        Note => ("备注", "note"),
+        SubmittedAt => ("提交时间", "submitted at ms"),
+        Households => ("住户列表", "households"),
+        Form => ("问卷", "form"),
     }
 }
 
@@ -462,6 +479,14 @@ impl FieldLabel {
             "contact" => FieldLabel::Contact,
             "volunteer_number" => FieldLabel::VolunteerNumber,
             "today" => FieldLabel::Today,
+            "collector" => FieldLabel::Collector,
+            "form_version_id" => FieldLabel::FormVersion,
+            "response_id" | "fixes" => FieldLabel::Response,
+            "comment" => FieldLabel::Comment,
+            "note" => FieldLabel::Note,
+            "submitted_at_ms" => FieldLabel::SubmittedAt,
+            "households" => FieldLabel::Households,
+            "form" => FieldLabel::Form,
             _ => return None,
         })
     }

@@ -5,7 +5,7 @@
 //! Generic layers: `sync` (the op log: operations, stamps, the replica and its check pipeline), `hlc`,
 //! `registry` (the one closed list of record kinds and bodies, dispatching to features), `rules`,
 //! `error`, `protocol`, `calendar`/`date`, `embed`, `personal` (phone and ID numbers, masked). Feature
-//! folders: `roster`, `renovation`, `volunteers`.
+//! folders: `roster`, `renovation`, `volunteers`, `surveys`.
 
 pub mod calendar;
 pub mod check;
@@ -22,6 +22,7 @@ pub mod sync;
 
 pub mod renovation;
 pub mod roster;
+pub mod surveys;
 pub mod volunteers;
 
 pub use error::{ErrorCode, Lang, RuleError};

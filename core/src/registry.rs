@@ -10,6 +10,10 @@ use crate::renovation::{BallotFields, MenuItemFields, ProjectFields};
 use crate::roster;
 use crate::roster::{BuildingFields, CompoundFields, HouseholdFields, PersonFields, UnitFields};
 use crate::rules::RuleSet;
+use crate::surveys::{
+    FormVersionFields, ResponseReviewFields, SurveyAssignmentFields, SurveyResponseFields,
+    VisitFields,
+};
 use crate::volunteers::{
     ActivityFields, AttendanceFields, EntryReviewFields, PairFields, ServiceEntryFields,
     SignUpFields, TeamFields, VolunteerFields, VolunteerStatusFields,
@@ -54,6 +58,16 @@ pub enum EntityKind {
     EntryReview,
     /// 结对 (volunteers, V5)
     Pair,
+    /// 问卷版本 (surveys); community-level, append-only
+    FormVersion,
+    /// 楼栋走访分工 (surveys)
+    SurveyAssignment,
+    /// 入户走访 (surveys, S4); append-only
+    Visit,
+    /// 问卷答卷 (surveys, S1); append-only
+    SurveyResponse,
+    /// 答卷审核 (surveys); append-only
+    ResponseReview,
 }
 
 /// What an operation does. Puts carry the whole record; each field merges on its own.
@@ -100,6 +114,20 @@ pub enum Body {
     EntryReviewAdd(EntryReviewFields),
     #[serde(rename = "pair.put")]
     PairPut(PairFields),
+    /// A version of a survey form; never changed: editing publishes a new version.
+    #[serde(rename = "form_version.add")]
+    FormVersionAdd(FormVersionFields),
+    #[serde(rename = "survey_assignment.put")]
+    SurveyAssignmentPut(SurveyAssignmentFields),
+    /// A visit at a door (S4); never changed.
+    #[serde(rename = "visit.add")]
+    VisitAdd(VisitFields),
+    /// A submitted survey response; never changed: a fix is a new response.
+    #[serde(rename = "survey_response.add")]
+    SurveyResponseAdd(SurveyResponseFields),
+    /// Staff's verdict on a response; never changed: the latest counts.
+    #[serde(rename = "response_review.add")]
+    ResponseReviewAdd(ResponseReviewFields),
     /// A tombstone: the record is deleted, for good.
     #[serde(rename = "delete")]
     Delete,
@@ -125,6 +153,11 @@ impl EntityKind {
             EntityKind::ServiceEntry => "service_entry",
             EntityKind::EntryReview => "entry_review",
             EntityKind::Pair => "pair",
+            EntityKind::FormVersion => "form_version",
+            EntityKind::SurveyAssignment => "survey_assignment",
+            EntityKind::Visit => "visit",
+            EntityKind::SurveyResponse => "survey_response",
+            EntityKind::ResponseReview => "response_review",
         }
     }
 
@@ -144,6 +177,12 @@ impl EntityKind {
                 Some((EntityKind::Volunteer, "volunteer_id"))
             }
             EntityKind::EntryReview => Some((EntityKind::ServiceEntry, "entry_id")),
+            EntityKind::FormVersion => None,
+            EntityKind::SurveyAssignment => Some((EntityKind::Building, "building_id")),
+            EntityKind::Visit | EntityKind::SurveyResponse => {
+                Some((EntityKind::Household, "household_id"))
+            }
+            EntityKind::ResponseReview => Some((EntityKind::SurveyResponse, "response_id")),
         }
     }
 
@@ -156,6 +195,10 @@ impl EntityKind {
                 | EntityKind::Attendance
                 | EntityKind::ServiceEntry
                 | EntityKind::EntryReview
+                | EntityKind::FormVersion
+                | EntityKind::Visit
+                | EntityKind::SurveyResponse
+                | EntityKind::ResponseReview
         )
     }
 
@@ -189,6 +232,11 @@ impl Body {
             Body::ServiceEntryAdd(_) => Some(EntityKind::ServiceEntry),
             Body::EntryReviewAdd(_) => Some(EntityKind::EntryReview),
             Body::PairPut(_) => Some(EntityKind::Pair),
+            Body::FormVersionAdd(_) => Some(EntityKind::FormVersion),
+            Body::SurveyAssignmentPut(_) => Some(EntityKind::SurveyAssignment),
+            Body::VisitAdd(_) => Some(EntityKind::Visit),
+            Body::SurveyResponseAdd(_) => Some(EntityKind::SurveyResponse),
+            Body::ResponseReviewAdd(_) => Some(EntityKind::ResponseReview),
             Body::Delete => None,
         }
     }
@@ -213,6 +261,11 @@ impl Body {
             Body::ServiceEntryAdd(f) => serde_json::to_value(f),
             Body::EntryReviewAdd(f) => serde_json::to_value(f),
             Body::PairPut(f) => serde_json::to_value(f),
+            Body::FormVersionAdd(f) => serde_json::to_value(f),
+            Body::SurveyAssignmentPut(f) => serde_json::to_value(f),
+            Body::VisitAdd(f) => serde_json::to_value(f),
+            Body::SurveyResponseAdd(f) => serde_json::to_value(f),
+            Body::ResponseReviewAdd(f) => serde_json::to_value(f),
             Body::Delete => return None,
         };
         match v {
@@ -229,6 +282,7 @@ impl Body {
             | Body::VolunteerStatus(_)
             | Body::TeamPut(_)
             | Body::ActivityPut(_)
+            | Body::FormVersionAdd(_)
             | Body::Delete => None,
             Body::BuildingPut(f) => Some(f.compound_id),
             Body::UnitPut(f) => Some(f.building_id),
@@ -242,6 +296,10 @@ impl Body {
             Body::ServiceEntryAdd(f) => Some(f.volunteer_id),
             Body::EntryReviewAdd(f) => Some(f.entry_id),
             Body::PairPut(f) => Some(f.volunteer_id),
+            Body::SurveyAssignmentPut(f) => Some(f.building_id),
+            Body::VisitAdd(f) => Some(f.household_id),
+            Body::SurveyResponseAdd(f) => Some(f.household_id),
+            Body::ResponseReviewAdd(f) => Some(f.response_id),
         }
     }
 
@@ -265,6 +323,11 @@ impl Body {
             Body::ServiceEntryAdd(f) => f.check(&rules.roster, &rules.volunteers),
             Body::EntryReviewAdd(f) => f.check(&rules.roster, &rules.volunteers),
             Body::PairPut(f) => f.check(),
+            Body::FormVersionAdd(f) => f.check(&rules.surveys),
+            Body::SurveyAssignmentPut(f) => f.check(&rules.roster),
+            Body::VisitAdd(f) => f.check(&rules.roster, &rules.surveys),
+            Body::SurveyResponseAdd(f) => f.check(&rules.roster, &rules.surveys),
+            Body::ResponseReviewAdd(f) => f.check(&rules.roster, &rules.surveys),
             Body::Delete => Ok(()),
         }
     }

@@ -146,6 +146,81 @@ impl Default for VolunteerRules {
     }
 }
 
+/// Thresholds of door-to-door surveys (RULES §4, S1–S5) and limits on forms and answers. Every field
+/// has a default, so a rule file without this section (or with part of it) still loads.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SurveyRules {
+    /// S1: key-group persons are surveyed at least every this many calendar months (half a year).
+    pub needs_interval_months: u32,
+    /// S2: visits a year to each person 65+ with a helper device (002 #32).
+    pub helper_device_visits_per_year: u32,
+    /// S2: low-cost or free services a year to empty-nest and disabled residents (002 #31).
+    pub empty_nest_disabled_services_per_year: u32,
+    /// S3: disabled residents screened for rehabilitation needs (≥ 60%).
+    pub rehab_screening_min: Fraction,
+    /// S3: rehabilitation file rate (≥ 90%).
+    pub rehab_file_min: Fraction,
+    /// S3: disabled children's school enrolment (≥ 90%).
+    pub disabled_children_school_min: Fraction,
+    /// S4: home-visit coverage of households (≥ 98%, 002 #13).
+    pub home_visit_coverage_min: Fraction,
+    /// S5 (and S3's `management`, ≥ 85%): satisfaction thresholds by topic; a question's `topic` is one
+    /// of these keys.
+    pub satisfaction_min: std::collections::BTreeMap<String, Fraction>,
+    /// Most questions of a form (and answers of a response).
+    pub questions_max: usize,
+    /// Most choices of a question.
+    pub choices_max: usize,
+    /// Longest title, label or help text.
+    pub label_max_chars: usize,
+    /// Longest question or choice id.
+    pub id_max_chars: usize,
+    /// Longest text answer, visit note or review comment.
+    pub text_answer_max_chars: usize,
+    /// Most earlier responses one response lists as seen (S6).
+    pub seen_max: usize,
+}
+
+impl Default for SurveyRules {
+    fn default() -> Self {
+        let pct = |num| Fraction {
+            num,
+            den: 100,
+            strict: false,
+        };
+        SurveyRules {
+            needs_interval_months: 6,
+            helper_device_visits_per_year: 4,
+            empty_nest_disabled_services_per_year: 2,
+            rehab_screening_min: pct(60),
+            rehab_file_min: pct(90),
+            disabled_children_school_min: pct(90),
+            home_visit_coverage_min: pct(98),
+            satisfaction_min: [
+                ("environment", 90),
+                ("committee", 90),
+                ("participation", 90),
+                ("police", 80),
+                ("safety", 90),
+                ("subdistrict", 80),
+                ("party_work", 80),
+                ("public_affairs", 80),
+                ("management", 85),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), pct(v)))
+            .collect(),
+            questions_max: 200,
+            choices_max: 100,
+            label_max_chars: 500,
+            id_max_chars: 64,
+            text_answer_max_chars: 2000,
+            seen_max: 500,
+        }
+    }
+}
+
 /// A complete rule set.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -155,6 +230,8 @@ pub struct RuleSet {
     pub renovation: RenovationRules,
     #[serde(default)]
     pub volunteers: VolunteerRules,
+    #[serde(default)]
+    pub surveys: SurveyRules,
 }
 
 impl RuleSet {
@@ -210,6 +287,10 @@ mod tests {
         assert!(r.roster.area_m2_min < r.roster.area_m2_max);
         // The file and the struct's defaults agree, so a rule file without `volunteers` judges alike.
         assert_eq!(r.volunteers, super::VolunteerRules::default());
+        // And for surveys (S1 six months, S2 four visits, S5's thresholds).
+        assert_eq!(r.surveys, super::SurveyRules::default());
+        assert_eq!(r.surveys.needs_interval_months, 6);
+        assert_eq!(r.surveys.satisfaction_min["police"].num, 80);
     }
 
     #[test]
@@ -238,6 +319,7 @@ mod tests {
         // An older rule file without the section still loads.
         let mut v: serde_json::Value = serde_json::to_value(super::RuleSet::default()).unwrap();
         v.as_object_mut().unwrap().remove("volunteers");
+        v.as_object_mut().unwrap().remove("surveys");
         assert!(super::RuleSet::from_json(&v.to_string()).is_ok());
     }
 
