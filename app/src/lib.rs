@@ -8,6 +8,7 @@
 //!   (this tab's state and actions), `sync` (the sync client), `downloads`, `forms`, `exports`
 //!   (`window.linli`). No interface and no feature in it.
 //! - `roster` — the compounds list and the compound page (buildings, units, households), RULES H1.
+//! - `surveys` — door-to-door surveys, RULES §4: forms, visits, drafts, review, ledger, due lists.
 //! - `renovation` — renovation votes, RULES §2: the staff's project, door-to-door, codes, results and notice
 //!   pages, the section on the compound page, and the resident's vote.
 //!
@@ -20,6 +21,7 @@ pub mod data;
 pub mod renovation;
 pub mod roster;
 pub mod shell;
+pub mod surveys;
 pub mod volunteers;
 
 use data::{state, store};

@@ -179,3 +179,29 @@ pub async fn get_blob(path: &str, token: Option<&str>) -> Result<web_sys::Blob, 
     let blob = JsFuture::from(blob).await.map_err(|_| ApiError::Network)?;
     Ok(blob.unchecked_into())
 }
+
+/// Posts a file's bytes (`content_type`) and returns the answer's status and text, whatever the status:
+/// the caller reads its own error shape (an import's list of problems). A network failure is `Network`.
+pub async fn post_bytes(
+    path: &str,
+    token: Option<&str>,
+    lang: Lang,
+    bytes: &js_sys::Uint8Array,
+    content_type: &str,
+) -> Result<(u16, String), ApiError> {
+    let mut req = RequestBuilder::new(path)
+        .method(Method::POST)
+        .cache(RequestCache::NoStore)
+        .header("Accept", "application/json")
+        .header("Accept-Language", lang_tag(lang))
+        .header("Content-Type", content_type);
+    if let Some(t) = token {
+        req = req.header("Authorization", &format!("Bearer {t}"));
+    }
+    let req = req
+        .body(JsValue::from(bytes.clone()))
+        .map_err(|_| ApiError::Network)?;
+    let resp = req.send().await.map_err(|_| ApiError::Network)?;
+    let text = resp.text().await.map_err(|_| ApiError::Network)?;
+    Ok((resp.status(), text))
+}

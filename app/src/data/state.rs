@@ -269,11 +269,20 @@ pub fn prepare(entity: EntityRef, body: Body) -> Result<Operation, SaveError> {
 /// Saves one change: checked first (nothing stored on error), then outbox entry + clock in one strict
 /// transaction, then applied to the view. Returns the operation id.
 pub async fn save(entity: EntityRef, body: Body) -> Result<Uuid, SaveError> {
+    save_dropping_draft(entity, body, None).await
+}
+
+/// [`save`], deleting the survey draft `draft` in the same transaction (a submitted response).
+pub async fn save_dropping_draft(
+    entity: EntityRef,
+    body: Body,
+    draft: Option<Uuid>,
+) -> Result<Uuid, SaveError> {
     let db = db().ok_or(SaveError::NoSession)?;
     let op = prepare(entity, body)?;
     let entry = OutboxEntry::pending(op, now_ms());
     let clock = with(|l| l.clock);
-    db.queue(std::slice::from_ref(&entry), &clock)
+    db.queue_and_drop_draft(std::slice::from_ref(&entry), &clock, draft)
         .await
         .map_err(|e| SaveError::Store(e.0))?;
     let id = entry.op.id;

@@ -62,13 +62,15 @@ extern "C" {
 
 pub const DB_NAME: &str = "linli";
 /// The schema version. To add a version, bump this and add a step to [`migrate`].
-pub const DB_VERSION: u32 = 3;
+pub const DB_VERSION: u32 = 4;
 
 pub const CONFIRMED: &str = "confirmed";
 pub const OUTBOX: &str = "outbox";
 pub const META: &str = "meta";
 pub const RESIDENT: &str = "resident";
 pub const PAGES: &str = "pages";
+/// Survey answers being given at a door (issue 11), one value per draft, written answer by answer.
+pub const DRAFTS: &str = "drafts";
 
 /// Records per snapshot page.
 const SNAPSHOT_PAGE: usize = 2000;
@@ -116,6 +118,9 @@ fn migrate(db: &IdbDatabase, old: u32, new: u32) -> std::result::Result<(), JsVa
             }
             3 => {
                 db.create_object_store(PAGES)?;
+            }
+            4 => {
+                db.create_object_store(DRAFTS)?;
             }
             // Future steps go here, each only adding to what earlier steps made.
             _ => {}
@@ -229,6 +234,22 @@ impl Tx {
         let v = to_js(value).map_err(|e| self.fail(e))?;
         self.store(META)?
             .put_with_key(&v, &JsValue::from_str(key))
+            .map_err(|e| self.fail(e.into()))?;
+        Ok(())
+    }
+
+    /// Stores a survey draft under its id (JSON text, like every value).
+    pub fn put_draft<T: Serialize>(&self, id: &uuid::Uuid, value: &T) -> Result<()> {
+        let v = to_js(value).map_err(|e| self.fail(e))?;
+        self.store(DRAFTS)?
+            .put_with_key(&v, &JsValue::from_str(&id.to_string()))
+            .map_err(|e| self.fail(e.into()))?;
+        Ok(())
+    }
+
+    pub fn delete_draft(&self, id: &uuid::Uuid) -> Result<()> {
+        self.store(DRAFTS)?
+            .delete(&JsValue::from_str(&id.to_string()))
             .map_err(|e| self.fail(e.into()))?;
         Ok(())
     }
@@ -408,11 +429,12 @@ impl Db {
 
     /// Starts a readwrite transaction over all stores, durability "strict".
     pub fn write(&self) -> Result<Tx> {
-        let names = Array::of4(
+        let names = Array::of5(
             &CONFIRMED.into(),
             &OUTBOX.into(),
             &META.into(),
             &PAGES.into(),
+            &DRAFTS.into(),
         );
         let opts = js_sys::Object::new();
         js_sys::Reflect::set(&opts, &"durability".into(), &"strict".into())?;
@@ -643,11 +665,69 @@ impl Db {
 
     /// Queues changes: outbox entries and the clock, in one strict transaction.
     pub async fn queue(&self, entries: &[OutboxEntry], clock: &Clock) -> Result<()> {
+        self.queue_and_drop_draft(entries, clock, None).await
+    }
+
+    /// Queues changes and deletes a survey draft in the same strict transaction: a submitted response
+    /// is either queued with its draft gone, or not queued with its draft kept — never both, never neither.
+    pub async fn queue_and_drop_draft(
+        &self,
+        entries: &[OutboxEntry],
+        clock: &Clock,
+        draft: Option<uuid::Uuid>,
+    ) -> Result<()> {
         let tx = self.write()?;
         for e in entries {
             tx.put_outbox(e)?;
         }
         tx.put_meta("clock", clock)?;
+        if let Some(d) = draft {
+            tx.delete_draft(&d)?;
+        }
+        tx.commit().await
+    }
+
+    /// Writes one survey draft in its own strict transaction (every answer, as it is given).
+    pub async fn put_draft<T: Serialize>(&self, id: &uuid::Uuid, value: &T) -> Result<()> {
+        let opts = js_sys::Object::new();
+        js_sys::Reflect::set(&opts, &"durability".into(), &"strict".into())?;
+        let tx = self.db.unchecked_ref::<RawDb>().transaction_with_options(
+            &JsValue::from_str(DRAFTS),
+            "readwrite",
+            &opts,
+        )?;
+        let done = completion(&tx);
+        let v = to_js(value)?;
+        if let Err(e) = tx
+            .object_store(DRAFTS)?
+            .put_with_key(&v, &JsValue::from_str(&id.to_string()))
+        {
+            let _ = tx.abort();
+            return Err(e.into());
+        }
+        #[allow(deprecated)]
+        let _ = tx.commit();
+        finish(tx, done).await
+    }
+
+    /// One survey draft by id.
+    pub async fn draft<T: DeserializeOwned>(&self, id: &uuid::Uuid) -> Result<Option<T>> {
+        self.get(DRAFTS, &id.to_string()).await
+    }
+
+    /// Every survey draft on this device.
+    pub async fn drafts<T: DeserializeOwned>(&self) -> Result<Vec<T>> {
+        let tx = self.read(&[DRAFTS])?;
+        let r = tx.object_store(DRAFTS)?.get_all()?;
+        let f = request(&r);
+        let all: Array = result_of(r, f).await?.unchecked_into();
+        all_from_js(&all)
+    }
+
+    /// Deletes one survey draft (the collector discarded it).
+    pub async fn delete_draft(&self, id: &uuid::Uuid) -> Result<()> {
+        let tx = self.write()?;
+        tx.delete_draft(id)?;
         tx.commit().await
     }
 

@@ -12,6 +12,14 @@ use crate::shell::router::{self, Route};
 use crate::shell::status_bar::StatusBar;
 use crate::shell::strings::Shell;
 use crate::shell::{login::LoginPage, settings::SettingsPage};
+use crate::surveys::{
+    builder::BuilderPage,
+    fill::FillPage,
+    ledger::LedgerPage,
+    list::{DueCard, SurveysPage},
+    responses::ResponsesPage,
+    visits::VisitsPage,
+};
 use crate::volunteers::{
     activities::ActivitiesPage, activity::ActivityPage, certificate::CertificatePage,
     detail::VolunteerPage, list::VolunteersPage, verify::VerifyPage,
@@ -33,6 +41,7 @@ pub fn App() -> impl IntoView {
                 <a class="brand" href="/">{Shell::AppName.text(lang)}</a>
                 <Show when=move || logged_in.get()>
                     <a class="btn" href="/volunteers" data-testid="volunteers-link">{Shell::Volunteers.text(lang)}</a>
+                    <a class="btn" href="/surveys" data-testid="surveys-link">{Shell::Surveys.text(lang)}</a>
                     <a class="btn" href="/settings" data-testid="settings-link">{Shell::Settings.text(lang)}</a>
                 </Show>
             </nav>
@@ -54,7 +63,9 @@ pub fn App() -> impl IntoView {
                 }
                 view! { <LoginPage lang=lang /> }.into_any()
             }
-            (Route::Compounds, true) => view! { <CompoundsPage lang=lang /> }.into_any(),
+            (Route::Compounds, true) => {
+                view! { <DueCard lang=lang /> <CompoundsPage lang=lang /> }.into_any()
+            }
             (Route::Compound(id), true) => view! { <CompoundPage lang=lang id=id /> }.into_any(),
             (Route::Settings, true) => view! { <SettingsPage lang=lang /> }.into_any(),
             (Route::Project(id), true) => view! { <ProjectPage lang=lang id=id /> }.into_any(),
@@ -71,6 +82,16 @@ pub fn App() -> impl IntoView {
             (Route::Certificate(n), true) => {
                 view! { <CertificatePage lang=lang number=n /> }.into_any()
             }
+            (Route::Surveys, true) => view! { <SurveysPage lang=lang /> }.into_any(),
+            (Route::SurveyEdit(id), true) => view! { <BuilderPage lang=lang form=id /> }.into_any(),
+            (Route::SurveyVisits(id), true) => {
+                view! { <VisitsPage lang=lang form=id /> }.into_any()
+            }
+            (Route::SurveyResponses(id), true) => {
+                view! { <ResponsesPage lang=lang form=id /> }.into_any()
+            }
+            (Route::Draft(id), true) => view! { <FillPage lang=lang id=id /> }.into_any(),
+            (Route::Ledger(id), true) => view! { <LedgerPage lang=lang id=id /> }.into_any(),
             (Route::NotFound, true) => view! { <NotFound lang=lang /> }.into_any(),
         }
     };

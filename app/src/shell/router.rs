@@ -40,6 +40,18 @@ pub enum Route {
     Certificate(String),
     /// The check of a certificate from its QR code (no login).
     Verify,
+    /// The community's survey forms, what is due and coverage (staff).
+    Surveys,
+    /// The form builder of a survey form (staff).
+    SurveyEdit(Uuid),
+    /// The doors of a survey with their status (staff, collectors).
+    SurveyVisits(Uuid),
+    /// The responses of a survey form, their review and exports (staff).
+    SurveyResponses(Uuid),
+    /// A form being filled at a door, from its draft on this phone.
+    Draft(Uuid),
+    /// A household's service ledger (staff).
+    Ledger(Uuid),
     /// A resident's vote, with the code from the QR link or typed in (no staff login).
     Vote(Option<String>),
     NotFound,
@@ -56,6 +68,7 @@ impl Route {
             "/volunteers" => Route::Volunteers,
             "/activities" => Route::Activities,
             "/verify" => Route::Verify,
+            "/surveys" => Route::Surveys,
             p => {
                 if let Some(code) = p.strip_prefix("/v/") {
                     return Route::Vote(Some(code.to_string()));
@@ -68,6 +81,25 @@ impl Route {
                 }
                 if let Some(Ok(id)) = p.strip_prefix("/activity/").map(Uuid::parse_str) {
                     return Route::Activity(id);
+                }
+                if let Some(Ok(id)) = p.strip_prefix("/draft/").map(Uuid::parse_str) {
+                    return Route::Draft(id);
+                }
+                if let Some(rest) = p.strip_prefix("/survey/") {
+                    let (id, sub) = rest.split_once('/').unwrap_or((rest, ""));
+                    return match (Uuid::parse_str(id), sub) {
+                        (Ok(id), "edit") => Route::SurveyEdit(id),
+                        (Ok(id), "visits") => Route::SurveyVisits(id),
+                        (Ok(id), "responses") => Route::SurveyResponses(id),
+                        _ => Route::NotFound,
+                    };
+                }
+                if let Some(Ok(id)) = p
+                    .strip_prefix("/household/")
+                    .and_then(|r| r.strip_suffix("/ledger"))
+                    .map(Uuid::parse_str)
+                {
+                    return Route::Ledger(id);
                 }
                 if let Some(n) = p.strip_prefix("/certificate/").filter(|n| !n.contains('/')) {
                     return Route::Certificate(n.to_string());

@@ -294,15 +294,22 @@ impl Form {
     }
 
     /// Every form check (a form version's, and the starter forms'): the structure, then title and
-    /// labels in both languages, lengths and counts within the rule set, bound fields (S6) of a fitting
+    /// labels in at least one language, lengths and counts within the rule set, bound fields (S6) of a fitting
     /// type, satisfaction topics (S5) that the rule set knows.
     pub fn check(&self, r: &SurveyRules) -> Result<(), RuleError> {
         check_text(&self.id, "id", r.id_max_chars, true)?;
         if self.version == 0 {
             return Err(RuleError::field(ErrorCode::OutOfRange, "version").with_detail("≥ 1"));
         }
-        check_text(&self.title_zh, "title_zh", r.label_max_chars, true)?;
-        check_text(&self.title_en, "title_en", r.label_max_chars, true)?;
+        // One language is enough (the pages fall back to the other): staff need not type English.
+        let needs = |other: &str| other.trim().is_empty();
+        check_text(
+            &self.title_zh,
+            "title_zh",
+            r.label_max_chars,
+            needs(&self.title_en),
+        )?;
+        check_text(&self.title_en, "title_en", r.label_max_chars, false)?;
         if self.questions.is_empty() || self.questions.len() > r.questions_max {
             return Err(RuleError::field(ErrorCode::OutOfRange, "questions")
                 .with_detail(format!("1–{}", r.questions_max)));
@@ -314,8 +321,8 @@ impl Form {
                 check_text(v, &at(part), r.label_max_chars, required)
             };
             check_text(&q.id, &at("id"), r.id_max_chars, true)?;
-            text(&q.label_zh, "label_zh", true)?;
-            text(&q.label_en, "label_en", true)?;
+            text(&q.label_zh, "label_zh", needs(&q.label_en))?;
+            text(&q.label_en, "label_en", false)?;
             text(q.help_zh.as_deref().unwrap_or(""), "help_zh", false)?;
             text(q.help_en.as_deref().unwrap_or(""), "help_en", false)?;
             if q.choices.len() > r.choices_max {
@@ -324,8 +331,8 @@ impl Form {
             }
             for c in &q.choices {
                 check_text(&c.id, &at("choices"), r.id_max_chars, true)?;
-                text(&c.label_zh, "choices", true)?;
-                text(&c.label_en, "choices", true)?;
+                text(&c.label_zh, "choices", needs(&c.label_en))?;
+                text(&c.label_en, "choices", false)?;
             }
             if let Some(b) = q.binds
                 && (b.kind() != q.kind || !q.choices.iter().all(|c| b.choice_ok(&c.id)))
@@ -467,11 +474,13 @@ mod tests {
         // min ≤ max.
         let f = form(json!([q("n", json!({"min":10,"max":5}))]));
         assert_eq!(err(&f), (ErrorCode::OutOfRange, "questions[n].min".into()));
-        // Labels in both languages.
+        // A label in at least one language: English alone may be missing, not both.
         let f = form(json!([q("n", json!({"label_en":""}))]));
+        assert!(f.check(&RuleSet::default().surveys).is_ok());
+        let f = form(json!([q("n", json!({"label_en":"","label_zh":" "}))]));
         assert_eq!(
             err(&f),
-            (ErrorCode::Required, "questions[n].label_en".into())
+            (ErrorCode::Required, "questions[n].label_zh".into())
         );
         let f = form(json!([q("s", json!({"type":"single","choices":["x"]}))]));
         assert_eq!(
@@ -506,9 +515,14 @@ mod tests {
             err(&f),
             (ErrorCode::InvalidRequest, "questions[t].topic".into())
         );
-        // A title.
+        // A title, in one language at least.
         let mut f = ok.clone();
         f.title_zh.clear();
+        assert!(
+            f.check(&RuleSet::default().surveys).is_ok(),
+            "the English title is enough"
+        );
+        f.title_en.clear();
         assert_eq!(err(&f), (ErrorCode::Required, "title_zh".into()));
     }
 }
