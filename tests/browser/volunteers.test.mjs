@@ -107,12 +107,28 @@ test('a volunteer registered offline is approved after sync; hours recorded, con
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=entry-row][data-status=pending]').length === 0);
   assert.equal((await cell('confirmed')).trim(), '6.5 小时');
   assert.equal((await cell('pending')).trim(), '0 小时');
+  // A correction (更正) is a new entry naming the one it replaces, with a reason; both stay visible,
+  // the old one marked as replaced, and the hours count once.
+  await page.locator('[data-testid=entry-row]:has-text("为老人理发")').locator('[data-testid=correct-entry]').click();
+  assert.match(await page.textContent('[data-testid=correcting]'), /为老人理发/);
+  assert.equal(await page.inputValue('input[name=entry-hours]'), '2');
+  await page.fill('input[name=entry-content]', '为两位老人理发');
+  await page.check('input[name=witnessed]');
+  await page.click('[data-testid=add-entry]');
+  await page.waitForSelector('label:has(input[name=entry-reason]) [data-testid=field-error]'); // the reason is required
+  await page.fill('input[name=entry-reason]', '服务内容记错了');
+  await page.click('[data-testid=add-entry]');
+  await page.waitForSelector('[data-testid=entry-row]:has-text("为两位老人理发")');
+  assert.equal(await page.getAttribute('[data-testid=entry-row]:has-text("为老人理发")', 'data-status'), 'superseded');
+  assert.match(await page.textContent('[data-testid=entry-row]:has-text("为两位老人理发")'), /服务内容记错了/);
+  assert.equal((await cell('confirmed')).trim(), '6.5 小时');
   await page.evaluate(() => window.linli.sync_now());
   await waitPending(page, 0);
 
   // The server holds each entry once, and a second device that pulls them counts 6.5 hours too.
   const ops = await pullAll(server.url, admin.token);
-  assert.equal(ops.filter((o) => o.body.type === 'service_entry.add').length, 3);
+  assert.equal(ops.filter((o) => o.body.type === 'service_entry.add').length, 4);
+  assert.equal(ops.filter((o) => o.body.type === 'service_entry.add' && o.body.corrects).length, 1);
   assert.equal(ops.filter((o) => o.body.type === 'entry_review.add').length, 2);
   const ctx2 = await phone(browser, true);
   const other = await ctx2.newPage();

@@ -20,7 +20,7 @@ use std::collections::BTreeSet;
 use uuid::Uuid;
 
 /// The fields with an input of their own (a date error shows under the form).
-const FIELDS: &[&str] = &["place", "content", "minutes"];
+const FIELDS: &[&str] = &["place", "content", "minutes", "reason"];
 
 use crate::data::state::username;
 
@@ -103,6 +103,9 @@ pub fn VolunteerPage(lang: Lang, id: Uuid) -> impl IntoView {
     let hours_typed = RwSignal::new(String::new());
     let witnessed = RwSignal::new(true);
     let error = RwSignal::new(None::<SaveError>);
+    // The entry being corrected (更正): the new entry replaces it, with a reason; both stay visible.
+    let correcting = RwSignal::new(None::<(Uuid, String)>);
+    let reason = RwSignal::new(String::new());
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Ok(date_value) = Date::parse(date.get_untracked().trim()) else {
@@ -127,8 +130,8 @@ pub fn VolunteerPage(lang: Lang, id: Uuid) -> impl IntoView {
                 EntrySource::Claim
             },
             recorded_by: username(),
-            corrects: None,
-            reason: String::new(),
+            corrects: correcting.get_untracked().map(|(c, _)| c),
+            reason: reason.get_untracked().trim().to_string(),
         });
         let entity = linli_core::EntityRef {
             kind: EntityKind::ServiceEntry,
@@ -140,6 +143,8 @@ pub fn VolunteerPage(lang: Lang, id: Uuid) -> impl IntoView {
                     error.set(None);
                     content.set(String::new());
                     hours_typed.set(String::new());
+                    correcting.set(None);
+                    reason.set(String::new());
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -224,6 +229,19 @@ pub fn VolunteerPage(lang: Lang, id: Uuid) -> impl IntoView {
                             let (words, status) = entry_words(e.status, e.counts, lang);
                             let eid = e.id;
                             let reviewed = e.review.as_ref().map(|r| format!("{} {}", tr(Volunteers::ReviewedBy), r.by));
+                            let f = e.fields.clone();
+                            let correct = move |_| {
+                                correcting.set(Some((eid, format!("{} {}", f.date, f.content))));
+                                date.set(f.date.to_string());
+                                place.set(f.place.clone());
+                                content.set(f.content.clone());
+                                hours_typed.set(format!("{}", f64::from(f.minutes) / 60.0));
+                                if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("entry-form")) {
+                                    el.scroll_into_view();
+                                }
+                            };
+                            let can_correct = e.counts;
+                            let corrects = e.fields.corrects.is_some().then(|| format!(" · {}{}{}", tr(Volunteers::CorrectionOf), crate::shell::i18n::colon(lang), e.fields.reason));
                             view! {
                                 <li class="card entry" data-testid="entry-row" data-status=status>
                                     <label class="check">
@@ -242,15 +260,22 @@ pub fn VolunteerPage(lang: Lang, id: Uuid) -> impl IntoView {
                                         {hours(u64::from(e.fields.minutes), lang)} " · " {e.fields.place.clone()} " · "
                                         {source_words(e.fields.source, lang)} " · " {tr(Volunteers::RecordedBy)} " " {e.fields.recorded_by.clone()}
                                         {reviewed.map(|r| format!(" · {r}"))}
+                                        {corrects}
                                     </p>
                                     <span class=format!("badge {status}")>{words}</span>
+                                    {can_correct.then(|| view! { " " <button type="button" class="btn" data-testid="correct-entry" on:click=correct>{tr(Volunteers::Correct)}</button> })}
                                 </li>
                             }
                         }).collect_view().into_any()
                     }}
                 </ul>
-                <form class="card form" on:submit=on_submit>
+                <form class="card form" id="entry-form" on:submit=on_submit>
                     <h2>{tr(Volunteers::AddEntry)}</h2>
+                    {move || correcting.get().map(|(_, what)| view! {
+                        <p class="warn" data-testid="correcting">{tr(Volunteers::Correcting)} {crate::shell::i18n::colon(lang)} {what}</p>
+                        <Field lang=lang label=tr(Volunteers::Reason) name="entry-reason" value=reason error=error fields=&["reason"] />
+                        <button type="button" class="btn" on:click=move |_| { correcting.set(None); reason.set(String::new()); }>{tr(Volunteers::CancelCorrection)}</button>
+                    })}
                     <Input label=tr(Volunteers::Date) name="entry-date" value=date kind="date" />
                     <Field lang=lang label=tr(Volunteers::Place) name="entry-place" value=place error=error fields=&["place"] />
                     <Field lang=lang label=tr(Volunteers::Content) name="entry-content" value=content error=error fields=&["content"] />
