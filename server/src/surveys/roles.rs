@@ -160,4 +160,68 @@ mod tests {
         // Another collector of an unassigned building.
         assert!(check_collector(&r, "zhao", &visit("zhao")).is_err());
     }
+
+    /// Publishing, assigning and reviewing are staff's; visits and responses pass `check_sender` for a
+    /// collector (and then `check_collector`).
+    #[test]
+    fn only_staff_publish_assign_and_review() {
+        use crate::volunteers::roles::{Sender, check_sender};
+        use linli_core::surveys::{FormVersionFields, ResponseReviewFields, Verdict, starter_form};
+        let volunteer = Sender::Volunteer {
+            volunteer_id: Uuid::now_v7(),
+        };
+        let form = starter_form("satisfaction").unwrap();
+        let publish = op(
+            1,
+            EntityKind::FormVersion,
+            Uuid::now_v7(),
+            Body::FormVersionAdd(FormVersionFields::from_form(Uuid::now_v7(), &form)),
+        );
+        let assign = op(
+            2,
+            EntityKind::SurveyAssignment,
+            Uuid::now_v7(),
+            Body::SurveyAssignmentPut(SurveyAssignmentFields {
+                building_id: Uuid::now_v7(),
+                collector: "li".into(),
+            }),
+        );
+        let review = op(
+            3,
+            EntityKind::ResponseReview,
+            Uuid::now_v7(),
+            Body::ResponseReviewAdd(ResponseReviewFields {
+                response_id: Uuid::now_v7(),
+                verdict: Verdict::Approved,
+                comment: String::new(),
+                by: "li".into(),
+                at_ms: 1,
+            }),
+        );
+        for (o, field) in [
+            (&publish, "body.type"),
+            (&assign, "body.type"),
+            (&review, "body.verdict"),
+        ] {
+            assert_eq!(check_sender(Sender::Staff, o), Ok(()));
+            let e = check_sender(volunteer, o).unwrap_err();
+            assert_eq!(
+                (e.code, e.field.as_deref()),
+                (ErrorCode::StaffOnly, Some(field))
+            );
+        }
+        let visit = op(
+            4,
+            EntityKind::Visit,
+            Uuid::now_v7(),
+            Body::VisitAdd(VisitFields {
+                household_id: Uuid::now_v7(),
+                status: HouseholdStatus::Refused,
+                date: Date::parse("2026-05-01").unwrap(),
+                collector: "li".into(),
+                note: String::new(),
+            }),
+        );
+        assert_eq!(check_sender(volunteer, &visit), Ok(()));
+    }
 }

@@ -173,15 +173,9 @@ fn labels(
                     problems.push(missing_label(sheet, row, &column, lang));
                 }
             }
-            None if required => {
-                if reported.insert(format!("{}:{column}", sheet.name)) {
-                    problems.push(sheet.problem(
-                        sheet.header_row,
-                        &column,
-                        W::NoColumn,
-                        &[&column],
-                    ));
-                }
+            // A missing column is said once, on the header row.
+            None if required && reported.insert(format!("{}:{column}", sheet.name)) => {
+                problems.push(sheet.problem(sheet.header_row, &column, W::NoColumn, &[&column]));
             }
             None => {}
         }
