@@ -6,7 +6,13 @@ use linli_core::renovation::Matter;
 use linli_core::renovation::{
     BallotChannel, BallotFields, ItemClass, MenuItemFields, ProjectFields, RenovationKind,
 };
-use linli_core::roster::{BuildingFields, CompoundFields, HouseholdFields, UnitFields};
+use linli_core::roster::{
+    BuildingFields, CompoundFields, HouseholdFields, KeyGroup, PersonFields, UnitFields,
+};
+use linli_core::surveys::{
+    Form, FormVersionFields, HouseholdStatus, ResponseReviewFields, SurveyAssignmentFields,
+    SurveyResponseFields, Verdict, VisitFields,
+};
 use linli_core::sync::{Body, EntityRef, OP_FORMAT_VERSION, Operation};
 use linli_core::{EntityKind, Hlc};
 use uuid::Uuid;
@@ -196,6 +202,104 @@ impl Device {
         let (b, bo) = self.building(c, "1号楼");
         let (u, uo) = self.unit(b, "1单元");
         (u, vec![a, bo, uo])
+    }
+
+    /// A person of a household (居民) with a phone and key groups (H4).
+    pub fn person(
+        &mut self,
+        household_id: Uuid,
+        name: &str,
+        phone: &str,
+        key_groups: Vec<KeyGroup>,
+    ) -> (Uuid, Operation) {
+        let id = Uuid::now_v7();
+        let body = Body::PersonPut(PersonFields {
+            household_id,
+            name: name.into(),
+            sex: None,
+            birth_year: None,
+            phone: phone.into(),
+            key_groups,
+            party_member: false,
+            student: false,
+        });
+        (id, self.op(EntityKind::Person, id, body))
+    }
+
+    /// A published version of a form (`form_version.add`): the record's id and the operation.
+    pub fn form_version(&mut self, form_id: Uuid, form: &Form) -> (Uuid, Operation) {
+        let id = Uuid::now_v7();
+        let body = Body::FormVersionAdd(FormVersionFields::from_form(form_id, form));
+        (id, self.op(EntityKind::FormVersion, id, body))
+    }
+
+    /// A building assigned to a collector (`survey_assignment.put`).
+    pub fn assignment(&mut self, building_id: Uuid, collector: &str) -> (Uuid, Operation) {
+        let id = Uuid::now_v7();
+        let body = Body::SurveyAssignmentPut(SurveyAssignmentFields {
+            building_id,
+            collector: collector.into(),
+        });
+        (id, self.op(EntityKind::SurveyAssignment, id, body))
+    }
+
+    /// A visit at a door by this device's author (`visit.add`).
+    pub fn visit(
+        &mut self,
+        household_id: Uuid,
+        status: HouseholdStatus,
+        date: Date,
+    ) -> (Uuid, Operation) {
+        let id = Uuid::now_v7();
+        let body = Body::VisitAdd(VisitFields {
+            household_id,
+            status,
+            date,
+            collector: self.author.clone(),
+            note: String::new(),
+        });
+        (id, self.op(EntityKind::Visit, id, body))
+    }
+
+    /// A response collected by this device's author (`survey_response.add`) to the version `version`
+    /// (its record id and fields), started and submitted at `times` (Unix ms), fixing `fixes` if given.
+    pub fn response(
+        &mut self,
+        version: (Uuid, &FormVersionFields),
+        household_id: Uuid,
+        person_id: Option<Uuid>,
+        answers: serde_json::Value,
+        times: (u64, u64),
+        fixes: Option<Uuid>,
+    ) -> (Uuid, Operation) {
+        let id = Uuid::now_v7();
+        let body = Body::SurveyResponseAdd(SurveyResponseFields {
+            form_id: version.1.form_id,
+            form_version: version.1.version,
+            form_version_id: version.0,
+            household_id,
+            person_id,
+            answers: serde_json::from_value(answers).expect("answers are an object"),
+            collector: self.author.clone(),
+            device: self.id,
+            started_at_ms: times.0,
+            submitted_at_ms: times.1,
+            fixes,
+            seen: vec![],
+        });
+        (id, self.op(EntityKind::SurveyResponse, id, body))
+    }
+
+    /// Staff's verdict on a response (`response_review.add`), now.
+    pub fn review(&mut self, response_id: Uuid, verdict: Verdict, comment: &str) -> Operation {
+        let body = Body::ResponseReviewAdd(ResponseReviewFields {
+            response_id,
+            verdict,
+            comment: comment.into(),
+            by: self.author.clone(),
+            at_ms: now_ms() - 1_000,
+        });
+        self.op(EntityKind::ResponseReview, Uuid::now_v7(), body)
     }
 
     pub fn push_request(&self, ops: Vec<Operation>) -> PushRequest {

@@ -13,6 +13,23 @@ use linli_core::i18n::fill;
 use linli_core::protocol::{ErrorBody, ErrorDetail};
 use linli_core::renovation::{ResultsVisibility, Words};
 use linli_core::volunteers::Words as VolunteerWords;
+use serde::{Deserialize, Serialize};
+
+use crate::surveys::words::SurveyWords;
+
+/// One problem of an uploaded file (`ApiError::InvalidXlsForm`): where it is — the sheet, the row as a
+/// spreadsheet numbers it (1 = the first) and the column's name, when the problem has them — and what it
+/// is, in both languages (the list is shown as it is, whatever the request's language).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FileProblem {
+    pub sheet: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    pub message_zh: String,
+    pub message_en: String,
+}
 
 tokio::task_local! {
     static REQUEST_LANG: Lang;
@@ -112,6 +129,10 @@ pub enum ApiError {
     /// the core's code, field and sentence in the request's language.
     #[error("refused: {0}")]
     Rule(linli_core::RuleError),
+    /// 422: an uploaded file (an XLSForm workbook) with problems, each named by sheet, row and column
+    /// and said in both languages; nothing was taken from it.
+    #[error("invalid XLSForm: {} problem(s)", problems.len())]
+    InvalidXlsForm { problems: Vec<FileProblem> },
     /// 500: logged in full, answered without details.
     #[error("internal error: {0}")]
     Internal(String),
@@ -143,6 +164,7 @@ impl ApiError {
             ApiError::UriTooLong => StatusCode::URI_TOO_LONG,
             ApiError::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::InvalidXlsForm { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -170,6 +192,7 @@ impl ApiError {
             ApiError::HeadersTooLarge => "headers_too_large",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Rule(e) => e.code.as_str(),
+            ApiError::InvalidXlsForm { .. } => "invalid_xlsform",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -253,9 +276,16 @@ impl ApiError {
             ApiError::RecordNotFound { field } if field == "number" => {
                 VolunteerWords::NoSuchCertificate.text(lang).to_string()
             }
+            ApiError::RecordNotFound { field } if field == "form_id" || field == "version_id" => {
+                SurveyWords::NoSuchForm.text(lang).to_string()
+            }
             ApiError::RecordNotFound { .. } => r(Words::NoSuchProject),
             ApiError::AlreadyIssued { .. } => r(Words::AlreadyIssued),
             ApiError::Rule(e) => e.message(lang),
+            ApiError::InvalidXlsForm { problems } => fill(
+                HttpWords::InvalidFile.text(lang),
+                &[&problems.len().to_string()],
+            ),
             ApiError::Internal(_) => w(HttpWords::Internal),
         }
     }
@@ -293,6 +323,10 @@ linli_core::catalogue! {
         MethodNotAllowed => ("该接口不支持此请求方法", "This endpoint does not support this method"),
         Internal => ("服务器内部错误，请稍后再试", "Internal server error; please try again later"),
         Busy => ("服务器正忙，请几秒钟后再试", "The server is busy; please try again in a few seconds"),
+        InvalidFile => (
+            "文件有 {0} 处问题，未导入任何内容",
+            "The file has {0} problem(s); nothing was imported"
+        ),
     }
 }
 
@@ -320,7 +354,15 @@ impl IntoResponse for ApiError {
                 field: self.field().map(str::to_string),
             },
         };
-        let mut resp = (self.status(), axum::Json(body)).into_response();
+        let mut resp = match &self {
+            // `{"error":{"code","message","problems":[…]}}`: the error's usual fields and the list.
+            ApiError::InvalidXlsForm { problems } => {
+                let mut v = serde_json::to_value(&body).unwrap_or_default();
+                v["error"]["problems"] = serde_json::to_value(problems).unwrap_or_default();
+                (self.status(), axum::Json(v)).into_response()
+            }
+            _ => (self.status(), axum::Json(body)).into_response(),
+        };
         let retry_after = match &self {
             ApiError::Busy => Some(2),
             ApiError::TooManyAttempts { wait_ms }

@@ -9,7 +9,7 @@ pub mod listen;
 pub mod throttle;
 pub mod web;
 
-pub use error::{ApiError, current_lang};
+pub use error::{ApiError, FileProblem, current_lang};
 pub use extract::{ClientIp, JsonBody, PathParams, Payload, parse_json};
 
 use serde::{Deserialize, Serialize};

@@ -61,7 +61,8 @@ pub async fn push(
     }
     let ids: Vec<_> = req.ops.iter().map(|op| op.id).collect();
     // Who may send what (staff-only volunteer changes): every login that pushes is staff today; a
-    // volunteer's own login will pass `Sender::Volunteer` (see `volunteers/roles.rs`). Refused operations
+    // volunteer's own login will pass `Sender::Volunteer` (see `volunteers/roles.rs`) and, for its survey
+    // visits and responses, also call `surveys::roles::check_collector` on the replica. Refused operations
     // are answered like the core's refusals and never reach the writer.
     let sender = Sender::Staff;
     let mut refused: Vec<Option<linli_core::RuleError>> = Vec::with_capacity(req.ops.len());

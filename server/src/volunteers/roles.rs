@@ -10,7 +10,10 @@
 //! from a staff device recording on their behalf. So the push handler calls [`check_sender`] with
 //! [`Sender::Staff`] and every operation passes. A volunteer's own login, when it comes, calls it with
 //! [`Sender::Volunteer`]: then only that volunteer's own registration, sign-ups, check-ins and claims
-//! (never a `staff` entry, which counts as confirmed) pass. This function is the one place to change.
+//! (never a `staff` entry, which counts as confirmed) pass, and of the surveys (RULES §4) visits and
+//! responses — never `form_version`, `survey_assignment` or `response_review` — which
+//! `surveys::roles::check_collector` then holds to the collector's own name and assigned doors. This
+//! function is the one place to change (with that one call beside it in the push handler).
 
 use linli_core::registry::Body;
 use linli_core::volunteers::{EntrySource, RecordedBy};
@@ -61,6 +64,13 @@ pub fn check_sender(sender: Sender, op: &Operation) -> Result<(), RuleError> {
             Err(staff_only("body.source", "staff"))
         }
         Body::ServiceEntryAdd(_) => Ok(()),
+        // Surveys (RULES §4): publishing forms, assigning buildings and reviewing responses are staff's.
+        // A volunteer collects: visits and responses pass here, and `surveys::roles::check_collector`
+        // then holds them to their own name and their assigned doors (it needs the replica).
+        Body::FormVersionAdd(_) => Err(staff_only("body.type", "form_version.add")),
+        Body::SurveyAssignmentPut(_) => Err(staff_only("body.type", "survey_assignment.put")),
+        Body::ResponseReviewAdd(_) => Err(staff_only("body.verdict", "response_review.add")),
+        Body::VisitAdd(_) | Body::SurveyResponseAdd(_) => Ok(()),
         Body::Delete => Err(staff_only("body.type", "delete")),
         // The roster and renovation are staff's (residents vote through their own endpoint).
         _ => Err(staff_only("body.type", op.entity.kind.as_str())),
