@@ -4,6 +4,9 @@
 // (approve, return with a comment); a draft under an old version finished after a new one is published.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import {
   startServer, launch, phone, ready, uiLogin, apiLogin, seedUnit, seedHouseholds, push, pullAll, uuidv7,
   ADMIN_PASSWORD,
@@ -183,6 +186,15 @@ test('a form with a condition, filled offline at a door across a closed tab; rev
   const reviews = (await pullAll(server.url, admin.token)).filter((o) => o.body.type === 'response_review.add');
   assert.deepEqual(reviews.map((r) => r.body.verdict).sort(), ['approved', 'has_issues']);
 
+  // Export: one row per response, one column per question, labels in the user's language.
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-csv]')]);
+  const text = (await fs.readFile(await csv.path(), 'utf8')).replace(/^\uFEFF/, '');
+  const lines = text.trim().split(/\r?\n/);
+  assert.equal(lines.length, 3, text);
+  assert.match(lines[0], /^户,姓名,采集人,开始时间,提交时间,问卷版本,审核状态,更正情况,家里有65岁以上老人吗,几位老人$/);
+  assert.match(lines.find((l) => l.includes('101')), /,admin,.*,1,已通过,,是,2$/);
+  assert.match(lines.find((l) => l.includes('201')), /,wang,.*,1,有问题，请修改,,否,$/);
+
   // The ledger of 101: the response, in date order.
   await page.goto(`${server.url}/household/${doors['101']}/ledger`);
   await ready(page);
@@ -231,5 +243,72 @@ test('a draft started under version 1 is finished under version 1 after version 
   assert.equal(sent.length, 1);
   assert.equal(sent[0].body.form_version, 1);
   assert.equal(sent[0].body.form_version_id, v1);
+  await ctx.close();
+});
+
+test('a form imported from an XLSForm file is used for a response; a file that is not one is refused, nothing imported', async () => {
+  // An XLSForm workbook as KoboToolbox or ODK would hand it over: here, the server's own export of the
+  // needs survey template (select_one, select_multiple, integer with a constraint, relevant).
+  const tpl = uuidv7(), tplVersion = uuidv7();
+  const starter = JSON.parse(await fs.readFile(new URL('../../core/data/forms/needs-survey.json', import.meta.url), 'utf8'));
+  const res = await push(server.url, admin, [['form_version', tplVersion, {
+    type: 'form_version.add', form_id: tpl, version: 1, purpose: starter.purpose, title_zh: '导入用问卷', title_en: 'For import',
+    questions: starter.questions,
+  }]]);
+  assert.equal(res[0].status, 'accepted', JSON.stringify(res));
+  const r = await fetch(`${server.url}/api/surveys/forms/${tplVersion}/xlsform`, { headers: { authorization: 'Bearer ' + admin.token } });
+  assert.equal(r.status, 200);
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'linli-xlsform-'));
+  const file = path.join(dir, 'needs.xlsx');
+  await fs.writeFile(file, Buffer.from(await r.arrayBuffer()));
+  const junk = path.join(dir, 'notes.xlsx');
+  await fs.writeFile(junk, 'not a workbook');
+
+  const ctx = await phone(browser);
+  const page = await ctx.newPage();
+  await uiLogin(page, server.url, 'admin', ADMIN_PASSWORD);
+  await page.goto(`${server.url}/surveys`);
+  await ready(page);
+  const before = await page.locator('[data-testid=form-row]').count();
+  await page.setInputFiles('input[name=xlsform]', junk);
+  await page.waitForSelector('[data-testid=import-problems]');
+  assert.equal(await page.locator('[data-testid=form-row]').count(), before, 'nothing imported');
+  await page.setInputFiles('input[name=xlsform]', file);
+  await page.waitForSelector('[data-testid=imported]');
+  assert.match(await page.textContent('[data-testid=imported]'), /导入用问卷/);
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=form-row][data-title="导入用问卷"]').length === n, 2);
+  // The imported copy (a new form id) answers at a door.
+  const ids = await page.locator('[data-testid=form-row][data-title="导入用问卷"] [data-testid=visits-link]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  const imported = ids.find((h) => !h.includes(tpl));
+  await page.goto(server.url + imported);
+  await ready(page);
+  await page.locator('[data-testid=survey-door][data-door="102"] [data-testid=fill-door]').click();
+  await page.waitForSelector('[data-testid=fill-title]');
+  const n = await page.locator('[data-testid=question]').count();
+  assert.ok(n >= 2, `${n} questions shown`);
+  // Answer every visible required question with its first choice or a number within range, then submit.
+  for (let i = 0; i < 20; i++) {
+    await page.click('[data-testid=submit-response]');
+    const ok = await page.waitForSelector('[data-testid=submitted]', { timeout: 1500 }).then(() => true).catch(() => false);
+    if (ok) break;
+    const q = page.locator('[data-testid=question]:has([data-testid=answer-error])').first();
+    const radio = q.locator('input[type=radio], input[type=checkbox]').first();
+    if (await radio.count()) await radio.check();
+    else {
+      // A number within the range the error names (「1900–2100」), else 1; a date for a date.
+      const said = await q.locator('[data-testid=answer-error]').textContent();
+      const low = said.match(/(\d+)–\d+/);
+      const type = await q.locator('input').getAttribute('type');
+      await q.locator('input').fill(type === 'date' ? '2026-01-01' : low ? low[1] : '1');
+      await q.locator('input').press('Tab');
+    }
+  }
+  if (shots) await page.screenshot({ path: `${shots}/survey-imported.png`, fullPage: true });
+  await page.waitForSelector('[data-testid=submitted]');
+  await sync(page);
+  const formId = imported.split('/')[2];
+  const sent = (await pullAll(server.url, admin.token)).filter((o) => o.body.type === 'survey_response.add' && o.body.form_id === formId);
+  assert.equal(sent.length, 1);
+  assert.equal(sent[0].body.household_id, doors['102']);
   await ctx.close();
 });

@@ -221,7 +221,7 @@ fn question_view(
             let kind = q.kind;
             let shown = match &current {
                 Some(Value::String(s)) => s.clone(),
-                Some(Value::Number(n)) => n.to_string(),
+                Some(Value::Number(n)) => crate::surveys::number_text(n),
                 _ => String::new(),
             };
             let qid = qid.clone();

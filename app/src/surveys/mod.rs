@@ -81,8 +81,16 @@ pub fn answer_text(q: &Question, v: &Value, lang: Lang) -> String {
             .collect::<Vec<_>>()
             .join(if lang == Lang::Zh { "、" } else { ", " }),
         (_, Value::String(s)) => s.clone(),
-        (_, Value::Number(n)) => n.to_string(),
+        (_, Value::Number(n)) => number_text(n),
         (_, other) => other.to_string(),
+    }
+}
+
+/// A number as typed: 2 rather than 2.0.
+pub fn number_text(n: &serde_json::Number) -> String {
+    match n.as_f64() {
+        Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
+        _ => n.to_string(),
     }
 }
 

@@ -17,6 +17,9 @@ use linli_core::sync::{Body, EntityRef};
 use linli_core::{EntityKind, Lang};
 use uuid::Uuid;
 
+/// A unit's name and its doors with their status.
+type UnitDoors = (String, Vec<(Door, HouseholdStatus)>);
+
 /// Records a visit (不在家 / 拒绝 / 空置) at a door.
 fn mark(household: Uuid, status: HouseholdStatus, error: RwSignal<Option<SaveError>>) {
     let body = Body::VisitAdd(VisitFields {
@@ -133,8 +136,7 @@ pub fn VisitsPage(lang: Lang, form: Uuid) -> impl IntoView {
     };
     let buildings = move || {
         // Group by building, then unit, keeping the view's order.
-        let mut groups: Vec<(Uuid, String, Vec<(String, Vec<(Door, HouseholdStatus)>)>)> =
-            Vec::new();
+        let mut groups: Vec<(Uuid, String, Vec<UnitDoors>)> = Vec::new();
         for (d, s) in doors() {
             if groups.last().is_none_or(|g| g.0 != d.building_id) {
                 groups.push((d.building_id, d.building.clone(), Vec::new()));

@@ -161,14 +161,23 @@ pub fn ActivityPage(lang: Lang, id: Uuid) -> impl IntoView {
                         let minutes: u32 = unrecorded.iter().map(|u| u.1).sum();
                         let record = move |_| {
                             let by = state::with(|l| l.session.as_ref().map(|s| s.username.clone()).unwrap_or_default());
-                            for (date, minutes, from, to) in unrecorded.clone() {
-                                let body = Body::ServiceEntryAdd(ServiceEntryFields {
-                                    volunteer_id: vid, date, place: place.clone(), content: content.clone(), minutes,
-                                    from_ms: Some(from as u64), to_ms: Some(to as u64), activity_id: Some(id), pair_id: None,
-                                    source: EntrySource::Attendance, recorded_by: by.clone(), corrects: None, reason: String::new(),
-                                });
-                                save(EntityKind::ServiceEntry, Uuid::now_v7(), body, error);
-                            }
+                            let (unrecorded, place, content) = (unrecorded.clone(), place.clone(), content.clone());
+                            // One entry per day (a visit across midnight is split), saved in turn: the first
+                            // refusal is shown and stops the rest (concurrent saves once hid it).
+                            wasm_bindgen_futures::spawn_local(async move {
+                                for (date, minutes, from, to) in unrecorded {
+                                    let body = Body::ServiceEntryAdd(ServiceEntryFields {
+                                        volunteer_id: vid, date, place: place.clone(), content: content.clone(), minutes,
+                                        from_ms: Some(from as u64), to_ms: Some(to as u64), activity_id: Some(id), pair_id: None,
+                                        source: EntrySource::Attendance, recorded_by: by.clone(), corrects: None, reason: String::new(),
+                                    });
+                                    let entity = linli_core::EntityRef { kind: EntityKind::ServiceEntry, id: Uuid::now_v7() };
+                                    if let Err(e) = state::save(entity, body).await {
+                                        return error.set(Some(e));
+                                    }
+                                }
+                                error.set(None);
+                            });
                         };
                         let state_words = if r.waiting { tr(Volunteers::Waiting) } else if r.inside { tr(Volunteers::CheckedIn) } else { tr(Volunteers::SignedUp) };
                         let state_name = if r.waiting { "waiting" } else if r.inside { "inside" } else { "placed" };
