@@ -268,3 +268,50 @@ test('an activity: places in order, the waiting list moves up, check-in and out 
   await ctx2.close();
   await ctx.close();
 });
+
+test('paired services (V5): a pair with no visit for 10 days is overdue; a visit recorded from the record takes it off the list; a new pair is made on the page', async () => {
+  const { 周五: volunteer, 吴六: other } = await seedVolunteers(['周五', '吴六']);
+  // A compound with one household and two elderly persons.
+  const c = uuidv7(), b = uuidv7(), u = uuidv7(), h = uuidv7(), p1 = uuidv7(), p2 = uuidv7();
+  let res = await push(server.url, admin, [
+    ['compound', c, { type: 'compound.put', name: '结对小区', address: '', year_built: 1990 }],
+    ['building', b, { type: 'building.put', compound_id: c, name: '5号楼' }],
+    ['unit', u, { type: 'unit.put', building_id: b, name: '1单元' }],
+    ['household', h, { type: 'household.put', unit_id: u, door: '301', area_m2: 60, owners: 1 }],
+    ['person', p1, { type: 'person.put', household_id: h, name: '陈奶奶', birth_year: 1938, key_groups: ['empty_nest'] }],
+    ['person', p2, { type: 'person.put', household_id: h, name: '陈爷爷', birth_year: 1936, key_groups: ['solitary_elderly'] }],
+    ['pair', uuidv7(), { type: 'pair.put', volunteer_id: volunteer, person_id: p1, cadence: 'weekly_visit', since: cstDate(-10), active: true }],
+  ]);
+  for (const r of res) assert.equal(r.status, 'accepted', JSON.stringify(r));
+  const ctx = await phone(browser, true);
+  const page = await ctx.newPage();
+  await uiLogin(page, server.url, 'admin', ADMIN_PASSWORD);
+  await page.goto(server.url + '/volunteers');
+  await ready(page);
+  // Weekly: due 7 days after it began, so 3 days overdue.
+  const row = page.locator('[data-testid=overdue-pair][data-volunteer="周五"]');
+  await row.waitFor();
+  assert.match(await row.textContent(), /陈奶奶.*每周上门探访.*已逾期 3 天/);
+  await page.goto(`${server.url}/volunteer/${volunteer}`);
+  await ready(page);
+  await page.locator('[data-testid=pair-row]:has-text("陈奶奶") [data-testid=record-pair-visit]').click();
+  await page.waitForSelector('[data-testid=entry-row]:has-text("每周上门探访")');
+  await page.goto(server.url + '/volunteers');
+  await ready(page);
+  await page.waitForSelector('[data-testid=volunteer-row][data-name="周五"]');
+  assert.equal(await page.locator('[data-testid=overdue-pair][data-volunteer="周五"]').count(), 0);
+  // 吴六 is paired with 陈爷爷 for a daily call, from the record page.
+  await page.goto(`${server.url}/volunteer/${other}`);
+  await ready(page);
+  await page.waitForSelector(`select[name=pair-person] option[value="${p2}"]`, { state: 'attached' });
+  await page.selectOption('select[name=pair-person]', p2);
+  await page.selectOption('select[name=pair-cadence]', 'daily_call');
+  await page.click('[data-testid=add-pair]');
+  await page.waitForSelector('[data-testid=pair-row]:has-text("陈爷爷")');
+  assert.match(await page.textContent('[data-testid=pair-row]:has-text("陈爷爷")'), /每日电话问候/);
+  await page.evaluate(() => window.linli.sync_now());
+  const ops = await pullAll(server.url, admin.token);
+  assert.ok(ops.some((o) => o.body.type === 'pair.put' && o.body.person_id === p2 && o.body.cadence === 'daily_call'));
+  assert.ok(ops.some((o) => o.body.type === 'service_entry.add' && o.body.volunteer_id === volunteer && o.body.pair_id));
+  await ctx.close();
+});

@@ -54,7 +54,7 @@ pub fn pct(r: f64) -> String {
 }
 
 /// One coverage bar: answered, other visits and outstanding as parts of the whole.
-fn bar(name: String, c: &CoverageCounts, lang: Lang) -> impl IntoView {
+fn bar(name: String, c: CoverageCounts, lang: Lang) -> impl IntoView {
     let t = c.total.max(1) as f64;
     let answered = c.answered as f64 / t * 100.0;
     let visited_only = (c.visited - c.answered) as f64 / t * 100.0;
@@ -269,8 +269,8 @@ pub fn SurveysPage(lang: Lang) -> impl IntoView {
                 <h2>{tr(Surveys::Coverage)}</h2>
                 {move || coverage().into_iter().map(|(name, c)| view! {
                     <h3>{name}</h3>
-                    {bar(tr(Surveys::Total).to_string(), &c.total, lang)}
-                    {c.buildings.iter().map(|b| bar(b.building.clone(), &b.counts, lang)).collect_view()}
+                    {bar(tr(Surveys::Total).to_string(), c.total, lang)}
+                    {c.buildings.into_iter().map(|b| bar(b.building, b.counts, lang)).collect_view()}
                 }).collect_view()}
             </div>
         </section>

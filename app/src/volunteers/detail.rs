@@ -284,6 +284,7 @@ pub fn VolunteerPage(lang: Lang, id: Uuid) -> impl IntoView {
                     <FormError lang=lang error=error fields=FIELDS />
                     <button type="submit" class="btn primary wide" data-testid="add-entry">{tr(Volunteers::AddEntry)}</button>
                 </form>
+                <crate::volunteers::pairs::PairsSection lang=lang volunteer=id />
                 <form class="card form" on:submit=on_issue>
                     <h2>{tr(Volunteers::IssueCertificate)}</h2>
                     <Input label=tr(Volunteers::PersonInCharge) name="person-in-charge" value=in_charge />

@@ -126,6 +126,7 @@ pub fn VolunteersPage(lang: Lang) -> impl IntoView {
         <section class="page">
             <h1>{tr(Volunteers::Title)}</h1>
             <a class="btn" href="/activities" data-testid="activities-link">{tr(Volunteers::Activities)}</a>
+            <crate::volunteers::pairs::OverduePairs lang=lang />
             <FormError lang=lang error=approve_error fields=&[] />
             <ul class="list">
                 {move || {

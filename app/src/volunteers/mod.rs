@@ -10,6 +10,7 @@ pub mod activity;
 pub mod certificate;
 pub mod detail;
 pub mod list;
+pub mod pairs;
 pub mod strings;
 pub mod verify;
 
