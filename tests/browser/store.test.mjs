@@ -84,8 +84,8 @@ test('a version-2 database written by the previous release opens with its record
   const unit = await openUnit(page, V2.seed);
   assert.deepEqual(await doors(unit), ['101:synced', '102:synced', '201:synced', '202:pending']);
   const upgraded = await storeShape(page);
-  assert.equal(upgraded.version, 3);
-  assert.deepEqual(upgraded.stores, ['confirmed', 'meta', 'outbox', 'pages', 'resident']);
+  assert.equal(upgraded.version, 4);
+  assert.deepEqual(upgraded.stores, ['confirmed', 'drafts', 'meta', 'outbox', 'pages', 'resident']);
   assert.equal(upgraded.confirmed, 6, 'the old records stay where they were until a compaction');
 
   // Back online with a fresh login (the stored one belongs to a server that no longer exists): the queued

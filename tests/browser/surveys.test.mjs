@@ -269,6 +269,7 @@ test('a form imported from an XLSForm file is used for a response; a file that i
   await uiLogin(page, server.url, 'admin', ADMIN_PASSWORD);
   await page.goto(`${server.url}/surveys`);
   await ready(page);
+  await page.waitForSelector('[data-testid=form-row][data-title="导入用问卷"]'); // the template, pulled
   const before = await page.locator('[data-testid=form-row]').count();
   await page.setInputFiles('input[name=xlsform]', junk);
   await page.waitForSelector('[data-testid=import-problems]');
