@@ -208,7 +208,7 @@ test('a draft started under version 1 is finished under version 1 after version 
   const q = (id, type, label, extra = {}) => ({ id, type, required: true, label_zh: label, label_en: label, ...extra });
   let res = await push(server.url, admin, [['form_version', v1, {
     type: 'form_version.add', form_id: form, version: 1, purpose: 'satisfaction', title_zh: '满意度调查', title_en: 'Satisfaction',
-    questions: [q('q1', 'yesno', '您对社区环境满意吗')],
+    questions: [q('q1', 'yesno', '您对社区环境满意吗', { topic: 'environment' })],
   }]]);
   assert.equal(res[0].status, 'accepted', JSON.stringify(res));
   const ctx = await phone(browser);
@@ -224,7 +224,7 @@ test('a draft started under version 1 is finished under version 1 after version 
   // Version 2 adds a required question, published meanwhile from another device.
   res = await push(server.url, admin, [['form_version', uuidv7(), {
     type: 'form_version.add', form_id: form, version: 2, purpose: 'satisfaction', title_zh: '满意度调查', title_en: 'Satisfaction',
-    questions: [q('q1', 'yesno', '您对社区环境满意吗'), q('q2', 'text', '您的建议')],
+    questions: [q('q1', 'yesno', '您对社区环境满意吗', { topic: 'environment' }), q('q2', 'text', '您的建议')],
   }]]);
   assert.equal(res[0].status, 'accepted', JSON.stringify(res));
   await sync(page);
@@ -243,6 +243,13 @@ test('a draft started under version 1 is finished under version 1 after version 
   assert.equal(sent.length, 1);
   assert.equal(sent[0].body.form_version, 1);
   assert.equal(sent[0].body.form_version_id, v1);
+  // S5: the satisfaction rate this year, from the core, against the rule set's 90%.
+  await page.goto(`${server.url}/surveys`);
+  await ready(page);
+  const env = page.locator('[data-testid=satisfaction-row][data-topic=environment]');
+  await env.waitFor();
+  assert.match(await env.textContent(), /环境：100\.0%（1 份答卷，要求 ≥ 90\.0%）\s*达标/);
+  assert.equal(await env.getAttribute('data-met'), 'true');
   await ctx.close();
 });
 

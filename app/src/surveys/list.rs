@@ -82,6 +82,23 @@ fn bar(name: String, c: CoverageCounts, lang: Lang) -> impl IntoView {
     }
 }
 
+/// A satisfaction topic (S5, S3) in words; the rule set's key when it is not one of these.
+fn topic_words(topic: &str, lang: Lang) -> String {
+    let k = match topic {
+        "environment" => Surveys::TopicEnvironment,
+        "committee" => Surveys::TopicCommittee,
+        "participation" => Surveys::TopicParticipation,
+        "police" => Surveys::TopicPolice,
+        "safety" => Surveys::TopicSafety,
+        "subdistrict" => Surveys::TopicSubdistrict,
+        "party_work" => Surveys::TopicPartyWork,
+        "public_affairs" => Surveys::TopicPublicAffairs,
+        "management" => Surveys::TopicManagement,
+        other => return other.to_string(),
+    };
+    k.text(lang).to_string()
+}
+
 #[component]
 pub fn SurveysPage(lang: Lang) -> impl IntoView {
     let ui = state::ui().expect("state installed");
@@ -264,6 +281,32 @@ pub fn SurveysPage(lang: Lang) -> impl IntoView {
                     });
                 }>{tr(Surveys::ExportDue)}</button>
                 {move || export_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+            </div>
+            <div class="card" data-testid="satisfaction">
+                <h2>{tr(Surveys::Satisfaction)}</h2>
+                {move || {
+                    ui.rev.get();
+                    let c = state::community();
+                    let to = today();
+                    let from = linli_core::date::Date::parse(&format!("{}-01-01", &to.to_string()[..4])).unwrap_or(to);
+                    let rates = state::with(|l| l.view.satisfaction(&c, from, to, &state::rules().surveys));
+                    if rates.is_empty() {
+                        return view! { <p class="empty">{tr(Surveys::NoSatisfaction)}</p> }.into_any();
+                    }
+                    view! {
+                        <ul class="list">
+                            {rates.into_iter().map(|r| {
+                                let verdict = if r.met { tr(Surveys::Met) } else { tr(Surveys::NotMet) };
+                                let line = fill(tr(Surveys::SatisfactionLine), &[&topic_words(&r.topic, lang), &pct(r.rate), &r.answered.to_string(), &pct(r.threshold)]);
+                                view! {
+                                    <li data-testid="satisfaction-row" data-topic=r.topic.clone() data-met=r.met.to_string()>
+                                        {line} " " <span class=if r.met { "badge ok" } else { "badge bad" }>{verdict}</span>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
             </div>
             <div class="card" data-testid="coverage">
                 <h2>{tr(Surveys::Coverage)}</h2>
