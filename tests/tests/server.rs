@@ -26,6 +26,110 @@ use linli_tests::Client;
 use serde_json::Value;
 use tempfile::TempDir;
 
+/// The real binary at `RUST_LOG=trace` (as an operator chasing a problem would run it), its stdout and
+/// stderr collected, for the tests that no personal data reaches the logs.
+pub struct TracedServer {
+    pub url: String,
+    pub http: reqwest::Client,
+    child: tokio::process::Child,
+    readers: Vec<tokio::task::JoinHandle<()>>,
+    rx: tokio::sync::mpsc::UnboundedReceiver<Vec<u8>>,
+    logs: Vec<u8>,
+    _dir: TempDir,
+}
+
+impl TracedServer {
+    /// The admin's password on a traced server.
+    pub const ADMIN_PASSWORD: &str = "logs-secret-pw";
+
+    /// Starts the binary and waits until it says where it listens.
+    pub async fn start() -> TracedServer {
+        use std::process::Stdio;
+        use tokio::io::AsyncReadExt;
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("linli.db");
+        let mut child = tokio::process::Command::new(cli::BIN)
+            .arg("serve")
+            .env("LINLI_ADDR", "127.0.0.1:0")
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}?mode=rwc", db.display()),
+            )
+            .env("LINLI_ADMIN_PASSWORD", Self::ADMIN_PASSWORD)
+            .env("LINLI_DIST", dir.path().join("no-dist"))
+            .env("RUST_LOG", "trace")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Vec<u8>>();
+        let out: Box<dyn tokio::io::AsyncRead + Unpin + Send> =
+            Box::new(child.stdout.take().unwrap());
+        let err: Box<dyn tokio::io::AsyncRead + Unpin + Send> =
+            Box::new(child.stderr.take().unwrap());
+        let mut readers = Vec::new();
+        for mut pipe in [out, err] {
+            let tx = tx.clone();
+            readers.push(tokio::spawn(async move {
+                let mut buf = [0u8; 8192];
+                while let Ok(n) = pipe.read(&mut buf).await {
+                    if n == 0 {
+                        break;
+                    }
+                    let _ = tx.send(buf[..n].to_vec());
+                }
+            }));
+        }
+        drop(tx);
+        let mut logs = Vec::new();
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+        let url = loop {
+            let chunk = tokio::time::timeout_at(deadline, rx.recv())
+                .await
+                .expect("server start")
+                .unwrap();
+            logs.extend(chunk);
+            let text = String::from_utf8_lossy(&logs);
+            if let Some(i) = text.find("Linli is running at ") {
+                let rest = &text[i + "Linli is running at ".len()..];
+                if let Some(end) = rest.find('\n') {
+                    break rest[..end].trim().trim_end_matches('/').to_string();
+                }
+            }
+        };
+        TracedServer {
+            url,
+            http: reqwest::Client::new(),
+            child,
+            readers,
+            rx,
+            logs,
+            _dir: dir,
+        }
+    }
+
+    /// The admin, logged in.
+    pub async fn admin(&self) -> Client {
+        Client::login(&self.http, &self.url, "admin", Self::ADMIN_PASSWORD)
+            .await
+            .unwrap()
+    }
+
+    /// Stops the server and returns everything it logged.
+    pub async fn stop(mut self) -> String {
+        self.child.kill().await.unwrap();
+        let _ = self.child.wait().await;
+        for r in self.readers.drain(..) {
+            let _ = r.await;
+        }
+        while let Ok(chunk) = self.rx.try_recv() {
+            self.logs.extend(chunk);
+        }
+        String::from_utf8_lossy(&self.logs).into_owned()
+    }
+}
+
 /// A server on a free port, with its database in a temporary directory.
 pub struct TestServer {
     pub url: String,

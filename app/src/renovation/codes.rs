@@ -28,6 +28,23 @@ pub async fn call<B: Serialize, R: DeserializeOwned>(
     state::staff_call(method, &path, lang, body, Reno::CodesNeedNetwork.text(lang)).await
 }
 
+/// New codes for `households` of project `id`, reissuing any active one (codes are stored hashed, so a
+/// reprint is a reissue): the slips to print, or the error for the person.
+pub async fn reissue(id: Uuid, households: Vec<Uuid>, lang: Lang) -> Result<Vec<Slip>, String> {
+    let req = IssueRequest {
+        households: Some(households),
+        reissue: true,
+    };
+    call::<IssueRequest, IssuedCodes>(
+        "POST",
+        format!("/api/projects/{id}/codes"),
+        lang,
+        Some(&req),
+    )
+    .await
+    .map(|v| v.codes)
+}
+
 #[component]
 pub fn CodesPage(lang: Lang, id: Uuid) -> impl IntoView {
     let ui = state::ui().expect("state installed");

@@ -4,13 +4,12 @@
 //! instead. Codes are stored hashed, so printing a form issues a new code (any earlier one stops working).
 
 use crate::data::state;
-use crate::renovation::codes::{Slip, call};
+use crate::renovation::codes::{Slip, reissue};
 use crate::renovation::common::{self, class_label, yuan};
 use crate::renovation::nav::ProjectNav;
 use crate::renovation::strings::Reno;
 use leptos::prelude::*;
 use linli_core::Lang;
-use linli_core::renovation::api::{IssueRequest, IssuedCodes};
 use linli_core::renovation::{Electorate, MenuItem, Words};
 use uuid::Uuid;
 
@@ -69,19 +68,8 @@ pub fn FormsPage(lang: Lang, id: Uuid) -> impl IntoView {
         busy.set(true);
         error.set(None);
         wasm_bindgen_futures::spawn_local(async move {
-            let req = IssueRequest {
-                households: Some(list),
-                reissue: true,
-            };
-            match call::<IssueRequest, IssuedCodes>(
-                "POST",
-                format!("/api/projects/{id}/codes"),
-                lang,
-                Some(&req),
-            )
-            .await
-            {
-                Ok(v) => forms.set(v.codes),
+            match reissue(id, list, lang).await {
+                Ok(codes) => forms.set(codes),
                 Err(e) => error.set(Some(e)),
             }
             busy.set(false);

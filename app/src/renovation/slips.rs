@@ -5,13 +5,12 @@
 //! leaving the page and coming back still shows it.
 
 use crate::data::state;
-use crate::renovation::codes::{Slip, call};
+use crate::renovation::codes::{Slip, reissue};
 use crate::renovation::common;
 use crate::renovation::nav::ProjectNav;
 use crate::renovation::strings::Reno;
 use leptos::prelude::*;
 use linli_core::Lang;
-use linli_core::renovation::api::{IssueRequest, IssuedCodes};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -71,21 +70,10 @@ pub fn SlipsPage(lang: Lang, id: Uuid) -> impl IntoView {
         busy.set(true);
         error.set(None);
         wasm_bindgen_futures::spawn_local(async move {
-            let req = IssueRequest {
-                households: Some(list),
-                reissue: true,
-            };
-            match call::<IssueRequest, IssuedCodes>(
-                "POST",
-                format!("/api/projects/{id}/codes"),
-                lang,
-                Some(&req),
-            )
-            .await
-            {
-                Ok(v) => {
-                    keep_for(id, building.get_untracked(), v.codes.clone());
-                    slips.set(v.codes);
+            match reissue(id, list, lang).await {
+                Ok(codes) => {
+                    keep_for(id, building.get_untracked(), codes.clone());
+                    slips.set(codes);
                 }
                 Err(e) => error.set(Some(e)),
             }

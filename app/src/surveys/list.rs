@@ -207,30 +207,7 @@ pub fn SurveysPage(lang: Lang) -> impl IntoView {
         <section class="page surveys">
             <h1>{tr(Surveys::Title)}</h1>
             <FormError lang=lang error=error fields=&[] />
-            <Show when=move || !drafts.get().is_empty()>
-                <div class="card" data-testid="drafts">
-                    <h2>{tr(Surveys::Drafts)}</h2>
-                    <ul class="list">
-                        {move || drafts.get().into_iter().map(|d| {
-                            let place = state::with(|l| l.view.door(&d.community, d.household_id))
-                                .map(|x| format!("{} {} {}", x.building, x.unit, x.household.fields.door)).unwrap_or_default();
-                            let id = d.id;
-                            let discard = move |_| {
-                                let ok = web_sys::window().and_then(|w| w.confirm_with_message(tr(Surveys::DiscardConfirm)).ok()).unwrap_or(false);
-                                if ok {
-                                    wasm_bindgen_futures::spawn_local(async move { let _ = draft::discard(id).await; load_drafts(); });
-                                }
-                            };
-                            view! {
-                                <li class="row-actions">
-                                    <a class="btn primary" data-testid="continue-draft" href=format!("/draft/{id}")>{tr(Surveys::Continue)} " · " {place}</a>
-                                    <button type="button" class="btn danger" data-testid="discard-draft" on:click=discard>{tr(Surveys::Discard)}</button>
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                </div>
-            </Show>
+            <DraftsCard lang=lang form=None />
             <div class="card">
                 <h2>{tr(Surveys::Forms)}</h2>
                 {move || {
@@ -345,5 +322,46 @@ pub fn DueCard(lang: Lang) -> impl IntoView {
                 <span class="sub" data-testid="due-visits">{Surveys::VisitsDue.text(lang)} {crate::shell::i18n::colon(lang)} {visits}</span>
             </a>
         })
+    }
+}
+
+/// This phone's unfinished answers (of one form, or all), each to continue or discard.
+#[component]
+pub fn DraftsCard(lang: Lang, form: Option<Uuid>) -> impl IntoView {
+    let tr = move |k: Surveys| k.text(lang);
+    let drafts = RwSignal::new(Vec::<Draft>::new());
+    let load_drafts = move || {
+        wasm_bindgen_futures::spawn_local(async move {
+            let mut v = draft::mine().await;
+            v.retain(|d| form.is_none_or(|f| d.form_id == f));
+            drafts.set(v);
+        })
+    };
+    load_drafts();
+    view! {
+        <Show when=move || !drafts.get().is_empty()>
+                <div class="card" data-testid="drafts">
+                    <h2>{tr(Surveys::Drafts)}</h2>
+                    <ul class="list">
+                        {move || drafts.get().into_iter().map(|d| {
+                            let place = state::with(|l| l.view.door(&d.community, d.household_id))
+                                .map(|x| format!("{} {} {}", x.building, x.unit, x.household.fields.door)).unwrap_or_default();
+                            let id = d.id;
+                            let discard = move |_| {
+                                let ok = web_sys::window().and_then(|w| w.confirm_with_message(tr(Surveys::DiscardConfirm)).ok()).unwrap_or(false);
+                                if ok {
+                                    wasm_bindgen_futures::spawn_local(async move { let _ = draft::discard(id).await; load_drafts(); });
+                                }
+                            };
+                            view! {
+                                <li class="row-actions">
+                                    <a class="btn primary" data-testid="continue-draft" href=format!("/draft/{id}")>{tr(Surveys::Continue)} " · " {place}</a>
+                                    <button type="button" class="btn danger" data-testid="discard-draft" on:click=discard>{tr(Surveys::Discard)}</button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </div>
+            </Show>
     }
 }

@@ -7,7 +7,7 @@
 use crate::data::state::{self, SaveError};
 use crate::shell::field::FormError;
 use crate::shell::router::navigate;
-use crate::surveys::draft::{self, Draft};
+use crate::surveys::draft;
 use crate::surveys::strings::Surveys;
 use crate::surveys::{form_title, status_words, today};
 use leptos::prelude::*;
@@ -62,16 +62,6 @@ pub fn VisitsPage(lang: Lang, form: Uuid) -> impl IntoView {
     let error = RwSignal::new(None::<SaveError>);
     let search = RwSignal::new(String::new());
     let mine_only = RwSignal::new(false);
-    let drafts = RwSignal::new(Vec::<Draft>::new());
-    wasm_bindgen_futures::spawn_local(async move {
-        drafts.set(
-            draft::mine()
-                .await
-                .into_iter()
-                .filter(|d| d.form_id == form)
-                .collect(),
-        );
-    });
     let submitted = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .is_some_and(|s| s.contains("submitted=1"));
@@ -155,18 +145,7 @@ pub fn VisitsPage(lang: Lang, form: Uuid) -> impl IntoView {
             <a class="btn" href="/surveys">{tr(Surveys::Title)}</a>
             {submitted.then(|| view! { <p class="ok" role="status" data-testid="submitted">{tr(Surveys::Submitted)}</p> })}
             <FormError lang=lang error=error fields=&[] />
-            <Show when=move || !drafts.get().is_empty()>
-                <div class="card" data-testid="drafts">
-                    <h2>{tr(Surveys::Drafts)}</h2>
-                    <ul class="list">
-                        {move || drafts.get().into_iter().map(|d| {
-                            let place = state::with(|l| l.view.door(&d.community, d.household_id))
-                                .map(|x| format!("{} {} {}", x.building, x.unit, x.household.fields.door)).unwrap_or_default();
-                            view! { <li><a class="btn" data-testid="continue-draft" href=format!("/draft/{}", d.id)>{tr(Surveys::Continue)} " · " {place}</a></li> }
-                        }).collect_view()}
-                    </ul>
-                </div>
-            </Show>
+            <crate::surveys::list::DraftsCard lang=lang form=Some(form) />
             <div class="card">
                 <h2>{tr(Surveys::RevisitList)}</h2>
                 {move || {

@@ -4,7 +4,6 @@
 //! row) and export (the starter forms of S1, S3, S5 round-trip), the due lists (S1, S2) for a
 //! hand-worked date, who may read what (RULES H1), and logs without a whole phone number.
 
-use super::cli::BIN;
 use super::*;
 use linli_core::Operation;
 use linli_core::date::Date;
@@ -617,62 +616,9 @@ async fn the_due_lists_for_a_hand_worked_day() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_servers_logs_never_hold_an_answer_or_a_phone() {
-    use std::process::Stdio;
-    use tokio::io::AsyncReadExt;
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("linli.db");
-    let mut child = tokio::process::Command::new(BIN)
-        .arg("serve")
-        .env("LINLI_ADDR", "127.0.0.1:0")
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}?mode=rwc", db.display()),
-        )
-        .env("LINLI_ADMIN_PASSWORD", "logs-secret-pw")
-        .env("LINLI_DIST", dir.path().join("no-dist"))
-        .env("RUST_LOG", "trace")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Vec<u8>>();
-    let mut readers = Vec::new();
-    let out: Box<dyn tokio::io::AsyncRead + Unpin + Send> = Box::new(child.stdout.take().unwrap());
-    let err: Box<dyn tokio::io::AsyncRead + Unpin + Send> = Box::new(child.stderr.take().unwrap());
-    for mut pipe in [out, err] {
-        let tx = tx.clone();
-        readers.push(tokio::spawn(async move {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = pipe.read(&mut buf).await {
-                if n == 0 {
-                    break;
-                }
-                let _ = tx.send(buf[..n].to_vec());
-            }
-        }));
-    }
-    drop(tx);
-    let mut logs = Vec::new();
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
-    let url = loop {
-        let chunk = tokio::time::timeout_at(deadline, rx.recv())
-            .await
-            .expect("server start")
-            .unwrap();
-        logs.extend(chunk);
-        let t = String::from_utf8_lossy(&logs);
-        if let Some(i) = t.find("Linli is running at ") {
-            let rest = &t[i + "Linli is running at ".len()..];
-            if let Some(end) = rest.find('\n') {
-                break rest[..end].trim().trim_end_matches('/').to_string();
-            }
-        }
-    };
-    let http = reqwest::Client::new();
-    let admin = Client::login(&http, &url, "admin", "logs-secret-pw")
-        .await
-        .unwrap();
+    let server = TracedServer::start().await;
+    let (http, url) = (server.http.clone(), server.url.clone());
+    let admin = server.admin().await;
     let community = admin.login.clone().unwrap().community;
     let mut d = Device::new("admin", &community);
     let place = place(&admin, &mut d).await;
@@ -716,15 +662,7 @@ async fn the_servers_logs_never_hold_an_answer_or_a_phone() {
         assert_eq!(r.status().as_u16(), 200, "{path}");
         let _ = r.bytes().await.unwrap();
     }
-    child.kill().await.unwrap();
-    let _ = child.wait().await;
-    for r in readers {
-        let _ = r.await;
-    }
-    while let Ok(chunk) = rx.try_recv() {
-        logs.extend(chunk);
-    }
-    let t = String::from_utf8_lossy(&logs);
+    let t = server.stop().await;
     assert!(t.len() > 1_000, "the logs at trace level: {t}");
     for secret in [PHONE, "13899998888"] {
         assert!(!t.contains(secret), "{secret} in the logs");

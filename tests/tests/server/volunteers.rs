@@ -3,7 +3,6 @@
 //! case (V1), staff-only operations, signed certificates of service record (V6) with their numbered
 //! register across restarts, and an entry pushed twice from two devices counted once.
 
-use super::cli::BIN;
 use super::*;
 use linli_core::protocol::OpStatus;
 use linli_core::sync::Body;
@@ -296,68 +295,9 @@ async fn numbers_are_masked_in_the_list_and_exports_and_whole_only_in_the_detail
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_servers_logs_never_hold_a_whole_number() {
-    use std::process::Stdio;
-    use tokio::io::AsyncReadExt;
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("linli.db");
-    let mut child = tokio::process::Command::new(BIN)
-        .arg("serve")
-        .env("LINLI_ADDR", "127.0.0.1:0")
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}?mode=rwc", db.display()),
-        )
-        .env("LINLI_ADMIN_PASSWORD", "logs-secret-pw")
-        .env("LINLI_DIST", dir.path().join("no-dist"))
-        // Everything the server and its libraries say, as an operator chasing a problem would set it.
-        .env("RUST_LOG", "trace")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Vec<u8>>();
-    let tx2 = tx.clone();
-    let reader_out = tokio::spawn(async move {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = out.read(&mut buf).await {
-            if n == 0 {
-                break;
-            }
-            let _ = tx.send(buf[..n].to_vec());
-        }
-    });
-    let reader_err = tokio::spawn(async move {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = err.read(&mut buf).await {
-            if n == 0 {
-                break;
-            }
-            let _ = tx2.send(buf[..n].to_vec());
-        }
-    });
-    let mut logs = Vec::new();
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
-    let url = loop {
-        let chunk = tokio::time::timeout_at(deadline, rx.recv())
-            .await
-            .expect("server start")
-            .unwrap();
-        logs.extend(chunk);
-        let text = String::from_utf8_lossy(&logs);
-        if let Some(i) = text.find("Linli is running at ") {
-            let rest = &text[i + "Linli is running at ".len()..];
-            if let Some(end) = rest.find('\n') {
-                break rest[..end].trim().trim_end_matches('/').to_string();
-            }
-        }
-    };
-    let http = reqwest::Client::new();
-    let admin = Client::login(&http, &url, "admin", "logs-secret-pw")
-        .await
-        .unwrap();
+    let server = TracedServer::start().await;
+    let (http, url) = (server.http.clone(), server.url.clone());
+    let admin = server.admin().await;
     let community = admin.login.clone().unwrap().community;
     let mut d = Device::new("admin", &community);
     let (v, reg) = register(&mut d, "张三", false);
@@ -393,14 +333,7 @@ async fn the_servers_logs_never_hold_a_whole_number() {
     }
     let r = admin.push(&d.push_request(vec![bad])).await.unwrap();
     assert_eq!(r.results[0].code.as_deref(), Some("invalid_id_number"));
-    child.kill().await.unwrap();
-    let _ = child.wait().await;
-    let _ = reader_out.await;
-    let _ = reader_err.await;
-    while let Ok(chunk) = rx.try_recv() {
-        logs.extend(chunk);
-    }
-    let text = String::from_utf8_lossy(&logs);
+    let text = server.stop().await;
     assert!(text.contains("Linli is running at"), "{text}");
     assert!(text.len() > 1_000, "the logs at trace level: {text}");
     for whole in [PHONE, ID_NUMBER, "410105198001011234"] {
