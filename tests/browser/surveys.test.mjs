@@ -320,3 +320,42 @@ test('a form imported from an XLSForm file is used for a response; a file that i
   assert.equal(sent[0].body.household_id, doors['102']);
   await ctx.close();
 });
+
+test('two collectors who did not see each other give a person different birth years: staff see both on the ledger and settle it field by field', async () => {
+  // S6: household 101 has 王大爷; two offline collections (neither saw the other) answer the bound
+  // question 「出生年份」 with 1950 and 1951.
+  const person = uuidv7(), form = uuidv7(), version = uuidv7();
+  const now = Date.now();
+  const response = (year, collector, at) => ['survey_response', uuidv7(), {
+    type: 'survey_response.add', form_id: form, form_version: 1, form_version_id: version,
+    household_id: doors['101'], person_id: person, answers: { by: year }, collector, device: uuidv7(),
+    started_at_ms: at - 60000, submitted_at_ms: at, seen: [],
+  }];
+  const res = await push(server.url, admin, [
+    ['person', person, { type: 'person.put', household_id: doors['101'], name: '王大爷' }],
+    ['form_version', version, {
+      type: 'form_version.add', form_id: form, version: 1, purpose: 'other', title_zh: '人口信息核对', title_en: '',
+      questions: [{ id: 'by', type: 'number', required: true, label_zh: '出生年份', label_en: '', min: 1900, max: 2100, binds: 'person_birth_year' }],
+    }],
+    response(1950, 'wang', now - 120000),
+    response(1951, 'li', now - 60000),
+  ]);
+  for (const r of res) assert.equal(r.status, 'accepted', JSON.stringify(r));
+  const ctx = await phone(browser);
+  const page = await ctx.newPage();
+  await uiLogin(page, server.url, 'admin', ADMIN_PASSWORD);
+  await page.goto(`${server.url}/household/${doors['101']}/ledger`);
+  await ready(page);
+  const conflict = page.locator('[data-testid=conflict][data-bind=PersonBirthYear]');
+  await conflict.waitFor();
+  assert.match(await conflict.textContent(), /王大爷 · 出生年份/);
+  assert.deepEqual(await conflict.locator('[data-testid=conflict-value]').allTextContents(), ['1950', '1951']);
+  if (shots) await page.screenshot({ path: `${shots}/survey-conflict.png` });
+  await conflict.locator('[data-testid=use-value][data-value="1951"]').click();
+  await conflict.waitFor({ state: 'detached' });
+  await sync(page);
+  const puts = (await pullAll(server.url, admin.token)).filter((o) => o.body.type === 'person.put' && o.entity.id === person);
+  assert.equal(puts.at(-1).body.birth_year, 1951, 'settled on the roster');
+  assert.equal(puts.at(-1).body.name, '王大爷', 'the other fields kept');
+  await ctx.close();
+});
