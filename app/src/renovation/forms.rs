@@ -23,12 +23,7 @@ fn households(id: Uuid, building: Option<Uuid>) -> Vec<(Uuid, String)> {
             .doors(p.compound_id)
             .into_iter()
             .filter(|d| building.is_none_or(|b| b == d.building_id))
-            .map(|d| {
-                (
-                    d.household.id,
-                    format!("{} {} {}", d.building, d.unit, d.household.fields.door),
-                )
-            })
+            .map(|d| (d.household.id, d.place()))
             .collect()
     })
 }

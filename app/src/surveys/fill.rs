@@ -20,13 +20,7 @@ fn form_and_place(d: &Draft) -> Option<(Form, String)> {
     state::with(|l| {
         let v = l.view.form_version(&d.community, d.form_version_id)?;
         let door = l.view.door(&d.community, d.household_id)?;
-        Some((
-            v.form(),
-            format!(
-                "{} {} {}",
-                door.building, door.unit, door.household.fields.door
-            ),
-        ))
+        Some((v.form(), door.place()))
     })
 }
 

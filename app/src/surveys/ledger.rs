@@ -110,10 +110,7 @@ pub fn LedgerPage(lang: Lang, id: Uuid) -> impl IntoView {
         let c = state::community();
         state::with(|l| {
             let door = l.view.door(&c, id)?;
-            let place = format!(
-                "{} {} {}",
-                door.building, door.unit, door.household.fields.door
-            );
+            let place = door.place();
             let persons = l.view.persons(id);
             let person_name = |p: Option<Uuid>| {
                 p.and_then(|p| persons.iter().find(|x| x.id == p))

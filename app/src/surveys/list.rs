@@ -146,9 +146,7 @@ pub fn SurveysPage(lang: Lang) -> impl IntoView {
                         let place = l
                             .view
                             .door(&c, p.fields.household_id)
-                            .map(|d| {
-                                format!("{} {} {}", d.building, d.unit, d.household.fields.door)
-                            })
+                            .map(|d| d.place())
                             .unwrap_or_default();
                         format!("{} · {place}", p.fields.name)
                     })
@@ -345,7 +343,7 @@ pub fn DraftsCard(lang: Lang, form: Option<Uuid>) -> impl IntoView {
                     <ul class="list">
                         {move || drafts.get().into_iter().map(|d| {
                             let place = state::with(|l| l.view.door(&d.community, d.household_id))
-                                .map(|x| format!("{} {} {}", x.building, x.unit, x.household.fields.door)).unwrap_or_default();
+                                .map(|x| x.place()).unwrap_or_default();
                             let id = d.id;
                             let discard = move |_| {
                                 let ok = web_sys::window().and_then(|w| w.confirm_with_message(tr(Surveys::DiscardConfirm)).ok()).unwrap_or(false);

@@ -53,7 +53,7 @@ pub fn ResponsesPage(lang: Lang, form: Uuid) -> impl IntoView {
                 .community_doors(&c)
                 .into_iter()
                 .flat_map(|d| {
-                    let place = format!("{} {} {}", d.building, d.unit, d.household.fields.door);
+                    let place = d.place();
                     l.view
                         .household_responses(d.household.id)
                         .into_iter()

@@ -117,7 +117,7 @@ pub fn VisitsPage(lang: Lang, form: Uuid) -> impl IntoView {
                 let h = d.household.id;
                 view! {
                     <li data-testid="revisit" data-door=d.household.fields.door.clone()>
-                        <span>{format!("{} {} {}", d.building, d.unit, d.household.fields.door)}</span>
+                        <span>{d.place()}</span>
                         " " <button type="button" class="btn primary" on:click=move |_| fill(form, h, error)>{tr(Surveys::Fill)}</button>
                     </li>
                 }

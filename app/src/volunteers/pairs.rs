@@ -26,10 +26,7 @@ fn person_label(c: &str, person: Uuid) -> String {
     state::with(|l| {
         let p = l.view.person(c, person)?;
         let door = l.view.door(c, p.fields.household_id)?;
-        Some(format!(
-            "{} · {} {} {}",
-            p.fields.name, door.building, door.unit, door.household.fields.door
-        ))
+        Some(format!("{} · {}", p.fields.name, door.place()))
     })
     .unwrap_or_default()
 }

@@ -14,6 +14,16 @@ pub struct Door {
     pub household: Household,
 }
 
+impl Door {
+    /// Where it is, as every list, ledger and export writes it: 「1号楼 1单元 101」.
+    pub fn place(&self) -> String {
+        format!(
+            "{} {} {}",
+            self.building, self.unit, self.household.fields.door
+        )
+    }
+}
+
 impl Replica {
     /// Every household of a compound, ordered by building, unit and door (natural order).
     pub fn doors(&self, compound_id: Uuid) -> Vec<Door> {

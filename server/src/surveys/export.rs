@@ -120,7 +120,7 @@ pub fn responses(r: &Replica, community: &str, form_id: Uuid, lang: Lang) -> Opt
 
     let mut rows = Vec::new();
     for d in r.community_doors(community) {
-        let place = format!("{} {} {}", d.building, d.unit, d.household.fields.door);
+        let place = d.place();
         let mut mine: Vec<_> = r
             .household_responses(d.household.id)
             .into_iter()
@@ -174,12 +174,7 @@ pub fn due(r: &Replica, community: &str, as_of: Date, rules: &SurveyRules, lang:
     let places: HashMap<Uuid, String> = r
         .community_doors(community)
         .into_iter()
-        .map(|d| {
-            (
-                d.household.id,
-                format!("{} {} {}", d.building, d.unit, d.household.fields.door),
-            )
-        })
+        .map(|d| (d.household.id, d.place()))
         .collect();
     let person = |id: Uuid| {
         let p = r.person(community, id);
