@@ -16,6 +16,7 @@ pub mod hlc;
 pub mod i18n;
 pub mod personal;
 pub mod protocol;
+pub mod qr;
 pub mod registry;
 pub mod rules;
 pub mod sync;

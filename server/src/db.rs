@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (3, include_str!("../migrations/0003_disabled_users.sql")),
     (4, include_str!("../migrations/0004_last_contact.sql")),
     (5, include_str!("../migrations/0005_volunteers.sql")),
+    (6, include_str!("../migrations/0006_volunteer_sessions.sql")),
 ];
 
 /// The schema version this build expects.
@@ -231,6 +232,13 @@ pub fn user_count(conn: &Connection) -> rusqlite::Result<i64> {
 pub fn community_exists(conn: &Connection, id: &str) -> rusqlite::Result<bool> {
     conn.prepare_cached("SELECT 1 FROM communities WHERE id = ?1")?
         .exists([id])
+}
+
+/// A community's name, if it exists.
+pub fn community_name(conn: &Connection, id: &str) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT name FROM communities WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()
 }
 
 /// Creates a community; returns false if it existed already (its name is left as it was).

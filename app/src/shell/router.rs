@@ -52,6 +52,10 @@ pub enum Route {
     Draft(Uuid),
     /// A household's service ledger (staff).
     Ledger(Uuid),
+    /// A volunteer registering on their own phone, at their community's join link (no login yet).
+    Join(String),
+    /// An activity's check-in, opened from its QR code on a volunteer's own phone.
+    CheckIn(Uuid),
     /// A resident's vote, with the code from the QR link or typed in (no staff login).
     Vote(Option<String>),
     NotFound,
@@ -72,6 +76,15 @@ impl Route {
             p => {
                 if let Some(code) = p.strip_prefix("/v/") {
                     return Route::Vote(Some(code.to_string()));
+                }
+                if let Some(c) = p
+                    .strip_prefix("/join/")
+                    .filter(|c| !c.is_empty() && !c.contains('/'))
+                {
+                    return Route::Join(c.to_string());
+                }
+                if let Some(Ok(id)) = p.strip_prefix("/checkin/").map(Uuid::parse_str) {
+                    return Route::CheckIn(id);
                 }
                 if let Some(Ok(id)) = p.strip_prefix("/compound/").map(Uuid::parse_str) {
                     return Route::Compound(id);

@@ -126,6 +126,10 @@ pub fn VolunteersPage(lang: Lang) -> impl IntoView {
         <section class="page">
             <h1>{tr(Volunteers::Title)}</h1>
             <a class="btn" href="/activities" data-testid="activities-link">{tr(Volunteers::Activities)}</a>
+            <details class="card">
+                <summary>{tr(Volunteers::JoinQr)}</summary>
+                <crate::shell::qr::QrLink path=format!("/join/{}", community()) caption=tr(Volunteers::JoinQr) testid="join-qr" />
+            </details>
             <crate::volunteers::pairs::OverduePairs lang=lang />
             <FormError lang=lang error=approve_error fields=&[] />
             <ul class="list">
