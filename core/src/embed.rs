@@ -138,6 +138,8 @@ fn dispatch(request: &Value) -> Result<Value, RuleError> {
             serde_json::to_value(crate::surveys::api::survey_coverage(args)?)
                 .expect("Coverage serialises"),
         ),
+        "standards.catalog" => crate::standards::api::catalog(args),
+        "standards.evaluate" => crate::standards::api::evaluate(args),
         other => Err(RuleError::field(ErrorCode::UnknownFunction, "fn")
             .with_detail(other.chars().take(64).collect::<String>())),
     }
