@@ -141,20 +141,20 @@ impl Exact {
         }
     }
 
-    pub fn mul(self, o: Exact) -> Exact {
+    pub fn times(self, o: Exact) -> Exact {
         Exact::ratio(self.num * o.num, self.den * o.den).expect("den > 0")
     }
 
-    pub fn add(self, o: Exact) -> Exact {
+    pub fn plus(self, o: Exact) -> Exact {
         Exact::ratio(self.num * o.den + o.num * self.den, self.den * o.den).expect("den > 0")
     }
 
-    pub fn sub(self, o: Exact) -> Exact {
+    pub fn minus(self, o: Exact) -> Exact {
         Exact::ratio(self.num * o.den - o.num * self.den, self.den * o.den).expect("den > 0")
     }
 
     /// `self / o`; `None` for a division by zero.
-    pub fn div(self, o: Exact) -> Option<Exact> {
+    pub fn checked_div(self, o: Exact) -> Option<Exact> {
         Exact::ratio(self.num * o.den, self.den * o.num)
     }
 
@@ -186,10 +186,8 @@ impl Exact {
 
     /// As a JSON number: an integer when it is one, otherwise the nearest double (display only).
     pub fn to_json_number(self) -> serde_json::Value {
-        if self.is_integer() {
-            if let Ok(i) = i64::try_from(self.num) {
-                return serde_json::Value::from(i);
-            }
+        if let (true, Ok(i)) = (self.is_integer(), i64::try_from(self.num)) {
+            return serde_json::Value::from(i);
         }
         serde_json::Value::from(self.to_f64())
     }
@@ -292,11 +290,11 @@ mod tests {
     #[test]
     fn exact_shares() {
         let t = x("0.1");
-        assert_eq!(t.mul(Exact::int(420)), Exact::int(42));
-        assert_eq!(t.mul(Exact::int(425)).ceil(), Exact::int(43));
-        assert_eq!(t.mul(Exact::int(425)).floor(), Exact::int(42));
-        assert_eq!(x("2/3").mul(Exact::int(300)), Exact::int(200));
-        assert_eq!(x("2/3").mul(Exact::int(301)).ceil(), Exact::int(201));
+        assert_eq!(t.times(Exact::int(420)), Exact::int(42));
+        assert_eq!(t.times(Exact::int(425)).ceil(), Exact::int(43));
+        assert_eq!(t.times(Exact::int(425)).floor(), Exact::int(42));
+        assert_eq!(x("2/3").times(Exact::int(300)), Exact::int(200));
+        assert_eq!(x("2/3").times(Exact::int(301)).ceil(), Exact::int(201));
         assert!(x("0.1") < x("0.10000000001"));
         assert_eq!(x("-0.5").ceil(), Exact::ZERO);
         assert_eq!(x("-0.5").floor(), Exact::int(-1));

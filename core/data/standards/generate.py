@@ -2,6 +2,9 @@
 """Generates core/data/standards/*.json from shared/spec/STANDARDS.md (issue 14).
 
 Run by hand, never by the build:  python3 core/data/standards/generate.py [path/to/STANDARDS.md]
+With --t2s it also writes core/tests/data/t2s-004.txt, the Traditional → Simplified map of every character of
+seed 004 that differs (from OpenCC's t2s, `pip install opencc`), which the quote test uses to read 004 as
+Simplified.
 (default: ../shared/spec/STANDARDS.md beside the repository). It reads every 8-column indicator row of
 STANDARDS.md §1, reads the Threshold and Period columns into kind / comparator / exact threshold /
 unit / period (with the exceptions spelt out in OVERRIDES below), and writes one file per standard, one
@@ -11,7 +14,8 @@ indicator per line, so that a diff shows the rows that changed. Check the result
 import hashlib, json, os, re, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SPEC = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, '../../../../shared/spec/STANDARDS.md')
+ARGS = [a for a in sys.argv[1:] if not a.startswith('--')]
+SPEC = ARGS[0] if ARGS else os.path.join(HERE, '../../../../shared/spec/STANDARDS.md')
 
 STANDARDS = [
     # file id, name_zh, name_en, source, id prefixes
@@ -111,7 +115,7 @@ o('SIX-BZ-10c', 'share', '>=', '1', 'volunteers', note='volunteers with a confir
 o('SIX-BZ-11a', 'share', '>=', '0.002', 'workers', note='workers ÷ households ≥ 1/500')
 o('SIX-CY-6', 'share', '>=', '0.85', 'persons', note='party members and students with ≥ 20 confirmed hours ÷ party members and students')
 o('LRN-9b', 'quantity', '>=', '2', 'instructors', note='per point: the smallest point counts')
-o('LRN-10', 'quantity', '<=', None, 'cases', no_threshold=True, note='flat or falling against the previous year: the threshold is last year\'s count')
+o('LRN-10', 'share', '<=', '1', 'cases', note='flat or falling: this year\'s cases (num) ÷ last year\'s (den) ≤ 1')
 o('ENVD-1', 'quantity', '>=', '2000', 'm²', note='2,000–3,000 m²: the upper bound is advisory')
 o('ENVD-2', 'quantity', '>=', '1', 'compounds')
 o('ENVD-3', 'quantity', '>=', '1', 'courtyards')
@@ -354,4 +358,22 @@ def main():
             f.write('\n  ]\n}\n')
         print(f'{std}: {len(inds)} rows', {c: sum(1 for r in inds if r["class"] == c) for c in ['computed', 'manual', 'checklist']})
 
+def write_t2s():
+    import glob, opencc
+    cc = opencc.OpenCC('t2s')
+    seeds = os.path.join(os.path.dirname(SPEC), '../seeds')
+    seed = open(glob.glob(os.path.join(seeds, '004_*.txt'))[0], encoding='utf-8').read()
+    pairs = sorted((ch, cc.convert(ch)) for ch in set(seed) if '\u3400' <= ch <= '\u9fff')
+    pairs = [(t, s) for t, s in pairs if s != t and len(s) == 1]
+    out = os.path.join(HERE, '../../tests/data/t2s-004.txt')
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(out, 'w', encoding='utf-8') as f:
+        f.write('# Traditional → Simplified, one pair a line: every character of seed 004 that OpenCC t2s changes.\n')
+        f.write('# Written by core/data/standards/generate.py --t2s.\n')
+        for t, s in pairs:
+            f.write(f'{t}{s}\n')
+    print(f't2s: {len(pairs)} pairs')
+
 main()
+if '--t2s' in sys.argv:
+    write_t2s()

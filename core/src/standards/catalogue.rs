@@ -422,10 +422,11 @@ pub(crate) fn check_threshold(ind: &Indicator, threshold: Option<Exact>) -> Resu
             {
                 return Err("period: a cadence repeats within the year".into());
             }
-            if let Some(max) = ind.threshold_max {
-                if max < t || c != Comparator::Ge {
-                    return Err("threshold_max: a range is >= threshold and <= max".into());
-                }
+            if ind
+                .threshold_max
+                .is_some_and(|max| max < t || c != Comparator::Ge)
+            {
+                return Err("threshold_max: a range is >= threshold and <= max".into());
             }
             Ok(())
         }

@@ -14,8 +14,9 @@
 //!   row, every date up to `as_of` otherwise.
 //! - cadence: the shortfall summed over the completed sub-periods of the year, the short ones named;
 //!   the current, unfinished sub-period is shown (`current`) but does not decide.
-//! - quantity: the difference in its unit (t − value for "≥"/">", value − t for "≤"/"<", |value − t|
-//!   for "=", value − max above a range).
+//! - quantity: the difference in its unit (t − value for "≥", value − t for "≤", |value − t| for "=",
+//!   value − max above a range; "> t" and "< t" between whole numbers need one more: t + 1 − value,
+//!   value − (t − 1)).
 //!
 //! Dates after `as_of` are not counted.
 
@@ -266,7 +267,7 @@ pub fn evaluate_indicator(
             };
         }
         (Kind::Share, Input::Share { num, den }) => {
-            let Some(value) = num.div(*den) else {
+            let Some(value) = num.checked_div(*den) else {
                 return r; // denominator 0: no data
             };
             r.value = value.to_json_number();
@@ -278,16 +279,16 @@ pub fn evaluate_indicator(
                 r.status = Status::Met;
             } else {
                 r.status = Status::NotMet;
-                let need = t.mul(*den);
+                let need = t.times(*den);
                 let whole = num.is_integer() && den.is_integer();
                 let amount = match (cmp, whole) {
-                    (Comparator::Ge, true) => need.ceil().sub(*num),
-                    (Comparator::Gt, true) => need.floor().add(Exact::ONE).sub(*num),
-                    (Comparator::Le, true) => num.sub(need.floor()),
-                    (Comparator::Lt, true) => num.sub(need.ceil().sub(Exact::ONE)),
-                    (Comparator::Ge | Comparator::Gt, false) => need.sub(*num),
-                    (Comparator::Le | Comparator::Lt, false) => num.sub(need),
-                    (Comparator::Eq, _) => num.sub(need).abs(),
+                    (Comparator::Ge, true) => need.ceil().minus(*num),
+                    (Comparator::Gt, true) => need.floor().plus(Exact::ONE).minus(*num),
+                    (Comparator::Le, true) => num.minus(need.floor()),
+                    (Comparator::Lt, true) => num.minus(need.ceil().minus(Exact::ONE)),
+                    (Comparator::Ge | Comparator::Gt, false) => need.minus(*num),
+                    (Comparator::Le | Comparator::Lt, false) => num.minus(need),
+                    (Comparator::Eq, _) => num.minus(need).abs(),
                 };
                 r.gap = gap(amount, None);
             }
@@ -303,11 +304,19 @@ pub fn evaluate_indicator(
                 r.status = Status::Met;
             } else {
                 r.status = Status::NotMet;
+                // A strict comparator between whole numbers needs one more (or one fewer).
+                let step = if v.is_integer() && t.is_integer() {
+                    Exact::ONE
+                } else {
+                    Exact::ZERO
+                };
                 let amount = match (above_max, cmp) {
-                    (Some(max), _) => v.sub(max),
-                    (None, Comparator::Ge | Comparator::Gt) => t.sub(*v),
-                    (None, Comparator::Le | Comparator::Lt) => v.sub(t),
-                    (None, Comparator::Eq) => v.sub(t).abs(),
+                    (Some(max), _) => v.minus(max),
+                    (None, Comparator::Ge) => t.minus(*v),
+                    (None, Comparator::Gt) => t.plus(step).minus(*v),
+                    (None, Comparator::Le) => v.minus(t),
+                    (None, Comparator::Lt) => v.minus(t.minus(step)),
+                    (None, Comparator::Eq) => v.minus(t).abs(),
                 };
                 r.gap = gap(amount, None);
             }
@@ -339,7 +348,7 @@ pub fn evaluate_indicator(
                 } else {
                     Status::NotMet
                 };
-                r.gap = gap(t.sub(Exact::int(n)), None);
+                r.gap = gap(t.minus(Exact::int(n)), None);
             }
         }
         (Kind::Cadence, Input::Dates(dates)) => {

@@ -104,10 +104,11 @@ pub fn check_rules(rules: &StandardsRules) -> Result<(), RuleError> {
             return bad(field, format!("{w} is negative"));
         }
     }
-    if let Some(p) = rules.six_type_pass_score {
-        if p.is_negative() || p > Exact::ONE {
-            return bad("standards.six_type_pass_score".into(), "0–1".into());
-        }
+    if rules
+        .six_type_pass_score
+        .is_some_and(|p| p.is_negative() || p > Exact::ONE)
+    {
+        return bad("standards.six_type_pass_score".into(), "0–1".into());
     }
     Ok(())
 }

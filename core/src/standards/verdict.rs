@@ -171,12 +171,12 @@ pub fn verdict(
                 })
             };
             let score = |ids: &[&str]| {
-                let total = ids.iter().fold(Exact::ZERO, |a, id| a.add(weight(id)));
+                let total = ids.iter().fold(Exact::ZERO, |a, id| a.plus(weight(id)));
                 let met = ids
                     .iter()
                     .filter(|id| group(id).is_some_and(passes))
-                    .fold(Exact::ZERO, |a, id| a.add(weight(id)));
-                met.div(total).unwrap_or(Exact::ZERO)
+                    .fold(Exact::ZERO, |a, id| a.plus(weight(id)));
+                met.checked_div(total).unwrap_or(Exact::ZERO)
             };
             let pass = rules.six_type_pass_score.unwrap_or(v.pass_score);
             let blocks: Vec<Value> = v
