@@ -1125,3 +1125,221 @@ fn plans_and_opinions() {
     .unwrap_err();
     assert_eq!(err.field.as_deref(), Some("inputs.SIX-29"));
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Inputs computed from the replica
+
+mod from_replica {
+    use super::*;
+    use linli_core::hlc::Hlc;
+    use linli_core::roster::*;
+    use linli_core::sync::*;
+    use linli_core::volunteers::*;
+    use linli_core::{Body, EntityKind};
+    use uuid::Uuid;
+
+    const C: &str = "c1";
+
+    fn uid(n: u128) -> Uuid {
+        Uuid::from_u128(n)
+    }
+
+    struct World {
+        r: Replica,
+        rules: RuleSet,
+        n: u64,
+    }
+
+    impl World {
+        /// Checks the operation (the clock at 2026-03-01 09:00 China time) and applies it.
+        fn put(&mut self, kind: EntityKind, eid: Uuid, body: Body) {
+            self.n += 1;
+            let ts = uuid::Timestamp::from_unix_time(1_795_000_000 + self.n, 0, 0, 0);
+            let mut b = *Uuid::new_v7(ts).as_bytes();
+            b[8..16].copy_from_slice(&(self.n | 0x8000_0000_0000_0000).to_be_bytes());
+            let at = 1_772_326_800_000u64 + self.n; // 2026-03-01 09:00 +08:00
+            let o = Operation {
+                v: OP_FORMAT_VERSION,
+                id: Uuid::from_bytes(b),
+                device_id: uid(1),
+                author: "wang".into(),
+                hlc: Hlc { ms: at, n: 0 },
+                community: C.into(),
+                entity: EntityRef { kind, id: eid },
+                body,
+            };
+            self.r.check(&o, &self.rules, 1_800_000_000_000).unwrap();
+            self.r.apply(&o);
+        }
+    }
+
+    fn volunteer(name: &str, person: Uuid, party: bool) -> VolunteerFields {
+        VolunteerFields {
+            name: name.into(),
+            phone: String::new(),
+            id_number: String::new(),
+            person_id: Some(person),
+            skills: vec![],
+            teams: vec![],
+            party_member: party,
+            student: false,
+            consent: true,
+            registered_on: d("2026-01-01"),
+            status: None,
+        }
+    }
+
+    /// Two households of 10 persons (20 residents); volunteers v1 (party member) and v2 active, v3
+    /// pending; v1 served 20 confirmed hours in February.
+    fn world() -> World {
+        let mut w = World {
+            r: Replica::new(),
+            rules: RuleSet::default(),
+            n: 0,
+        };
+        w.put(
+            EntityKind::Compound,
+            uid(10),
+            Body::CompoundPut(CompoundFields {
+                name: "幸福里".into(),
+                address: String::new(),
+                year_built: None,
+            }),
+        );
+        w.put(
+            EntityKind::Building,
+            uid(11),
+            Body::BuildingPut(BuildingFields {
+                compound_id: uid(10),
+                name: "1号楼".into(),
+            }),
+        );
+        w.put(
+            EntityKind::Unit,
+            uid(12),
+            Body::UnitPut(UnitFields {
+                building_id: uid(11),
+                name: "1单元".into(),
+            }),
+        );
+        for h in 0..2u128 {
+            w.put(
+                EntityKind::Household,
+                uid(100 + h),
+                Body::HouseholdPut(HouseholdFields {
+                    unit_id: uid(12),
+                    door: format!("10{}", h + 1),
+                    area_m2: 60.0,
+                    owners: 1,
+                }),
+            );
+            for p in 0..10u128 {
+                w.put(
+                    EntityKind::Person,
+                    uid(1000 + h * 100 + p),
+                    Body::PersonPut(PersonFields {
+                        household_id: uid(100 + h),
+                        name: format!("居民{h}{p}"),
+                        sex: None,
+                        birth_year: Some(1970),
+                        phone: String::new(),
+                        key_groups: vec![],
+                        party_member: false,
+                        student: false,
+                    }),
+                );
+            }
+        }
+        for (v, person, party, active) in [
+            (1, 1000, true, true),
+            (2, 1001, false, true),
+            (3, 1002, false, false),
+        ] {
+            w.put(
+                EntityKind::Volunteer,
+                uid(50 + v),
+                Body::VolunteerPut(volunteer(&format!("志愿者{v}"), uid(person), party)),
+            );
+            if active {
+                w.put(
+                    EntityKind::Volunteer,
+                    uid(50 + v),
+                    Body::VolunteerStatus(VolunteerStatusFields {
+                        status: VolunteerStatus::Active,
+                    }),
+                );
+            }
+        }
+        w.put(
+            EntityKind::ServiceEntry,
+            uid(60),
+            Body::ServiceEntryAdd(ServiceEntryFields {
+                volunteer_id: uid(51),
+                date: d("2026-02-10"),
+                place: "社区".into(),
+                content: "巡逻".into(),
+                minutes: 1200,
+                from_ms: None,
+                to_ms: None,
+                activity_id: None,
+                pair_id: None,
+                source: EntrySource::Staff,
+                recorded_by: "王".into(),
+                corrects: None,
+                reason: String::new(),
+            }),
+        );
+        w
+    }
+
+    /// Worked by hand: SIX-29 2 registered (v3 pending) of 20 persons = 10 % → met exactly; SIX-CY-6
+    /// the one party member has 20 h → 1 of 1, met; SIX-BZ-10c in February (the last completed month
+    /// as of 10 March) 1 of 2 registered served → 1 volunteer short; ZZ-PLAN-SIZE 2 households,
+    /// 2,998 short of 3,000. Shanghai (SH-4-6, 15 %): ⌈3⌉ − 2 = 1 volunteer short.
+    #[test]
+    fn volunteers_and_roster_feed_the_rows() {
+        let w = world();
+        let all = w.r.standards_inputs(C, 2026, d("2026-03-10"), &w.rules);
+        assert_eq!(all["SIX-29"], share("2", "20"));
+        assert_eq!(all["SIX-CY-6"], share("1", "1"));
+        assert_eq!(all["SIX-BZ-10c"], share("1", "2"));
+        assert_eq!(all["ZZ-PLAN-SIZE"], Input::Value(x("2")));
+        let six = linli_core::standards::inputs::for_standard("six-type", &all);
+        assert!(six.contains_key("SIX-29") && !six.contains_key("SH-4-6"));
+        let e = standards::evaluate("six-type", &w.rules, "default", 2026, d("2026-03-10"), &six)
+            .unwrap();
+        let row =
+            |e: &Evaluation, id: &str| e.indicators.iter().find(|r| r.id == id).unwrap().clone();
+        assert_eq!(sg(&row(&e, "SIX-29")), (Status::Met, None, None));
+        assert_eq!(sg(&row(&e, "SIX-CY-6")).0, Status::Met);
+        assert_eq!(
+            sg(&row(&e, "SIX-BZ-10c")),
+            (Status::NotMet, Some(json!(1)), None)
+        );
+        let sh = linli_core::standards::inputs::for_standard("shanghai", &all);
+        let e = standards::evaluate("shanghai", &w.rules, "default", 2026, d("2026-03-10"), &sh)
+            .unwrap();
+        assert_eq!(
+            sg(&row(&e, "SH-4-6")),
+            (Status::NotMet, Some(json!(1)), None)
+        );
+        let zz = linli_core::standards::inputs::for_standard("zhengzhou", &all);
+        let e = standards::evaluate("zhengzhou", &w.rules, "default", 2026, d("2026-03-10"), &zz)
+            .unwrap();
+        assert_eq!(sg(&row(&e, "ZZ-PLAN-SIZE")).1, Some(json!(2998)));
+        // One more volunteer approved: 3 of 20 = 15 %, Shanghai's mark met.
+        let mut w = w;
+        w.put(
+            EntityKind::Volunteer,
+            uid(53),
+            Body::VolunteerStatus(VolunteerStatusFields {
+                status: VolunteerStatus::Active,
+            }),
+        );
+        let all = w.r.standards_inputs(C, 2026, d("2026-03-10"), &w.rules);
+        assert_eq!(all["SH-4-6"], share("3", "20"));
+        // An empty community: no persons, the rates have no data.
+        let empty = Replica::new().standards_inputs(C, 2026, d("2026-03-10"), &RuleSet::default());
+        assert_eq!(empty["SIX-29"], share("0", "0"));
+    }
+}

@@ -18,7 +18,7 @@
 pub mod api;
 pub mod catalogue;
 pub mod evaluate;
-
+pub mod inputs;
 pub mod periods;
 pub mod verdict;
 
