@@ -1,8 +1,9 @@
 //! The embedding API's readers for the standards self-check: `standards.catalog` and
 //! `standards.evaluate` (issue 14; examples in `embed.rs` and README's "Other commands").
 //!
-//! `standards.catalog` `{"standard":"six-type"}` → `{"version","standard","name_zh","name_en","groups",
-//! "indicators":[{"id","group","kind","comparator","threshold","class","source","quote",…}]}`.
+//! `standards.catalog` `{"standard":"six-type"}` → the standard's file: `{"standard","version","seed",
+//! "name_zh","name_en","groups","verdict","indicators":[{"id","group","kind","comparator","threshold",
+//! "class","source","quote",…}]}`.
 //!
 //! `standards.evaluate` `{"standard","rule_set":"default","year":2026,"as_of":"2026-03-15","inputs":{"SIX-29":{"num":18,"den":200}}}`
 //! → `{"standard","catalog_version","rule_set":{"name","version"},"year","as_of","indicators":[{"id",
@@ -15,7 +16,7 @@ use super::evaluate::Input;
 use crate::date::Date;
 use crate::error::{ErrorCode, RuleError};
 use crate::rules::RuleSet;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::collections::HashMap;
 
 fn standard_arg<'a>(args: &Value) -> Result<&'a super::Standard, RuleError> {
@@ -40,19 +41,16 @@ fn only_keys(args: &Value, keys: &[&str]) -> Result<(), RuleError> {
     Ok(())
 }
 
-/// `standards.catalog`.
+/// `standards.catalog`: the standard's file as it is (its text is already the answer's JSON; reading
+/// it as a `Value` keeps the typed catalogue's serialisation out of the Wasm).
 pub fn catalog(args: &Value) -> Result<Value, RuleError> {
     only_keys(args, &["standard"])?;
     let std = standard_arg(args)?;
-    Ok(json!({
-        "version": std.version,
-        "standard": std.standard,
-        "name_zh": std.name_zh,
-        "name_en": std.name_en,
-        "seed": std.seed,
-        "groups": std.groups,
-        "indicators": std.indicators,
-    }))
+    let (_, text) = super::catalogue::FILES
+        .iter()
+        .find(|(name, _)| *name == std.standard)
+        .expect("every standard has its file");
+    Ok(serde_json::from_str(text).expect("embedded catalogue is valid (tested)"))
 }
 
 /// `standards.evaluate`.

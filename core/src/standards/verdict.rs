@@ -17,7 +17,7 @@
 //!   share of headings met (weights as data, 1 each by default) and pass at the pass score (1: all).
 //! - Learning (E5): all ten articles. The 003 and 004 targets: every group (no rule in the seeds).
 
-use super::catalogue::{Standard, VerdictSpec};
+use super::catalogue::Standard;
 use super::evaluate::{IndicatorResult, Status};
 use crate::exact::Exact;
 use crate::rules::{FireGate, StandardsRules};
@@ -102,8 +102,9 @@ pub fn verdict(
     rules: &StandardsRules,
 ) -> Value {
     let group = |id: &str| groups.iter().find(|g| g.id == id);
-    match &std.verdict {
-        Some(VerdictSpec::Zhengzhou(v)) => {
+    let v = std.verdict.clone().unwrap_or_default();
+    match std.standard.as_str() {
+        "zhengzhou" => {
             let stars_met: Vec<String> = v
                 .stars
                 .iter()
@@ -148,7 +149,7 @@ pub fn verdict(
             }
             out
         }
-        Some(VerdictSpec::Shanghai(v)) => {
+        "shanghai" => {
             let prerequisites: Vec<Value> = v
                 .prerequisites
                 .iter()
@@ -160,7 +161,7 @@ pub fn verdict(
                 "met": groups.iter().all(passes),
             })
         }
-        Some(VerdictSpec::SixType(v)) => {
+        "six-type" => {
             let weight = |id: &str| {
                 rules.six_type_weights.get(id).copied().unwrap_or_else(|| {
                     std.groups
@@ -178,7 +179,10 @@ pub fn verdict(
                     .fold(Exact::ZERO, |a, id| a.plus(weight(id)));
                 met.checked_div(total).unwrap_or(Exact::ZERO)
             };
-            let pass = rules.six_type_pass_score.unwrap_or(v.pass_score);
+            let pass = rules
+                .six_type_pass_score
+                .or(v.pass_score)
+                .unwrap_or(Exact::ONE);
             let blocks: Vec<Value> = v
                 .blocks
                 .iter()
@@ -208,11 +212,11 @@ pub fn verdict(
                 "met": s >= pass,
             })
         }
-        None if std.standard == "learning" => json!({
+        "learning" => json!({
             "articles_met": met_ids(groups),
             "met": groups.iter().all(passes),
         }),
-        None => json!({
+        _ => json!({
             "groups_met": met_ids(groups),
             "met": groups.iter().all(passes),
         }),
