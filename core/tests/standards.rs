@@ -3,10 +3,11 @@
 
 use linli_core::date::Date;
 use linli_core::exact::Exact;
-use linli_core::rules::{FireGate, RuleSet};
+use linli_core::rules::RuleSet;
 use linli_core::standards::periods::sub_periods;
 use linli_core::standards::{
-    self, Catalogue, Class, Comparator, Evaluation, IndicatorResult, Input, Kind, Status,
+    self, Catalogue, Class, Comparator, Evaluation, FireGate, IndicatorResult, Input, Kind,
+    StandardsRules, Status,
 };
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -185,31 +186,31 @@ fn catalogue_errors_name_row_and_field() {
     let good = linli_core::standards::catalogue::FILES;
     let (name, text) = good[3]; // learning
     let load = |t: &str| Catalogue::load(&[(name, t)]).map(|_| ()).unwrap_err();
-    let e = load(&text.replacen(r#""threshold": "2""#, r#""threshold": "2,0""#, 1));
+    let e = load(&text.replacen(r#""threshold":"2""#, r#""threshold":"2,0""#, 1));
     assert!(e.starts_with("learning.json: LRN-1b: "), "{e}");
     assert!(e.contains("2,0"), "{e}");
-    let e = load(&text.replacen(r#""kind": "count""#, r#""kind": "tally""#, 1));
+    let e = load(&text.replacen(r#""kind":"count""#, r#""kind":"tally""#, 1));
     assert!(
         e.starts_with("learning.json: LRN-1b: unknown variant `tally`"),
         "{e}"
     );
-    let e = load(&text.replacen(r#""unit": "meetings""#, r#""unit": null"#, 1));
+    let e = load(&text.replacen(r#""unit":"meetings""#, r#""unit":null"#, 1));
     assert_eq!(e, "learning.json: LRN-1b.unit: missing");
-    let e = load(&text.replacen(r#""threshold": "2""#, r#""threshold": "2.5""#, 1));
+    let e = load(&text.replacen(r#""threshold":"2""#, r#""threshold":"2.5""#, 1));
     assert_eq!(
         e,
         "learning.json: LRN-1b.threshold: 2.5 is not a whole number of events"
     );
-    let e = load(&text.replacen(r#""group": "LRN-1""#, r#""group": "LRN-11""#, 1));
+    let e = load(&text.replacen(r#""group":"LRN-1""#, r#""group":"LRN-11""#, 1));
     assert_eq!(
         e,
         "learning.json: LRN-1a.group: LRN-11 is not declared in groups"
     );
-    let e = load(&text.replacen(r#""id": "LRN-1b""#, r#""id": "LRN-1a""#, 1));
+    let e = load(&text.replacen(r#""id":"LRN-1b""#, r#""id":"LRN-1a""#, 1));
     assert_eq!(e, "learning.json: LRN-1a.id: listed twice");
     let e = load(&text.replacen(
-        r#""threshold": null, "threshold_text": "yes""#,
-        r#""threshold": "1", "threshold_text": "yes""#,
+        r#""threshold":null,"threshold_text":"yes""#,
+        r#""threshold":"1","threshold_text":"yes""#,
         1,
     ));
     assert!(
@@ -727,8 +728,7 @@ fn rule_set_overrides_and_errors() {
     );
     assert_eq!(e.catalog_version, Catalogue::get().version);
     // A null threshold removes the pass mark: the value is shown, the row no longer decides.
-    let mut rules = RuleSet::default();
-    rules.standards.thresholds.insert("SIX-29".into(), None);
+    let rules = with(json!({"thresholds": {"SIX-29": null}}));
     let e = standards::evaluate(
         "six-type",
         &rules,
@@ -741,11 +741,7 @@ fn rule_set_overrides_and_errors() {
     let r = e.indicators.iter().find(|r| r.id == "SIX-29").unwrap();
     assert_eq!((r.status, r.decides), (Status::NoThreshold, false));
     // A threshold for a row with none in the seed makes it decide (SIX-47 health records ≥ 80 %).
-    let mut rules = RuleSet::default();
-    rules
-        .standards
-        .thresholds
-        .insert("SIX-47".into(), Some(x("0.8")));
+    let rules = with(json!({"thresholds": {"SIX-47": "0.8"}}));
     let e = standards::evaluate(
         "six-type",
         &rules,
@@ -758,73 +754,88 @@ fn rule_set_overrides_and_errors() {
     let r = e.indicators.iter().find(|r| r.id == "SIX-47").unwrap();
     assert_eq!(sg(r), (Status::NotMet, Some(json!(10)), None));
     // Errors name the field.
-    let field = |f: &dyn Fn(&mut RuleSet)| {
-        let mut r = RuleSet::default();
-        f(&mut r);
-        let e = standards::check_rules(&r.standards).unwrap_err();
+    let field = |v: Value| {
+        let e = StandardsRules::of(&with(v)).unwrap_err();
         (e.field.unwrap(), e.detail.unwrap())
     };
     assert_eq!(
-        field(&|r| {
-            r.standards.thresholds.insert("SIX-99".into(), Some(x("1")));
-        }),
+        field(json!({"thresholds": {"SIX-99": "1"}})),
         (
             "standards.thresholds.SIX-99".into(),
             "SIX-99 is not an indicator of the catalogue".into()
         )
     );
     assert_eq!(
-        field(&|r| {
-            r.standards
-                .thresholds
-                .insert("SIX-68a".into(), Some(x("1.5")));
-        }),
+        field(json!({"thresholds": {"SIX-68a": "1.5"}})),
         (
             "standards.thresholds.SIX-68a".into(),
             "threshold: 1.5 is not a whole number of events".into()
         )
     );
     assert_eq!(
-        field(&|r| {
-            r.standards
-                .thresholds
-                .insert("ZZ-STAR-HYG-1".into(), Some(x("1")));
-        })
-        .0,
+        field(json!({"thresholds": {"ZZ-STAR-HYG-1": "1"}})).0,
         "standards.thresholds.ZZ-STAR-HYG-1"
     );
     assert_eq!(
-        field(&|r| r.standards.office_area_row = "SIX-29".into()).0,
+        field(json!({"office_area_row": "SIX-29"})).0,
         "standards.office_area_row"
     );
     assert_eq!(
-        field(&|r| {
-            r.standards
-                .six_type_weights
-                .insert("管理服务·社区娱乐".into(), x("2"));
-        })
-        .0,
+        field(json!({"six_type_weights": {"管理服务·社区娱乐": "2"}})).0,
         "standards.six_type_weights.管理服务·社区娱乐"
     );
     assert_eq!(
-        field(&|r| r.standards.six_type_pass_score = Some(x("1.5"))).0,
+        field(json!({"six_type_pass_score": "1.5"})).0,
         "standards.six_type_pass_score"
     );
-    // Every built-in rule set passes, and a district's file loads with its section.
+    // A malformed section: the field is the section, the detail says what.
+    let (f, detail) = field(json!({"thresholds": {"SIX-29": "12%"}}));
+    assert_eq!(f, "standards");
+    assert!(detail.contains("12%: not a number"), "{detail}");
+    let (f, detail) = field(json!({"fire_gate": "sometimes"}));
+    assert_eq!(f, "standards");
+    assert!(detail.contains("sometimes"), "{detail}");
+    assert_eq!(field(json!({"fire_gates": "star"})).0, "standards");
+    // The evaluation refuses a rule set whose section is wrong, naming the field.
+    let e = standards::evaluate(
+        "six-type",
+        &with(json!({"thresholds": {"SIX-99": "1"}})),
+        "mine",
+        2026,
+        d(AS_OF),
+        &HashMap::new(),
+    )
+    .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("standards.thresholds.SIX-99"));
+    // Every built-in rule set passes; a district's file loads with its section; an older one without.
     for name in RuleSet::names() {
-        standards::check_rules(&RuleSet::named(name).unwrap().standards).unwrap();
+        StandardsRules::of(&RuleSet::named(name).unwrap()).unwrap();
     }
     let mut v = serde_json::to_value(RuleSet::default()).unwrap();
     v["standards"] =
         json!({"version": "jinshui-2026", "thresholds": {"SIX-29": "0.12"}, "fire_gate": "star"});
+    let r = StandardsRules::of(&RuleSet::from_json(&v.to_string()).unwrap()).unwrap();
+    assert_eq!(
+        (r.fire_gate, r.office_area_row.as_str(), r.version.as_str()),
+        (FireGate::Star, "ZZ-OFF-AREA-2", "jinshui-2026")
+    );
+    assert_eq!(r.thresholds["SIX-29"], Some(x("0.12")));
+    v.as_object_mut().unwrap().remove("standards");
     let r = RuleSet::from_json(&v.to_string()).unwrap();
-    assert_eq!(r.standards.fire_gate, FireGate::Star);
-    assert_eq!(r.standards.office_area_row, "ZZ-OFF-AREA-2");
-    v["standards"] = json!({"thresholds": {"SIX-29": "12%"}});
-    let err = RuleSet::from_json(&v.to_string()).unwrap_err().to_string();
-    assert!(err.contains("12%: not a number"), "{err}");
-    v["standards"] = json!({"fire_gate": "sometimes"});
-    assert!(RuleSet::from_json(&v.to_string()).is_err());
+    assert_eq!(StandardsRules::of(&r).unwrap(), StandardsRules::default());
+    assert_eq!(
+        StandardsRules::of(&RuleSet::default()).unwrap(),
+        StandardsRules::default()
+    );
+}
+
+/// The default rule set with `section`'s fields laid over its `standards` section.
+fn with(section: Value) -> RuleSet {
+    let mut r = RuleSet::default();
+    for (k, v) in section.as_object().unwrap() {
+        r.standards[k.as_str()] = v.clone();
+    }
+    r
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -972,14 +983,12 @@ fn zhengzhou_verdicts() {
     assert_eq!(e.verdict["level"], Value::Null);
     assert_eq!(e.verdict["blocked_by"], json!(["ZZ-STAR-SAFE-9"]));
     // With the gate on the star only: 15 stars with the three mandatory ones → district.
-    let mut star_only = RuleSet::default();
-    star_only.standards.fire_gate = FireGate::Star;
+    let star_only = with(json!({"fire_gate": "star"}));
     let e = run("zhengzhou", &star_only, &fire);
     assert_eq!(e.verdict["level"], "district");
     assert!(e.verdict.get("blocked_by").is_none());
     // The office-area row the rule set names (ZZ-STAR-OFFICE-1, ≥ 1,000 m², met here).
-    let mut big = RuleSet::default();
-    big.standards.office_area_row = "ZZ-STAR-OFFICE-1".into();
+    let big = with(json!({"office_area_row": "ZZ-STAR-OFFICE-1"}));
     let mut no_hyg_small = no_hyg.clone();
     no_hyg_small.insert("ZZ-OFF-AREA-2".into(), Input::Value(x("450")));
     assert_eq!(
@@ -1052,11 +1061,8 @@ fn six_type_verdicts() {
     assert_eq!(ms["score"], json!(5.0 / 6.0));
     assert_eq!(e.verdict["blocks"][0]["met"], true);
     // A district weighting 社区服务 3 and passing at 0.8: 13 / 16 = 0.8125 ≥ 0.8 → met.
-    let mut w = RuleSet::default();
-    w.standards
-        .six_type_weights
-        .insert("管理服务·社区服务".into(), x("3"));
-    w.standards.six_type_pass_score = Some(x("0.8"));
+    let w =
+        with(json!({"six_type_weights": {"管理服务·社区服务": "3"}, "six_type_pass_score": "0.8"}));
     let e = run("six-type", &w, &inputs);
     assert_eq!(
         (e.verdict["score"].clone(), e.verdict["met"].clone()),

@@ -352,9 +352,9 @@ def main():
             head = {k: v for k, v in doc.items()}
             f.write('{\n')
             for k, v in head.items():
-                f.write(f'  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)},\n')
+                f.write(f'  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False, separators=(",", ":"))},\n')
             f.write('  "indicators": [\n')
-            f.write(',\n'.join('    ' + json.dumps(r, ensure_ascii=False) for r in inds))
+            f.write(',\n'.join('    ' + json.dumps(r, ensure_ascii=False, separators=(',', ':')) for r in inds))
             f.write('\n  ]\n}\n')
         print(f'{std}: {len(inds)} rows', {c: sum(1 for r in inds if r["class"] == c) for c in ['computed', 'manual', 'checklist']})
 

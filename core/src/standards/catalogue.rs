@@ -275,7 +275,7 @@ impl Catalogue {
                 let row = text
                     .lines()
                     .nth(e.line().saturating_sub(1))
-                    .and_then(|l| l.trim_start().strip_prefix(r#"{"id": ""#))
+                    .and_then(|l| l.trim_start().strip_prefix(r#"{"id":""#))
                     .map(|rest| ("", rest))
                     .and_then(|(_, rest)| rest.split_once('"'))
                     .map(|(id, _)| format!("{id}: "))

@@ -8,10 +8,11 @@
 //! - `periods.rs` — the calendar sub-periods of a year for cadences.
 //! - `verdict.rs` — group statuses and the verdicts of Zhengzhou (stars and level), Shanghai, six-type
 //!   and learning (STANDARDS.md §2).
+//! - `rules.rs` — the rule set's `standards` section, read and checked.
 //! - `api.rs` — the embedding API's `standards.catalog` and `standards.evaluate`.
 //! - `inputs.rs` — the inputs of the computed rows whose data Linli already holds, from a `Replica`.
 //!
-//! A rule set's `standards` section ([`crate::rules::StandardsRules`]) replaces thresholds and picks the
+//! A rule set's `standards` section ([`StandardsRules`]) replaces thresholds and picks the
 //! readings (fire gate, office-area row, six-type weights); [`check_rules`] checks it against the
 //! catalogue. Every [`Evaluation`] names the catalogue version and the rule set (name and version).
 
@@ -20,16 +21,18 @@ pub mod catalogue;
 pub mod evaluate;
 pub mod inputs;
 pub mod periods;
+pub mod rules;
 pub mod verdict;
 
 pub use catalogue::{Catalogue, Class, Comparator, Indicator, Kind, Period, Standard};
 pub use evaluate::{Gap, IndicatorResult, Input, Status, evaluate_indicator};
+pub use rules::{FireGate, StandardsRules, check_rules};
 pub use verdict::GroupResult;
 
 use crate::date::Date;
 use crate::error::{ErrorCode, RuleError};
 use crate::exact::Exact;
-use crate::rules::{RuleSet, StandardsRules};
+use crate::rules::RuleSet;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -61,58 +64,6 @@ pub fn threshold_in_force(ind: &Indicator, rules: &StandardsRules) -> Option<Exa
     }
 }
 
-/// Checks a rule set's `standards` section against the catalogue; errors name the field
-/// (`standards.thresholds.SIX-99`).
-pub fn check_rules(rules: &StandardsRules) -> Result<(), RuleError> {
-    let cat = Catalogue::get();
-    let bad = |field: String, detail: String| {
-        Err(RuleError::field(ErrorCode::InvalidRequest, field).with_detail(detail))
-    };
-    for (id, t) in &rules.thresholds {
-        let field = format!("standards.thresholds.{id}");
-        let Some((_, ind)) = cat.indicator(id) else {
-            return bad(field, format!("{id} is not an indicator of the catalogue"));
-        };
-        if ind.kind == Kind::Checklist {
-            return bad(
-                field,
-                format!("{id} is a checklist item: it has no threshold"),
-            );
-        }
-        if let Some(t) = t {
-            catalogue::check_threshold(ind, Some(*t)).or_else(|e| bad(field, e))?;
-        }
-    }
-    match cat.indicator(&rules.office_area_row) {
-        Some((s, ind)) if s.standard == "zhengzhou" && ind.kind == Kind::Quantity => {}
-        _ => {
-            return bad(
-                "standards.office_area_row".into(),
-                format!("{} is not a Zhengzhou area row", rules.office_area_row),
-            );
-        }
-    }
-    let six = cat
-        .standard("six-type")
-        .expect("six-type is in the catalogue");
-    for (heading, w) in &rules.six_type_weights {
-        let field = format!("standards.six_type_weights.{heading}");
-        if !six.groups.iter().any(|g| g.id == *heading) {
-            return bad(field, format!("{heading} is not a six-type heading"));
-        }
-        if w.is_negative() {
-            return bad(field, format!("{w} is negative"));
-        }
-    }
-    if rules
-        .six_type_pass_score
-        .is_some_and(|p| p.is_negative() || p > Exact::ONE)
-    {
-        return bad("standards.six_type_pass_score".into(), "0–1".into());
-    }
-    Ok(())
-}
-
 /// Evaluates every indicator of `standard` for the calendar `year` as of `as_of`, with the inputs by
 /// indicator id (a row without one is `no_data`), under `rules` (named `rule_set_name` in the answer).
 pub fn evaluate(
@@ -128,7 +79,7 @@ pub fn evaluate(
         RuleError::field(ErrorCode::OutOfRange, "standard")
             .with_detail(cat.names().collect::<Vec<_>>().join(" | "))
     })?;
-    check_rules(&rules.standards)?;
+    let readings = StandardsRules::of(rules)?;
     for (id, input) in inputs {
         match std.indicator(id) {
             None => {
@@ -152,7 +103,7 @@ pub fn evaluate(
         .map(|ind| {
             evaluate_indicator(
                 ind,
-                threshold_in_force(ind, &rules.standards),
+                threshold_in_force(ind, &readings),
                 inputs.get(&ind.id),
                 year,
                 as_of,
@@ -160,13 +111,13 @@ pub fn evaluate(
         })
         .collect();
     let groups = verdict::groups(std, &indicators);
-    let verdict = verdict::verdict(std, &indicators, &groups, &rules.standards);
+    let verdict = verdict::verdict(std, &indicators, &groups, &readings);
     Ok(Evaluation {
         standard: std.standard.clone(),
         catalog_version: cat.version.clone(),
         rule_set: RuleSetUsed {
             name: rule_set_name.to_string(),
-            version: rules.standards.version.clone(),
+            version: readings.version.clone(),
         },
         year,
         as_of,

@@ -19,8 +19,8 @@
 
 use super::catalogue::Standard;
 use super::evaluate::{IndicatorResult, Status};
+use super::rules::{FireGate, StandardsRules};
 use crate::exact::Exact;
-use crate::rules::{FireGate, StandardsRules};
 use serde::Serialize;
 use serde_json::{Value, json};
 
