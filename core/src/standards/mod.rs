@@ -9,6 +9,7 @@
 //! - `verdict.rs` — group statuses and the verdicts of Zhengzhou (stars and level), Shanghai, six-type
 //!   and learning (STANDARDS.md §2).
 //! - `rules.rs` — the rule set's `standards` section, read and checked.
+//! - `words.rs` — statuses, the gap sentence in natural units (还差 2 名志愿者), Zhengzhou's levels.
 //! - `api.rs` — the embedding API's `standards.catalog` and `standards.evaluate`.
 //! - `inputs.rs` — the inputs of the computed rows whose data Linli already holds, from a `Replica`.
 //!
@@ -23,6 +24,7 @@ pub mod inputs;
 pub mod periods;
 pub mod rules;
 pub mod verdict;
+pub mod words;
 
 pub use catalogue::{Catalogue, Class, Comparator, Indicator, Kind, Period, Standard};
 pub use evaluate::{Gap, IndicatorResult, Input, Status, evaluate_indicator};
