@@ -114,6 +114,8 @@ o('SIX-BZ-6', 'quantity', '>=', None, 'yuan', no_threshold=True, note='reference
 o('SIX-BZ-10c', 'share', '>=', '1', 'volunteers', note='volunteers with a confirmed service this month ÷ volunteers (§5 16)')
 o('SIX-BZ-11a', 'share', '>=', '0.002', 'workers', note='workers ÷ households ≥ 1/500')
 o('SIX-CY-6', 'share', '>=', '0.85', 'persons', note='party members and students with ≥ 20 confirmed hours ÷ party members and students')
+o('LRN-9a', 'quantity', '>=', '1', 'points')
+o('SIX-66b', 'quantity', '>=', '10', 'volunteers')
 o('LRN-9b', 'quantity', '>=', '2', 'instructors', note='per point: the smallest point counts')
 o('LRN-10', 'share', '<=', '1', 'cases', note='flat or falling: this year\'s cases (num) ÷ last year\'s (den) ≤ 1')
 o('ENVD-1', 'quantity', '>=', '2000', 'm²', note='2,000–3,000 m²: the upper bound is advisory')
