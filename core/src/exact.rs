@@ -4,8 +4,9 @@
 //! An [`Exact`] is `num / den` in lowest terms (`den > 0`), read from a decimal string (`"0.1"`,
 //! `"1000"`, `"-2.5"`, `"1.5e-3"`) or a fraction (`"2/3"`), and written back as a decimal when it has a
 //! finite one (`"0.1"`), otherwise as the fraction (`"2/3"`). Magnitudes are kept well inside `i128`:
-//! [`Exact::parse`] refuses more than 15 integer digits or 12 decimal places, so every product and
-//! comparison the standards engine makes is exact.
+//! [`Exact::parse`] refuses more than 12 integer digits or 6 decimal places (a numerator below 10^18, a
+//! denominator at most 10^12), so every product and comparison the standards engine makes is exact and
+//! none overflows.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::cmp::Ordering;
@@ -19,9 +20,9 @@ pub struct Exact {
 }
 
 /// Most digits before the decimal point [`Exact::parse`] accepts.
-const MAX_INT_DIGITS: usize = 15;
+const MAX_INT_DIGITS: i64 = 12;
 /// Most digits after it.
-const MAX_FRAC_DIGITS: usize = 12;
+const MAX_FRAC_DIGITS: i64 = 6;
 
 fn gcd(mut a: i128, mut b: i128) -> i128 {
     a = a.abs();
@@ -88,8 +89,10 @@ impl Exact {
             Some(i) => (
                 &s[..i],
                 s[i + 1..]
-                    .parse::<i32>()
-                    .map_err(|_| format!("{s}: not a number"))?,
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|e| e.abs() <= 1000)
+                    .ok_or_else(|| format!("{s}: not a number"))?,
             ),
             None => (s, 0),
         };
@@ -104,12 +107,14 @@ impl Exact {
         {
             return Err(format!("{s}: not a number"));
         }
+        // Trailing zeros after the point change nothing: 1.0000000 is 1.
+        let frac = frac.trim_end_matches('0');
         // Shift the exponent into the digits: 1.5e-3 = 15 × 10^(−1−3).
         let all: String = format!("{int}{frac}");
         let all = all.trim_start_matches('0');
-        let scale = frac.len() as i32 - exp;
-        let int_digits = all.len() as i32 - scale;
-        if int_digits > MAX_INT_DIGITS as i32 || scale > MAX_FRAC_DIGITS as i32 {
+        let scale = frac.len() as i64 - exp;
+        let int_digits = all.len() as i64 - scale;
+        if all.len() > 40 || int_digits > MAX_INT_DIGITS || scale > MAX_FRAC_DIGITS {
             return Err(format!(
                 "{s}: at most {MAX_INT_DIGITS} digits before the point and {MAX_FRAC_DIGITS} after"
             ));
@@ -218,10 +223,10 @@ impl fmt::Display for Exact {
             d /= 5;
             fives += 1;
         }
-        if d != 1 {
+        let places = twos.max(fives);
+        if d != 1 || places > 30 {
             return write!(f, "{}/{}", self.num, self.den);
         }
-        let places = twos.max(fives);
         let scaled = self.num * (10i128.pow(places) / self.den);
         if places == 0 {
             return write!(f, "{scaled}");
@@ -267,6 +272,8 @@ mod tests {
             ("4/6", "2/3"),
             ("0.0015", "0.0015"),
             ("1e2", "100"),
+            ("1.0000000", "1"),
+            ("1/549755813888", "1/549755813888"),
             (".5", "0.5"),
         ] {
             assert_eq!(x(s).to_string(), back, "{s}");
@@ -295,7 +302,7 @@ mod tests {
         assert_eq!(t.times(Exact::int(425)).floor(), Exact::int(42));
         assert_eq!(x("2/3").times(Exact::int(300)), Exact::int(200));
         assert_eq!(x("2/3").times(Exact::int(301)).ceil(), Exact::int(201));
-        assert!(x("0.1") < x("0.10000000001"));
+        assert!(x("0.1") < x("0.100001"));
         assert_eq!(x("-0.5").ceil(), Exact::ZERO);
         assert_eq!(x("-0.5").floor(), Exact::int(-1));
         assert_eq!(

@@ -1360,3 +1360,79 @@ mod from_replica {
         assert_eq!(empty["SIX-29"], share("0", "0"));
     }
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Never a panic: every row of every standard with extreme and random inputs through the embedding API
+
+mod no_panic {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn number() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(json!(0)),
+            Just(json!("999999999999.999999")),
+            Just(json!("0.000001")),
+            Just(json!("999999999999/7")),
+            Just(json!(1e300)),
+            Just(json!(-1)),
+            Just(json!("1e-2147483648")),
+            (0u64..1_000_000).prop_map(|n| json!(n)),
+            (0u64..1_000_000, 1u64..1000).prop_map(|(a, b)| json!(format!("{a}/{b}"))),
+            (0.0f64..1e6).prop_map(|f| json!(f)),
+        ]
+    }
+
+    fn input(kind: Kind) -> BoxedStrategy<Value> {
+        match kind {
+            Kind::Share => (number(), number())
+                .prop_map(|(n, d)| json!({"num": n, "den": d}))
+                .boxed(),
+            Kind::Quantity => number().prop_map(|v| json!({"value": v})).boxed(),
+            Kind::Checklist => any::<bool>().prop_map(|b| json!({"done": b})).boxed(),
+            Kind::Count | Kind::Cadence => {
+                prop::collection::vec((1900i32..2200, 1u32..13, 1u32..29), 0..40)
+                    .prop_map(|v| {
+                        json!({"dates": v.iter().map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")).collect::<Vec<_>>()})
+                    })
+                    .boxed()
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn evaluate_answers_every_input(
+            std_i in 0usize..6,
+            year in 1900i32..2200,
+            day in 0i64..200_000,
+            seed in prop::collection::vec(any::<prop::sample::Index>(), 12),
+            vals in prop::collection::vec(input(Kind::Share), 12),
+            qs in prop::collection::vec(input(Kind::Quantity), 12),
+            ds in prop::collection::vec(input(Kind::Cadence), 12),
+            cs in prop::collection::vec(input(Kind::Checklist), 12),
+        ) {
+            let std = &Catalogue::get().standards[std_i];
+            let as_of = Date::parse("1900-01-01").unwrap().add_days(day);
+            let mut inputs = serde_json::Map::new();
+            for (k, ix) in seed.iter().enumerate() {
+                let ind = &std.indicators[ix.index(std.indicators.len())];
+                let v = match ind.kind {
+                    Kind::Share => vals[k].clone(),
+                    Kind::Quantity => qs[k].clone(),
+                    Kind::Count | Kind::Cadence => ds[k].clone(),
+                    Kind::Checklist => cs[k].clone(),
+                };
+                inputs.insert(ind.id.clone(), v);
+            }
+            let req = json!({"fn": "standards.evaluate", "args": {
+                "standard": std.standard, "year": year, "as_of": as_of.to_string(), "inputs": inputs}});
+            let r: Value = serde_json::from_str(&linli_core::embed::handle(&req.to_string())).unwrap();
+            prop_assert!(r.get("ok").is_some() || r["error"]["field"].as_str().is_some_and(|f| f.starts_with("inputs.")), "{r}");
+            if let Some(ok) = r.get("ok") {
+                prop_assert_eq!(ok["indicators"].as_array().unwrap().len(), std.indicators.len());
+            }
+        }
+    }
+}
