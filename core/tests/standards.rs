@@ -639,8 +639,8 @@ fn cadences() {
     );
     let cur = r.current.unwrap();
     assert_eq!(
-        (cur.period.as_str(), cur.count, cur.needed),
-        ("2026-04", 1, 2)
+        (cur.period.as_str(), cur.count, cur.needed, cur.due),
+        ("2026-04", 1, 2, d("2026-04-30"))
     );
     assert_eq!(r.value, json!(4));
     // Every completed month met, the current one short: met (the current month does not decide).
@@ -680,7 +680,8 @@ fn cadences() {
         (Status::NotMet, Some(json!(1)), Some(vec!["2026-Q2".into()]))
     );
     assert_eq!(r.gap.unwrap().unit, "meetings");
-    assert_eq!(r.current.unwrap().period, "2026-Q3");
+    let cur = r.current.unwrap();
+    assert_eq!((cur.period.as_str(), cur.due), ("2026-Q3", d("2026-09-30")));
     // SAFEA-1, dispute screening every half month; as of 1 February: 1–15 January screened, 16–31 not.
     let r = eval(ind("SAFEA-1"), dates(&["2026-01-07"]), 2026, "2026-02-01");
     assert_eq!(sg(&r).2, Some(vec!["2026-01b".into()]));

@@ -189,12 +189,14 @@ pub struct Gap {
     pub periods: Option<Vec<String>>,
 }
 
-/// A cadence's current, unfinished sub-period: shown, not deciding.
+/// A cadence's current, unfinished sub-period: shown, not deciding; `due` is its last day (the due
+/// list's date: the residents' meeting of this quarter is due by its last day).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Current {
     pub period: String,
     pub count: u64,
     pub needed: u64,
+    pub due: Date,
 }
 
 /// One indicator's result.
@@ -374,6 +376,7 @@ pub fn evaluate_indicator(
                         period: s.label.clone(),
                         count: n,
                         needed,
+                        due: s.last,
                     });
                 }
             }
