@@ -16,6 +16,12 @@
 //! - Six-type (E4): each second-level heading is a group; blocks and the whole table score the weighted
 //!   share of headings met (weights as data, 1 each by default) and pass at the pass score (1: all).
 //! - Learning (E5): all ten articles. The 003 and 004 targets: every group (no rule in the seeds).
+//!
+//! A group without deciding rows never holds a verdict back. The shapes:
+//! - zhengzhou `{"stars_met":["HYG",…],"level":"city"|"district"|"sub-district"|null,"blocked_by"?:[…]}`
+//! - shanghai `{"standards_met":["SH-1",…],"prerequisites":[{"id":"SH-7-8","status":"met"},…],"met":bool}`
+//! - six-type `{"headings_met":[…],"blocks":[{"id":"GD","status","score","met"},…],"score","pass_score":"1","met":bool}`
+//! - learning `{"articles_met":["LRN-1",…],"met":bool}`; plans-003, opinions-004 `{"groups_met":[…],"met":bool}`
 
 use super::catalogue::Standard;
 use super::evaluate::{IndicatorResult, Status};
@@ -94,7 +100,7 @@ fn met_ids(groups: &[GroupResult]) -> Vec<String> {
         .collect()
 }
 
-/// The standard's verdict as JSON (shapes in the module documentation of `standards`).
+/// The standard's verdict as JSON (shapes above).
 pub fn verdict(
     std: &Standard,
     results: &[IndicatorResult],
