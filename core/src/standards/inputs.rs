@@ -18,7 +18,9 @@ use super::catalogue::Catalogue;
 use super::evaluate::Input;
 use crate::date::Date;
 use crate::exact::Exact;
+use crate::registry::EntityKind;
 use crate::rules::RuleSet;
+use crate::surveys::forms::Purpose;
 use crate::sync::Replica;
 use std::collections::HashMap;
 
@@ -52,12 +54,18 @@ impl Replica {
         rules: &RuleSet,
     ) -> HashMap<String, Input> {
         let mut out = HashMap::new();
-        let doors = self.community_doors(community);
-        let households = doors.len() as u64;
-        let persons: u64 = doors
-            .iter()
-            .map(|d| self.persons(d.household.id).len() as u64)
-            .sum();
+        // Counted on the index, without reading the records (a community of 5,000 households).
+        let (mut households, mut persons) = (0u64, 0u64);
+        for (c, _) in self.root_records(community, EntityKind::Compound) {
+            for (b, _) in self.child_records(EntityKind::Building, c) {
+                for (u, _) in self.child_records(EntityKind::Unit, b) {
+                    for (h, _) in self.child_records(EntityKind::Household, u) {
+                        households += 1;
+                        persons += self.child_records(EntityKind::Person, h).count() as u64;
+                    }
+                }
+            }
+        }
         out.insert(
             "ZZ-PLAN-SIZE".to_string(),
             Input::Value(Exact::int(households as i64)),
@@ -91,7 +99,12 @@ impl Replica {
                 }
             }
         }
-        if let Some(from) = Date::from_ymd(year, 1, 1) {
+        // S5 reads every door's responses: only when the community has a satisfaction form.
+        let satisfaction_forms = self
+            .form_versions(community)
+            .iter()
+            .any(|f| f.fields.purpose == Purpose::Satisfaction);
+        if let (true, Some(from)) = (satisfaction_forms, Date::from_ymd(year, 1, 1)) {
             for rate in self.satisfaction(community, from, end, &rules.surveys) {
                 let rows = SATISFACTION_ROWS
                     .iter()
