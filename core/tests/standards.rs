@@ -1437,3 +1437,91 @@ mod no_panic {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Entries for the rows staff enter (standard_entry.add)
+
+fn entry_op(n: u64, indicator: &str, input: Value) -> linli_core::Operation {
+    use linli_core::hlc::Hlc;
+    use linli_core::sync::{Body, EntityKind, EntityRef, OP_FORMAT_VERSION};
+    let ts = uuid::Timestamp::from_unix_time(1_795_000_000 + n, 0, 0, 0);
+    linli_core::Operation {
+        v: OP_FORMAT_VERSION,
+        id: uuid::Uuid::new_v7(ts),
+        device_id: uuid::Uuid::from_u128(1),
+        author: "wang".into(),
+        hlc: Hlc {
+            ms: 1_795_000_000_000 + n,
+            n: 0,
+        },
+        community: "c1".into(),
+        entity: EntityRef {
+            kind: EntityKind::StandardEntry,
+            id: uuid::Uuid::new_v7(ts),
+        },
+        body: Body::StandardEntryAdd(standards::StandardEntryFields {
+            indicator_id: indicator.into(),
+            input,
+            note: "制度汇编第 1 册".into(),
+            evidence: "台账 2026-01".into(),
+            entered_by: "wang".into(),
+            at_ms: 1_795_000_000_000 + n,
+        }),
+    }
+}
+
+/// E1–E7: a checklist row marked done counts; a later entry replaces it (history kept); a computed row,
+/// an unknown id or an input of the wrong kind is refused naming the field.
+#[test]
+fn entries_for_manual_and_checklist_rows() {
+    let rules = RuleSet::default();
+    let mut r = linli_core::Replica::new();
+    let now = 1_796_000_000_000;
+    for (n, id, input) in [
+        (1, "ZZ-STAR-CIV-1", json!({"done": true})),
+        (2, "ZZ-OFF-AREA-2", json!({"value": "480"})),
+        (3, "ZZ-STAR-CIV-1", json!({"done": false})),
+    ] {
+        let op = entry_op(n, id, input);
+        r.check(&op, &rules, now).unwrap();
+        r.apply(&op);
+    }
+    let inputs = r.entered_inputs("c1");
+    assert_eq!(inputs.get("ZZ-STAR-CIV-1"), Some(&Input::Done(false)));
+    assert_eq!(inputs.get("ZZ-OFF-AREA-2"), Some(&Input::Value(x("480"))));
+    assert_eq!(r.standard_entries("c1")["ZZ-STAR-CIV-1"].len(), 2);
+    // 480 m² of the 500 required: not met, 20 m² short.
+    let e = standards::evaluate(
+        "zhengzhou",
+        &rules,
+        "default",
+        2026,
+        d("2026-12-01"),
+        &inputs,
+    )
+    .unwrap();
+    let off = e
+        .indicators
+        .iter()
+        .find(|i| i.id == "ZZ-OFF-AREA-2")
+        .unwrap();
+    assert_eq!(off.status, Status::NotMet);
+    assert_eq!(off.gap.as_ref().unwrap().amount, json!(20));
+
+    let refused = |id: &str, input: Value| {
+        let e = r.check(&entry_op(9, id, input), &rules, now).unwrap_err();
+        (e.code.as_str().to_string(), e.field.unwrap_or_default())
+    };
+    assert_eq!(
+        refused("SIX-29", json!({"num": 1, "den": 2})),
+        ("invalid_request".into(), "body.indicator_id".into())
+    );
+    assert_eq!(
+        refused("ZZ-NOPE", json!({"done": true})),
+        ("invalid_request".into(), "body.indicator_id".into())
+    );
+    assert_eq!(
+        refused("ZZ-STAR-CIV-1", json!({"value": 3})),
+        ("invalid_request".into(), "body.input.value".into())
+    );
+}

@@ -137,6 +137,38 @@ test("a volunteer's own phone: registers offline, is approved, signs up, checks 
   await page.waitForSelector('[data-testid=entry-row][data-status=confirmed]');
   const month = cstDate(0).slice(0, 7);
   assert.equal((await page.textContent(`[data-testid=hours-by-month] tr[data-month="${month}"] [data-testid=confirmed]`)).trim(), '2 小时');
+  // Staff see the figures computed on their phone: one registered volunteer of the 20 residents typed in
+  // (5% against V1's 10%), and the month's share with service 100%.
+  await staff.goto(server.url + '/volunteers');
+  await ready(staff);
+  await staff.fill('input[name=population]', '20');
+  await staff.waitForSelector('[data-testid=registration-rate][data-met=false]');
+  assert.match(await staff.textContent('[data-testid=registration-rate]'), /5(\.0)?%（1 人）/);
+  assert.equal(await staff.getAttribute(`[data-testid=month-shares] tr[data-month="${month}"] [data-testid=month-bar]`, 'data-ratio'), '1.0000');
+
+  // Staff issue the certificate; the volunteer opens it on the phone.
+  await staff.goto(`${server.url}/volunteer/${me}`);
+  await ready(staff);
+  await staff.fill('input[name=person-in-charge]', '李主任');
+  await staff.fill('input[name=contact]', '010-12345678');
+  await staff.click('[data-testid=issue-certificate]');
+  await staff.waitForSelector('[data-testid=certificate]');
+  await page.goto(server.url + '/');
+  await ready(page);
+  await page.click('[data-testid=my-certificate]');
+  await page.waitForSelector('[data-testid=certificate]');
+  assert.match(await page.textContent('[data-testid=certificate]'), /李四/);
+  assert.equal((await page.textContent(`[data-testid=certificate] [data-testid=year-hours]`)).trim(), '2 小时');
+
+  // Teams are the community's own: added on the activities page, offered when an activity is made.
+  await staff.goto(server.url + '/activities');
+  await ready(staff);
+  await staff.click('details:has([data-testid=teams]) summary');
+  await staff.fill('input[name=team-name]', '义务巡逻队');
+  await staff.click('[data-testid=add-team]');
+  await staff.waitForSelector('[data-testid=team][data-name="义务巡逻队"]');
+  assert.equal(await staff.locator('select[name=team] option', { hasText: '义务巡逻队' }).count(), 1);
+
   // The phone holds nothing of the roster or of other volunteers: only its own record came.
   assert.equal(await page.locator('[data-testid=entry-select]:visible').count(), 0);
   await staffCtx.close();

@@ -12,6 +12,7 @@ use crate::shell::router::{self, Route};
 use crate::shell::status_bar::StatusBar;
 use crate::shell::strings::Shell;
 use crate::shell::{login::LoginPage, settings::SettingsPage};
+use crate::standards::{list::StandardsPage, page::StandardPage};
 use crate::surveys::{
     builder::BuilderPage,
     fill::FillPage,
@@ -49,6 +50,7 @@ pub fn App() -> impl IntoView {
                 <Show when=move || staff.get()>
                     <a class="btn" href="/volunteers" data-testid="volunteers-link">{Shell::Volunteers.text(lang)}</a>
                     <a class="btn" href="/surveys" data-testid="surveys-link">{Shell::Surveys.text(lang)}</a>
+                    <a class="btn" href="/standards" data-testid="standards-link">{Shell::Standards.text(lang)}</a>
                 </Show>
                 <Show when=move || logged_in.get()>
                     <a class="btn" href="/settings" data-testid="settings-link">{Shell::Settings.text(lang)}</a>
@@ -71,6 +73,9 @@ pub fn App() -> impl IntoView {
             (Route::Settings, true) => view! { <SettingsPage lang=lang /> }.into_any(),
             (Route::CheckIn(a), _) if volunteer.get().is_some() => {
                 view! { <CheckInPage lang=lang activity=a /> }.into_any()
+            }
+            (Route::Certificate(n), true) if volunteer.get().is_some() => {
+                view! { <CertificatePage lang=lang number=n /> }.into_any()
             }
             (_, true) if let Some(me) = volunteer.get() => {
                 view! { <VolunteerPage lang=lang id=me own=true /> }.into_any()
@@ -101,6 +106,8 @@ pub fn App() -> impl IntoView {
             (Route::Certificate(n), true) => {
                 view! { <CertificatePage lang=lang number=n /> }.into_any()
             }
+            (Route::Standards, true) => view! { <StandardsPage lang=lang /> }.into_any(),
+            (Route::Standard(id), true) => view! { <StandardPage lang=lang id=id /> }.into_any(),
             (Route::Surveys, true) => view! { <SurveysPage lang=lang /> }.into_any(),
             (Route::SurveyEdit(id), true) => view! { <BuilderPage lang=lang form=id /> }.into_any(),
             (Route::SurveyVisits(id), true) => {

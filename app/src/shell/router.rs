@@ -56,6 +56,10 @@ pub enum Route {
     Join(String),
     /// An activity's check-in, opened from its QR code on a volunteer's own phone.
     CheckIn(Uuid),
+    /// The standards self-check: the six standards (staff).
+    Standards,
+    /// One standard's rows (staff).
+    Standard(String),
     /// A resident's vote, with the code from the QR link or typed in (no staff login).
     Vote(Option<String>),
     NotFound,
@@ -73,6 +77,7 @@ impl Route {
             "/activities" => Route::Activities,
             "/verify" => Route::Verify,
             "/surveys" => Route::Surveys,
+            "/standards" => Route::Standards,
             p => {
                 if let Some(code) = p.strip_prefix("/v/") {
                     return Route::Vote(Some(code.to_string()));

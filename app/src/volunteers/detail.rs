@@ -296,7 +296,7 @@ pub fn VolunteerPage(
                     <FormError lang=lang error=error fields=FIELDS />
                     <button type="submit" class="btn primary wide" data-testid="add-entry">{tr(Volunteers::AddEntry)}</button>
                 </form>
-                {own.then(|| view! { <p class="sub" data-testid="certificate-from-staff">{tr(Volunteers::CertificateFromStaff)}</p> })}
+                {own.then(|| view! { <crate::volunteers::me::MyCertificates lang=lang /> })}
                 <Show when=move || staff><crate::volunteers::pairs::PairsSection lang=lang volunteer=id /></Show>
                 <form class="card form" hidden=own on:submit=on_issue>
                     <h2>{tr(Volunteers::IssueCertificate)}</h2>

@@ -174,6 +174,7 @@ pub fn VolunteersPage(lang: Lang) -> impl IntoView {
                         .into_any()
                 }}
             </ul>
+            <crate::volunteers::figures::FiguresCard lang=lang />
             <form class="card form" on:submit=on_submit>
                 <h2>{tr(Volunteers::Register)}</h2>
                 <Field lang=lang label=tr(Volunteers::Name) name="volunteer-name" value=name error=error fields=&["name"] />

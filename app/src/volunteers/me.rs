@@ -197,3 +197,44 @@ pub fn CheckInPage(lang: Lang, activity: Uuid) -> impl IntoView {
         .into_any()
     }
 }
+
+/// The certificates staff issued for this volunteer (online: they are signed and kept by the server),
+/// each opening the printable certificate page.
+#[component]
+pub fn MyCertificates(lang: Lang) -> impl IntoView {
+    let tr = move |k: Volunteers| k.text(lang);
+    let list = RwSignal::new(None::<Vec<linli_core::volunteers::api::CertificateRef>>);
+    let error = RwSignal::new(None::<String>);
+    let load = move || {
+        wasm_bindgen_futures::spawn_local(async move {
+            let got = state::staff_call::<(), linli_core::volunteers::api::MyCertificates>(
+                "GET",
+                "/api/volunteers/me/certificates",
+                lang,
+                None,
+                tr(Volunteers::CertificateNeedsNetwork),
+            )
+            .await;
+            match got {
+                Ok(c) => {
+                    error.set(None);
+                    list.set(Some(c.certificates));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    load();
+    view! {
+        <h2>{tr(Volunteers::CertificateTitle)}</h2>
+        <p class="sub" data-testid="certificate-from-staff">{tr(Volunteers::CertificateFromStaff)}</p>
+        {move || error.get().map(|e| view! { <p class="warn" role="alert">{e}</p> })}
+        <ul class="list" data-testid="my-certificates">
+            {move || list.get().unwrap_or_default().into_iter().map(|c| view! {
+                <li><a class="btn" data-testid="my-certificate" href=format!("/certificate/{}", c.number)>
+                    {format!("{} {} · {}", tr(Volunteers::CertificateNumber), c.number, c.issued_on)}
+                </a></li>
+            }).collect_view()}
+        </ul>
+    }
+}

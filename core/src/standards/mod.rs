@@ -12,6 +12,8 @@
 //! - `words.rs` — statuses, the gap sentence in natural units (还差 2 名志愿者), Zhengzhou's levels.
 //! - `api.rs` — the embedding API's `standards.catalog` and `standards.evaluate`.
 //! - `inputs.rs` — the inputs of the computed rows whose data Linli already holds, from a `Replica`.
+//! - `entries.rs` — `standard_entry.add`: what staff enter for manual and checklist rows (the latest
+//!   counts; history kept).
 //!
 //! A rule set's `standards` section ([`StandardsRules`]) replaces thresholds and picks the
 //! readings (fire gate, office-area row, six-type weights); [`check_rules`] checks it against the
@@ -19,6 +21,7 @@
 
 pub mod api;
 pub mod catalogue;
+pub mod entries;
 pub mod evaluate;
 pub mod inputs;
 pub mod periods;
@@ -27,6 +30,7 @@ pub mod verdict;
 pub mod words;
 
 pub use catalogue::{Catalogue, Class, Comparator, Indicator, Kind, Period, Standard};
+pub use entries::{StandardEntry, StandardEntryFields};
 pub use evaluate::{Gap, IndicatorResult, Input, Status, evaluate_indicator};
 pub use rules::{FireGate, StandardsRules, check_rules};
 pub use verdict::GroupResult;

@@ -4,7 +4,8 @@
 //! ordinary operations through `/api/sync/push`, checked by the core; the JSON of every endpoint is
 //! `linli_core::volunteers::api`.
 //!
-//! - `staff.rs` — `/api/volunteers`, `/api/volunteers/{id}`, `…/stats`, `…/pairs/overdue`, `…/export.*`
+//! - `staff.rs` — `/api/volunteers`, `/api/volunteers/{id}`, `…/stats` (and `.csv`, `.xlsx`),
+//!   `…/pairs/overdue`, `…/export.*`
 //! - `certificate.rs` — `POST /api/volunteers/{id}/certificate`, `GET /api/volunteers/certificates/{number}`,
 //!   `GET /api/certificates/public-key` (public)
 //! - `join.rs` — `POST /api/volunteers/join` (public): a volunteer's registration from their own phone,
@@ -29,7 +30,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/volunteers", get(staff::list))
         .route("/api/volunteers/join", post(join::join))
+        .route("/api/volunteers/me/certificates", get(certificate::mine))
         .route("/api/volunteers/stats", get(staff::stats))
+        .route("/api/volunteers/stats.csv", get(staff::stats_csv))
+        .route("/api/volunteers/stats.xlsx", get(staff::stats_xlsx))
         .route("/api/volunteers/pairs/overdue", get(staff::overdue))
         .route("/api/volunteers/export.csv", get(staff::export_csv))
         .route("/api/volunteers/export.xlsx", get(staff::export_xlsx))

@@ -8,6 +8,7 @@
 use crate::db::Db;
 use crate::http::ApiError;
 use ed25519_dalek::{Signer, SigningKey};
+use linli_core::volunteers::api::CertificateRef;
 use linli_core::volunteers::certificate::{
     Certificate, ServiceLine, b64, canonical, qr_payload, services_digest,
 };
@@ -174,6 +175,25 @@ pub async fn certificate(
         signature,
         public_key: b64(&public_key),
     }))
+}
+
+/// The certificates issued for one volunteer, oldest first.
+pub fn certificates_of(
+    c: &Connection,
+    community: &str,
+    volunteer: Uuid,
+) -> rusqlite::Result<Vec<CertificateRef>> {
+    c.prepare_cached(
+        "SELECT number, issued_on FROM volunteer_certificates
+         WHERE community = ?1 AND volunteer_id = ?2 ORDER BY issued_at_ms, number",
+    )?
+    .query_map(params![community, volunteer.to_string()], |r| {
+        Ok(CertificateRef {
+            number: r.get(0)?,
+            issued_on: r.get(1)?,
+        })
+    })?
+    .collect()
 }
 
 /// The public halves of the certificate keys (community, base64url), of one community or of all.

@@ -386,6 +386,33 @@ async fn the_figures_match_the_core_by_hand() {
         )
         .unwrap();
     assert_eq!(got.1, serde_json::to_value(&core).unwrap());
+    // The figures as a table, CSV and XLSX alike: 23 registered, 200 residents, 11.5% against 10%.
+    let (status, csv) = get_bytes(
+        &s,
+        &alice.token,
+        &format!("/api/volunteers/stats.csv?as_of={today}&population=200"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let csv = String::from_utf8(csv).unwrap();
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(
+        lines[0],
+        "指标 (Figure),数值 (Value),标准 (Threshold),是否达标 (Met)"
+    );
+    assert_eq!(lines[1], "在册志愿者（人） (Registered volunteers),23,,");
+    assert_eq!(
+        lines[3],
+        "\"志愿者注册率（%，V1） (Registration rate (%, V1))\",11.5,10,是 (yes)"
+    );
+    let (status, xlsx) = get_bytes(
+        &s,
+        &alice.token,
+        &format!("/api/volunteers/stats.xlsx?as_of={today}&population=200"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(xlsx_text(&xlsx).contains("志愿者注册率（%，V1） (Registration rate (%, V1))"));
 
     // Bad or missing parameters: 400 naming the field, in the request's language.
     let got = get(
@@ -815,6 +842,43 @@ async fn a_volunteer_registers_from_their_phone_and_sees_only_their_own_record()
         paged.extend(page.ops);
     }
     assert_eq!(paged, pulled);
+    // Certificates: the phone lists and opens its own, not another volunteer's.
+    let mine = issue(&s, &alice.token, me).await;
+    assert_eq!(mine.0, 200, "{}", mine.1);
+    let number = mine.1["certificate"]["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let theirs = issue(&s, &alice.token, other).await;
+    let their_number = theirs.1["certificate"]["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let list = get(&s, &vol.token, "/api/volunteers/me/certificates").await;
+    assert_eq!(list.0, 200, "{}", list.1);
+    assert_eq!(list.1["certificates"].as_array().unwrap().len(), 1);
+    assert_eq!(list.1["certificates"][0]["number"], number.as_str());
+    let got = get(
+        &s,
+        &vol.token,
+        &format!("/api/volunteers/certificates/{number}"),
+    )
+    .await;
+    assert_eq!(got.0, 200, "{}", got.1);
+    assert_eq!(got.1["certificate"]["name"], "李四");
+    // 90 confirmed minutes: the confirmed claim.
+    assert_eq!(got.1["certificate"]["years"][0]["minutes"], 90);
+    let got = get(
+        &s,
+        &vol.token,
+        &format!("/api/volunteers/certificates/{their_number}"),
+    )
+    .await;
+    assert_error(&got, 404, "not_found", Some("number"));
+    // Staff's list of one's own certificates is a volunteer's endpoint.
+    let got = get(&s, &alice.token, "/api/volunteers/me/certificates").await;
+    assert_error(&got, 403, "forbidden", Some("authorization"));
+
     // Staff still see everything, the phone's changes included.
     let all = alice.pull_all(0).await.unwrap();
     assert!(all.iter().any(|o| o.entity.id == claim));
