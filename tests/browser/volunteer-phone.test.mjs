@@ -28,8 +28,13 @@ test("a volunteer's own phone: registers offline, is approved, signs up, checks 
   }]]);
   assert.equal(seeded[0].status, 'accepted', JSON.stringify(seeded));
 
+  // Both phones' clocks start at 01:00 China time today (far from midnight: a session across it would be
+  // split by day), or now when it is not yet 01:30 there; half an hour on site then passes in a moment.
+  const day = 86400e3, cstNow = Date.now() + 8 * 3600e3, sinceMidnight = cstNow % day;
+  const start = sinceMidnight > 1.5 * 3600e3 ? cstNow - sinceMidnight + 3600e3 - 8 * 3600e3 : Date.now();
   // Staff show the join link's QR code on the volunteers page.
   const staffCtx = await phone(browser, true);
+  await staffCtx.clock.install({ time: start });
   const staff = await staffCtx.newPage();
   await uiLogin(staff, server.url, 'admin', ADMIN_PASSWORD);
   await staff.goto(server.url + '/volunteers');
@@ -39,11 +44,9 @@ test("a volunteer's own phone: registers offline, is approved, signs up, checks 
   assert.equal(joinUrl, `${server.url}/join/community-1`);
   assert.ok(await staff.locator('[data-testid=join-qr] svg path').count() === 1);
 
-  // The volunteer's phone; its clock lets half an hour on site pass in a moment (from 01:00 China time
-  // today, far from midnight, or now when it is not yet 01:30 there).
+  // The volunteer's phone.
   const ctx = await phone(browser, true);
-  const day = 86400e3, cstNow = Date.now() + 8 * 3600e3, sinceMidnight = cstNow % day;
-  await ctx.clock.install({ time: sinceMidnight > 1.5 * 3600e3 ? cstNow - sinceMidnight + 3600e3 - 8 * 3600e3 : Date.now() });
+  await ctx.clock.install({ time: start });
   const page = await ctx.newPage();
   await page.goto(joinUrl);
   await ready(page);
@@ -87,6 +90,8 @@ test("a volunteer's own phone: registers offline, is approved, signs up, checks 
   await page.click('[data-testid=my-activity][data-name="敬老院探访"] [data-testid=my-sign-up]');
   await page.waitForSelector('[data-testid=my-activity] [data-testid=my-standing]:has-text("已报名")');
   await shot(page, 'volunteer-own');
+  await page.evaluate(() => window.linli.sync_now());
+  await waitPending(page, 0);
 
   // In the basement: the activity's QR code opens its check-in page, offline; in, half an hour, out.
   await ctx.setOffline(true);
@@ -96,6 +101,13 @@ test("a volunteer's own phone: registers offline, is approved, signs up, checks 
   await page.click('[data-testid=checkin-button]');
   await page.waitForSelector('[data-testid=checkin-state]:has-text("已签到")');
   await shot(page, 'volunteer-checkin');
+  // Staff check the same volunteer in on their behalf too (the volunteer's phone has no signal): two
+  // phones, one session.
+  await staff.goto(`${server.url}/activity/${activity}`);
+  await ready(staff);
+  await staff.evaluate(() => window.linli.sync_now());
+  await staff.click('[data-testid=sign-up-row][data-name="李四"] [data-testid=check-in]');
+  await staff.waitForSelector('[data-testid=sign-up-row][data-name="李四"][data-state=inside]');
   await ctx.clock.fastForward('30:00');
   await page.click('[data-testid=checkin-button]');
   await page.waitForSelector('[data-testid=checkin-state]:has-text("已签退")');
@@ -103,11 +115,22 @@ test("a volunteer's own phone: registers offline, is approved, signs up, checks 
   await page.evaluate(() => window.linli.sync_now());
   await waitPending(page, 0);
   const ops = await pullAll(server.url, admin.token);
-  const checks = ops.filter((o) => o.body.type === 'attendance.add' && o.body.volunteer_id === me);
+  const checks = ops.filter((o) => o.body.type === 'attendance.add' && o.author === `volunteer:${me}`);
   assert.deepEqual(checks.map((o) => [o.body.direction, o.body.by, o.author]), [
     ['in', 'self', `volunteer:${me}`], ['out', 'self', `volunteer:${me}`],
   ]);
   assert.equal(checks[1].body.at_ms - checks[0].body.at_ms >= 30 * 60e3, true);
+  // The staff's check-in of the same volunteer arrives too: a repeat inside the session, so the time on
+  // site is the phone's half hour, recorded once.
+  await staff.evaluate(() => window.linli.sync_now());
+  await waitPending(staff, 0);
+  await staff.waitForSelector('[data-testid=sign-up-row][data-name="李四"] [data-testid=record-attendance]:has-text("0.5 小时")');
+  await staff.click('[data-testid=sign-up-row][data-name="李四"] [data-testid=record-attendance]');
+  await staff.waitForFunction(() => !document.querySelector('[data-testid=record-attendance]'));
+  await staff.evaluate(() => window.linli.sync_now());
+  await waitPending(staff, 0);
+  const onSite = (await pullAll(server.url, admin.token)).filter((o) => o.body.type === 'service_entry.add' && o.body.source === 'attendance');
+  assert.deepEqual(onSite.map((o) => [o.body.volunteer_id, o.body.minutes]), [[me, 30]]);
 
   // Hours claimed on the phone wait for staff; confirmed, they count.
   await page.goto(server.url + '/');
@@ -119,14 +142,15 @@ test("a volunteer's own phone: registers offline, is approved, signs up, checks 
   await page.waitForSelector('[data-testid=entry-row][data-status=pending]');
   await page.evaluate(() => window.linli.sync_now());
   await waitPending(page, 0);
-  const claim = (await pullAll(server.url, admin.token)).find((o) => o.body.type === 'service_entry.add' && o.body.volunteer_id === me);
+  const claim = (await pullAll(server.url, admin.token)).find((o) => o.body.type === 'service_entry.add' && o.body.volunteer_id === me && o.body.source === 'claim');
   assert.equal(claim.body.source, 'claim');
   assert.equal(claim.body.minutes, 120);
 
   await staff.goto(`${server.url}/volunteer/${me}`);
   await ready(staff);
   await staff.evaluate(() => window.linli.sync_now());
-  await staff.waitForSelector('[data-testid=entry-row][data-status=pending]');
+  // Both wait: the claim and the half hour on site; confirmed together.
+  await staff.waitForFunction(() => document.querySelectorAll('[data-testid=entry-row][data-status=pending]').length === 2);
   await staff.click('[data-testid=select-pending]');
   await staff.click('[data-testid=confirm-selected]');
   await staff.waitForSelector('[data-testid=entry-row][data-status=confirmed]');
@@ -134,9 +158,9 @@ test("a volunteer's own phone: registers offline, is approved, signs up, checks 
   await waitPending(staff, 0);
 
   await page.evaluate(() => window.linli.sync_now());
-  await page.waitForSelector('[data-testid=entry-row][data-status=confirmed]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=entry-row][data-status=confirmed]').length === 2);
   const month = cstDate(0).slice(0, 7);
-  assert.equal((await page.textContent(`[data-testid=hours-by-month] tr[data-month="${month}"] [data-testid=confirmed]`)).trim(), '2 小时');
+  assert.equal((await page.textContent(`[data-testid=hours-by-month] tr[data-month="${month}"] [data-testid=confirmed]`)).trim(), '2.5 小时');
   // Staff see the figures computed on their phone: one registered volunteer of the 20 residents typed in
   // (5% against V1's 10%), and the month's share with service 100%.
   await staff.goto(server.url + '/volunteers');
@@ -158,7 +182,7 @@ test("a volunteer's own phone: registers offline, is approved, signs up, checks 
   await page.click('[data-testid=my-certificate]');
   await page.waitForSelector('[data-testid=certificate]');
   assert.match(await page.textContent('[data-testid=certificate]'), /李四/);
-  assert.equal((await page.textContent(`[data-testid=certificate] [data-testid=year-hours]`)).trim(), '2 小时');
+  assert.equal((await page.textContent(`[data-testid=certificate] [data-testid=year-hours]`)).trim(), '2.5 小时');
 
   // Teams are the community's own: added on the activities page, offered when an activity is made.
   await staff.goto(server.url + '/activities');

@@ -13,6 +13,8 @@ mod malformed;
 mod renovation;
 #[path = "server/scale.rs"]
 mod scale;
+#[path = "server/standards.rs"]
+mod standards;
 #[path = "server/surveys.rs"]
 mod surveys;
 #[path = "server/sync.rs"]

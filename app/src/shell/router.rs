@@ -82,6 +82,12 @@ impl Route {
                 if let Some(code) = p.strip_prefix("/v/") {
                     return Route::Vote(Some(code.to_string()));
                 }
+                if let Some(s) = p
+                    .strip_prefix("/standards/")
+                    .filter(|s| !s.is_empty() && !s.contains('/'))
+                {
+                    return Route::Standard(s.to_string());
+                }
                 if let Some(c) = p
                     .strip_prefix("/join/")
                     .filter(|c| !c.is_empty() && !c.contains('/'))
@@ -235,6 +241,18 @@ mod tests {
             Route::Compound(id)
         );
         assert_eq!(Route::parse("/compound/nope"), Route::NotFound);
+        assert_eq!(Route::parse("/standards"), Route::Standards);
+        assert_eq!(
+            Route::parse("/standards/six-type"),
+            Route::Standard("six-type".into())
+        );
+        assert_eq!(
+            Route::parse("/join/community-1"),
+            Route::Join("community-1".into())
+        );
+        assert_eq!(Route::parse("/join/"), Route::NotFound);
+        let a = Uuid::now_v7();
+        assert_eq!(Route::parse(&format!("/checkin/{a}")), Route::CheckIn(a));
         assert_eq!(Route::parse(&format!("/project/{id}")), Route::Project(id));
         assert_eq!(
             Route::parse(&format!("/project/{id}/door")),

@@ -1,0 +1,102 @@
+// Browser test of the standards self-check (issue 14, RULES E1–E7): a volunteer registered and approved
+// on a phone offline moves SIX-29 (registration rate, 10% of residents) and its gap there and then, and on
+// a second device after sync; a checklist row entered offline shows as met on the second device.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, phone, ready, uiLogin, apiLogin, push, uuidv7, seedUnit, seedHouseholds, waitPending, ADMIN_PASSWORD, STAFF_PASSWORD } from './harness.mjs';
+
+let server, browser, admin;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+  admin = await apiLogin(server.url, 'admin', ADMIN_PASSWORD);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const row = (page, id) => page.locator(`[data-testid=indicator][data-id="${id}"]`);
+
+test('SIX-29 moves with a volunteer registered offline, here and on a second device; a checklist row entered offline syncs', async () => {
+  // 20 residents on the roster: 10% is 2 volunteers.
+  const unit = await seedUnit(server.url, admin);
+  const households = await seedHouseholds(server.url, admin, unit.ids.unit, [['101'], ['102']]);
+  const persons = [];
+  for (let i = 0; i < 20; i++) {
+    persons.push(['person', uuidv7(), {
+      type: 'person.put', household_id: i < 10 ? households['101'] : households['102'], name: `居民${i}`, sex: null,
+      birth_year: 1960, phone: '', key_groups: [], party_member: false, student: false,
+    }]);
+  }
+  for (const r of await push(server.url, admin, persons)) assert.equal(r.status, 'accepted', JSON.stringify(r));
+
+  const ctx = await phone(browser, true);
+  const page = await ctx.newPage();
+  await uiLogin(page, server.url, 'admin', ADMIN_PASSWORD);
+  await page.click('[data-testid=standards-link]');
+  await ready(page);
+  await page.click('[data-testid=standard-link][data-standard=six-type]');
+  await ready(page);
+  const six29 = row(page, 'SIX-29');
+  await six29.waitFor();
+  assert.equal(await six29.getAttribute('data-status'), 'not_met');
+  assert.equal((await six29.locator('[data-testid=indicator-value]').textContent()).trim(), '0.0%');
+  assert.equal((await six29.locator('[data-testid=indicator-gap]').textContent()).trim(), '还差 2 名志愿者');
+  await page.screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/standards-six.png` : '/dev/null' }).catch(() => {});
+
+  // Offline: a volunteer registered and approved on this phone; the row moves at once.
+  await ctx.setOffline(true);
+  await page.click('[data-testid=volunteers-link]');
+  await ready(page);
+  await page.fill('input[name=volunteer-name]', '王芳');
+  await page.fill('input[name=phone]', '13812341234');
+  await page.check('input[name=consent]');
+  await page.click('[data-testid=register-volunteer]');
+  await page.locator('[data-testid=volunteer-row][data-name="王芳"] [data-testid=approve]').click();
+  await page.waitForSelector('[data-testid=volunteer-row][data-name="王芳"][data-status=active]');
+  await page.click('[data-testid=standards-link]');
+  await page.click('[data-testid=standard-link][data-standard=six-type]');
+  await six29.waitFor();
+  assert.equal((await six29.locator('[data-testid=indicator-value]').textContent()).trim(), '5.0%');
+  assert.equal((await six29.locator('[data-testid=indicator-gap]').textContent()).trim(), '还差 1 名志愿者');
+
+  // Still offline: a checklist row of Zhengzhou's first star marked as in place, with its evidence.
+  await page.click('[data-testid=standards-link]');
+  await page.click('[data-testid=standard-link][data-standard=zhengzhou]');
+  const civ1 = row(page, 'ZZ-STAR-CIV-1');
+  await civ1.waitFor();
+  assert.equal(await civ1.getAttribute('data-status'), 'no_data');
+  await civ1.locator('[data-testid=enter]').click();
+  await civ1.locator('input[name=entry-evidence]').fill('制度汇编 2026 版');
+  await civ1.locator('[data-testid=entry-done]').click();
+  await page.waitForSelector('[data-testid=indicator][data-id="ZZ-STAR-CIV-1"][data-status=met]');
+  // The not-met filter leaves it out.
+  await page.click('[data-testid=filter-not-met]');
+  assert.equal(await row(page, 'ZZ-STAR-CIV-1').count(), 0);
+
+  await ctx.setOffline(false);
+  await page.evaluate(() => window.linli.sync_now());
+  await waitPending(page, 0);
+
+  // A second device of the same community sees both after its sync.
+  const ctx2 = await phone(browser, true);
+  const other = await ctx2.newPage();
+  await uiLogin(other, server.url, 'li', STAFF_PASSWORD);
+  await other.evaluate(() => window.linli.sync_now());
+  await other.goto(server.url + '/standards/six-type');
+  await ready(other);
+  const six29b = row(other, 'SIX-29');
+  await six29b.waitFor();
+  assert.equal((await six29b.locator('[data-testid=indicator-value]').textContent()).trim(), '5.0%');
+  assert.equal((await six29b.locator('[data-testid=indicator-gap]').textContent()).trim(), '还差 1 名志愿者');
+  await other.goto(server.url + '/standards/zhengzhou');
+  await ready(other);
+  await other.waitForSelector('[data-testid=indicator][data-id="ZZ-STAR-CIV-1"][data-status=met]');
+  assert.match(await row(other, 'ZZ-STAR-CIV-1').locator('[data-testid=enter]').textContent(), /录入：admin/);
+  await other.screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/standards-zz.png` : '/dev/null' }).catch(() => {});
+  await ctx.close();
+  await ctx2.close();
+});
