@@ -193,6 +193,22 @@ test("a volunteer's own phone: registers offline, is approved, signs up, checks 
   await staff.waitForSelector('[data-testid=team][data-name="义务巡逻队"]');
   assert.equal(await staff.locator('select[name=team] option', { hasText: '义务巡逻队' }).count(), 1);
 
+  // The volunteer's own code, scanned by a staff phone, checks them in on their behalf.
+  await page.goto(server.url + '/');
+  await ready(page);
+  await page.click('details:has([data-testid=my-code]) summary');
+  const code = await page.getAttribute('[data-testid=my-code]', 'data-url');
+  assert.equal(code, `${server.url}/vcheck/${me}`);
+  // (Later that morning: the half hour above is over on the staff phone's clock too.)
+  await staffCtx.clock.fastForward('45:00');
+  await staff.goto(code);
+  await ready(staff);
+  assert.equal(await staff.textContent('[data-testid=scan-name]'), '李四');
+  const act = staff.locator('[data-testid=scan-activity][data-name="敬老院探访"]');
+  assert.equal(await act.getAttribute('data-inside'), 'false');
+  await act.locator('[data-testid=scan-check]').click();
+  await staff.waitForSelector('[data-testid=scan-activity][data-name="敬老院探访"][data-inside=true]');
+
   // The phone holds nothing of the roster or of other volunteers: only its own record came.
   assert.equal(await page.locator('[data-testid=entry-select]:visible').count(), 0);
   await staffCtx.close();

@@ -22,8 +22,13 @@ use crate::surveys::{
     visits::VisitsPage,
 };
 use crate::volunteers::{
-    activities::ActivitiesPage, activity::ActivityPage, certificate::CertificatePage,
-    detail::VolunteerPage, join::JoinPage, list::VolunteersPage, me::CheckInPage,
+    activities::ActivitiesPage,
+    activity::ActivityPage,
+    certificate::CertificatePage,
+    detail::VolunteerPage,
+    join::JoinPage,
+    list::VolunteersPage,
+    me::{CheckInPage, ScanPage},
     verify::VerifyPage,
 };
 use leptos::prelude::*;
@@ -120,6 +125,9 @@ pub fn App() -> impl IntoView {
             (Route::Ledger(id), true) => view! { <LedgerPage lang=lang id=id /> }.into_any(),
             // Staff scanning an activity's code get its page (sign-ups, check-in on behalf).
             (Route::CheckIn(id), true) => view! { <ActivityPage lang=lang id=id /> }.into_any(),
+            (Route::VolunteerCode(id), true) => {
+                view! { <ScanPage lang=lang volunteer=id /> }.into_any()
+            }
             (Route::NotFound | Route::Join(_), true) => view! { <NotFound lang=lang /> }.into_any(),
         }
     };

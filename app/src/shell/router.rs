@@ -56,6 +56,8 @@ pub enum Route {
     Join(String),
     /// An activity's check-in, opened from its QR code on a volunteer's own phone.
     CheckIn(Uuid),
+    /// A volunteer's own code scanned by staff: check them in on their behalf.
+    VolunteerCode(Uuid),
     /// The standards self-check: the six standards (staff).
     Standards,
     /// One standard's rows (staff).
@@ -93,6 +95,9 @@ impl Route {
                     .filter(|c| !c.is_empty() && !c.contains('/'))
                 {
                     return Route::Join(c.to_string());
+                }
+                if let Some(Ok(id)) = p.strip_prefix("/vcheck/").map(Uuid::parse_str) {
+                    return Route::VolunteerCode(id);
                 }
                 if let Some(Ok(id)) = p.strip_prefix("/checkin/").map(Uuid::parse_str) {
                     return Route::CheckIn(id);
@@ -253,6 +258,10 @@ mod tests {
         assert_eq!(Route::parse("/join/"), Route::NotFound);
         let a = Uuid::now_v7();
         assert_eq!(Route::parse(&format!("/checkin/{a}")), Route::CheckIn(a));
+        assert_eq!(
+            Route::parse(&format!("/vcheck/{a}")),
+            Route::VolunteerCode(a)
+        );
         assert_eq!(Route::parse(&format!("/project/{id}")), Route::Project(id));
         assert_eq!(
             Route::parse(&format!("/project/{id}/door")),

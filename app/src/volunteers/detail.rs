@@ -209,7 +209,7 @@ pub fn VolunteerPage(
                         </button>
                     </Show>
                 </p>
-                {own.then(|| view! { <crate::volunteers::me::MyActivities lang=lang me=id /> })}
+                {own.then(|| view! { <crate::volunteers::me::MyCode lang=lang me=id /> <crate::volunteers::me::MyActivities lang=lang me=id /> })}
                 <h2>{tr(Volunteers::ByMonth)}</h2>
                 <table class="table" data-testid="hours-by-month">
                     <thead><tr><th>{tr(Volunteers::Month)}</th><th>{tr(Volunteers::Confirmed)}</th><th>{tr(Volunteers::PendingHours)}</th></tr></thead>

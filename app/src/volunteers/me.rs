@@ -238,3 +238,105 @@ pub fn MyCertificates(lang: Lang) -> impl IntoView {
         </ul>
     }
 }
+
+/// The volunteer's own code on their phone: staff scan it with theirs (`/vcheck/:volunteer`) to check them
+/// in or out on their behalf, both phones offline if need be.
+#[component]
+pub fn MyCode(lang: Lang, me: Uuid) -> impl IntoView {
+    view! {
+        <details class="card">
+            <summary>{Volunteers::MyCode.text(lang)}</summary>
+            <crate::shell::qr::QrLink path=format!("/vcheck/{me}") caption=Volunteers::MyCode.text(lang) testid="my-code" />
+        </details>
+    }
+}
+
+/// `/vcheck/:volunteer`, what a volunteer's own code opens on a staff phone: today's activities they are
+/// signed up for, each with check-in or check-out on their behalf (`staff_on_behalf`), offline.
+#[component]
+pub fn ScanPage(lang: Lang, volunteer: Uuid) -> impl IntoView {
+    let ui = state::ui().expect("state installed");
+    let tr = move |k: Volunteers| k.text(lang);
+    let error = RwSignal::new(None::<SaveError>);
+    let data = move || {
+        ui.rev.get();
+        let c = community();
+        let today = today();
+        state::with(|l| {
+            let name = l.view.volunteer(&c, volunteer).map(|v| v.fields.name)?;
+            let mut events = l.view.attendance_events(volunteer);
+            events.sort_by_key(|e| (e.at_ms, e.stamp));
+            let acts: Vec<(Activity, bool)> = l
+                .view
+                .activities(&c)
+                .into_iter()
+                .filter(|a| a.fields.date == today)
+                .filter(|a| {
+                    l.view.sign_ups(&c, a.id).is_some_and(|s| {
+                        s.placed
+                            .iter()
+                            .chain(&s.waiting)
+                            .any(|p| p.volunteer_id == volunteer)
+                    })
+                })
+                .map(|a| {
+                    let inside = events
+                        .iter()
+                        .rev()
+                        .find(|e| e.activity_id == a.id)
+                        .is_some_and(|e| e.direction == Direction::In);
+                    (a, inside)
+                })
+                .collect();
+            Some((name, acts))
+        })
+    };
+    move || {
+        let Some((name, acts)) = data() else {
+            return view! {
+                <section class="page">
+                    <h1>{tr(Volunteers::ScanTitle)}</h1>
+                    <p class="warn">{tr(Volunteers::NotFound)}</p>
+                </section>
+            }
+            .into_any();
+        };
+        view! {
+            <section class="page">
+                <h1>{tr(Volunteers::ScanTitle)}</h1>
+                <p class="title" data-testid="scan-name">{name}</p>
+                <FormError lang=lang error=error fields=&[] />
+                <ul class="list">
+                    {if acts.is_empty() {
+                        view! { <li class="empty">{tr(Volunteers::NoActivityToday)}</li> }.into_any()
+                    } else {
+                        acts.into_iter().map(|(a, inside)| {
+                            let aid = a.id;
+                            let direction = if inside { Direction::Out } else { Direction::In };
+                            let press = move |_| {
+                                let body = Body::AttendanceAdd(AttendanceFields {
+                                    volunteer_id: volunteer,
+                                    activity_id: aid,
+                                    direction,
+                                    at_ms: state::now_ms(),
+                                    by: RecordedBy::StaffOnBehalf,
+                                });
+                                save(EntityKind::Attendance, Uuid::now_v7(), body, error);
+                            };
+                            view! {
+                                <li class="card" data-testid="scan-activity" data-name=a.fields.name.clone() data-inside=inside.to_string()>
+                                    <span class="title">{a.fields.name.clone()}</span>
+                                    <p class="sub">{format!("{}–{} · {}", a.fields.start_time, a.fields.end_time, a.fields.place)}</p>
+                                    <button type="button" class="btn primary wide big" data-testid="scan-check" on:click=press>
+                                        {if inside { tr(Volunteers::CheckOut) } else { tr(Volunteers::CheckIn) }}
+                                    </button>
+                                </li>
+                            }
+                        }).collect_view().into_any()
+                    }}
+                </ul>
+            </section>
+        }
+        .into_any()
+    }
+}

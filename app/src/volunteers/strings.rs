@@ -138,6 +138,9 @@ strings! {
         CertificateFromStaff => ("志愿服务记录证明由社区工作人员开具，可凭证明二维码核验", "Certificates are issued by community staff and checked from their QR code"),
         JoinQr => ("志愿者扫码登记", "Volunteers scan to register"),
         CheckInQr => ("志愿者扫码签到、签退", "Volunteers scan to check in and out"),
+        MyCode => ("我的签到码（工作人员扫码为我签到）", "My code (staff scan it to check me in)"),
+        ScanTitle => ("为志愿者签到", "Check a volunteer in"),
+        NoActivityToday => ("这位志愿者今天没有报名的活动", "This volunteer has no activity today"),
         // What a change is called in the refused list.
         OpVolunteer => ("志愿者", "Volunteer"),
         OpApproval => ("志愿者审核", "Volunteer approval"),
