@@ -100,3 +100,45 @@ test('SIX-29 moves with a volunteer registered offline, here and on a second dev
   await ctx.close();
   await ctx2.close();
 });
+
+test("the due list: a quarterly residents' meeting never recorded is overdue; entering the meetings held clears it, this quarter's stays due", async () => {
+  // What is due depends on today (China time): the quarters of this year already over, and this one.
+  const now = new Date(Date.now() + 8 * 3600e3);
+  const year = now.getUTCFullYear(), done = Math.floor(now.getUTCMonth() / 3);
+  const quarterEnd = `${year}-${['03-31', '06-30', '09-30', '12-31'][done]}`;
+  const ctx = await phone(browser, true);
+  const page = await ctx.newPage();
+  await uiLogin(page, server.url, 'admin', ADMIN_PASSWORD);
+  await page.click('[data-testid=standards-link]');
+  await ready(page);
+  const duty = page.locator('[data-testid=duty][data-id="SIX-12"]');
+  await duty.waitFor();
+  assert.equal(await duty.getAttribute('data-overdue'), String(done > 0));
+  if (done > 0) assert.match(await duty.locator('[data-testid=duty-overdue]').textContent(), new RegExp(`还差 ${done}`));
+  assert.match(await duty.locator('[data-testid=duty-current]').textContent(), new RegExp(`截止 ${quarterEnd}`));
+  await page.screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/standards-due.png` : '/dev/null' }).catch(() => {});
+
+  // The meetings held in the quarters already over, entered on the row (no meetings register yet).
+  const held = [...Array(done).keys()].map((i) => `${year}-${String(i * 3 + 2).padStart(2, '0')}-10`);
+  if (held.length > 0) {
+    await duty.locator('a.link').click();
+    await ready(page);
+    const six12 = row(page, 'SIX-12');
+    await six12.waitFor();
+    await six12.locator('[data-testid=enter]').click();
+    await six12.locator('textarea[name=entry-dates]').fill(held.join('\n'));
+    await six12.locator('input[name=entry-evidence]').fill('居民会议记录本');
+    await six12.locator('[data-testid=entry-save]').click();
+    await page.waitForSelector('[data-testid=indicator][data-id="SIX-12"][data-status=met]');
+    await page.evaluate(() => window.linli.sync_now());
+    await waitPending(page, 0);
+    // Accepted by the server too (nothing refused).
+    assert.equal(await page.locator('[data-testid=refused-item]').count(), 0);
+    await page.click('[data-testid=standards-link]');
+    await ready(page);
+    await duty.waitFor();
+    assert.equal(await duty.getAttribute('data-overdue'), 'false');
+    assert.match(await duty.locator('[data-testid=duty-current]').textContent(), new RegExp(`截止 ${quarterEnd}`));
+  }
+  await ctx.close();
+});

@@ -52,6 +52,7 @@ pub fn StandardsPage(lang: Lang) -> impl IntoView {
                     </li>
                 }).collect_view()}
             </ul>
+            <crate::standards::due::DueList lang=lang />
         </section>
     }
 }

@@ -4,6 +4,7 @@
 //! to enter the rows Linli cannot compute. Everything is evaluated on the phone by the core
 //! (`linli_core::standards`), offline like every page; entries are ordinary changes (`standard_entry.add`).
 
+pub mod due;
 pub mod list;
 pub mod page;
 pub mod strings;
@@ -34,8 +35,10 @@ pub fn evaluate(standard: &str) -> Option<Evaluation> {
     let c = state::community();
     let rules = state::rules();
     state::with(|l| {
-        let mut inputs = l.view.standards_inputs(&c, year, today, rules);
-        inputs.extend(l.view.entered_inputs(&c));
+        // Entered rows first; what Linli computes from its own records replaces nothing typed (those rows
+        // cannot be entered) but is the one source of its rows.
+        let mut inputs = l.view.entered_inputs(&c);
+        inputs.extend(l.view.standards_inputs(&c, year, today, rules));
         let inputs = for_standard(standard, &inputs);
         linli_core::standards::evaluate(standard, rules, "default", year, today, &inputs).ok()
     })

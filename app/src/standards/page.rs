@@ -198,7 +198,7 @@ fn Row(lang: Lang, ind: Indicator, r: IndicatorResult) -> impl IntoView {
     };
     let gap = words::gap_sentence(&ind, &r, lang);
     let current = words::current_sentence(&r, lang);
-    let entered = ind.class != Class::Computed;
+    let entered = !linli_core::standards::inputs::COMPUTED_BY_LINLI.contains(&ind.id.as_str());
     let name = match lang {
         Lang::Zh => ind.name_zh.clone(),
         Lang::En => ind.gloss.clone(),
@@ -211,6 +211,7 @@ fn Row(lang: Lang, ind: Indicator, r: IndicatorResult) -> impl IntoView {
                 {tr(Std::Value)} {crate::shell::i18n::colon(lang)} <b data-testid="indicator-value">{value}</b>
                 " · " {tr(Std::Threshold)} {crate::shell::i18n::colon(lang)} {target}
                 {(!entered).then(|| format!(" · {}", tr(Std::Computed)))}
+                {(entered && ind.class == Class::Computed).then(|| format!(" · {}", tr(Std::NoRegister)))}
             </p>
             {gap.map(|g| view! { <p class="warn" data-testid="indicator-gap">{g}</p> })}
             {current.map(|c| view! { <p class="sub" data-testid="indicator-current">{c}</p> })}

@@ -16,6 +16,7 @@ strings! {
         Value => ("现状", "Now"),
         Threshold => ("标准", "Standard"),
         Computed => ("自动计算", "computed"),
+        NoRegister => ("台账尚未建立，暂由工作人员录入", "no register yet: entered by staff"),
         Enter => ("录入", "Enter"),
         Done => ("已具备", "In place"),
         NotDone => ("未具备", "Not in place"),
@@ -32,5 +33,8 @@ strings! {
         StarsMet => ("已达标星级：{0}/16", "Stars met: {0} of 16"),
         Overall => ("总体", "Overall"),
         OpEntry => ("自评录入", "Self-check entry"),
+        DueTitle => ("定期工作待办", "Periodic duties"),
+        Overdue => ("已逾期：", "Overdue:"),
+        DueBy => ("截止", "due by"),
     }
 }

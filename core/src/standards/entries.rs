@@ -1,8 +1,10 @@
 //! What staff enter for the rows Linli cannot compute (自评录入, RULES E1–E7): a value or yes/no for a
-//! manual or checklist row, with a note and the evidence it rests on (a document's reference). An entry is
+//! manual or checklist row — or for a computed row whose register Linli does not keep yet (meetings,
+//! activities: the dates they were held) — with a note and the evidence it rests on (a document's
+//! reference). An entry is
 //! never changed: a correction is a new entry, the latest by stamp counts, and the history stays.
 
-use super::{Catalogue, Class, Input};
+use super::{Catalogue, Input};
 use crate::error::{ErrorCode, RuleError};
 use crate::roster::check_text;
 use crate::sync::{EntityKind, Replica, Stamp};
@@ -35,13 +37,14 @@ pub struct StandardEntryFields {
 }
 
 impl StandardEntryFields {
-    /// The row exists and is entered, not computed; the input fits its kind; the texts are bounded.
+    /// The row exists and is not one Linli computes (`inputs::COMPUTED_BY_LINLI`); the input fits its
+    /// kind; the texts are bounded.
     pub fn check(&self) -> Result<(), RuleError> {
         let Some((_, ind)) = Catalogue::get().indicator(&self.indicator_id) else {
             return Err(RuleError::field(ErrorCode::InvalidRequest, "indicator_id")
                 .with_detail(format!("{} is not an indicator", self.indicator_id)));
         };
-        if ind.class == Class::Computed {
+        if super::inputs::COMPUTED_BY_LINLI.contains(&ind.id.as_str()) {
             return Err(RuleError::field(ErrorCode::InvalidRequest, "indicator_id")
                 .with_detail("computed from Linli's data, not entered"));
         }

@@ -24,6 +24,24 @@ use crate::surveys::forms::Purpose;
 use crate::sync::Replica;
 use std::collections::HashMap;
 
+/// The rows this file computes (the table above): they are never typed in (`standard_entry` refuses
+/// them). Every other row, computed ones whose register Linli does not keep included, may be typed.
+pub const COMPUTED_BY_LINLI: &[&str] = &[
+    "SIX-29",
+    "SH-4-6",
+    "SIX-CY-6",
+    "SIX-BZ-10c",
+    "ZZ-PLAN-SIZE",
+    "SIX-9",
+    "SIX-16",
+    "SIX-45a",
+    "SIX-45b",
+    "SIX-CY-9",
+    "SH-2-5",
+    "SH-3-2",
+    "DIS-3",
+];
+
 /// Satisfaction topic (S5, `SurveyRules::satisfaction_min`) → the rows it computes.
 const SATISFACTION_ROWS: &[(&str, &[&str])] = &[
     ("environment", &["SIX-9"]),

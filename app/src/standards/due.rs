@@ -1,0 +1,107 @@
+//! The due list on `/standards` (E6's rhythm): every community-level "so many times a period" row (the
+//! residents' meeting each quarter, finances posted each quarter, the needs survey each half-year, the
+//! monthly events…) turned into a dated duty — what this period still needs and by when, and the completed
+//! periods that fell short, overdue. A row with nothing recorded counts as nothing held.
+
+use crate::data::state;
+use crate::standards::strings::Std;
+use leptos::prelude::*;
+use linli_core::Lang;
+use linli_core::date::Date;
+use linli_core::standards::{
+    Catalogue, Input, Kind, StandardsRules, evaluate_indicator, threshold_in_force, words,
+};
+
+/// One duty: the row, what this period needs (if anything) and the periods overdue.
+#[derive(Clone, PartialEq)]
+struct Duty {
+    id: String,
+    standard: String,
+    name: String,
+    current: Option<(String, Date)>,
+    overdue: Option<String>,
+}
+
+fn duties(lang: Lang) -> Vec<Duty> {
+    let today = Date::from_unix_ms_cst(state::now_ms() as i64);
+    let (year, _, _) = today.ymd();
+    let c = state::community();
+    let rules = state::rules();
+    let readings = StandardsRules::of(rules).unwrap_or_default();
+    let inputs = state::with(|l| {
+        let mut i = l.view.entered_inputs(&c);
+        i.extend(l.view.standards_inputs(&c, year, today, rules));
+        i
+    });
+    let mut out = Vec::new();
+    for s in &Catalogue::get().standards {
+        for ind in s
+            .indicators
+            .iter()
+            .filter(|i| i.kind == Kind::Cadence && i.level == "community" && !i.optional)
+        {
+            let none = Input::Dates(Vec::new());
+            let input = inputs.get(&ind.id).unwrap_or(&none);
+            let r = evaluate_indicator(
+                ind,
+                threshold_in_force(ind, &readings),
+                Some(input),
+                year,
+                today,
+            );
+            let current = r
+                .current
+                .as_ref()
+                .filter(|c| c.count < c.needed)
+                .map(|c| (words::current_sentence(&r, lang).unwrap_or_default(), c.due));
+            let overdue = r
+                .gap
+                .as_ref()
+                .and(words::gap_sentence(ind, &r, lang))
+                .filter(|_| {
+                    r.gap
+                        .as_ref()
+                        .is_some_and(|g| g.periods.as_ref().is_some_and(|p| !p.is_empty()))
+                        && r.status == linli_core::standards::Status::NotMet
+                });
+            if current.is_some() || overdue.is_some() {
+                out.push(Duty {
+                    id: ind.id.clone(),
+                    standard: s.standard.clone(),
+                    name: ind.name_zh.clone(),
+                    current,
+                    overdue,
+                });
+            }
+        }
+    }
+    // Overdue first, then by the date this period's is due.
+    out.sort_by_key(|d| (d.overdue.is_none(), d.current.as_ref().map(|c| c.1)));
+    out
+}
+
+#[component]
+pub fn DueList(lang: Lang) -> impl IntoView {
+    let ui = state::ui().expect("state installed");
+    let tr = move |k: Std| k.text(lang);
+    let list = move || {
+        ui.rev.get();
+        duties(lang)
+    };
+    view! {
+        <section class="card" data-testid="due-list">
+            <h2>{tr(Std::DueTitle)}</h2>
+            <ul class="list">
+                {move || list().into_iter().map(|d| view! {
+                    <li data-testid="duty" data-id=d.id.clone() data-overdue=d.overdue.is_some().to_string()>
+                        <a class="link" href=format!("/standards/{}", d.standard)>
+                            <span class="title">{d.name.clone()} " (" {d.id.clone()} ")"</span>
+                        </a>
+                        {d.overdue.clone().map(|o| view! { <p class="warn" data-testid="duty-overdue">{tr(Std::Overdue)} " " {o}</p> })}
+                        {d.current.clone().map(|(s, due)| view! { <p class="sub" data-testid="duty-current">{s} " · " {tr(Std::DueBy)} " " {due.to_string()}</p> })}
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
