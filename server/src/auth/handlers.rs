@@ -112,7 +112,7 @@ pub async fn open_session(
             let token = new_token();
             let h = token_hash(&token);
             let expires = now.saturating_add(ttl_ms);
-            tokens::insert_session(&db.writer(), &h, u.id, now, expires)?;
+            db.write(|c| tokens::insert_session(c, &h, u.id, now, expires))?;
             Ok(Some((
                 token,
                 AuthUser {

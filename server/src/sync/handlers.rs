@@ -132,13 +132,13 @@ pub async fn pull(
         .db
         .blocking(move |db| {
             db.read(|c| {
-                let mut stmt = c.prepare_cached(
+                c.query(
                     "SELECT seq, json FROM ops WHERE community = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
-                )?;
-                let rows = stmt.query_map(rusqlite::params![community, q.since, q.limit], |r| {
-                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-                })?;
-                rows.collect::<rusqlite::Result<Vec<_>>>()
+                    crate::args![&community, q.since, q.limit as i64],
+                )?
+                .into_iter()
+                .map(|r| Ok((r.int(0)?, r.text(1)?)))
+                .collect::<crate::db::DbResult<Vec<_>>>()
             })
         })
         .await?;
