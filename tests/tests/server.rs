@@ -9,6 +9,8 @@ mod cli;
 mod durability;
 #[path = "server/malformed.rs"]
 mod malformed;
+#[path = "server/processes.rs"]
+mod processes;
 #[path = "server/renovation.rs"]
 mod renovation;
 #[path = "server/scale.rs"]

@@ -55,10 +55,7 @@ fn rules_subcommand() {
 #[test]
 fn admin_commands() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!(
-        "sqlite://{}?mode=rwc",
-        dir.path().join("data/linli.db").display()
-    );
+    let url = linli_tests::database_url(&dir.path().join("data/linli.db"));
     let env = [("DATABASE_URL", url.as_str())];
     let create = |user: &str, pw: &str| {
         run(
