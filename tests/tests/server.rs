@@ -9,6 +9,8 @@ mod cli;
 mod durability;
 #[path = "server/malformed.rs"]
 mod malformed;
+#[path = "server/migrations.rs"]
+mod migrations;
 #[path = "server/processes.rs"]
 mod processes;
 #[path = "server/renovation.rs"]

@@ -258,3 +258,73 @@ async fn two_processes_one_postgres_four_devices_one_killed_mid_push() {
     }
     drop((a2, b));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_throttling_and_sessions_hold_on_every_process() {
+    if !linli_tests::on_postgres() {
+        eprintln!("two processes on one database: PostgreSQL only (set LINLI_TEST_POSTGRES)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db_url = linli_tests::database_url(&dir.path().join("linli.db"));
+    let (_a, url_a) = start_process(&db_url, dir.path()).await;
+    let (_b, url_b) = start_process(&db_url, dir.path()).await;
+    let http = reqwest::Client::new();
+    let login = |url: &str, password: &str| {
+        let (http, url, password) = (http.clone(), url.to_string(), password.to_string());
+        async move {
+            http.post(format!("{url}/api/auth/login"))
+                .json(&serde_json::json!({"username": "admin", "password": password}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    // Failures spread over both processes count together: the free ones used up half on each, the
+    // next try is slowed on either.
+    let free = linli_server::auth::limiter::FREE_FAILURES;
+    for i in 0..free {
+        let url = if i % 2 == 0 { &url_a } else { &url_b };
+        assert_eq!(login(url, "wrong-password").await, 401);
+    }
+    assert_eq!(login(&url_a, "wrong-password").await, 429);
+    assert_eq!(
+        login(&url_b, PASSWORD).await,
+        429,
+        "the wait holds on B too"
+    );
+
+    // A session ended on A ends on B (within the session cache's few seconds).
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    let c = Client::login(&http, &url_a, "admin", PASSWORD)
+        .await
+        .unwrap();
+    let me = |url: &str| {
+        let (http, url, token) = (http.clone(), url.to_string(), c.token.clone());
+        async move {
+            http.get(format!("{url}/api/me"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(me(&url_b).await, 200);
+    let out = http
+        .post(format!("{url_a}/api/auth/logout"))
+        .bearer_auth(&c.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 200);
+    assert_eq!(me(&url_a).await, 401);
+    tokio::time::sleep(Duration::from_millis(
+        linli_server::auth::tokens::SESSION_CACHE_MS + 200,
+    ))
+    .await;
+    assert_eq!(me(&url_b).await, 401);
+}
