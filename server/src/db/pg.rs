@@ -29,13 +29,21 @@ pub const MIGRATIONS: &[(u32, &str)] =
 pub const START_PATIENCE: Duration = Duration::from_secs(30);
 /// How long a request waits for a connection to a database that does not answer before its 503.
 pub const RETRY_PATIENCE: Duration = Duration::from_secs(3);
+/// An idle connection older than this is checked before use.
+const CHECK_AFTER_IDLE: Duration = Duration::from_millis(500);
 /// Connections kept open for reuse.
 const POOL_MAX_IDLE: usize = 16;
+/// Connections in use at once by one process; more requests wait (up to [`RETRY_PATIENCE`], then 503).
+/// With the idle ones, a process holds at most 40 connections: two processes fit PostgreSQL's default
+/// `max_connections` (100).
+pub const POOL_MAX_BUSY: usize = 24;
 
 /// A connection with its prepared statements.
 pub struct PgConn {
     pub client: Client,
     statements: HashMap<String, Statement>,
+    /// When it went back to the pool.
+    idle_since: Instant,
 }
 
 impl PgConn {
@@ -89,6 +97,8 @@ impl PgConn {
 pub struct Pool {
     url: PostgresUrl,
     idle: Mutex<Vec<PgConn>>,
+    busy: Mutex<usize>,
+    freed: std::sync::Condvar,
 }
 
 impl Drop for Pool {
@@ -127,6 +137,8 @@ impl Pool {
         let pool = Pool {
             url: url.clone(),
             idle: Mutex::new(Vec::new()),
+            busy: Mutex::new(0),
+            freed: std::sync::Condvar::new(),
         };
         let mut conn = pool.connect_patiently(START_PATIENCE)?;
         migrate(&mut conn)?;
@@ -139,6 +151,7 @@ impl Pool {
         Ok(PgConn {
             client,
             statements: HashMap::new(),
+            idle_since: Instant::now(),
         })
     }
 
@@ -162,19 +175,31 @@ impl Pool {
     }
 
     /// A connection: an idle one, or a new one (retrying with back-off for up to [`RETRY_PATIENCE`]).
+    /// One idle for more than [`CHECK_AFTER_IDLE`] is checked first (a round trip), so a connection the
+    /// database dropped meanwhile (a restart, a fail-over) is replaced rather than failing a request.
     pub fn get(&self) -> DbResult<PgConn> {
-        let idle = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
-        match idle {
-            Some(c) if !c.client.is_closed() => Ok(c),
-            _ => self.connect_patiently(RETRY_PATIENCE),
+        loop {
+            let idle = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
+            match idle {
+                Some(mut c) if !c.client.is_closed() => {
+                    if c.idle_since.elapsed() < CHECK_AFTER_IDLE
+                        || c.client.is_valid(Duration::from_secs(1)).is_ok()
+                    {
+                        return Ok(c);
+                    }
+                }
+                Some(_) => {}
+                None => return self.connect_patiently(RETRY_PATIENCE),
+            }
         }
     }
 
     /// Returns a connection for reuse, unless it is closed or the pool is full.
-    pub fn put(&self, conn: PgConn) {
+    pub fn put(&self, mut conn: PgConn) {
         if conn.client.is_closed() {
             return;
         }
+        conn.idle_since = Instant::now();
         let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
         if idle.len() < POOL_MAX_IDLE {
             idle.push(conn);
@@ -184,6 +209,7 @@ impl Pool {
     /// Runs `f` on a pooled connection. A connection that failed is closed rather than reused (it may
     /// be in an aborted transaction).
     pub fn with<T>(&self, f: impl FnOnce(&mut PgConn) -> DbResult<T>) -> DbResult<T> {
+        let _turn = self.turn()?;
         let mut conn = self.get()?;
         let out = f(&mut conn);
         match &out {
@@ -203,6 +229,40 @@ impl Pool {
             }
             other => other,
         })
+    }
+}
+
+/// One of the [`POOL_MAX_BUSY`] turns; given back when dropped.
+pub struct Turn<'a>(&'a Pool);
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        let mut busy = self.0.busy.lock().unwrap_or_else(|p| p.into_inner());
+        *busy = busy.saturating_sub(1);
+        self.0.freed.notify_one();
+    }
+}
+
+impl Pool {
+    /// Waits for a turn to use a connection (at most [`RETRY_PATIENCE`]).
+    fn turn(&self) -> DbResult<Turn<'_>> {
+        let deadline = Instant::now() + RETRY_PATIENCE;
+        let mut busy = self.busy.lock().unwrap_or_else(|p| p.into_inner());
+        while *busy >= POOL_MAX_BUSY {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(DbError::Unavailable(
+                    "every database connection is busy".into(),
+                ));
+            }
+            busy = self
+                .freed
+                .wait_timeout(busy, left)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+        *busy += 1;
+        Ok(Turn(self))
     }
 }
 

@@ -1151,6 +1151,11 @@ async fn twelve_thousand_malformed_requests_no_5xx_json_errors_nothing_written()
     // Nothing was written: every row of every table as it was (operations, rejections, codes, sessions…).
     let after = snapshot(&fx.state);
     for (table, rows) in &before {
+        // The login limiter's failed logins (PostgreSQL keeps them in a table, shared by every server
+        // process; SQLite in memory): a wrong password is counted, as it should be.
+        if table == "login_failures" {
+            continue;
+        }
         assert_eq!(rows, &after[table], "table {table} changed");
     }
     assert_eq!(before.len(), after.len());

@@ -328,3 +328,73 @@ async fn login_throttling_and_sessions_hold_on_every_process() {
     .await;
     assert_eq!(me(&url_b).await, 401);
 }
+
+/// Ends every connection the server holds to its database (as a restarted or failed-over PostgreSQL
+/// would), from another connection.
+fn cut_connections(db_url: &str) -> u64 {
+    let url = db_url.to_string();
+    linli_tests::off_runtime(move || {
+        let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        c.query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            &[],
+        )
+        .unwrap()
+        .len() as u64
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_database_connection_is_answered_503_and_nothing_is_lost() {
+    if !linli_tests::on_postgres() {
+        eprintln!("PostgreSQL only (set LINLI_TEST_POSTGRES)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db_url = linli_tests::database_url(&dir.path().join("linli.db"));
+    let (_a, url) = start_process(&db_url, dir.path()).await;
+    let http = reqwest::Client::new();
+    let c = Client::login(&http, &url, "admin", PASSWORD).await.unwrap();
+    let community = c.login.clone().unwrap().community;
+    let mut d = Device::new("admin", &community);
+    let (unit, place) = d.place();
+    c.push(&d.push_request(place)).await.unwrap();
+    let mut sent = HashSet::new();
+    for round in 0..5 {
+        assert!(cut_connections(&db_url) > 0, "the server was connected");
+        let ops = (0..10)
+            .map(|i| d.household(unit, &format!("{round}{i:02}"), 60.0).1)
+            .collect();
+        let req = d.push_request(ops);
+        // Every answer is 200, or 503 `unavailable` with a Retry-After (never 500): the device sends
+        // the batch again until it is answered.
+        let mut tries = 0;
+        loop {
+            let resp = http
+                .post(format!("{url}/api/sync/push"))
+                .bearer_auth(&c.token)
+                .json(&req)
+                .send()
+                .await
+                .unwrap();
+            let status = resp.status().as_u16();
+            if status == 200 {
+                break;
+            }
+            assert_eq!(status, 503, "{}", resp.text().await.unwrap());
+            assert!(resp.headers().contains_key("retry-after"));
+            let (_, body) = status_json(resp).await;
+            assert_eq!(body["error"]["code"], "unavailable");
+            tries += 1;
+            assert!(tries < 20);
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        sent.extend(req.ops.iter().map(|o| o.id));
+        let health = http.get(format!("{url}/api/health")).send().await.unwrap();
+        assert!([200, 503].contains(&health.status().as_u16()));
+    }
+    let pulled: HashSet<Uuid> = c.pull_all(0).await.unwrap().iter().map(|o| o.id).collect();
+    assert!(sent.is_subset(&pulled));
+    assert_eq!(pulled.len(), sent.len() + 3);
+}
