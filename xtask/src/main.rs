@@ -24,9 +24,10 @@ cargo xtask <command>
   test-postgres [FILTER]
                    only the server and sync integration tests, on a throwaway PostgreSQL cluster
   bench            measure against DESIGN.md's budgets and print one table
-  chaos --cycles N [--clients K]
+  chaos --cycles N [--clients K] [--postgres]
                    kill -9 the release server N times while K clients (default 4) push, restart it,
-                   and check that every acknowledged operation is stored exactly once
+                   and check that every acknowledged operation is stored exactly once (--postgres: on
+                   a throwaway PostgreSQL cluster instead of SQLite)
 ";
 
 fn main() -> ExitCode {
