@@ -79,6 +79,10 @@ pub struct Config {
     /// `LINLI_MAX_CONNECTIONS`: most client connections held open at once (lowered further to stay below
     /// the process's file-descriptor limit; see `http/listen.rs`).
     pub max_connections: usize,
+    /// `LINLI_MAX_REPLICAS`: most communities whose merged state one process keeps in memory; beyond
+    /// it the least recently used is dropped (and loaded again from the database when next needed), so a
+    /// process serving a city's thousands of communities stays bounded.
+    pub max_replicas: usize,
 }
 
 /// A configuration that cannot be used; the message is for the person starting the server.
@@ -100,6 +104,7 @@ pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/linli.db?mode=rwc";
 pub const DEFAULT_TOKEN_TTL_SECS: u64 = 30 * 24 * 3600;
 pub const DEFAULT_MAX_CONNECTIONS: usize = 10_000;
+pub const DEFAULT_MAX_REPLICAS: usize = 200;
 
 impl Config {
     /// A configuration for tests and embedding: the given database, loopback on a free port, no built app.
@@ -116,6 +121,7 @@ impl Config {
             public_url: None,
             trusted_proxies: Vec::new(),
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_replicas: DEFAULT_MAX_REPLICAS,
         }
     }
 
@@ -203,8 +209,22 @@ impl Config {
                 }
             },
         };
+        let max_replicas = match get("LINLI_MAX_REPLICAS") {
+            None => DEFAULT_MAX_REPLICAS,
+            Some(v) => match v.trim().parse::<usize>() {
+                Ok(n) if n >= 1 => n,
+                _ => {
+                    return Err(ConfigError::BadValue {
+                        name: "LINLI_MAX_REPLICAS",
+                        value: v.clone(),
+                        reason: "expected a whole number of at least 1".into(),
+                    });
+                }
+            },
+        };
         Ok(Config {
             max_connections,
+            max_replicas,
             trusted_proxies,
             public_url,
             rules,

@@ -49,7 +49,7 @@ use linli_core::sync::{Operation, Replica};
 use linli_core::{RuleError, RuleSet};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard, TryLockError};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc::error::TryRecvError;
@@ -156,11 +156,13 @@ const READ_HOLD_BACK: Duration = Duration::from_millis(100);
 const READS_PER_COMMUNITY: usize = 2;
 
 impl Writer {
-    pub fn start(db: Db, rules: Arc<RuleSet>) -> Writer {
+    pub fn start(db: Db, rules: Arc<RuleSet>, max_replicas: usize) -> Writer {
         let (tx, rx) = mpsc::channel::<Job>(4096);
         let replicas = Arc::new(Replicas {
             db,
             slots: Mutex::new(HashMap::new()),
+            max: max_replicas.max(1),
+            clock: AtomicU64::new(0),
         });
         let r = replicas.clone();
         std::thread::Builder::new()
@@ -258,6 +260,10 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 struct Replicas {
     db: Db,
     slots: Mutex<HashMap<String, Arc<Slot>>>,
+    /// Most replicas kept loaded (`LINLI_MAX_REPLICAS`); the least recently used beyond it are dropped.
+    max: usize,
+    /// A counter that orders uses (each use of a slot takes the next value).
+    clock: AtomicU64,
 }
 
 struct Slot {
@@ -269,6 +275,8 @@ struct Slot {
     writer_waiting: AtomicBool,
     /// A loader thread is at work on this replica.
     loading: AtomicBool,
+    /// When it was last used ([`Replicas::clock`]).
+    used: AtomicU64,
     /// Why the last load by a loader thread failed; the writer answers the waiting jobs with it.
     failed: Mutex<Option<Failed>>,
 }
@@ -280,6 +288,7 @@ impl Default for Slot {
             replica: RwLock::default(),
             writer_waiting: AtomicBool::default(),
             loading: AtomicBool::default(),
+            used: AtomicU64::default(),
             failed: Mutex::default(),
         }
     }
@@ -300,12 +309,41 @@ impl Slot {
 impl Replicas {
     fn slot(&self, community: &str) -> Arc<Slot> {
         let mut slots = lock(&self.slots);
-        match slots.get(community) {
+        let s = match slots.get(community) {
             Some(s) => s.clone(),
             None => {
                 let s = Arc::new(Slot::default());
                 slots.insert(community.to_string(), s.clone());
                 s
+            }
+        };
+        s.used.store(
+            self.clock.fetch_add(1, Ordering::Relaxed),
+            Ordering::Relaxed,
+        );
+        s
+    }
+
+    /// Drops the least recently used replicas beyond [`Replicas::max`] (writer thread, between groups).
+    /// A replica being read or loaded is skipped; a dropped one is loaded again on next use.
+    fn evict(&self) {
+        let loaded: Vec<(String, Arc<Slot>)> = lock(&self.slots)
+            .iter()
+            .map(|(c, s)| (c.clone(), s.clone()))
+            .collect();
+        let mut loaded: Vec<_> = loaded
+            .into_iter()
+            .filter(|(_, s)| matches!(s.replica.try_read().as_deref(), Ok(Some(_))))
+            .collect();
+        if loaded.len() <= self.max {
+            return;
+        }
+        loaded.sort_by_key(|(_, s)| s.used.load(Ordering::Relaxed));
+        let excess = loaded.len() - self.max;
+        for (community, slot) in loaded.into_iter().take(excess) {
+            if let Ok(mut g) = slot.replica.try_write() {
+                *g = None;
+                tracing::debug!(community, "replica dropped (least recently used)");
             }
         }
     }
@@ -367,7 +405,7 @@ impl Replicas {
         let communities = self.db.read(crate::db::communities);
         match communities {
             Ok(list) => {
-                for c in list {
+                for c in list.into_iter().take(self.max) {
                     if let Err(e) = self.load(&self.slot(&c), &c, None) {
                         tracing::error!(community = c, error = ?e, "preloading a replica failed");
                     }
@@ -597,6 +635,9 @@ fn run(replicas: Arc<Replicas>, rules: Arc<RuleSet>, mut rx: mpsc::Receiver<Job>
                     }
                 }
             }
+        }
+        if lock(&replicas.slots).len() > replicas.max {
+            replicas.evict();
         }
     }
 }

@@ -382,3 +382,29 @@ async fn door_numbers_are_compared_after_nfkc() {
     let got = c.push(&d.push_request(vec![op])).await.unwrap();
     assert_eq!(got.results[0].status, OpStatus::Accepted);
 }
+
+#[tokio::test]
+async fn a_process_keeps_at_most_max_replicas_and_reloads_a_dropped_one() {
+    // LINLI_MAX_REPLICAS = 1: each community's push drops the other's replica; the next push to it loads
+    // it again from the database and still knows its doors.
+    let s = start_with(|c| c.max_replicas = 1).await;
+    s.add_user("bob", "staff", "c2");
+    let (alice, bob) = (s.client("alice").await, s.client("bob").await);
+    let mut a = Device::new("alice", COMMUNITY);
+    let mut b = Device::new("bob", "c2");
+    let (ua, mut ops_a) = a.place();
+    ops_a.push(a.household(ua, "101", 70.0).1);
+    let (ub, mut ops_b) = b.place();
+    ops_b.push(b.household(ub, "101", 70.0).1);
+    for (c, d, ops) in [(&alice, &a, ops_a), (&bob, &b, ops_b)] {
+        let r = c.push(&d.push_request(ops)).await.unwrap();
+        assert!(r.results.iter().all(|r| r.status == OpStatus::Accepted));
+    }
+    for _ in 0..3 {
+        for (c, d, unit) in [(&alice, &mut a, ua), (&bob, &mut b, ub)] {
+            let op = d.household(unit, "101", 70.0).1;
+            let r = c.push(&d.push_request(vec![op])).await.unwrap();
+            assert_eq!(r.results[0].code.as_deref(), Some("door_taken"), "{r:?}");
+        }
+    }
+}
