@@ -615,10 +615,3 @@ pub fn create_user(
         args![username, password_hash, role, community, now_ms],
     )? == 1)
 }
-
-/// A UUID stored as text, read back (a malformed one is a conversion error of that column).
-pub fn parse_uuid(s: &str) -> rusqlite::Result<uuid::Uuid> {
-    uuid::Uuid::parse_str(s).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-    })
-}

@@ -45,34 +45,40 @@ fn base64_decode(s: &str) -> Result<Vec<u8>, ApiError> {
 /// `rand`'s thread generator as the session tokens are) and stored on first use, in the caller's
 /// transaction. Answers the key; the caller drops it when done.
 fn signing_key(tx: &mut Conn<'_>, community: &str, now: u64) -> DbResult<SigningKey> {
-    let found = tx.query_opt(
-        "SELECT secret_key FROM certificate_keys WHERE community = ?1",
-        args![community],
-    )?;
-    if let Some(row) = found {
-        let secret: [u8; 32] = row
-            .blob(0)?
-            .as_slice()
-            .try_into()
-            .map_err(|_| DbError::Column(0, "secret_key is not 32 bytes".into()))?;
-        return Ok(SigningKey::from_bytes(&secret));
+    loop {
+        let found = tx.query_opt(
+            "SELECT secret_key FROM certificate_keys WHERE community = ?1",
+            args![community],
+        )?;
+        if let Some(row) = found {
+            let secret: [u8; 32] = row
+                .blob(0)?
+                .as_slice()
+                .try_into()
+                .map_err(|_| DbError::Column(0, "secret_key is not 32 bytes".into()))?;
+            return Ok(SigningKey::from_bytes(&secret));
+        }
+        let mut secret = [0u8; 32];
+        rand::rng().fill_bytes(&mut secret);
+        let key = SigningKey::from_bytes(&secret);
+        secret.fill(0);
+        // Two server processes making the first key at once (PostgreSQL): one insert wins, the other
+        // does nothing and reads the winner's key.
+        let made = tx.execute(
+            "INSERT INTO certificate_keys (id, community, algorithm, secret_key, public_key, created_at_ms)
+             VALUES (?1, ?2, 'Ed25519', ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+            args![
+                &Uuid::now_v7().to_string(),
+                community,
+                &key.to_bytes()[..],
+                &key.verifying_key().to_bytes()[..],
+                now as i64
+            ],
+        )?;
+        if made == 1 {
+            return Ok(key);
+        }
     }
-    let mut secret = [0u8; 32];
-    rand::rng().fill_bytes(&mut secret);
-    let key = SigningKey::from_bytes(&secret);
-    secret.fill(0);
-    tx.execute(
-        "INSERT INTO certificate_keys (id, community, algorithm, secret_key, public_key, created_at_ms)
-         VALUES (?1, ?2, 'Ed25519', ?3, ?4, ?5)",
-        args![
-            &Uuid::now_v7().to_string(),
-            community,
-            &key.to_bytes()[..],
-            &key.verifying_key().to_bytes()[..],
-            now as i64
-        ],
-    )?;
-    Ok(key)
 }
 
 /// Gives the certificate the next number of its community and year (`YYYY-NNNN`: one more than the
