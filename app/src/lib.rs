@@ -21,6 +21,7 @@ pub mod data;
 pub mod renovation;
 pub mod roster;
 pub mod shell;
+pub mod standards;
 pub mod surveys;
 pub mod volunteers;
 

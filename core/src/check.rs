@@ -116,6 +116,7 @@ fn check_state(
         | Body::PersonPut(_)
         | Body::TeamPut(_)
         | Body::SurveyAssignmentPut(_)
+        | Body::StandardEntryAdd(_)
         | Body::Delete => Ok(()),
     }
 }

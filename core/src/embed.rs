@@ -11,6 +11,8 @@
 //! | `volunteer.stats` | `{"as_of":"2026-02-28","population":20,"rule_set":"shanghai","volunteers":[{"id":"v1","registered_on":"2026-01-05","status":"active","party_member":true,"student":false},{"id":"v2","registered_on":"2026-01-05","status":"active"},{"id":"v3","registered_on":"2026-02-01","status":"active"}],"entries":[{"id":"e1","volunteer_id":"v1","date":"2026-01-10","minutes":600,"status":"confirmed"},{"id":"e2","volunteer_id":"v1","date":"2026-02-10","minutes":720,"status":"confirmed"},{"id":"e3","volunteer_id":"v1","date":"2026-02-10","minutes":660,"status":"confirmed","corrects":"e2"},{"id":"e4","volunteer_id":"v2","date":"2026-02-11","minutes":90,"status":"pending"}]}` | `{"registered":3,"rate":{"value":0.15,"threshold":0.15,"met":true},"active_by_month":[{"month":"2026-01","active":1,"share":0.333…},{"month":"2026-02","active":1,"share":0.333…}],"hours":[{"volunteer_id":"v1","confirmed_hours":21.0,"pending_hours":0.0,"confirmed_minutes":1260,"pending_minutes":0},…],"party_students":{"members":1,"with_20_hours":1,"hours_min":20,"share":1.0,"threshold":0.85,"met":true}}` (RULES V1, V3, V4, V6; see `volunteers/stats.rs`) |
 //! | `survey.validate` | `{"form":{"id":"f1","version":3,"questions":[{"id":"age","type":"number","required":true,"min":0,"max":120},{"id":"alone","type":"yesno","required":true},{"id":"care","type":"single","required":true,"choices":["meals","nurse"],"show_if":{"all":[{"q":"age","op":"gt","value":64},{"q":"alone","op":"eq","value":true}]}}]},"answers":{"age":70,"alone":false,"care":"meals"}}` | `{"errors":[{"code":"not_shown","field":"care","message":"问题「care」此时不显示，不应有回答"}],"valid":false,"visible":["age","alone"]}` (issue 11; see `surveys/validate.rs`) |
 //! | `survey.coverage` | `{"households":[{"id":"101","building":"1号楼","status":"answered"},{"id":"102","building":"1号楼","status":"not_home"},{"id":"103","building":"1号楼","status":"vacant"},{"id":"201","building":"2号楼","status":"not_visited"}]}` | `{"buildings":[{"answered":1,"building":"1号楼","coverage":0.5,"outstanding":1,"total":3,"visited":3},{"answered":0,"building":"2号楼","coverage":0.0,"outstanding":1,"total":1,"visited":0}],"total":{"answered":1,"coverage":0.3333333333333333,"outstanding":2,"total":4,"visited":3}}` (S4; buildings in first-seen order; see `surveys/coverage.rs`) |
+//! | `standards.catalog` | `{"standard":"learning"}` (`zhengzhou`, `shanghai`, `six-type`, `learning`, `plans-003`, `opinions-004`) | `{"version":"standards-1+…","standard":"learning","name_zh":"示范“学习型社区”标准",…,"groups":[{"id":"LRN-1","name_zh":"第1条",…},…],"indicators":[{"id":"LRN-1a","group":"LRN-1","kind":"checklist","comparator":null,"threshold":null,"class":"checklist","source":"004 第四篇 附件1 第1条","quote":"社区居委会下设学习委员会",…},{"id":"LRN-1b",…,"kind":"count","comparator":">=","threshold":"2","unit":"meetings","period":"year","class":"computed","formula":"MEET (type = learning committee): count ≥ 2",…},…]}` (issue 14; see `standards/catalogue.rs`) |
+//! | `standards.evaluate` | `{"standard":"six-type","rule_set":"default","year":2026,"as_of":"2026-04-10","inputs":{"SIX-29":{"num":18,"den":200},"SIX-68a":{"dates":["2026-01-05","2026-01-25","2026-02-14","2026-04-02"]}}}` | `{"standard":"six-type","catalog_version":"standards-1+…","rule_set":{"name":"default","version":"default-1"},"year":2026,"as_of":"2026-04-10","indicators":[…,{"id":"SIX-29","status":"not_met","value":0.09,"threshold":"0.1","comparator":">=","unit":"volunteers","gap":{"amount":2,"unit":"volunteers"},"decides":true},…,{"id":"SIX-68a","status":"not_met","value":4,"threshold":"2","comparator":">=","unit":"events","gap":{"amount":3,"unit":"events","periods":["2026-02","2026-03"]},"current":{"period":"2026-04","count":1,"needed":2,"due":"2026-04-30"},"decides":true},…],"groups":[…,{"id":"管理服务·社区服务","status":"not_met","rows_met":0,"rows_deciding":…},…],"verdict":{"headings_met":[],"blocks":[…],"score":0,"pass_score":"1","met":false}}` (issue 14, RULES E1–E7; inputs `{"num","den"}`, `{"dates"}`, `{"value"}`, `{"done"}`; a row without one is `no_data`; see `standards/`) |
 //!
 //! An optional `"lang": "zh" | "en"` beside `fn` picks the language of error messages (Chinese by default).
 
@@ -138,6 +140,8 @@ fn dispatch(request: &Value) -> Result<Value, RuleError> {
             serde_json::to_value(crate::surveys::api::survey_coverage(args)?)
                 .expect("Coverage serialises"),
         ),
+        "standards.catalog" => crate::standards::api::catalog(args),
+        "standards.evaluate" => crate::standards::api::evaluate(args),
         other => Err(RuleError::field(ErrorCode::UnknownFunction, "fn")
             .with_detail(other.chars().take(64).collect::<String>())),
     }
@@ -455,6 +459,180 @@ mod tests {
         assert_eq!(r["error"]["field"], "households[1].id");
         let r = call(r#"{"fn":"survey.coverage","args":{"households":"all"}}"#);
         assert_eq!(r["error"]["field"], "households");
+    }
+
+    /// The issue's example (issue 14, E7): SIX-29, 18 registered volunteers of 200 residents, against
+    /// 10 %: value 0.09, ⌈0.1 × 200⌉ − 18 = 2 volunteers short; SIX-68a (≥ 2 events a month) as of
+    /// 10 April: January 2, February 1, March 0 → 3 short in February and March, April (1) shown.
+    #[test]
+    fn standards_evaluate_example() {
+        let r = call(
+            r#"{"fn":"standards.evaluate","args":{"standard":"six-type","rule_set":"default","year":2026,"as_of":"2026-04-10","inputs":{"SIX-29":{"num":18,"den":200},"SIX-68a":{"dates":["2026-01-05","2026-01-25","2026-02-14","2026-04-02"]}}}}"#,
+        );
+        let ok = &r["ok"];
+        let row = |id: &str| {
+            ok["indicators"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["id"] == id)
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(
+            row("SIX-29"),
+            json!({"id":"SIX-29","status":"not_met","value":0.09,"threshold":"0.1","comparator":">=","unit":"volunteers","gap":{"amount":2,"unit":"volunteers"},"decides":true})
+        );
+        assert_eq!(
+            row("SIX-68a"),
+            json!({"id":"SIX-68a","status":"not_met","value":4,"threshold":"2","comparator":">=","unit":"events","gap":{"amount":3,"unit":"events","periods":["2026-02","2026-03"]},"current":{"period":"2026-04","count":1,"needed":2,"due":"2026-04-30"},"decides":true})
+        );
+        assert_eq!(row("SIX-1")["status"], "no_data");
+        assert_eq!(
+            ok["rule_set"],
+            json!({"name":"default","version":"default-1"})
+        );
+        assert_eq!(
+            ok["catalog_version"],
+            json!(crate::standards::Catalogue::get().version)
+        );
+        assert_eq!(ok["indicators"].as_array().unwrap().len(), 150);
+        assert_eq!(ok["verdict"]["met"], false);
+        // A share with denominator 0 is no data; the rule set defaults to "default".
+        let r = call(
+            r#"{"fn":"standards.evaluate","args":{"standard":"six-type","year":2026,"as_of":"2026-04-10","inputs":{"SIX-29":{"num":0,"den":0}}}}"#,
+        );
+        let rows = r["ok"]["indicators"].as_array().unwrap();
+        let r29 = rows.iter().find(|r| r["id"] == "SIX-29").unwrap();
+        assert_eq!(
+            (&r29["status"], &r29["value"]),
+            (&json!("no_data"), &Value::Null)
+        );
+        // Shanghai's rule set: 15 %, 12 short.
+        let r = call(
+            r#"{"fn":"standards.evaluate","args":{"standard":"six-type","rule_set":"shanghai","year":2026,"as_of":"2026-04-10","inputs":{"SIX-29":{"num":18,"den":200}}}}"#,
+        );
+        let rows = r["ok"]["indicators"].as_array().unwrap();
+        let r29 = rows.iter().find(|r| r["id"] == "SIX-29").unwrap();
+        assert_eq!(r29["gap"], json!({"amount":12,"unit":"volunteers"}));
+    }
+
+    #[test]
+    fn standards_catalog_shape() {
+        let r = call(r#"{"fn":"standards.catalog","args":{"standard":"learning"}}"#);
+        let ok = &r["ok"];
+        assert_eq!(ok["standard"], "learning");
+        assert_eq!(ok["indicators"].as_array().unwrap().len(), 22);
+        let first = &ok["indicators"][0];
+        for k in [
+            "id",
+            "group",
+            "kind",
+            "comparator",
+            "threshold",
+            "class",
+            "source",
+            "quote",
+            "unit",
+            "period",
+            "level",
+            "name_zh",
+            "gloss",
+        ] {
+            assert!(first.get(k).is_some(), "{k}");
+        }
+        assert_eq!(
+            (&first["id"], &first["kind"], &first["class"]),
+            (&json!("LRN-1a"), &json!("checklist"), &json!("checklist"))
+        );
+        let b = &ok["indicators"][1];
+        assert_eq!(
+            (&b["id"], &b["kind"], &b["comparator"], &b["threshold"]),
+            (&json!("LRN-1b"), &json!("count"), &json!(">="), &json!("2"))
+        );
+        assert_eq!(
+            ok["version"],
+            json!(crate::standards::Catalogue::get().version)
+        );
+    }
+
+    #[test]
+    fn standards_errors_name_the_input() {
+        let ev = |args: &str| {
+            let r = call(&format!(
+                r#"{{"fn":"standards.evaluate","lang":"en","args":{args}}}"#
+            ));
+            (
+                r["error"]["code"].as_str().unwrap_or("").to_string(),
+                r["error"]["field"].as_str().unwrap_or("").to_string(),
+                r["error"]["message"].as_str().unwrap_or("").to_string(),
+            )
+        };
+        let base = r#""standard":"six-type","year":2026,"as_of":"2026-04-10""#;
+        let (code, field, message) = ev(&format!(
+            r#"{{{base},"inputs":{{"SIX-99":{{"num":1,"den":2}}}}}}"#
+        ));
+        assert_eq!(
+            (code.as_str(), field.as_str()),
+            ("invalid_request", "inputs.SIX-99")
+        );
+        assert_eq!(
+            message,
+            "The request is not well formed: SIX-99 is not an indicator of six-type"
+        );
+        let (_, field, _) = ev(&format!(r#"{{{base},"inputs":{{"SIX-29":{{"num":1}}}}}}"#));
+        assert_eq!(field, "inputs.SIX-29.den");
+        let (_, field, message) = ev(&format!(
+            r#"{{{base},"inputs":{{"SIX-29":{{"dates":[]}}}}}}"#
+        ));
+        assert_eq!(field, "inputs.SIX-29.dates");
+        assert!(
+            message.contains(r#"a share is {"num":n,"den":d}"#),
+            "{message}"
+        );
+        let (_, field, _) = ev(&format!(r#"{{{base},"inputs":{{"SIX-29":[18,200]}}}}"#));
+        assert_eq!(field, "inputs.SIX-29");
+        let (code, field, _) = ev(&format!(
+            r#"{{{base},"inputs":{{"SIX-29":{{"num":-1,"den":2}}}}}}"#
+        ));
+        assert_eq!(
+            (code.as_str(), field.as_str()),
+            ("out_of_range", "inputs.SIX-29.num")
+        );
+        let (_, field, _) = ev(&format!(
+            r#"{{{base},"inputs":{{"SIX-29":{{"num":"lots","den":2}}}}}}"#
+        ));
+        assert_eq!(field, "inputs.SIX-29.num");
+        let (code, field, _) = ev(&format!(
+            r#"{{{base},"inputs":{{"SIX-68a":{{"dates":["2026-01-05","2026-02-30"]}}}}}}"#
+        ));
+        assert_eq!(
+            (code.as_str(), field.as_str()),
+            ("invalid_date", "inputs.SIX-68a.dates[1]")
+        );
+        let (_, field, _) = ev(&format!(
+            r#"{{{base},"inputs":{{"SIX-1":{{"done":"yes"}}}}}}"#
+        ));
+        assert_eq!(field, "inputs.SIX-1.done");
+        let (_, field, _) = ev(&format!(r#"{{{base},"inputs":[]}}"#));
+        assert_eq!(field, "inputs");
+        let (code, field, _) = ev(r#"{"standard":"paris","year":2026,"as_of":"2026-04-10"}"#);
+        assert_eq!(
+            (code.as_str(), field.as_str()),
+            ("out_of_range", "standard")
+        );
+        let (code, field, _) = ev(r#"{"year":2026,"as_of":"2026-04-10"}"#);
+        assert_eq!((code.as_str(), field.as_str()), ("required", "standard"));
+        let (_, field, _) = ev(&format!(r#"{{{base},"rule_set":"atlantis"}}"#));
+        assert_eq!(field, "rule_set");
+        let (_, field, _) = ev(r#"{"standard":"six-type","as_of":"2026-04-10"}"#);
+        assert_eq!(field, "year");
+        let (_, field, _) = ev(r#"{"standard":"six-type","year":2026}"#);
+        assert_eq!(field, "as_of");
+        let (_, field, _) = ev(&format!(r#"{{{base},"input":{{}}}}"#));
+        assert_eq!(field, "input");
+        let r = call(r#"{"fn":"standards.catalog","args":{}}"#);
+        assert_eq!(r["error"]["field"], "standard");
     }
 
     #[test]

@@ -4,24 +4,27 @@
 //!
 //! Generic layers: `sync` (the op log: operations, stamps, the replica and its check pipeline), `hlc`,
 //! `registry` (the one closed list of record kinds and bodies, dispatching to features), `rules`,
-//! `error`, `protocol`, `calendar`/`date`, `embed`, `personal` (phone and ID numbers, masked). Feature
-//! folders: `roster`, `renovation`, `volunteers`, `surveys`.
+//! `error`, `protocol`, `calendar`/`date`, `embed`, `personal` (phone and ID numbers, masked), `exact` (exact
+//! rationals for pass marks). Feature folders: `roster`, `renovation`, `volunteers`, `surveys`, `standards`.
 
 pub mod calendar;
 pub mod check;
 pub mod date;
 pub mod embed;
 pub mod error;
+pub mod exact;
 pub mod hlc;
 pub mod i18n;
 pub mod personal;
 pub mod protocol;
+pub mod qr;
 pub mod registry;
 pub mod rules;
 pub mod sync;
 
 pub mod renovation;
 pub mod roster;
+pub mod standards;
 pub mod surveys;
 pub mod volunteers;
 

@@ -35,6 +35,9 @@ pub struct LoginResponse {
 pub enum Role {
     Staff,
     Admin,
+    /// A volunteer's own phone (志愿者本人): registered at the community's join link, acts for that
+    /// volunteer record only and pulls only what `volunteers::visible_to_volunteer` allows.
+    Volunteer,
 }
 
 /// `POST /api/sync/push`. Also the format of a file of unsent changes saved by the app.

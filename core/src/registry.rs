@@ -10,6 +10,7 @@ use crate::renovation::{BallotFields, MenuItemFields, ProjectFields};
 use crate::roster;
 use crate::roster::{BuildingFields, CompoundFields, HouseholdFields, PersonFields, UnitFields};
 use crate::rules::RuleSet;
+use crate::standards::StandardEntryFields;
 use crate::surveys::{
     FormVersionFields, ResponseReviewFields, SurveyAssignmentFields, SurveyResponseFields,
     VisitFields,
@@ -68,6 +69,8 @@ pub enum EntityKind {
     SurveyResponse,
     /// 答卷审核 (surveys); append-only
     ResponseReview,
+    /// 自评录入 (standards, E1–E7): a manual or checklist row's value; community-level, append-only
+    StandardEntry,
 }
 
 /// What an operation does. Puts carry the whole record; each field merges on its own.
@@ -128,6 +131,9 @@ pub enum Body {
     /// Staff's verdict on a response; never changed: the latest counts.
     #[serde(rename = "response_review.add")]
     ResponseReviewAdd(ResponseReviewFields),
+    /// A self-check entry; never changed: the latest counts.
+    #[serde(rename = "standard_entry.add")]
+    StandardEntryAdd(StandardEntryFields),
     /// A tombstone: the record is deleted, for good.
     #[serde(rename = "delete")]
     Delete,
@@ -158,6 +164,7 @@ impl EntityKind {
             EntityKind::Visit => "visit",
             EntityKind::SurveyResponse => "survey_response",
             EntityKind::ResponseReview => "response_review",
+            EntityKind::StandardEntry => "standard_entry",
         }
     }
 
@@ -183,6 +190,7 @@ impl EntityKind {
                 Some((EntityKind::Household, "household_id"))
             }
             EntityKind::ResponseReview => Some((EntityKind::SurveyResponse, "response_id")),
+            EntityKind::StandardEntry => None,
         }
     }
 
@@ -199,6 +207,7 @@ impl EntityKind {
                 | EntityKind::Visit
                 | EntityKind::SurveyResponse
                 | EntityKind::ResponseReview
+                | EntityKind::StandardEntry
         )
     }
 
@@ -237,6 +246,7 @@ impl Body {
             Body::VisitAdd(_) => Some(EntityKind::Visit),
             Body::SurveyResponseAdd(_) => Some(EntityKind::SurveyResponse),
             Body::ResponseReviewAdd(_) => Some(EntityKind::ResponseReview),
+            Body::StandardEntryAdd(_) => Some(EntityKind::StandardEntry),
             Body::Delete => None,
         }
     }
@@ -266,6 +276,7 @@ impl Body {
             Body::VisitAdd(f) => serde_json::to_value(f),
             Body::SurveyResponseAdd(f) => serde_json::to_value(f),
             Body::ResponseReviewAdd(f) => serde_json::to_value(f),
+            Body::StandardEntryAdd(f) => serde_json::to_value(f),
             Body::Delete => return None,
         };
         match v {
@@ -283,6 +294,7 @@ impl Body {
             | Body::TeamPut(_)
             | Body::ActivityPut(_)
             | Body::FormVersionAdd(_)
+            | Body::StandardEntryAdd(_)
             | Body::Delete => None,
             Body::BuildingPut(f) => Some(f.compound_id),
             Body::UnitPut(f) => Some(f.building_id),
@@ -328,6 +340,7 @@ impl Body {
             Body::VisitAdd(f) => f.check(&rules.roster, &rules.surveys),
             Body::SurveyResponseAdd(f) => f.check(&rules.roster, &rules.surveys),
             Body::ResponseReviewAdd(f) => f.check(&rules.roster, &rules.surveys),
+            Body::StandardEntryAdd(f) => f.check(),
             Body::Delete => Ok(()),
         }
     }

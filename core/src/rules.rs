@@ -232,6 +232,11 @@ pub struct RuleSet {
     pub volunteers: VolunteerRules,
     #[serde(default)]
     pub surveys: SurveyRules,
+    /// The standards self-check's section (issue 14), kept here as JSON and read by
+    /// `standards::StandardsRules::of`, which checks it against the catalogue: its reader then lands in
+    /// a Wasm only where the self-check runs, not in every page that loads a rule set.
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+    pub standards: serde_json::Value,
 }
 
 impl RuleSet {
@@ -291,6 +296,8 @@ mod tests {
         assert_eq!(r.surveys, super::SurveyRules::default());
         assert_eq!(r.surveys.needs_interval_months, 6);
         assert_eq!(r.surveys.satisfaction_min["police"].num, 80);
+        // And for the standards self-check (issue 14): the file states the defaults.
+        assert_eq!(r.standards["fire_gate"], "application");
     }
 
     #[test]
@@ -310,6 +317,10 @@ mod tests {
         let mut back = sh.clone();
         back.volunteers.registered_rate_min =
             super::RuleSet::default().volunteers.registered_rate_min;
+        // SIX-29 at Shanghai's 15% too, under its own version.
+        assert_eq!(sh.standards["thresholds"]["SIX-29"], "0.15");
+        assert_eq!(sh.standards["version"], "shanghai-1");
+        back.standards = super::RuleSet::default().standards;
         assert_eq!(back, super::RuleSet::default());
         assert_eq!(
             super::RuleSet::named("default"),
@@ -320,6 +331,7 @@ mod tests {
         let mut v: serde_json::Value = serde_json::to_value(super::RuleSet::default()).unwrap();
         v.as_object_mut().unwrap().remove("volunteers");
         v.as_object_mut().unwrap().remove("surveys");
+        v.as_object_mut().unwrap().remove("standards");
         assert!(super::RuleSet::from_json(&v.to_string()).is_ok());
     }
 

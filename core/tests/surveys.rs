@@ -856,6 +856,25 @@ fn satisfaction_from_responses() {
     let police = rates.iter().find(|r| r.topic == "police").unwrap();
     assert_eq!((police.satisfied, police.rate, police.met), (3, 1.0, true));
     assert_eq!(rates.len(), 9);
+    // The standards self-check reads the same rates (issue 14): SIX-9 (environment ≥ 90 %) is 2 of 3,
+    // ⌈2.7⌉ − 2 = 1 respondent short; SIX-45a (police) 3 of 3.
+    use linli_core::exact::Exact;
+    use linli_core::standards::{self, Input, Status};
+    let inputs = w.r.standards_inputs(C, 2026, d("2026-12-31"), &w.rules);
+    let share = |n, d| Input::Share {
+        num: Exact::int(n),
+        den: Exact::int(d),
+    };
+    assert_eq!(inputs["SIX-9"], share(2, 3));
+    assert_eq!(inputs["SIX-45a"], share(3, 3));
+    let six = standards::inputs::for_standard("six-type", &inputs);
+    let e =
+        standards::evaluate("six-type", &w.rules, "default", 2026, d("2026-12-31"), &six).unwrap();
+    let r9 = e.indicators.iter().find(|r| r.id == "SIX-9").unwrap();
+    assert_eq!(
+        (r9.status, r9.gap.as_ref().map(|g| g.amount.clone())),
+        (Status::NotMet, Some(json!(1)))
+    );
 }
 
 #[derive(Clone, Debug)]

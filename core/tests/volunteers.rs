@@ -937,3 +937,93 @@ proptest! {
         prop_assert_eq!(totals(&a), totals(&b));
     }
 }
+
+/// RULES §3: a volunteer's own login receives teams, activities and sign-ups, and of the rest only their
+/// own registration, check-ins, entries, the reviews of those entries and their pairs.
+#[test]
+fn a_volunteer_pulls_only_their_own_record() {
+    let mut w = World::with_volunteer();
+    let at = t("2026-01-02 09:00");
+    // A second volunteer (60), not living here.
+    w.put(
+        at,
+        EntityKind::Volunteer,
+        id(60),
+        Body::VolunteerPut(volunteer("赵六", None)),
+    )
+    .unwrap();
+    w.activity(id(70), "2026-01-03", "09:00", "11:00", 5);
+    for (sid, vid) in [(71, 50), (72, 60)] {
+        w.put(
+            at,
+            EntityKind::SignUp,
+            id(sid),
+            Body::SignUpAdd(SignUpFields {
+                activity_id: id(70),
+                volunteer_id: id(vid),
+                action: SignUpAction::Join,
+                placed: false,
+            }),
+        )
+        .unwrap();
+    }
+    // One entry each, and a review of each.
+    for (eid, vid) in [(80, 50), (81, 60)] {
+        let mut e = entry("2026-01-02", 60);
+        e.volunteer_id = id(vid);
+        w.put(
+            at,
+            EntityKind::ServiceEntry,
+            id(eid),
+            Body::ServiceEntryAdd(e),
+        )
+        .unwrap();
+    }
+    for (rid, eid) in [(90, 80), (91, 81)] {
+        w.put(
+            at + 1,
+            EntityKind::EntryReview,
+            id(rid),
+            Body::EntryReviewAdd(EntryReviewFields {
+                entry_id: id(eid),
+                decision: EntryStatus::Confirmed,
+                by: "wang".into(),
+                at_ms: at + 1,
+                reason: String::new(),
+            }),
+        )
+        .unwrap();
+    }
+    let seen = |me: u128| -> Vec<(EntityKind, Uuid)> {
+        w.ops
+            .iter()
+            .filter(|o| visible_to_volunteer(id(me), o, &w.r))
+            .map(|o| (o.entity.kind, o.entity.id))
+            .collect()
+    };
+    use EntityKind::*;
+    assert_eq!(
+        seen(50),
+        vec![
+            (Volunteer, id(50)),
+            (Volunteer, id(50)),
+            (Activity, id(70)),
+            (SignUp, id(71)),
+            (SignUp, id(72)),
+            (ServiceEntry, id(80)),
+            (EntryReview, id(90)),
+        ]
+    );
+    // The other volunteer: no household, person or compound, and nothing of volunteer 50's.
+    assert_eq!(
+        seen(60),
+        vec![
+            (Volunteer, id(60)),
+            (Activity, id(70)),
+            (SignUp, id(71)),
+            (SignUp, id(72)),
+            (ServiceEntry, id(81)),
+            (EntryReview, id(91)),
+        ]
+    );
+}

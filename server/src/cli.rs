@@ -169,8 +169,10 @@ pub fn admin(config: &Config, command: AdminCommand, input: &mut dyn BufRead) ->
             if username.is_empty()
                 || username.chars().count() > 64
                 || username.chars().any(char::is_whitespace)
+                || username.contains(':')
             {
-                return fail("the username must be 1–64 characters without spaces");
+                // `:` marks a volunteer's own phone as author (`volunteer:<id>`), never an account.
+                return fail("the username must be 1–64 characters without spaces or ':'");
             }
             if crate::auth::RESERVED_USERNAMES.contains(&username.to_lowercase().as_str()) {
                 return fail(format!(

@@ -26,6 +26,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (3, include_str!("../migrations/0003_disabled_users.sql")),
     (4, include_str!("../migrations/0004_last_contact.sql")),
     (5, include_str!("../migrations/0005_volunteers.sql")),
+    (6, include_str!("../migrations/0006_volunteer_sessions.sql")),
 ];
 
 /// The schema version this build expects.
@@ -590,6 +591,13 @@ pub fn communities(conn: &mut Conn<'_>) -> DbResult<Vec<String>> {
         .iter()
         .map(|r| r.text(0))
         .collect()
+}
+
+/// A community's name, if it exists.
+pub fn community_name(conn: &mut Conn<'_>, id: &str) -> DbResult<Option<String>> {
+    conn.query_opt("SELECT name FROM communities WHERE id = ?1", args![id])?
+        .map(|r| r.text(0))
+        .transpose()
 }
 
 /// Creates a community; returns false if it existed already (its name is left as it was).

@@ -44,6 +44,9 @@ pub struct StateInner {
     /// Ballots per resident login: a few freely, then growing delays (a code's holder cannot flood the
     /// writer; one household changing its mind a few times is never slowed).
     pub ballot_limiter: http::throttle::Throttle,
+    /// Volunteers' registrations from their own phones, per address: a community's volunteers at one
+    /// meeting join freely, a script filling the register is slowed.
+    pub join_limiter: http::throttle::Throttle,
     /// Slots for password hashing (Argon2, 19 MiB each): one per core, at most four.
     pub hashing: crate::auth::HashingSlots,
     /// The address the server listens on, once bound (the default public URL).
@@ -78,6 +81,13 @@ impl AppState {
             code_limiter: Default::default(),
             ballot_limiter: http::throttle::Throttle::new(http::throttle::Policy {
                 free: 20,
+                base_ms: 1_000,
+                max_ms: 5 * 60 * 1000,
+                forget_ms: 10 * 60 * 1000,
+                max_keys: 100_000,
+            }),
+            join_limiter: http::throttle::Throttle::new(http::throttle::Policy {
+                free: 50,
                 base_ms: 1_000,
                 max_ms: 5 * 60 * 1000,
                 forget_ms: 10 * 60 * 1000,

@@ -178,6 +178,36 @@ pub fn community() -> String {
     })
 }
 
+/// The volunteer record this phone acts for, when it is a volunteer's own phone (role `volunteer`).
+pub fn volunteer_me() -> Option<Uuid> {
+    with(|l| {
+        l.session
+            .as_ref()
+            .filter(|s| s.role == linli_core::protocol::Role::Volunteer)
+            .and_then(|s| linli_core::volunteers::volunteer_of_author(&s.username))
+    })
+}
+
+/// Makes this phone volunteer `id`'s own, for `community`, before the server knows them: the
+/// registration is queued like any change, and the first sync sends it to `/api/volunteers/join`, which
+/// answers with the phone's login (see `sync.rs`). Works offline.
+pub async fn begin_volunteer(community: String, id: Uuid) -> Result<(), StoreError> {
+    let db = db().ok_or_else(|| StoreError("not open".into()))?;
+    let session = Session {
+        token: String::new(),
+        expires_at: u64::MAX,
+        username: linli_core::volunteers::volunteer_author(id),
+        role: linli_core::protocol::Role::Volunteer,
+        community,
+        community_name: String::new(),
+    };
+    db.save_session(&session, true).await?;
+    reload().await?;
+    changed(Change::LoggedIn);
+    request_persistence();
+    Ok(())
+}
+
 /// The logged-in staff member's username (empty when nobody is logged in): who recorded a change.
 pub fn username() -> String {
     with(|l| {

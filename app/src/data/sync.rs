@@ -223,6 +223,72 @@ impl Landing {
     }
 }
 
+/// Sends this phone's registration (V1) to `POST /api/volunteers/join` and keeps the login it answers with.
+/// A refused registration is marked refused in the outbox, with the server's words, like a refused push.
+async fn join(
+    db: &store::Db,
+    session: crate::data::model::Session,
+    lang: linli_core::Lang,
+) -> Result<crate::data::model::Session, SyncError> {
+    let me = linli_core::volunteers::volunteer_of_author(&session.username)
+        .ok_or(SyncError::NoSession)?;
+    let outbox = db.outbox().await?;
+    let Some(entry) = outbox.into_iter().find(|e| {
+        e.status == OutboxStatus::Pending
+            && e.op.entity.id == me
+            && matches!(e.op.body, linli_core::registry::Body::VolunteerPut(_))
+    }) else {
+        return Err(SyncError::NoSession);
+    };
+    #[derive(serde::Serialize)]
+    struct JoinRequest<'a> {
+        op: &'a linli_core::Operation,
+    }
+    let req = JoinRequest { op: &entry.op };
+    match net::call::<_, crate::data::model::Session>(
+        "POST",
+        "/api/volunteers/join",
+        None,
+        lang,
+        Some(&req),
+    )
+    .await
+    {
+        Ok(login) => {
+            db.save_session(&login, false).await?;
+            state::update(|l| l.session = Some(login.clone()));
+            Ok(login)
+        }
+        Err(net::ApiError::Http {
+            status: 400,
+            code,
+            message,
+            field,
+        }) => {
+            let mut e = entry;
+            e.status = OutboxStatus::Rejected;
+            e.code = Some(code);
+            e.message = Some(message.clone());
+            e.field = field;
+            let tx = db.write()?;
+            tx.put_outbox(&e)?;
+            tx.commit().await?;
+            state::update(|l| {
+                if let Some(x) = l.outbox.iter_mut().find(|x| x.op.id == e.op.id) {
+                    *x = e;
+                }
+            });
+            Err(SyncError::Api(net::ApiError::Http {
+                status: 400,
+                code: "rejected".into(),
+                message,
+                field: None,
+            }))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// For the pull benchmark: inside the lock, forgets the confirmed data and the cursor (the outbox stays),
 /// then syncs, so the pull starts from an empty device.
 pub async fn sync_from_empty() -> Result<SyncReport, SyncError> {
@@ -268,6 +334,15 @@ async fn sync_locked() -> Result<SyncReport, SyncError> {
         state::reload().await?;
     }
     let lang = state::lang();
+    // A volunteer's own phone registered before it had a login: its registration goes to the join
+    // endpoint, which answers with the login; the registration then stays in the outbox and is pushed like
+    // any change (answered `duplicate`, so acknowledged).
+    let session =
+        if session.token.is_empty() && session.role == linli_core::protocol::Role::Volunteer {
+            join(&db, session, lang).await?
+        } else {
+            session
+        };
     let token = session.token.as_str();
     let device_id = state::with(|l| l.device_id);
     let mut report = SyncReport::default();

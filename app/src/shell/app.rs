@@ -12,6 +12,7 @@ use crate::shell::router::{self, Route};
 use crate::shell::status_bar::StatusBar;
 use crate::shell::strings::Shell;
 use crate::shell::{login::LoginPage, settings::SettingsPage};
+use crate::standards::{list::StandardsPage, page::StandardPage};
 use crate::surveys::{
     builder::BuilderPage,
     fill::FillPage,
@@ -22,7 +23,8 @@ use crate::surveys::{
 };
 use crate::volunteers::{
     activities::ActivitiesPage, activity::ActivityPage, certificate::CertificatePage,
-    detail::VolunteerPage, list::VolunteersPage, verify::VerifyPage,
+    detail::VolunteerPage, join::JoinPage, list::VolunteersPage, me::CheckInPage,
+    verify::VerifyPage,
 };
 use leptos::prelude::*;
 
@@ -34,14 +36,23 @@ pub fn App() -> impl IntoView {
         ui.rev.get();
         state::with(|l| l.session.is_some())
     });
+    // A volunteer's own phone (role `volunteer`): their record, check-in and the settings, nothing of staff's.
+    let volunteer = Memo::new(move |_| {
+        ui.rev.get();
+        state::volunteer_me()
+    });
+    let staff = Memo::new(move |_| logged_in.get() && volunteer.get().is_none());
     let header = move || {
         let lang = ui.lang.get();
         view! {
             <nav class="top">
                 <a class="brand" href="/">{Shell::AppName.text(lang)}</a>
-                <Show when=move || logged_in.get()>
+                <Show when=move || staff.get()>
                     <a class="btn" href="/volunteers" data-testid="volunteers-link">{Shell::Volunteers.text(lang)}</a>
                     <a class="btn" href="/surveys" data-testid="surveys-link">{Shell::Surveys.text(lang)}</a>
+                    <a class="btn" href="/standards" data-testid="standards-link">{Shell::Standards.text(lang)}</a>
+                </Show>
+                <Show when=move || logged_in.get()>
                     <a class="btn" href="/settings" data-testid="settings-link">{Shell::Settings.text(lang)}</a>
                 </Show>
             </nav>
@@ -55,6 +66,20 @@ pub fn App() -> impl IntoView {
             (Route::Vote(code), _) => view! { <VotePage lang=lang code=code /> }.into_any(),
             // Anyone handed a certificate may check it.
             (Route::Verify, _) => view! { <VerifyPage lang=lang /> }.into_any(),
+            // A volunteer registers at their community's link; a phone that is already theirs shows their record.
+            (Route::Join(c), _) if volunteer.get().is_none() => {
+                view! { <JoinPage lang=lang community=c /> }.into_any()
+            }
+            (Route::Settings, true) => view! { <SettingsPage lang=lang /> }.into_any(),
+            (Route::CheckIn(a), _) if volunteer.get().is_some() => {
+                view! { <CheckInPage lang=lang activity=a /> }.into_any()
+            }
+            (Route::Certificate(n), true) if volunteer.get().is_some() => {
+                view! { <CertificatePage lang=lang number=n /> }.into_any()
+            }
+            (_, true) if let Some(me) = volunteer.get() => {
+                view! { <VolunteerPage lang=lang id=me own=true /> }.into_any()
+            }
             (_, false) => {
                 // Not logged in on this device yet: the login page, at its own address.
                 if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
@@ -67,7 +92,6 @@ pub fn App() -> impl IntoView {
                 view! { <DueCard lang=lang /> <CompoundsPage lang=lang /> }.into_any()
             }
             (Route::Compound(id), true) => view! { <CompoundPage lang=lang id=id /> }.into_any(),
-            (Route::Settings, true) => view! { <SettingsPage lang=lang /> }.into_any(),
             (Route::Project(id), true) => view! { <ProjectPage lang=lang id=id /> }.into_any(),
             (Route::Door(id), true) => view! { <DoorPage lang=lang id=id /> }.into_any(),
             (Route::Codes(id), true) => view! { <CodesPage lang=lang id=id /> }.into_any(),
@@ -82,6 +106,8 @@ pub fn App() -> impl IntoView {
             (Route::Certificate(n), true) => {
                 view! { <CertificatePage lang=lang number=n /> }.into_any()
             }
+            (Route::Standards, true) => view! { <StandardsPage lang=lang /> }.into_any(),
+            (Route::Standard(id), true) => view! { <StandardPage lang=lang id=id /> }.into_any(),
             (Route::Surveys, true) => view! { <SurveysPage lang=lang /> }.into_any(),
             (Route::SurveyEdit(id), true) => view! { <BuilderPage lang=lang form=id /> }.into_any(),
             (Route::SurveyVisits(id), true) => {
@@ -92,7 +118,9 @@ pub fn App() -> impl IntoView {
             }
             (Route::Draft(id), true) => view! { <FillPage lang=lang id=id /> }.into_any(),
             (Route::Ledger(id), true) => view! { <LedgerPage lang=lang id=id /> }.into_any(),
-            (Route::NotFound, true) => view! { <NotFound lang=lang /> }.into_any(),
+            // Staff scanning an activity's code get its page (sign-ups, check-in on behalf).
+            (Route::CheckIn(id), true) => view! { <ActivityPage lang=lang id=id /> }.into_any(),
+            (Route::NotFound | Route::Join(_), true) => view! { <NotFound lang=lang /> }.into_any(),
         }
     };
     // The resident's screens show no staff status bar (nothing of theirs is in the staff outbox).

@@ -10,6 +10,7 @@ pub mod app;
 pub mod field;
 pub mod i18n;
 pub mod login;
+pub mod qr;
 pub mod router;
 pub mod settings;
 pub mod status_bar;

@@ -52,6 +52,14 @@ pub enum Route {
     Draft(Uuid),
     /// A household's service ledger (staff).
     Ledger(Uuid),
+    /// A volunteer registering on their own phone, at their community's join link (no login yet).
+    Join(String),
+    /// An activity's check-in, opened from its QR code on a volunteer's own phone.
+    CheckIn(Uuid),
+    /// The standards self-check: the six standards (staff).
+    Standards,
+    /// One standard's rows (staff).
+    Standard(String),
     /// A resident's vote, with the code from the QR link or typed in (no staff login).
     Vote(Option<String>),
     NotFound,
@@ -69,9 +77,19 @@ impl Route {
             "/activities" => Route::Activities,
             "/verify" => Route::Verify,
             "/surveys" => Route::Surveys,
+            "/standards" => Route::Standards,
             p => {
                 if let Some(code) = p.strip_prefix("/v/") {
                     return Route::Vote(Some(code.to_string()));
+                }
+                if let Some(c) = p
+                    .strip_prefix("/join/")
+                    .filter(|c| !c.is_empty() && !c.contains('/'))
+                {
+                    return Route::Join(c.to_string());
+                }
+                if let Some(Ok(id)) = p.strip_prefix("/checkin/").map(Uuid::parse_str) {
+                    return Route::CheckIn(id);
                 }
                 if let Some(Ok(id)) = p.strip_prefix("/compound/").map(Uuid::parse_str) {
                     return Route::Compound(id);

@@ -20,6 +20,7 @@ pub fn describe_op(op: &Operation, lang: Lang) -> String {
         .or_else(|| crate::renovation::describe_op(op, lang))
         .or_else(|| crate::volunteers::describe_op(op, lang))
         .or_else(|| crate::surveys::describe_op(op, lang))
+        .or_else(|| crate::standards::describe_op(op, lang))
         .unwrap_or_default()
 }
 

@@ -65,6 +65,7 @@ strings! {
         BackToCompounds => ("返回小区列表", "Back to compounds"),
         Settings => ("设置", "Settings"),
         Volunteers => ("志愿者", "Volunteers"),
+        Standards => ("自评", "Standards"),
         Surveys => ("调查", "Surveys"),
         Language => ("语言", "Language"),
         SaveFile => ("把未发送的修改保存到文件", "Save unsent changes to a file"),

@@ -51,6 +51,7 @@ pub fn ActivitiesPage(lang: Lang) -> impl IntoView {
     let capacity = RwSignal::new("10".to_string());
     let description = RwSignal::new(String::new());
     let check_in = RwSignal::new(true);
+    let team = RwSignal::new(String::new());
     let error = RwSignal::new(None::<SaveError>);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -74,7 +75,7 @@ pub fn ActivitiesPage(lang: Lang) -> impl IntoView {
             start_time: start.get_untracked().trim().to_string(),
             end_time: end.get_untracked().trim().to_string(),
             place: place.get_untracked().trim().to_string(),
-            team_id: None,
+            team_id: Uuid::parse_str(&team.get_untracked()).ok(),
             capacity: places,
             description: description.get_untracked().trim().to_string(),
             check_in_required: check_in.get_untracked(),
@@ -99,6 +100,7 @@ pub fn ActivitiesPage(lang: Lang) -> impl IntoView {
         <section class="page">
             <a class="btn" href="/volunteers">{tr(Volunteers::Back)}</a>
             <h1>{tr(Volunteers::Activities)}</h1>
+            <crate::volunteers::teams::TeamsCard lang=lang />
             <ul class="list">
                 {move || {
                     let v = rows();
@@ -131,6 +133,20 @@ pub fn ActivitiesPage(lang: Lang) -> impl IntoView {
                 <Input label=tr(Volunteers::Date) name="activity-date" value=date kind="date" />
                 <Field lang=lang label=tr(Volunteers::Starts) name="start-time" value=start error=error fields=&["start_time"] inputmode="numeric" />
                 <Field lang=lang label=tr(Volunteers::Ends) name="end-time" value=end error=error fields=&["end_time"] inputmode="numeric" />
+                <label class="field">
+                    <span class="label">{tr(Volunteers::Team)}</span>
+                    <select name="team" on:change=move |ev| team.set(event_target_value(&ev))>
+                        <option value="" selected=move || team.get().is_empty()>{tr(Volunteers::NoTeam)}</option>
+                        {move || {
+                            ui.rev.get();
+                            let c = community();
+                            state::with(|l| l.view.teams(&c)).into_iter().map(|t| {
+                                let id = t.id.to_string();
+                                view! { <option value=id.clone() selected=move || team.get() == id>{t.fields.name.clone()}</option> }
+                            }).collect_view()
+                        }}
+                    </select>
+                </label>
                 <Field lang=lang label=tr(Volunteers::Place) name="activity-place" value=place error=error fields=&["place"] />
                 <Field lang=lang label=tr(Volunteers::Places) name="capacity" value=capacity error=error fields=&["capacity"] inputmode="numeric" />
                 <Field lang=lang label=tr(Volunteers::Description) name="description" value=description error=error fields=&["description"] />

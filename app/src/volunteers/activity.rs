@@ -138,6 +138,10 @@ pub fn ActivityPage(lang: Lang, id: Uuid) -> impl IntoView {
                 <h1>{f.name.clone()}</h1>
                 <p class="sub">{format!("{} {}–{} {}", f.date, f.start_time, f.end_time, f.place)}</p>
                 <p>{f.description.clone()}</p>
+                <details class="card">
+                    <summary>{tr(Volunteers::CheckInQr)}</summary>
+                    <crate::shell::qr::QrLink path=format!("/checkin/{id}") caption=tr(Volunteers::CheckInQr) testid="checkin-qr" />
+                </details>
                 {over_booked.then(|| view! {
                     <p class="field-error" role="alert" data-testid="over-booked">{format!("{} {over_by}", tr(Volunteers::OverBooked))}</p>
                 })}

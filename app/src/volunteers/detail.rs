@@ -1,7 +1,8 @@
 //! `/volunteer/:id`: one volunteer's record (V6): hours by month this year, every service entry with who
 //! recorded and who reviewed it (谁记录谁证明), entries confirmed or declined one by one or in bulk (a
 //! review is a new record: nothing is edited), and a form to record hours. Phone and ID number are masked
-//! until staff ask to see them.
+//! until staff ask to see them. The same page, `own`, is a volunteer's own record on their phone (`/`):
+//! no reviews, no numbers to reveal, no certificates to issue, and hours are claims that wait for staff.
 
 use crate::data::state::{self, SaveError};
 use crate::shell::field::{Check, Field, FormError, Input};
@@ -46,7 +47,13 @@ fn source_words(s: EntrySource, lang: Lang) -> &'static str {
 }
 
 #[component]
-pub fn VolunteerPage(lang: Lang, id: Uuid) -> impl IntoView {
+pub fn VolunteerPage(
+    lang: Lang,
+    id: Uuid,
+    /// The volunteer's own phone rather than staff's.
+    #[prop(optional)]
+    own: bool,
+) -> impl IntoView {
     let ui = state::ui().expect("state installed");
     let tr = move |k: Volunteers| k.text(lang);
     let volunteer = move || {
@@ -101,7 +108,7 @@ pub fn VolunteerPage(lang: Lang, id: Uuid) -> impl IntoView {
     let place = RwSignal::new(String::new());
     let content = RwSignal::new(String::new());
     let hours_typed = RwSignal::new(String::new());
-    let witnessed = RwSignal::new(true);
+    let witnessed = RwSignal::new(!own);
     let error = RwSignal::new(None::<SaveError>);
     // The entry being corrected (更正): the new entry replaces it, with a reason; both stay visible.
     let correcting = RwSignal::new(None::<(Uuid, String)>);
@@ -124,7 +131,7 @@ pub fn VolunteerPage(lang: Lang, id: Uuid) -> impl IntoView {
             to_ms: None,
             activity_id: None,
             pair_id: None,
-            source: if witnessed.get_untracked() {
+            source: if witnessed.get_untracked() && !own {
                 EntrySource::Staff
             } else {
                 EntrySource::Claim
@@ -186,19 +193,23 @@ pub fn VolunteerPage(lang: Lang, id: Uuid) -> impl IntoView {
                 format!("{} {}", mask_phone(&phone), mask_id_number(&id_number))
             }
         };
+        let staff = !own;
         view! {
             <section class="page">
-                <a class="btn" href="/volunteers">{tr(Volunteers::Back)}</a>
+                <Show when=move || staff><a class="btn" href="/volunteers">{tr(Volunteers::Back)}</a></Show>
                 <h1 data-testid="volunteer-name">{v.fields.name.clone()}</h1>
                 <p>
                     <span class=format!("badge {status}") data-testid="volunteer-status">{words}</span>
                     " "
                     <span data-testid="volunteer-numbers">{numbers}</span>
                     " "
-                    <button type="button" class="btn" on:click=move |_| reveal.update(|r| *r = !*r)>
-                        {move || if reveal.get() { tr(Volunteers::HideNumbers) } else { tr(Volunteers::ShowNumbers) }}
-                    </button>
+                    <Show when=move || staff>
+                        <button type="button" class="btn" on:click=move |_| reveal.update(|r| *r = !*r)>
+                            {move || if reveal.get() { tr(Volunteers::HideNumbers) } else { tr(Volunteers::ShowNumbers) }}
+                        </button>
+                    </Show>
                 </p>
+                {own.then(|| view! { <crate::volunteers::me::MyActivities lang=lang me=id /> })}
                 <h2>{tr(Volunteers::ByMonth)}</h2>
                 <table class="table" data-testid="hours-by-month">
                     <thead><tr><th>{tr(Volunteers::Month)}</th><th>{tr(Volunteers::Confirmed)}</th><th>{tr(Volunteers::PendingHours)}</th></tr></thead>
@@ -214,7 +225,7 @@ pub fn VolunteerPage(lang: Lang, id: Uuid) -> impl IntoView {
                 </table>
                 <h2>{tr(Volunteers::Entries)}</h2>
                 <FormError lang=lang error=review_error fields=&[] />
-                <div class="actions">
+                <div class="actions" hidden=own>
                     <button type="button" class="btn" data-testid="select-pending" on:click=select_pending>{tr(Volunteers::SelectAllPending)}</button>
                     <button type="button" class="btn primary" data-testid="confirm-selected" on:click=move |_| review(EntryStatus::Confirmed)>{tr(Volunteers::ConfirmSelected)}</button>
                     <button type="button" class="btn" data-testid="decline-selected" on:click=move |_| review(EntryStatus::Declined)>{tr(Volunteers::DeclineSelected)}</button>
@@ -246,6 +257,7 @@ pub fn VolunteerPage(lang: Lang, id: Uuid) -> impl IntoView {
                                 <li class="card entry" data-testid="entry-row" data-status=status>
                                     <label class="check">
                                         <input
+                                            hidden=own
                                             type="checkbox"
                                             data-testid="entry-select"
                                             prop:checked=move || selected.with(|s| s.contains(&eid))
@@ -270,7 +282,7 @@ pub fn VolunteerPage(lang: Lang, id: Uuid) -> impl IntoView {
                     }}
                 </ul>
                 <form class="card form" id="entry-form" on:submit=on_submit>
-                    <h2>{tr(Volunteers::AddEntry)}</h2>
+                    <h2>{if own { tr(Volunteers::ClaimHours) } else { tr(Volunteers::AddEntry) }}</h2>
                     {move || correcting.get().map(|(_, what)| view! {
                         <p class="warn" data-testid="correcting">{tr(Volunteers::Correcting)} {crate::shell::i18n::colon(lang)} {what}</p>
                         <Field lang=lang label=tr(Volunteers::Reason) name="entry-reason" value=reason error=error fields=&["reason"] />
@@ -280,12 +292,13 @@ pub fn VolunteerPage(lang: Lang, id: Uuid) -> impl IntoView {
                     <Field lang=lang label=tr(Volunteers::Place) name="entry-place" value=place error=error fields=&["place"] />
                     <Field lang=lang label=tr(Volunteers::Content) name="entry-content" value=content error=error fields=&["content"] />
                     <Field lang=lang label=tr(Volunteers::Hours) name="entry-hours" value=hours_typed error=error fields=&["minutes"] inputmode="decimal" />
-                    <Check label=tr(Volunteers::Witnessed) name="witnessed" value=witnessed />
+                    <Show when=move || staff><Check label=tr(Volunteers::Witnessed) name="witnessed" value=witnessed /></Show>
                     <FormError lang=lang error=error fields=FIELDS />
                     <button type="submit" class="btn primary wide" data-testid="add-entry">{tr(Volunteers::AddEntry)}</button>
                 </form>
-                <crate::volunteers::pairs::PairsSection lang=lang volunteer=id />
-                <form class="card form" on:submit=on_issue>
+                {own.then(|| view! { <crate::volunteers::me::MyCertificates lang=lang /> })}
+                <Show when=move || staff><crate::volunteers::pairs::PairsSection lang=lang volunteer=id /></Show>
+                <form class="card form" hidden=own on:submit=on_issue>
                     <h2>{tr(Volunteers::IssueCertificate)}</h2>
                     <Input label=tr(Volunteers::PersonInCharge) name="person-in-charge" value=in_charge />
                     <Input label=tr(Volunteers::Clerk) name="clerk" value=clerk />

@@ -126,6 +126,10 @@ pub fn VolunteersPage(lang: Lang) -> impl IntoView {
         <section class="page">
             <h1>{tr(Volunteers::Title)}</h1>
             <a class="btn" href="/activities" data-testid="activities-link">{tr(Volunteers::Activities)}</a>
+            <details class="card">
+                <summary>{tr(Volunteers::JoinQr)}</summary>
+                <crate::shell::qr::QrLink path=format!("/join/{}", community()) caption=tr(Volunteers::JoinQr) testid="join-qr" />
+            </details>
             <crate::volunteers::pairs::OverduePairs lang=lang />
             <FormError lang=lang error=approve_error fields=&[] />
             <ul class="list">
@@ -170,6 +174,7 @@ pub fn VolunteersPage(lang: Lang) -> impl IntoView {
                         .into_any()
                 }}
             </ul>
+            <crate::volunteers::figures::FiguresCard lang=lang />
             <form class="card form" on:submit=on_submit>
                 <h2>{tr(Volunteers::Register)}</h2>
                 <Field lang=lang label=tr(Volunteers::Name) name="volunteer-name" value=name error=error fields=&["name"] />

@@ -9,9 +9,13 @@ pub mod activities;
 pub mod activity;
 pub mod certificate;
 pub mod detail;
+pub mod figures;
+pub mod join;
 pub mod list;
+pub mod me;
 pub mod pairs;
 pub mod strings;
+pub mod teams;
 pub mod verify;
 
 use linli_core::Lang;

@@ -272,3 +272,16 @@ pub struct PublicKey {
 pub struct PublicKeys {
     pub keys: Vec<PublicKey>,
 }
+
+/// `GET /api/volunteers/me/certificates`: the certificates issued for the volunteer of the phone.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MyCertificates {
+    pub certificates: Vec<CertificateRef>,
+}
+
+/// A certificate by its number and date of issue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CertificateRef {
+    pub number: String,
+    pub issued_on: String,
+}

@@ -11,12 +11,14 @@ pub mod hours;
 pub mod records;
 pub mod stats;
 mod views;
+mod visibility;
 pub mod words;
 
 pub use hours::*;
 pub use records::*;
 pub use stats::*;
 pub use views::*;
+pub use visibility::{visible_to_volunteer, volunteer_author, volunteer_of_author};
 pub use words::Words;
 
 use crate::date::Date;

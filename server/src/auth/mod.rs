@@ -13,7 +13,7 @@ pub const RESERVED_USERNAMES: &[&str] = &["resident"];
 pub use passwords::{
     HashingSlots, MIN_PASSWORD_CHARS, generate_password, hash_password, verify_password,
 };
-pub use tokens::{AuthUser, Resident, SessionCache};
+pub use tokens::{AuthUser, Login, Resident, SessionCache, VolunteerLogin};
 
 use crate::AppState;
 use axum::Router;

@@ -1,5 +1,7 @@
-//! Bearer tokens, the one place for both kinds of login: staff sessions (`AuthUser`, table `sessions`)
-//! and residents' voting-code sessions (`Resident`, table `resident_sessions`, 住户投票登录).
+//! Bearer tokens, the one place for every kind of login: staff sessions (`AuthUser`, table `sessions`),
+//! residents' voting-code sessions (`Resident`, table `resident_sessions`, 住户投票登录) and volunteers'
+//! own phones (`VolunteerLogin`, table `volunteer_sessions`, 志愿者本人). [`Login`] is either a staff
+//! session or a volunteer's: the sync endpoints take it.
 //!
 //! A token is 32 random bytes, base64url; only its SHA-256 is stored. Each extractor refuses the other
 //! kind of token with 403 `forbidden` (field `authorization`) rather than 401, so a phone knows it used
@@ -50,7 +52,7 @@ pub fn bearer(parts: &Parts) -> Option<&str> {
 
 /// Paths on which a login only sends its own changes: these learn nothing of anyone else's and are not
 /// counted as contact (see [`record_contact`]).
-const SENDING_PATHS: [&str; 2] = ["/api/sync/push", "/api/vote/ballot"];
+const SENDING_PATHS: [&str; 3] = ["/api/sync/push", "/api/vote/ballot", "/api/volunteers/join"];
 
 /// The China-time day of `ms` (days since 1970-01-01 in UTC+8).
 fn cst_day(ms: u64) -> i64 {
@@ -243,12 +245,16 @@ impl FromRequestParts<AppState> for AuthUser {
                     })
                     .await?;
                 let Some(u) = found else {
-                    // A resident's voting login is refused here, not unknown (403, not 401).
-                    return Err(if is_resident_token(state, h).await? {
-                        wrong_kind_of_login()
-                    } else {
-                        ApiError::Unauthorized
-                    });
+                    // A resident's or a volunteer's login is refused here, not unknown (403, not 401).
+                    return Err(
+                        if is_resident_token(state, h).await?
+                            || is_volunteer_token(state, h).await?
+                        {
+                            wrong_kind_of_login()
+                        } else {
+                            ApiError::Unauthorized
+                        },
+                    );
                 };
                 state.sessions.put(u.clone());
                 u
@@ -408,6 +414,191 @@ impl FromRequestParts<AppState> for Resident {
         )
         .await?;
         Ok(resident)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Volunteers' own phones (opened by registering at the community's join link)
+
+/// How long a volunteer's login lasts: a year (it is renewed by registering again from the phone).
+pub const VOLUNTEER_SESSION_MS: u64 = 365 * DAY_MS as u64;
+
+/// A volunteer's own phone: acts for exactly one volunteer record of one community (RULES §3).
+#[derive(Clone, Debug)]
+pub struct VolunteerLogin {
+    pub token_hash: [u8; 32],
+    pub community: String,
+    pub volunteer_id: Uuid,
+    pub expires_at_ms: u64,
+    pub last_contact_ms: u64,
+}
+
+/// Stores a new volunteer session for `volunteer_id` of `community`, valid until `expires`. Returns the token.
+pub async fn open_volunteer_session(
+    state: &AppState,
+    community: String,
+    volunteer_id: Uuid,
+    now: u64,
+    expires: u64,
+) -> Result<String, ApiError> {
+    let token = new_token();
+    let th = token_hash(&token);
+    state
+        .db
+        .blocking(move |db| {
+            db.write(|c| {
+                c.execute(
+                    "INSERT INTO volunteer_sessions (token_hash, community, volunteer_id, created_at_ms, expires_at_ms)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    args![
+                        &th[..],
+                        &community,
+                        &volunteer_id.to_string(),
+                        now as i64,
+                        expires as i64
+                    ],
+                )
+            })
+        })
+        .await?;
+    Ok(token)
+}
+
+/// Whether `h` is the hash of a volunteer's session token.
+pub async fn is_volunteer_token(state: &AppState, h: [u8; 32]) -> Result<bool, ApiError> {
+    state
+        .db
+        .blocking(move |db| {
+            db.read(|c| {
+                Ok(c.query_opt(
+                    "SELECT 1 FROM volunteer_sessions WHERE token_hash = ?1",
+                    args![&h[..]],
+                )?
+                .is_some())
+            })
+        })
+        .await
+}
+
+async fn find_volunteer_login(
+    state: &AppState,
+    h: [u8; 32],
+) -> Result<Option<VolunteerLogin>, ApiError> {
+    state
+        .db
+        .blocking(move |db| {
+            db.read(|c| {
+                c.query_opt(
+                    "SELECT community, volunteer_id, expires_at_ms, COALESCE(last_contact_ms, created_at_ms)
+                     FROM volunteer_sessions WHERE token_hash = ?1",
+                    args![&h[..]],
+                )?
+                .map(|r| {
+                    Ok(VolunteerLogin {
+                        token_hash: h,
+                        community: r.text(0)?,
+                        volunteer_id: r.uuid(1)?,
+                        expires_at_ms: r.int(2)?.max(0) as u64,
+                        last_contact_ms: r.int(3)?.max(0) as u64,
+                    })
+                })
+                .transpose()
+            })
+        })
+        .await
+}
+
+/// A found volunteer login, if not expired; records the day's contact (see [`record_contact`]).
+async fn admit_volunteer(
+    state: &AppState,
+    parts: &Parts,
+    login: VolunteerLogin,
+) -> Result<VolunteerLogin, ApiError> {
+    let now = now_ms();
+    if now >= login.expires_at_ms {
+        return Err(ApiError::TokenExpired);
+    }
+    let h = login.token_hash;
+    record_contact(
+        state,
+        parts,
+        "volunteer_sessions",
+        h,
+        login.last_contact_ms,
+        now,
+    )
+    .await?;
+    Ok(login)
+}
+
+impl FromRequestParts<AppState> for VolunteerLogin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(parts).ok_or(ApiError::Unauthorized)?;
+        let h = token_hash(token);
+        let Some(login) = find_volunteer_login(state, h).await? else {
+            return Err(
+                if is_staff_token(state, h).await? || is_resident_token(state, h).await? {
+                    wrong_kind_of_login()
+                } else {
+                    ApiError::Unauthorized
+                },
+            );
+        };
+        admit_volunteer(state, parts, login).await
+    }
+}
+
+/// The login of a sync request: a staff account, or a volunteer's own phone.
+#[derive(Clone, Debug)]
+pub enum Login {
+    Staff(AuthUser),
+    Volunteer(VolunteerLogin),
+}
+
+impl Login {
+    pub fn community(&self) -> &str {
+        match self {
+            Login::Staff(u) => &u.community,
+            Login::Volunteer(v) => &v.community,
+        }
+    }
+
+    /// The `author` every operation of this login must carry.
+    pub fn author(&self) -> String {
+        match self {
+            Login::Staff(u) => u.username.clone(),
+            Login::Volunteer(v) => linli_core::volunteers::volunteer_author(v.volunteer_id),
+        }
+    }
+
+    /// When this login was last in touch with the server other than to send its changes.
+    pub fn last_contact_ms(&self) -> u64 {
+        match self {
+            Login::Staff(u) => u.last_contact_ms,
+            Login::Volunteer(v) => v.last_contact_ms,
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Login {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(parts).ok_or(ApiError::Unauthorized)?;
+        let h = token_hash(token);
+        // A cached staff session first (the push path), then a volunteer's, then the staff table.
+        if state.sessions.get(&h).is_none()
+            && let Some(login) = find_volunteer_login(state, h).await?
+        {
+            return admit_volunteer(state, parts, login)
+                .await
+                .map(Login::Volunteer);
+        }
+        AuthUser::from_request_parts(parts, state)
+            .await
+            .map(Login::Staff)
     }
 }
 

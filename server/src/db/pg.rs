@@ -22,8 +22,13 @@ use std::time::{Duration, Instant};
 /// PostgreSQL's migrations; number N sets `linli_schema.version = N`. PostgreSQL support starts at
 /// schema version 5: its first file makes the tables SQLite's migrations 1–5 make (Citus-ready: see the
 /// file). A later migration `NNNN_x.sql` has a twin `postgres/NNNN_x.sql` of the same number.
-pub const MIGRATIONS: &[(u32, &str)] =
-    &[(5, include_str!("../../migrations/postgres/0005_init.sql"))];
+pub const MIGRATIONS: &[(u32, &str)] = &[
+    (5, include_str!("../../migrations/postgres/0005_init.sql")),
+    (
+        6,
+        include_str!("../../migrations/postgres/0006_volunteer_sessions.sql"),
+    ),
+];
 
 /// How long the server keeps trying to reach PostgreSQL at start before giving up.
 pub const START_PATIENCE: Duration = Duration::from_secs(30);

@@ -5,12 +5,12 @@
 //!   (`survey_assignment.put` and its delete) and reviewing responses (`response_review.add`). These are
 //!   refused for any other login by `volunteers::roles::check_sender`, the one per-operation check of the
 //!   push handler, with `staff_only`.
-//! - A collector who is not staff (a volunteer's own login, not built yet) may send visits and responses
-//!   only as themselves and only at the doors of buildings assigned to them. That needs the merged state
-//!   (the assignments), so it is this module's [`check_collector`], on the community's replica
-//!   (`Writer::read`). Today every login that pushes is staff, who may record any door (staff and
-//!   volunteers without a login are both recorded from staff devices), so the push handler does not call
-//!   it; a volunteer's login calls `check_sender` with `Sender::Volunteer` and then this, before the writer.
+//! - A collector who is not staff may send visits and responses only as themselves and only at the doors
+//!   of buildings assigned to them. That needs the merged state (the assignments), so it is this module's
+//!   [`check_collector`], on the community's replica (`Writer::read`). Volunteers' own phones exist, but
+//!   pull no forms or assignments, so `check_sender` still refuses their visits and responses; staff may
+//!   record any door (volunteers without a collecting login are recorded from staff devices). When
+//!   volunteers collect, the push handler calls this after `check_sender`, before the writer.
 
 use linli_core::registry::Body;
 use linli_core::roster::UnitFields;
@@ -222,6 +222,11 @@ mod tests {
                 note: String::new(),
             }),
         );
-        assert_eq!(check_sender(volunteer, &visit), Ok(()));
+        // A volunteer's own phone pulls no forms or assignments, so it collects nothing yet.
+        let e = check_sender(volunteer, &visit).unwrap_err();
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            (ErrorCode::StaffOnly, Some("body.type"))
+        );
     }
 }

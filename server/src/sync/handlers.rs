@@ -2,7 +2,7 @@
 //! `GET /api/sync/pull`.
 
 use crate::AppState;
-use crate::auth::AuthUser;
+use crate::auth::Login;
 use crate::http::extract::PullQuery;
 use crate::http::{ApiError, JsonBody, current_lang};
 use crate::sync::writer::{Outcome, Prepared};
@@ -15,6 +15,7 @@ use linli_core::RuleSet;
 use linli_core::protocol::{MAX_PUSH_OPS, OpResult, OpStatus, PushRequest, PushResponse};
 use linli_core::registry::Body;
 use linli_core::renovation::BallotChannel;
+use linli_core::volunteers::visible_to_volunteer;
 
 /// `GET /api/health` → `{"status":"ok","backend":"sqlite|postgres","database":"ok"}`, or 503 with
 /// `"status":"unavailable"` and `"database":"unavailable"` when the database does not answer a trivial
@@ -56,20 +57,21 @@ pub async fn rules(State(state): State<AppState>) -> Json<RuleSet> {
 /// operation is answered on its own, after the accepted ones are committed.
 pub async fn push(
     State(state): State<AppState>,
-    user: AuthUser,
+    login: Login,
     JsonBody(req): JsonBody<PushRequest>,
 ) -> Result<Json<PushResponse>, ApiError> {
     if req.ops.len() > MAX_PUSH_OPS {
         return Err(ApiError::BatchTooLarge);
     }
-    // RULES H1: a staff account changes only its own community, and only as itself.
+    // RULES H1: a login changes only its own community, and only as itself.
+    let author = login.author();
     for (i, op) in req.ops.iter().enumerate() {
-        if op.community != user.community {
+        if op.community != login.community() {
             return Err(ApiError::Forbidden {
                 field: format!("ops[{i}].community"),
             });
         }
-        if op.author != user.username {
+        if op.author != author {
             return Err(ApiError::Forbidden {
                 field: format!("ops[{i}].author"),
             });
@@ -85,25 +87,30 @@ pub async fn push(
         }
     }
     let ids: Vec<_> = req.ops.iter().map(|op| op.id).collect();
-    // Who may send what (staff-only volunteer changes): every login that pushes is staff today; a
-    // volunteer's own login will pass `Sender::Volunteer` (see `volunteers/roles.rs`) and, for its survey
-    // visits and responses, also call `surveys::roles::check_collector` on the replica. Refused operations
+    // Who may send what (see `volunteers/roles.rs`): staff anything their community's; a volunteer's
+    // own phone only that volunteer's registration, sign-ups, check-ins and claims. Refused operations
     // are answered like the core's refusals and never reach the writer.
-    let sender = Sender::Staff;
+    let sender = match &login {
+        Login::Staff(_) => Sender::Staff,
+        Login::Volunteer(v) => Sender::Volunteer {
+            volunteer_id: v.volunteer_id,
+        },
+    };
+    let last_contact = login.last_contact_ms();
     let mut refused: Vec<Option<linli_core::RuleError>> = Vec::with_capacity(req.ops.len());
     let mut prepared = Vec::with_capacity(req.ops.len());
     for op in req.ops {
         match check_sender(sender, &op) {
             Ok(()) => {
                 refused.push(None);
-                prepared.push(Prepared::from_login(op, user.last_contact_ms)?);
+                prepared.push(Prepared::from_login(op, last_contact)?);
             }
             Err(e) => refused.push(Some(e)),
         }
     }
     let mut checked = state
         .writer
-        .submit(user.community, prepared)
+        .submit(login.community().to_string(), prepared)
         .await?
         .into_iter();
     let outcomes: Vec<Outcome> = refused
@@ -146,28 +153,23 @@ pub async fn push(
 }
 
 /// `GET /api/sync/pull?since=N&limit=M`: the caller's community only (RULES H1). The stored JSON of
-/// each operation is sent as is.
+/// each operation is sent as is. A volunteer's own phone receives only what
+/// `volunteers::visible_to_volunteer` allows; `next` still moves past the page read, so its cursor
+/// advances over what it does not see.
 pub async fn pull(
     State(state): State<AppState>,
-    user: AuthUser,
+    login: Login,
     q: PullQuery,
 ) -> Result<Response, ApiError> {
-    let community = user.community;
-    let rows = state
-        .db
-        .blocking(move |db| {
-            db.read(|c| {
-                c.query(
-                    "SELECT seq, json FROM ops WHERE community = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
-                    crate::args![&community, q.since, q.limit as i64],
-                )?
-                .into_iter()
-                .map(|r| Ok((r.int(0)?, r.text(1)?)))
-                .collect::<crate::db::DbResult<Vec<_>>>()
-            })
-        })
-        .await?;
-    let next = rows.last().map(|r| r.0).unwrap_or(q.since);
+    let community = login.community().to_string();
+    let (rows, next) = match &login {
+        Login::Staff(_) => {
+            let rows = read_page(&state, community, q.since, q.limit).await?;
+            let next = rows.last().map(|r| r.0).unwrap_or(q.since);
+            (rows, next)
+        }
+        Login::Volunteer(v) => volunteer_page(&state, community, v.volunteer_id, q).await?,
+    };
     let mut body = String::with_capacity(32 + rows.iter().map(|r| r.1.len() + 1).sum::<usize>());
     body.push_str("{\"ops\":[");
     for (i, (_, json)) in rows.iter().enumerate() {
@@ -180,4 +182,69 @@ pub async fn pull(
     body.push_str(&next.to_string());
     body.push('}');
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// Up to `limit` stored operations of `community` after `since`, in order, as `(seq, json)`.
+async fn read_page(
+    state: &AppState,
+    community: String,
+    since: i64,
+    limit: u32,
+) -> Result<Vec<(i64, String)>, ApiError> {
+    state
+        .db
+        .blocking(move |db| {
+            db.read(|c| {
+                c.query(
+                    "SELECT seq, json FROM ops WHERE community = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+                    crate::args![&community, since, limit as i64],
+                )?
+                .into_iter()
+                .map(|r| Ok((r.int(0)?, r.text(1)?)))
+                .collect::<crate::db::DbResult<Vec<_>>>()
+            })
+        })
+        .await
+}
+
+/// A volunteer's page: the operations `visible_to_volunteer` allows, read on until `limit` of them are
+/// found or the log ends, so a short page still means "up to date" to the app; `next` is the last
+/// operation read, seen or not.
+async fn volunteer_page(
+    state: &AppState,
+    community: String,
+    me: uuid::Uuid,
+    q: PullQuery,
+) -> Result<(Vec<(i64, String)>, i64), ApiError> {
+    let mut seen = Vec::new();
+    let mut next = q.since;
+    loop {
+        let rows = read_page(state, community.clone(), next, q.limit).await?;
+        let read = rows.len();
+        let want = q.limit as usize - seen.len();
+        let (visible, last) = state
+            .writer
+            .read(community.clone(), move |replica| {
+                let mut visible = Vec::new();
+                let mut last = None;
+                for (seq, json) in rows {
+                    last = Some(seq);
+                    if serde_json::from_str::<linli_core::Operation>(&json)
+                        .is_ok_and(|op| visible_to_volunteer(me, &op, replica))
+                    {
+                        visible.push((seq, json));
+                        if visible.len() == want {
+                            break;
+                        }
+                    }
+                }
+                (visible, last)
+            })
+            .await?;
+        next = last.unwrap_or(next);
+        seen.extend(visible);
+        if read < q.limit as usize || seen.len() == q.limit as usize {
+            return Ok((seen, next));
+        }
+    }
 }

@@ -7,7 +7,7 @@
 //! declined and pending ones left out), dated up to the day of issue.
 
 use crate::AppState;
-use crate::auth::AuthUser;
+use crate::auth::{AuthUser, Login, VolunteerLogin};
 use crate::clock::now_ms;
 use crate::http::{ApiError, JsonBody, PathParams};
 use crate::renovation::qr::qr_svg;
@@ -20,7 +20,9 @@ use linli_core::date::Date;
 use linli_core::personal::mask_id_number;
 use linli_core::roster::check_text;
 use linli_core::volunteers::EntryStatus;
-use linli_core::volunteers::api::{CertificateRequest, IssuedCertificate, PublicKey, PublicKeys};
+use linli_core::volunteers::api::{
+    CertificateRequest, IssuedCertificate, MyCertificates, PublicKey, PublicKeys,
+};
 use linli_core::volunteers::certificate::{
     CERTIFICATE_VERSION, Certificate, IdType, ServiceLine, YearHours,
 };
@@ -166,15 +168,37 @@ pub async fn issue(
 /// caller's community only.
 pub async fn get(
     State(state): State<AppState>,
-    user: AuthUser,
+    login: Login,
     PathParams(number): PathParams<String>,
 ) -> Result<Json<IssuedCertificate>, ApiError> {
-    let reg = repo::certificate(&state.db, user.community.clone(), number)
+    let not_found = || ApiError::RecordNotFound {
+        field: "number".into(),
+    };
+    let reg = repo::certificate(&state.db, login.community().to_string(), number)
         .await?
-        .ok_or(ApiError::RecordNotFound {
-            field: "number".into(),
-        })?;
+        .ok_or_else(not_found)?;
+    // A volunteer's own phone reads their own certificates only.
+    if let Login::Volunteer(v) = &login
+        && reg.certificate.volunteer_id != v.volunteer_id
+    {
+        return Err(not_found());
+    }
     Ok(Json(answer(reg, &state.public_url())?))
+}
+
+/// `GET /api/volunteers/me/certificates` (a volunteer's own phone) → `{"certificates":[{number,
+/// issued_on}]}`, oldest first: what staff issued for them, to open and print.
+pub async fn mine(
+    State(state): State<AppState>,
+    login: VolunteerLogin,
+) -> Result<Json<MyCertificates>, ApiError> {
+    let certificates = state
+        .db
+        .blocking(move |db| {
+            db.read(|c| repo::certificates_of(c, &login.community, login.volunteer_id))
+        })
+        .await?;
+    Ok(Json(MyCertificates { certificates }))
 }
 
 /// `GET /api/certificates/public-key[?community=ID]` (public, no login) → `{"keys":[{community,

@@ -3,8 +3,8 @@
 //! headers from the feature's words (`中文 (English)`), as the renovation results' exports.
 
 use linli_core::renovation::export::{Cell, csv_cell, csv_field};
-use linli_core::volunteers::Words;
 use linli_core::volunteers::api::VolunteerRow;
+use linli_core::volunteers::{VolunteerStats, Words};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -52,6 +52,65 @@ pub fn table(
             ]
         })
         .collect();
+    (header, rows)
+}
+
+/// The figures (V1, V3, V4) as a table: one row per figure with its value, threshold and whether it is met
+/// (V3's months have no threshold of their own). Rates are percentages.
+pub fn figures_table(s: &VolunteerStats, population: u64) -> (Vec<String>, Vec<Vec<Cell>>) {
+    let header = [
+        Words::ColFigure,
+        Words::ColValue,
+        Words::ColThreshold,
+        Words::ColMet,
+    ]
+    .iter()
+    .map(|w| w.both())
+    .collect();
+    let yes_no = |b: bool| Cell::Text(if b { Words::Yes } else { Words::No }.both());
+    let fill = |w: Words, arg: &str| {
+        let (zh, en) = (w.text(linli_core::Lang::Zh), w.text(linli_core::Lang::En));
+        format!(
+            "{} ({})",
+            linli_core::i18n::fill(zh, &[arg]),
+            linli_core::i18n::fill(en, &[arg])
+        )
+    };
+    let mut rows = vec![
+        vec![
+            Cell::Text(Words::FigRegistered.both()),
+            Cell::Num(s.registered as f64),
+            Cell::Text(String::new()),
+            Cell::Text(String::new()),
+        ],
+        vec![
+            Cell::Text(Words::FigPopulation.both()),
+            Cell::Num(population as f64),
+            Cell::Text(String::new()),
+            Cell::Text(String::new()),
+        ],
+        vec![
+            Cell::Text(Words::FigRate.both()),
+            Cell::Num(s.rate.value * 100.0),
+            Cell::Num(s.rate.threshold * 100.0),
+            yes_no(s.rate.met),
+        ],
+    ];
+    for m in &s.active_by_month {
+        rows.push(vec![
+            Cell::Text(fill(Words::FigMonthShare, &m.month)),
+            Cell::Num(m.share * 100.0),
+            Cell::Text(String::new()),
+            Cell::Text(String::new()),
+        ]);
+    }
+    let p = &s.party_students;
+    rows.push(vec![
+        Cell::Text(fill(Words::FigPartyStudents, &p.hours_min.to_string())),
+        Cell::Num(p.share * 100.0),
+        Cell::Num(p.threshold * 100.0),
+        yes_no(p.met),
+    ]);
     (header, rows)
 }
 

@@ -9,6 +9,7 @@ use crate::args;
 use crate::db::{Conn, Db, DbError, DbResult};
 use crate::http::ApiError;
 use ed25519_dalek::{Signer, SigningKey};
+use linli_core::volunteers::api::CertificateRef;
 use linli_core::volunteers::certificate::{
     Certificate, ServiceLine, b64, canonical, qr_payload, services_digest,
 };
@@ -187,6 +188,27 @@ pub async fn certificate(
         signature,
         public_key: b64(&public_key),
     }))
+}
+
+/// The certificates issued for one volunteer, oldest first.
+pub fn certificates_of(
+    c: &mut Conn<'_>,
+    community: &str,
+    volunteer: Uuid,
+) -> DbResult<Vec<CertificateRef>> {
+    c.query(
+        "SELECT number, issued_on FROM volunteer_certificates
+         WHERE community = ?1 AND volunteer_id = ?2 ORDER BY issued_at_ms, number",
+        args![community, &volunteer.to_string()],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(CertificateRef {
+            number: r.text(0)?,
+            issued_on: r.text(1)?,
+        })
+    })
+    .collect()
 }
 
 /// The public halves of the certificate keys (community, base64url), of one community or of all.

@@ -5,15 +5,10 @@
 //! editing teams, activities and pairs (`team.put`, `activity.put`, `pair.put`, and their deletes), and
 //! reviewing service entries (`entry_review.add`). Refused with `staff_only` (zh, en), the field named.
 //!
-//! Today every login that pushes (`/api/sync/push`) is a staff or admin account: volunteers have no
-//! login of their own, and what they do (register, sign up, check in, claim hours) reaches the server
-//! from a staff device recording on their behalf. So the push handler calls [`check_sender`] with
-//! [`Sender::Staff`] and every operation passes. A volunteer's own login, when it comes, calls it with
-//! [`Sender::Volunteer`]: then only that volunteer's own registration, sign-ups, check-ins and claims
-//! (never a `staff` entry, which counts as confirmed) pass, and of the surveys (RULES §4) visits and
-//! responses — never `form_version`, `survey_assignment` or `response_review` — which
-//! `surveys::roles::check_collector` then holds to the collector's own name and assigned doors. This
-//! function is the one place to change (with that one call beside it in the push handler).
+//! Staff logins pass [`Sender::Staff`]: every operation of their community passes. A volunteer's own
+//! phone (`auth::VolunteerLogin`, opened at the join link) passes [`Sender::Volunteer`]: only that
+//! volunteer's own registration, sign-ups, self check-ins and claims (never a `staff` entry, which counts
+//! as confirmed). This function is the one place to change (with the one call in the push handler).
 
 use linli_core::registry::Body;
 use linli_core::volunteers::{EntrySource, RecordedBy};
@@ -23,9 +18,9 @@ use uuid::Uuid;
 /// The kind of login an operation comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Sender {
-    /// A staff or admin account of the community (the only kind that pushes today).
+    /// A staff or admin account of the community.
     Staff,
-    /// A volunteer's own login (not built yet): acts for this volunteer record only.
+    /// A volunteer's own phone: acts for this volunteer record only.
     Volunteer { volunteer_id: Uuid },
 }
 
@@ -64,13 +59,14 @@ pub fn check_sender(sender: Sender, op: &Operation) -> Result<(), RuleError> {
             Err(staff_only("body.source", "staff"))
         }
         Body::ServiceEntryAdd(_) => Ok(()),
-        // Surveys (RULES §4): publishing forms, assigning buildings and reviewing responses are staff's.
-        // A volunteer collects: visits and responses pass here, and `surveys::roles::check_collector`
-        // then holds them to their own name and their assigned doors (it needs the replica).
+        // Surveys (RULES §4) are staff's: a volunteer's phone pulls no forms or assignments. When volunteers
+        // collect, visits and responses pass here and `surveys::roles::check_collector` holds them to
+        // their own name and their assigned doors (it needs the replica).
         Body::FormVersionAdd(_) => Err(staff_only("body.type", "form_version.add")),
         Body::SurveyAssignmentPut(_) => Err(staff_only("body.type", "survey_assignment.put")),
         Body::ResponseReviewAdd(_) => Err(staff_only("body.verdict", "response_review.add")),
-        Body::VisitAdd(_) | Body::SurveyResponseAdd(_) => Ok(()),
+        Body::VisitAdd(_) => Err(staff_only("body.type", "visit.add")),
+        Body::SurveyResponseAdd(_) => Err(staff_only("body.type", "survey_response.add")),
         Body::Delete => Err(staff_only("body.type", "delete")),
         // The roster and renovation are staff's (residents vote through their own endpoint).
         _ => Err(staff_only("body.type", op.entity.kind.as_str())),

@@ -116,7 +116,50 @@ pub async fn stats(
     user: AuthUser,
     RawQuery(q): RawQuery,
 ) -> Result<Json<VolunteerStats>, ApiError> {
-    let p = params(&q);
+    Ok(Json(figures(&state, &user, &q).await?.0))
+}
+
+/// `GET /api/volunteers/stats.csv?as_of=&population=`: the figures as a table (`export::figures_table`).
+pub async fn stats_csv(
+    State(state): State<AppState>,
+    user: AuthUser,
+    RawQuery(q): RawQuery,
+) -> Result<Response, ApiError> {
+    let (s, as_of, population) = figures(&state, &user, &q).await?;
+    let (header, rows) = export::figures_table(&s, population);
+    Ok(crate::http::encode::attachment(
+        "text/csv; charset=utf-8",
+        format!("volunteer-figures-{as_of}.csv"),
+        export::to_csv(&header, &rows).into_bytes(),
+    ))
+}
+
+/// `GET /api/volunteers/stats.xlsx?as_of=&population=`: the same table as a workbook.
+pub async fn stats_xlsx(
+    State(state): State<AppState>,
+    user: AuthUser,
+    RawQuery(q): RawQuery,
+) -> Result<Response, ApiError> {
+    let (s, as_of, population) = figures(&state, &user, &q).await?;
+    let (header, rows) = export::figures_table(&s, population);
+    let bytes = tokio::task::spawn_blocking(move || export::to_xlsx(&header, &rows))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    Ok(crate::http::encode::attachment(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        format!("volunteer-figures-{as_of}.xlsx"),
+        bytes,
+    ))
+}
+
+/// The figures for the query's `as_of` and `population`, with them.
+async fn figures(
+    state: &AppState,
+    user: &AuthUser,
+    q: &Option<String>,
+) -> Result<(VolunteerStats, Date, u64), ApiError> {
+    let p = params(q);
     let as_of = date_param(&p, "as_of")?;
     let population: u64 = match p.get("population").copied() {
         None | Some("") => return Err(RuleError::field(ErrorCode::Required, "population").into()),
@@ -134,7 +177,7 @@ pub async fn stats(
             r.volunteer_stats(&community, as_of, population, &rules.volunteers)
         })
         .await??;
-    Ok(Json(out))
+    Ok((out, as_of, population))
 }
 
 /// `GET /api/volunteers/pairs/overdue?today=YYYY-MM-DD` → `{"today","pairs":[{pair_id, volunteer_id,

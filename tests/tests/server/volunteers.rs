@@ -386,6 +386,33 @@ async fn the_figures_match_the_core_by_hand() {
         )
         .unwrap();
     assert_eq!(got.1, serde_json::to_value(&core).unwrap());
+    // The figures as a table, CSV and XLSX alike: 23 registered, 200 residents, 11.5% against 10%.
+    let (status, csv) = get_bytes(
+        &s,
+        &alice.token,
+        &format!("/api/volunteers/stats.csv?as_of={today}&population=200"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let csv = String::from_utf8(csv).unwrap();
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(
+        lines[0],
+        "指标 (Figure),数值 (Value),标准 (Threshold),是否达标 (Met)"
+    );
+    assert_eq!(lines[1], "在册志愿者（人） (Registered volunteers),23,,");
+    assert_eq!(
+        lines[3],
+        "\"志愿者注册率（%，V1） (Registration rate (%, V1))\",11.5,10,是 (yes)"
+    );
+    let (status, xlsx) = get_bytes(
+        &s,
+        &alice.token,
+        &format!("/api/volunteers/stats.xlsx?as_of={today}&population=200"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(xlsx_text(&xlsx).contains("志愿者注册率（%，V1） (Registration rate (%, V1))"));
 
     // Bad or missing parameters: 400 naming the field, in the request's language.
     let got = get(
@@ -647,4 +674,213 @@ async fn an_entry_pushed_twice_from_two_devices_counts_once() {
     )
     .await;
     assert_eq!(stats.1["hours"][0]["confirmed_minutes"], 120);
+}
+
+/// A volunteer's own phone (RULES §3): registers at the join link (a retry after a lost answer opens a
+/// login too), then sends only their own sign-ups and claims, and pulls only their own record with the
+/// community's activities; approving, or anything of another volunteer, stays with staff.
+#[tokio::test]
+async fn a_volunteer_registers_from_their_phone_and_sees_only_their_own_record() {
+    let (s, alice, mut d, other) = one_volunteer().await;
+    let activity = Uuid::now_v7();
+    let act = d.op(
+        EntityKind::Activity,
+        activity,
+        Body::ActivityPut(ActivityFields {
+            name: "义务巡逻".into(),
+            date: day(1),
+            start_time: "09:00".into(),
+            end_time: "11:00".into(),
+            place: "东门".into(),
+            team_id: None,
+            capacity: 5,
+            description: String::new(),
+            check_in_required: true,
+        }),
+    );
+    push_ok(&alice, &d, vec![act]).await;
+
+    // The phone: its registration op, authored `volunteer:<id>`.
+    let me = Uuid::now_v7();
+    let mut phone = Device::new(&volunteer_author(me), COMMUNITY);
+    let (_, mut reg) = register(&mut phone, "李四", false);
+    reg.entity.id = me;
+    let join = |op: Value| post(&s, "", "/api/volunteers/join", json!({ "op": op }));
+    // Refused, storing nothing: another author, an unknown community, another kind of operation.
+    let mut wrong = serde_json::to_value(&reg).unwrap();
+    wrong["author"] = json!("alice");
+    assert_error(&join(wrong).await, 403, "forbidden", Some("op.author"));
+    let mut wrong = serde_json::to_value(&reg).unwrap();
+    wrong["community"] = json!("nowhere");
+    assert_error(&join(wrong).await, 404, "not_found", Some("op.community"));
+    let (_, claim_as_join) = entry(&mut phone, me, 60, EntrySource::Claim);
+    assert_error(
+        &join(serde_json::to_value(&claim_as_join).unwrap()).await,
+        403,
+        "forbidden",
+        Some("op.body.type"),
+    );
+    // Without consent the core refuses it, naming the field.
+    let mut no_consent = serde_json::to_value(&reg).unwrap();
+    no_consent["body"]["consent"] = json!(false);
+    // (Another operation id: a refused id keeps its answer.)
+    no_consent["id"] = json!(Uuid::now_v7());
+    let got = join(no_consent).await;
+    assert_error(&got, 400, "consent_required", Some("body.consent"));
+
+    let got = join(serde_json::to_value(&reg).unwrap()).await;
+    assert_eq!(got.0, 200, "{}", got.1);
+    assert_eq!(got.1["role"], "volunteer");
+    assert_eq!(got.1["username"], volunteer_author(me).as_str());
+    assert_eq!(got.1["community_name"], "社区 c1");
+    // The same registration again (its answer was lost): stored once, a login all the same.
+    let again = join(serde_json::to_value(&reg).unwrap()).await;
+    assert_eq!(again.0, 200, "{}", again.1);
+    let vol = Client {
+        http: s.http.clone(),
+        base: s.url.clone(),
+        token: again.1["token"].as_str().unwrap().to_string(),
+        login: None,
+    };
+    // Staff pages are not theirs (403: a login of the wrong kind, not an unknown one).
+    let got = get(&s, &vol.token, "/api/volunteers").await;
+    assert_error(&got, 403, "forbidden", Some("authorization"));
+
+    // Their own claim and sign-up pass; approving themselves, another's claim or a staff entry do not.
+    let (claim, claim_op) = entry(&mut phone, me, 90, EntrySource::Claim);
+    let sign_up = phone.op(
+        EntityKind::SignUp,
+        Uuid::now_v7(),
+        Body::SignUpAdd(SignUpFields {
+            activity_id: activity,
+            volunteer_id: me,
+            action: SignUpAction::Join,
+            placed: true,
+        }),
+    );
+    let self_approve = approve(&mut phone, me);
+    let (_, others) = entry(&mut phone, other, 60, EntrySource::Claim);
+    let (_, staff_entry) = entry(&mut phone, me, 60, EntrySource::Staff);
+    let r = vol
+        .push(&phone.push_request(vec![claim_op, sign_up, self_approve, others, staff_entry]))
+        .await
+        .unwrap();
+    let got: Vec<_> = r
+        .results
+        .iter()
+        .map(|r| (r.status, r.code.clone(), r.field.clone()))
+        .collect();
+    let staff_only = |f: &str| {
+        (
+            OpStatus::Rejected,
+            Some("staff_only".to_string()),
+            Some(f.to_string()),
+        )
+    };
+    assert_eq!(
+        got,
+        vec![
+            (OpStatus::Accepted, None, None),
+            (OpStatus::Accepted, None, None),
+            staff_only("body.status"),
+            staff_only("body.volunteer_id"),
+            staff_only("body.source"),
+        ]
+    );
+    // An operation under a staff member's name is refused whole.
+    let mut forged = Device::new("alice", COMMUNITY);
+    let (_, forged_op) = entry(&mut forged, me, 30, EntrySource::Claim);
+    let e = vol
+        .push(&forged.push_request(vec![forged_op]))
+        .await
+        .unwrap_err();
+    assert!(e.contains("403"), "{e}");
+
+    // Staff approve and confirm the claim; the phone pulls its record, the activity and the sign-up, and
+    // nothing of the other volunteer (their registration, entries, reviews) or of the roster.
+    let decisions = vec![
+        approve(&mut d, me),
+        review(&mut d, claim, EntryStatus::Confirmed),
+    ];
+    push_ok(&alice, &d, decisions).await;
+    let pulled = vol.pull_all(0).await.unwrap();
+    let mut kinds: Vec<_> = pulled
+        .iter()
+        .map(|o| {
+            let body = serde_json::to_value(&o.body).unwrap();
+            format!(
+                "{}:{}",
+                o.entity.kind.as_str(),
+                body["type"].as_str().unwrap()
+            )
+        })
+        .collect();
+    kinds.sort();
+    assert_eq!(
+        kinds,
+        vec![
+            "activity:activity.put",
+            "entry_review:entry_review.add",
+            "service_entry:service_entry.add",
+            "sign_up:sign_up.add",
+            "volunteer:volunteer.put",
+            "volunteer:volunteer.status",
+        ]
+    );
+    assert!(pulled.iter().all(|o| o.entity.id != other
+        && !matches!(&o.body, Body::ServiceEntryAdd(e) if e.volunteer_id != me)));
+    // Pages of one operation: the cursor moves over what the phone does not see, without gaps or repeats.
+    let mut since = 0;
+    let mut paged = Vec::new();
+    loop {
+        let page = vol.pull(since, 1).await.unwrap();
+        if page.ops.is_empty() {
+            break;
+        }
+        assert_eq!(page.ops.len(), 1);
+        since = page.next;
+        paged.extend(page.ops);
+    }
+    assert_eq!(paged, pulled);
+    // Certificates: the phone lists and opens its own, not another volunteer's.
+    let mine = issue(&s, &alice.token, me).await;
+    assert_eq!(mine.0, 200, "{}", mine.1);
+    let number = mine.1["certificate"]["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let theirs = issue(&s, &alice.token, other).await;
+    let their_number = theirs.1["certificate"]["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let list = get(&s, &vol.token, "/api/volunteers/me/certificates").await;
+    assert_eq!(list.0, 200, "{}", list.1);
+    assert_eq!(list.1["certificates"].as_array().unwrap().len(), 1);
+    assert_eq!(list.1["certificates"][0]["number"], number.as_str());
+    let got = get(
+        &s,
+        &vol.token,
+        &format!("/api/volunteers/certificates/{number}"),
+    )
+    .await;
+    assert_eq!(got.0, 200, "{}", got.1);
+    assert_eq!(got.1["certificate"]["name"], "李四");
+    // 90 confirmed minutes: the confirmed claim.
+    assert_eq!(got.1["certificate"]["years"][0]["minutes"], 90);
+    let got = get(
+        &s,
+        &vol.token,
+        &format!("/api/volunteers/certificates/{their_number}"),
+    )
+    .await;
+    assert_error(&got, 404, "not_found", Some("number"));
+    // Staff's list of one's own certificates is a volunteer's endpoint.
+    let got = get(&s, &alice.token, "/api/volunteers/me/certificates").await;
+    assert_error(&got, 403, "forbidden", Some("authorization"));
+
+    // Staff still see everything, the phone's changes included.
+    let all = alice.pull_all(0).await.unwrap();
+    assert!(all.iter().any(|o| o.entity.id == claim));
+    assert!(all.iter().any(|o| o.entity.id == other));
 }

@@ -1,0 +1,57 @@
+//! `/standards`: the six standards, each with how many of its groups are met and, for Zhengzhou, the
+//! recommendation level (E1) — evaluated on the phone.
+
+use crate::data::state;
+use crate::standards::evaluate;
+use crate::standards::strings::Std;
+use leptos::prelude::*;
+use linli_core::Lang;
+use linli_core::i18n::fill;
+use linli_core::standards::{Catalogue, Status, words};
+
+#[component]
+pub fn StandardsPage(lang: Lang) -> impl IntoView {
+    let ui = state::ui().expect("state installed");
+    let tr = move |k: Std| k.text(lang);
+    let rows = move || {
+        ui.rev.get();
+        Catalogue::get()
+            .standards
+            .iter()
+            .map(|s| {
+                let e = evaluate(&s.standard);
+                let name = match lang {
+                    Lang::Zh => s.name_zh.clone(),
+                    Lang::En => s.name_en.clone(),
+                };
+                let (met, total) = e.as_ref().map_or((0, 0), |e| {
+                    (
+                        e.groups.iter().filter(|g| g.status == Status::Met).count(),
+                        e.groups.len(),
+                    )
+                });
+                let level = e.as_ref().filter(|_| s.standard == "zhengzhou").map(|e| {
+                    words::level(e.verdict.get("level").and_then(|l| l.as_str())).text(lang)
+                });
+                (s.standard.clone(), name, met, total, level)
+            })
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <section class="page">
+            <h1>{tr(Std::Title)}</h1>
+            <p class="sub">{tr(Std::Intro)}</p>
+            <ul class="list">
+                {move || rows().into_iter().map(|(id, name, met, total, level)| view! {
+                    <li>
+                        <a class="card link" data-testid="standard-link" data-standard=id.clone() href=format!("/standards/{id}")>
+                            <span class="title">{name}</span>
+                            <span class="sub" data-testid="groups-met">{fill(tr(Std::GroupsMet), &[&met.to_string(), &total.to_string()])}</span>
+                            {level.map(|l| view! { <span class="sub">{l}</span> })}
+                        </a>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}

@@ -1,0 +1,42 @@
+//! The standards self-check (达标自评, issue 14; RULES §5 E1–E7): `/standards` lists the six standards
+//! with how many of their groups are met, `/standards/:id` one standard's rows as it groups them, each with
+//! its status (icon and word, never colour alone), value, threshold and the gap in natural units, and a form
+//! to enter the rows Linli cannot compute. Everything is evaluated on the phone by the core
+//! (`linli_core::standards`), offline like every page; entries are ordinary changes (`standard_entry.add`).
+
+pub mod list;
+pub mod page;
+pub mod strings;
+
+use crate::data::state;
+use linli_core::Lang;
+use linli_core::date::Date;
+use linli_core::standards::{Evaluation, inputs::for_standard};
+use linli_core::sync::{Body, Operation};
+
+/// A standards change for the refused list; `None` for another feature's change.
+pub fn describe_op(op: &Operation, lang: Lang) -> Option<String> {
+    match &op.body {
+        Body::StandardEntryAdd(f) => Some(format!(
+            "{} {}",
+            strings::Std::OpEntry.text(lang),
+            f.indicator_id
+        )),
+        _ => None,
+    }
+}
+
+/// One standard evaluated on this phone for this year, as of today: the computed rows from the local
+/// records, the entered rows from their latest entries.
+pub fn evaluate(standard: &str) -> Option<Evaluation> {
+    let today = Date::from_unix_ms_cst(state::now_ms() as i64);
+    let (year, _, _) = today.ymd();
+    let c = state::community();
+    let rules = state::rules();
+    state::with(|l| {
+        let mut inputs = l.view.standards_inputs(&c, year, today, rules);
+        inputs.extend(l.view.entered_inputs(&c));
+        let inputs = for_standard(standard, &inputs);
+        linli_core::standards::evaluate(standard, rules, "default", year, today, &inputs).ok()
+    })
+}

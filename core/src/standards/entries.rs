@@ -1,0 +1,96 @@
+//! What staff enter for the rows Linli cannot compute (自评录入, RULES E1–E7): a value or yes/no for a
+//! manual or checklist row, with a note and the evidence it rests on (a document's reference). An entry is
+//! never changed: a correction is a new entry, the latest by stamp counts, and the history stays.
+
+use super::{Catalogue, Class, Input};
+use crate::error::{ErrorCode, RuleError};
+use crate::roster::check_text;
+use crate::sync::{EntityKind, Replica, Stamp};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Longest note and evidence reference.
+pub const NOTE_MAX: usize = 500;
+pub const EVIDENCE_MAX: usize = 200;
+
+/// `standard_entry.add`: one entry for one indicator.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StandardEntryFields {
+    /// The indicator's id as in STANDARDS.md (`ZZ-STAR-CIV-1`).
+    pub indicator_id: String,
+    /// The input as the embedding API's `standards.evaluate` takes it: `{"done":true}`, `{"value":x}`,
+    /// `{"num":n,"den":d}` or `{"dates":[…]}`, by the row's kind.
+    pub input: Value,
+    #[serde(default)]
+    pub note: String,
+    /// Where the evidence is (台账第 3 册, a photo's name, a document number).
+    #[serde(default)]
+    pub evidence: String,
+    /// Who entered it (the staff member's username).
+    pub entered_by: String,
+    pub at_ms: u64,
+}
+
+impl StandardEntryFields {
+    /// The row exists and is entered, not computed; the input fits its kind; the texts are bounded.
+    pub fn check(&self) -> Result<(), RuleError> {
+        let Some((_, ind)) = Catalogue::get().indicator(&self.indicator_id) else {
+            return Err(RuleError::field(ErrorCode::InvalidRequest, "indicator_id")
+                .with_detail(format!("{} is not an indicator", self.indicator_id)));
+        };
+        if ind.class == Class::Computed {
+            return Err(RuleError::field(ErrorCode::InvalidRequest, "indicator_id")
+                .with_detail("computed from Linli's data, not entered"));
+        }
+        if Input::from_json(ind.kind, &self.input, "input")?.is_none() {
+            return Err(RuleError::field(ErrorCode::Required, "input"));
+        }
+        check_text(&self.note, "note", NOTE_MAX, false)?;
+        check_text(&self.evidence, "evidence", EVIDENCE_MAX, false)?;
+        check_text(&self.entered_by, "entered_by", 64, true)
+    }
+}
+
+/// One entry as the history shows it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StandardEntry {
+    pub id: Uuid,
+    pub stamp: Stamp,
+    pub fields: StandardEntryFields,
+}
+
+impl Replica {
+    /// Every entry of the community, by indicator, oldest first (the last is the one in force).
+    pub fn standard_entries(&self, community: &str) -> HashMap<String, Vec<StandardEntry>> {
+        let mut out: HashMap<String, Vec<StandardEntry>> = HashMap::new();
+        for (id, r) in self.root_records(community, EntityKind::StandardEntry) {
+            let (Some(stamp), Some(fields)) = (r.written(), r.get::<StandardEntryFields>()) else {
+                continue;
+            };
+            out.entry(fields.indicator_id.clone())
+                .or_default()
+                .push(StandardEntry { id, stamp, fields });
+        }
+        for v in out.values_mut() {
+            v.sort_by_key(|e| e.stamp);
+        }
+        out
+    }
+
+    /// The inputs in force from the entries: each indicator's latest.
+    pub fn entered_inputs(&self, community: &str) -> HashMap<String, Input> {
+        let cat = Catalogue::get();
+        self.standard_entries(community)
+            .into_iter()
+            .filter_map(|(id, list)| {
+                let last = list.last()?;
+                let (_, ind) = cat.indicator(&id)?;
+                let input = Input::from_json(ind.kind, &last.fields.input, "input").ok()??;
+                Some((id, input))
+            })
+            .collect()
+    }
+}

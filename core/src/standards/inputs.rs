@@ -1,0 +1,158 @@
+//! The computed rows' inputs from what Linli already holds (issue 14 "Inputs computed, not typed";
+//! RULES E7): the roster's households and persons, the volunteers and their confirmed hours (V1, V3,
+//! V4), and the satisfaction responses (S5), read from a `Replica`.
+//!
+//! | row | input | from |
+//! |---|---|---|
+//! | SIX-29, SH-4-6 | registered volunteers ÷ persons | V1's `registered` (active, registered by `as_of`) over the roster's persons |
+//! | SIX-CY-6 | party members and students with ≥ 20 confirmed hours ÷ party members and students | V4 |
+//! | SIX-BZ-10c | volunteers with a confirmed service in the month ÷ registered | V3, the last completed month of the year (January while January runs) |
+//! | ZZ-PLAN-SIZE | households | the roster |
+//! | SIX-9, SIX-16, SIX-45a, SIX-45b, SIX-CY-9, SH-2-5, SH-3-2, DIS-3 | satisfied ÷ answered | S5 by topic (environment, committee, police, safety, subdistrict, party_work, public_affairs, management), responses from 1 January to `as_of` |
+//!
+//! The other computed rows need registers Linli does not keep yet (activities, meetings, postings,
+//! disputes, the REG-… registers): they stay `no_data` until typed or until their register exists —
+//! adding one is a new line here, not a change to the engine.
+
+use super::catalogue::Catalogue;
+use super::evaluate::Input;
+use crate::date::Date;
+use crate::exact::Exact;
+use crate::registry::EntityKind;
+use crate::rules::RuleSet;
+use crate::surveys::forms::Purpose;
+use crate::sync::Replica;
+use std::collections::HashMap;
+
+/// Satisfaction topic (S5, `SurveyRules::satisfaction_min`) → the rows it computes.
+const SATISFACTION_ROWS: &[(&str, &[&str])] = &[
+    ("environment", &["SIX-9"]),
+    ("committee", &["SIX-16"]),
+    ("police", &["SIX-45a"]),
+    ("safety", &["SIX-45b"]),
+    ("subdistrict", &["SIX-CY-9"]),
+    ("party_work", &["SH-2-5"]),
+    ("public_affairs", &["SH-3-2"]),
+    ("management", &["DIS-3"]),
+];
+
+fn share(num: u64, den: u64) -> Input {
+    Input::Share {
+        num: Exact::int(num as i64),
+        den: Exact::int(den as i64),
+    }
+}
+
+impl Replica {
+    /// The inputs of every computed row whose data the replica holds, by indicator id, for the calendar
+    /// `year` as of `as_of` (every standard's rows: [`for_standard`] keeps one standard's).
+    pub fn standards_inputs(
+        &self,
+        community: &str,
+        year: i32,
+        as_of: Date,
+        rules: &RuleSet,
+    ) -> HashMap<String, Input> {
+        let mut out = HashMap::new();
+        // Counted on the index, without reading the records (a community of 5,000 households).
+        let (mut households, mut persons) = (0u64, 0u64);
+        for (c, _) in self.root_records(community, EntityKind::Compound) {
+            for (b, _) in self.child_records(EntityKind::Building, c) {
+                for (u, _) in self.child_records(EntityKind::Unit, b) {
+                    for (h, _) in self.child_records(EntityKind::Household, u) {
+                        households += 1;
+                        persons += self.child_records(EntityKind::Person, h).count() as u64;
+                    }
+                }
+            }
+        }
+        out.insert(
+            "ZZ-PLAN-SIZE".to_string(),
+            Input::Value(Exact::int(households as i64)),
+        );
+        // The figures as of `as_of`, or as of the year's end for a past year.
+        let end = Date::from_ymd(year, 12, 31).map_or(as_of, |e| e.min(as_of));
+        match self.volunteer_stats(community, end, persons, &rules.volunteers) {
+            Ok(stats) => {
+                for id in ["SIX-29", "SH-4-6"] {
+                    out.insert(id.to_string(), share(stats.registered, persons));
+                }
+                out.insert(
+                    "SIX-CY-6".to_string(),
+                    share(
+                        stats.party_students.with_20_hours,
+                        stats.party_students.members,
+                    ),
+                );
+                let (_, m, _) = end.ymd();
+                // The year over: December; else the month before `as_of`'s (January while it runs).
+                let last_completed = if as_of > end || m == 1 { m } else { m - 1 };
+                let month = format!("{year:04}-{last_completed:02}");
+                if let Some(a) = stats.active_by_month.iter().find(|a| a.month == month) {
+                    out.insert("SIX-BZ-10c".to_string(), share(a.active, stats.registered));
+                }
+            }
+            // No persons on the roster yet (the figures need a population): the rates have no data.
+            Err(_) => {
+                for id in ["SIX-29", "SH-4-6"] {
+                    out.insert(id.to_string(), share(0, 0));
+                }
+            }
+        }
+        // S5 reads every door's responses: only when the community has a satisfaction form.
+        let satisfaction_forms = self
+            .form_versions(community)
+            .iter()
+            .any(|f| f.fields.purpose == Purpose::Satisfaction);
+        if let (true, Some(from)) = (satisfaction_forms, Date::from_ymd(year, 1, 1)) {
+            for rate in self.satisfaction(community, from, end, &rules.surveys) {
+                let rows = SATISFACTION_ROWS
+                    .iter()
+                    .find(|(t, _)| *t == rate.topic)
+                    .map_or(&[][..], |(_, rows)| *rows);
+                for id in rows {
+                    out.insert(id.to_string(), share(rate.satisfied, rate.answered));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The inputs that belong to one standard.
+pub fn for_standard(standard: &str, inputs: &HashMap<String, Input>) -> HashMap<String, Input> {
+    let Some(std) = Catalogue::get().standard(standard) else {
+        return HashMap::new();
+    };
+    inputs
+        .iter()
+        .filter(|(id, _)| std.indicator(id).is_some())
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn satisfaction_rows_are_computed_shares_of_known_topics() {
+        let cat = super::Catalogue::get();
+        let topics = crate::rules::SurveyRules::default().satisfaction_min;
+        for (topic, rows) in super::SATISFACTION_ROWS {
+            let f = topics[*topic];
+            for id in *rows {
+                let (_, i) = cat.indicator(id).unwrap();
+                // The catalogue's threshold is the rule set's S5 threshold for the topic.
+                assert_eq!(
+                    i.threshold,
+                    crate::exact::Exact::ratio(f.num as i128, f.den as i128),
+                    "{id}"
+                );
+                assert_eq!(
+                    (i.kind, i.class),
+                    (super::super::Kind::Share, super::super::Class::Computed),
+                    "{id}"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! The standards self-check's words (zh, en): statuses, the gap sentence (差距) in natural units, the
+//! cadence's current period, and Zhengzhou's recommendation levels — "may be recommended", never a
+//! title (RULES E1, E7).
+
+use super::catalogue::{Comparator, Indicator};
+use super::evaluate::{IndicatorResult, Status};
+use crate::error::Lang;
+use crate::exact::Exact;
+use crate::i18n::fill;
+
+crate::catalogue! {
+    /// 达标自评 (standards self-check) words.
+    pub enum Words {
+        Met => ("达标", "met"),
+        NotMet => ("未达标", "not met"),
+        InProgress => ("进行中", "in progress"),
+        NoData => ("无数据", "no data"),
+        NoThreshold => ("无标准值（仅展示）", "no pass mark (shown only)"),
+        // The gap: {0} the amount, {1} the unit.
+        Short => ("还差 {0} {1}", "{0} {1} short"),
+        TooMany => ("超出 {0} {1}", "{0} {1} too many"),
+        Off => ("相差 {0} {1}", "{0} {1} off"),
+        // A cadence's short periods: {0} the list.
+        InPeriods => ("（{0}）", " ({0})"),
+        PeriodSeparator => ("、", ", "),
+        // The current, unfinished period: {0} the period, {1} the count, {2} the number needed.
+        Current => ("本期 {0} 已有 {1} 次，需 {2} 次", "this period ({0}): {1} of {2}"),
+        // Zhengzhou's levels (E1).
+        LevelCity => ("可推荐创建市级“星级”社区", "may be recommended at city level"),
+        LevelDistrict => ("可推荐创建区级“星级”社区", "may be recommended at district level"),
+        LevelSubDistrict => ("可创建办事处级“星级”社区", "may be recommended at sub-district level"),
+        LevelNone => ("暂不具备推荐条件", "not yet recommendable"),
+    }
+}
+
+/// A status in words.
+pub fn status(s: Status) -> Words {
+    match s {
+        Status::Met => Words::Met,
+        Status::NotMet => Words::NotMet,
+        Status::InProgress => Words::InProgress,
+        Status::NoData => Words::NoData,
+        Status::NoThreshold => Words::NoThreshold,
+    }
+}
+
+/// A Zhengzhou verdict's level (`"city"`, `"district"`, `"sub-district"`, none) in words.
+pub fn level(level: Option<&str>) -> Words {
+    match level {
+        Some("city") => Words::LevelCity,
+        Some("district") => Words::LevelDistrict,
+        Some("sub-district") => Words::LevelSubDistrict,
+        _ => Words::LevelNone,
+    }
+}
+
+/// The gap as a sentence ("还差 2 名志愿者（2026-02、2026-03）", "2 volunteers short"); `None` when the
+/// result has no gap.
+pub fn gap_sentence(ind: &Indicator, r: &IndicatorResult, lang: Lang) -> Option<String> {
+    let gap = r.gap.as_ref()?;
+    let value = Exact::from_json(&r.value).and_then(Result::ok);
+    let above_max = match (value, ind.threshold_max) {
+        (Some(v), Some(max)) => v > max,
+        _ => false,
+    };
+    let w = match ind.comparator {
+        _ if above_max => Words::TooMany,
+        Some(Comparator::Le | Comparator::Lt) => Words::TooMany,
+        Some(Comparator::Eq) => Words::Off,
+        _ => Words::Short,
+    };
+    let unit = match lang {
+        Lang::Zh => ind.unit_zh.as_deref().unwrap_or_default(),
+        Lang::En => gap.unit.as_str(),
+    };
+    let mut s = fill(w.text(lang), &[&gap.amount.to_string(), unit]);
+    if let Some(periods) = gap.periods.as_ref().filter(|p| !p.is_empty()) {
+        let list = periods.join(Words::PeriodSeparator.text(lang));
+        s.push_str(&fill(Words::InPeriods.text(lang), &[&list]));
+    }
+    Some(s)
+}
+
+/// A cadence's current period in words ("本期 2026-04 已有 1 次，需 2 次").
+pub fn current_sentence(r: &IndicatorResult, lang: Lang) -> Option<String> {
+    let c = r.current.as_ref()?;
+    Some(fill(
+        Words::Current.text(lang),
+        &[&c.period, &c.count.to_string(), &c.needed.to_string()],
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::date::Date;
+    use crate::standards::{Catalogue, Input, evaluate_indicator};
+
+    fn run(id: &str, input: Input, as_of: &str) -> (&'static Indicator, IndicatorResult) {
+        let (_, ind) = Catalogue::get().indicator(id).unwrap();
+        let r = evaluate_indicator(
+            ind,
+            ind.threshold,
+            Some(&input),
+            2026,
+            Date::parse(as_of).unwrap(),
+        );
+        (ind, r)
+    }
+
+    fn x(s: &str) -> Exact {
+        Exact::parse(s).unwrap()
+    }
+
+    #[test]
+    fn every_word_in_both_languages() {
+        assert_eq!(crate::catalogue_problems!(Words), Vec::<String>::new());
+    }
+
+    /// The example and one of each direction, in both languages.
+    #[test]
+    fn gap_sentences() {
+        let (i, r) = run(
+            "SIX-29",
+            Input::Share {
+                num: x("18"),
+                den: x("200"),
+            },
+            "2026-03-15",
+        );
+        assert_eq!(gap_sentence(i, &r, Lang::Zh).unwrap(), "还差 2 名志愿者");
+        assert_eq!(gap_sentence(i, &r, Lang::En).unwrap(), "2 volunteers short");
+        let (i, r) = run("ZZ-OFF-AREA-2", Input::Value(x("470")), "2026-03-15");
+        assert_eq!(gap_sentence(i, &r, Lang::Zh).unwrap(), "还差 30 平方米");
+        let (i, r) = run("ZZ-PLAN-SIZE", Input::Value(x("5200")), "2026-03-15");
+        assert_eq!(gap_sentence(i, &r, Lang::Zh).unwrap(), "超出 200 户");
+        let (i, r) = run(
+            "SIX-34a",
+            Input::Share {
+                num: x("5"),
+                den: x("2500"),
+            },
+            "2026-03-15",
+        );
+        assert_eq!(gap_sentence(i, &r, Lang::En).unwrap(), "2 cases too many");
+        let dates = ["2026-01-05", "2026-01-25", "2026-02-14", "2026-04-02"]
+            .iter()
+            .map(|s| Date::parse(s).unwrap())
+            .collect();
+        let (i, r) = run("SIX-68a", Input::Dates(dates), "2026-04-10");
+        assert_eq!(
+            gap_sentence(i, &r, Lang::Zh).unwrap(),
+            "还差 3 次（2026-02、2026-03）"
+        );
+        assert_eq!(
+            gap_sentence(i, &r, Lang::En).unwrap(),
+            "3 events short (2026-02, 2026-03)"
+        );
+        assert_eq!(
+            current_sentence(&r, Lang::Zh).unwrap(),
+            "本期 2026-04 已有 1 次，需 2 次"
+        );
+        let (i, r) = run("ZZ-STAR-HYG-1", Input::Done(true), "2026-03-15");
+        assert_eq!(gap_sentence(i, &r, Lang::Zh), None);
+        assert_eq!(status(r.status).zh(), "达标");
+        assert_eq!(
+            level(Some("district")).en(),
+            "may be recommended at district level"
+        );
+        assert_eq!(level(None).zh(), "暂不具备推荐条件");
+    }
+}
