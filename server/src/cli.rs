@@ -104,8 +104,15 @@ pub fn main() -> ExitCode {
 }
 
 fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+    let mut filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=warn"));
+    // The PostgreSQL driver logs every statement's parameters (names, phones) at debug level: never, at
+    // any RUST_LOG.
+    for quiet in ["tokio_postgres=info", "postgres=info"] {
+        if let Ok(d) = quiet.parse() {
+            filter = filter.add_directive(d);
+        }
+    }
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -142,7 +149,7 @@ pub fn admin(config: &Config, command: AdminCommand, input: &mut dyn BufRead) ->
             if id.is_empty() || name.is_empty() {
                 return fail("the community id and name must not be empty");
             }
-            match db::create_community(&db.writer(), id, name) {
+            match db.write(|c| db::create_community(c, id, name)) {
                 Ok(true) => {
                     println!("Created community {id} ({name}).");
                     ExitCode::SUCCESS
@@ -193,24 +200,23 @@ pub fn admin(config: &Config, command: AdminCommand, input: &mut dyn BufRead) ->
                 Ok(h) => h,
                 Err(e) => return fail(e),
             };
-            let mut conn = db.writer();
-            let result = (|| -> rusqlite::Result<Result<bool, String>> {
-                let tx = conn.transaction()?;
-                if db::user_by_name(&tx, username)?.is_some() {
+            let result = db.transaction(|tx| {
+                if db::user_by_name(tx, username)?.is_some() {
                     return Ok(Err(format!("the username {username} is taken")));
                 }
-                let created = db::create_community(&tx, community, community)?;
-                db::create_user(
-                    &tx,
+                let created = db::create_community(tx, community, community)?;
+                if !db::create_user(
+                    tx,
                     username,
                     &hash,
                     role.as_str(),
                     community,
                     now_ms() as i64,
-                )?;
-                tx.commit()?;
+                )? {
+                    return Ok(Err(format!("the username {username} is taken")));
+                }
                 Ok(Ok(created))
-            })();
+            });
             match result {
                 Ok(Ok(created)) => {
                     if created {
@@ -233,8 +239,7 @@ pub fn admin(config: &Config, command: AdminCommand, input: &mut dyn BufRead) ->
 
 /// `admin disable-user` and `admin revoke-sessions`.
 fn revoke(db: &Db, username: &str, disable: bool) -> ExitCode {
-    let conn = db.writer();
-    match db::revoke_user(&conn, username.trim(), disable, now_ms() as i64) {
+    match db.write(|c| db::revoke_user(c, username.trim(), disable, now_ms() as i64)) {
         Ok(true) if disable => {
             println!("Disabled account {username}; its sessions are ended.");
             ExitCode::SUCCESS
@@ -252,8 +257,7 @@ fn revoke(db: &Db, username: &str, disable: bool) -> ExitCode {
 /// Returns the message to print once, or `None` when there were accounts already.
 pub fn first_start(state: &AppState, url: &str) -> Result<Option<String>, String> {
     let c = &state.config;
-    let mut conn = state.db.writer();
-    if db::user_count(&conn).map_err(|e| e.to_string())? > 0 {
+    if state.db.read(db::user_count).map_err(|e| e.to_string())? > 0 {
         return Ok(None);
     }
     let (password, shown) = match &c.admin_password {
@@ -267,11 +271,25 @@ pub fn first_start(state: &AppState, url: &str) -> Result<Option<String>, String
         }
     };
     let hash = auth::hash_password(&password)?;
-    let tx = conn.transaction().map_err(|e| e.to_string())?;
-    db::create_community(&tx, &c.community, &c.community_name).map_err(|e| e.to_string())?;
-    db::create_user(&tx, "admin", &hash, "admin", &c.community, now_ms() as i64)
+    // Two processes starting at once on an empty PostgreSQL: one creates the admin, the other finds
+    // the name taken and says nothing.
+    let created = state
+        .db
+        .transaction(|tx| {
+            db::create_community(tx, &c.community, &c.community_name)?;
+            Ok(Ok::<_, ()>(db::create_user(
+                tx,
+                "admin",
+                &hash,
+                "admin",
+                &c.community,
+                now_ms() as i64,
+            )?))
+        })
         .map_err(|e| e.to_string())?;
-    tx.commit().map_err(|e| e.to_string())?;
+    if created != Ok(true) {
+        return Ok(None);
+    }
     Ok(Some(format!(
         "First start: created community {} ({}) and the admin account.\nLog in at {url} as admin with {shown}.",
         c.community, c.community_name

@@ -12,6 +12,42 @@ pub enum Database {
     Sqlite(PathBuf),
     /// A private in-memory SQLite database, gone when the process ends (tests, trials).
     Memory,
+    /// PostgreSQL at this URL (`postgres://user:pass@host:port/db`); its password never reaches a log.
+    Postgres(PostgresUrl),
+}
+
+/// A `postgres://` URL. Its `Debug` hides the password, so a logged configuration does not show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PostgresUrl(pub String);
+
+impl std::fmt::Debug for PostgresUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PostgresUrl({})", self.redacted())
+    }
+}
+
+impl PostgresUrl {
+    /// The URL with any password replaced by `***`.
+    pub fn redacted(&self) -> String {
+        let url = &self.0;
+        let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+            return url.clone();
+        };
+        let rest = &url[scheme_end..];
+        let authority_end = rest.find('/').unwrap_or(rest.len());
+        match rest[..authority_end].rfind('@') {
+            Some(at) => match rest[..at].find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme_end],
+                    &rest[..colon],
+                    &rest[at..]
+                ),
+                None => url.clone(),
+            },
+            None => url.clone(),
+        }
+    }
 }
 
 /// Everything the server and the CLI need to know. Tests build it directly.
@@ -43,15 +79,17 @@ pub struct Config {
     /// `LINLI_MAX_CONNECTIONS`: most client connections held open at once (lowered further to stay below
     /// the process's file-descriptor limit; see `http/listen.rs`).
     pub max_connections: usize,
+    /// `LINLI_MAX_REPLICAS`: most communities whose merged state one process keeps in memory; beyond
+    /// it the least recently used is dropped (and loaded again from the database when next needed), so a
+    /// process serving a city's thousands of communities stays bounded.
+    pub max_replicas: usize,
 }
 
 /// A configuration that cannot be used; the message is for the person starting the server.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("PostgreSQL is not supported by this build yet; use a sqlite:// DATABASE_URL")]
-    PostgresUnsupported,
     #[error(
-        "DATABASE_URL `{0}` is not understood; use sqlite://path/to.db?mode=rwc, sqlite:path or sqlite::memory:"
+        "DATABASE_URL `{0}` is not understood; use sqlite://path/to.db?mode=rwc, sqlite:path, sqlite::memory: or postgres://user:password@host:port/database"
     )]
     BadDatabaseUrl(String),
     #[error("{name} `{value}` is not valid: {reason}")]
@@ -66,6 +104,7 @@ pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/linli.db?mode=rwc";
 pub const DEFAULT_TOKEN_TTL_SECS: u64 = 30 * 24 * 3600;
 pub const DEFAULT_MAX_CONNECTIONS: usize = 10_000;
+pub const DEFAULT_MAX_REPLICAS: usize = 200;
 
 impl Config {
     /// A configuration for tests and embedding: the given database, loopback on a free port, no built app.
@@ -82,6 +121,7 @@ impl Config {
             public_url: None,
             trusted_proxies: Vec::new(),
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_replicas: DEFAULT_MAX_REPLICAS,
         }
     }
 
@@ -169,8 +209,22 @@ impl Config {
                 }
             },
         };
+        let max_replicas = match get("LINLI_MAX_REPLICAS") {
+            None => DEFAULT_MAX_REPLICAS,
+            Some(v) => match v.trim().parse::<usize>() {
+                Ok(n) if n >= 1 => n,
+                _ => {
+                    return Err(ConfigError::BadValue {
+                        name: "LINLI_MAX_REPLICAS",
+                        value: v.clone(),
+                        reason: "expected a whole number of at least 1".into(),
+                    });
+                }
+            },
+        };
         Ok(Config {
             max_connections,
+            max_replicas,
             trusted_proxies,
             public_url,
             rules,
@@ -189,7 +243,7 @@ impl Config {
 pub fn parse_database_url(url: &str) -> Result<Database, ConfigError> {
     let url = url.trim();
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Err(ConfigError::PostgresUnsupported);
+        return Ok(Database::Postgres(PostgresUrl(url.to_string())));
     }
     let Some(rest) = url.strip_prefix("sqlite:") else {
         return Err(ConfigError::BadDatabaseUrl(url.into()));
@@ -256,10 +310,17 @@ mod tests {
             parse_database_url("sqlite::memory:").unwrap(),
             Database::Memory
         );
-        assert!(matches!(
-            parse_database_url("postgres://u@h/db"),
-            Err(ConfigError::PostgresUnsupported)
-        ));
+        assert_eq!(
+            parse_database_url("postgres://u@h/db").unwrap(),
+            Database::Postgres(PostgresUrl("postgres://u@h/db".into()))
+        );
+        assert_eq!(
+            PostgresUrl("postgres://linli:s3cret@db:5432/linli".into()).redacted(),
+            "postgres://linli:***@db:5432/linli"
+        );
+        assert!(
+            !format!("{:?}", parse_database_url("postgresql://a:pw@h/d").unwrap()).contains("pw")
+        );
         assert!(matches!(
             parse_database_url("mysql://h"),
             Err(ConfigError::BadDatabaseUrl(_))

@@ -70,7 +70,7 @@ impl AppState {
     pub fn with_db(config: Config, db: Db) -> AppState {
         // The rule set (national defaults unless LINLI_RULES names another); parsed once, not per operation.
         let rules = Arc::new(config.rules.clone());
-        let writer = sync::Writer::start(db.clone(), rules.clone());
+        let writer = sync::Writer::start(db.clone(), rules.clone(), config.max_replicas);
         AppState(Arc::new(StateInner {
             config,
             db,

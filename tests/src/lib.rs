@@ -17,6 +17,58 @@ use linli_core::sync::{Body, EntityRef, OP_FORMAT_VERSION, Operation};
 use linli_core::{EntityKind, Hlc};
 use uuid::Uuid;
 
+/// The environment variable naming a PostgreSQL server for the tests (`postgres://user@host:port/db`,
+/// a maintenance database on a throwaway cluster: `cargo xtask test` starts one). When set, every test
+/// server runs on a fresh database of its own there instead of a SQLite file.
+pub const TEST_POSTGRES: &str = "LINLI_TEST_POSTGRES";
+
+/// Whether the tests run on PostgreSQL ([`TEST_POSTGRES`] is set).
+pub fn on_postgres() -> bool {
+    std::env::var(TEST_POSTGRES).is_ok_and(|v| !v.is_empty())
+}
+
+/// The `DATABASE_URL` of a test server whose data lives at `path`: a SQLite file there, or (with
+/// [`TEST_POSTGRES`]) a PostgreSQL database named after the path, created empty on first use — so a
+/// server restarted on the same path finds its data again.
+pub fn database_url(path: &std::path::Path) -> String {
+    let Some(base) = std::env::var(TEST_POSTGRES).ok().filter(|v| !v.is_empty()) else {
+        return format!("sqlite://{}?mode=rwc", path.display());
+    };
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    path.hash(&mut h);
+    let name = format!("linli_t{:016x}", h.finish());
+    // On a thread of its own: the synchronous client may not run inside a test's tokio runtime.
+    let base2 = base.clone();
+    let n = name.clone();
+    std::thread::spawn(move || {
+        let mut c =
+            postgres::Client::connect(&base2, postgres::NoTls).expect("the test PostgreSQL");
+        let exists = c
+            .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&n])
+            .unwrap()
+            .is_some();
+        if !exists {
+            c.batch_execute(&format!("CREATE DATABASE {n}")).unwrap();
+        }
+    })
+    .join()
+    .expect("creating a test database");
+    // The base URL with its database replaced.
+    let (head, query) = match base.split_once('?') {
+        Some((h, q)) => (h.to_string(), format!("?{q}")),
+        None => (base.clone(), String::new()),
+    };
+    let at = head.rfind('/').expect("a database in LINLI_TEST_POSTGRES");
+    format!("{}/{name}{query}", &head[..at])
+}
+
+/// Runs `f` on a thread of its own and returns its result: for database calls made from a test's async
+/// code (the synchronous PostgreSQL client may not block a tokio runtime's thread).
+pub fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| s.spawn(f).join().expect("panicked"))
+}
+
 pub fn now_ms() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -9,6 +9,10 @@ mod cli;
 mod durability;
 #[path = "server/malformed.rs"]
 mod malformed;
+#[path = "server/migrations.rs"]
+mod migrations;
+#[path = "server/processes.rs"]
+mod processes;
 #[path = "server/renovation.rs"]
 mod renovation;
 #[path = "server/scale.rs"]
@@ -53,10 +57,7 @@ impl TracedServer {
         let mut child = tokio::process::Command::new(cli::BIN)
             .arg("serve")
             .env("LINLI_ADDR", "127.0.0.1:0")
-            .env(
-                "DATABASE_URL",
-                format!("sqlite://{}?mode=rwc", db.display()),
-            )
+            .env("DATABASE_URL", linli_tests::database_url(&db))
             .env("LINLI_ADMIN_PASSWORD", Self::ADMIN_PASSWORD)
             .env("LINLI_DIST", dir.path().join("no-dist"))
             .env("RUST_LOG", "trace")
@@ -142,6 +143,17 @@ pub struct TestServer {
 
 pub const COMMUNITY: &str = "c1";
 
+/// The database of a test server whose data lives at `path`: a SQLite file, or a fresh PostgreSQL
+/// database when the tests run on PostgreSQL (`LINLI_TEST_POSTGRES`).
+pub fn test_database(path: &std::path::Path) -> Database {
+    linli_server::config::parse_database_url(&linli_tests::database_url(path)).unwrap()
+}
+
+/// Opens the server's state (on a thread of its own: opening PostgreSQL blocks).
+pub fn open_state(config: Config) -> AppState {
+    linli_tests::off_runtime(|| AppState::open(config).unwrap())
+}
+
 pub fn password(username: &str) -> String {
     format!("pw-{username}-secret")
 }
@@ -152,11 +164,11 @@ pub async fn start() -> TestServer {
 
 pub async fn start_with(edit: impl FnOnce(&mut Config)) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = Config::for_database(Database::Sqlite(dir.path().join("linli.db")));
+    let mut config = Config::for_database(test_database(&dir.path().join("linli.db")));
     config.dist = dir.path().join("dist");
     config.community = COMMUNITY.into();
     edit(&mut config);
-    let state = AppState::open(config).unwrap();
+    let state = open_state(config);
     let running = linli_server::spawn(state).await.unwrap();
     let ts = TestServer {
         url: running.url(),
@@ -172,9 +184,19 @@ impl TestServer {
     /// Creates an account directly in the database (password [`password`]`(username)`).
     pub fn add_user(&self, username: &str, role: &str, community: &str) {
         let hash = linli_server::auth::hash_password(&password(username)).unwrap();
-        let conn = self.running.state.db.writer();
-        linli_server::db::create_community(&conn, community, &format!("社区 {community}")).unwrap();
-        assert!(linli_server::db::create_user(&conn, username, &hash, role, community, 0).unwrap());
+        linli_tests::off_runtime(|| {
+            self.running
+                .state
+                .db
+                .write(|c| {
+                    linli_server::db::create_community(c, community, &format!("社区 {community}"))?;
+                    assert!(linli_server::db::create_user(
+                        c, username, &hash, role, community, 0
+                    )?);
+                    Ok(())
+                })
+                .unwrap()
+        });
     }
 
     pub async fn client(&self, username: &str) -> Client {

@@ -209,6 +209,102 @@ fn pouchdb_peer() -> Result<Value> {
     )
 }
 
+/// Starts `linli-server serve` on `database_url`, port `port`; killed when the guard drops.
+fn start_server(dist: &Path, database_url: &str, port: u16, password: &str) -> Result<Guard> {
+    let guard = Guard(
+        Command::new(target_dir().join("release/linli-server"))
+            .arg("serve")
+            .env("LINLI_ADDR", format!("127.0.0.1:{port}"))
+            .env("DATABASE_URL", database_url)
+            .env("LINLI_DIST", dist)
+            .env("LINLI_ADMIN_PASSWORD", password)
+            .stdout(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("server: {e}"))?,
+    );
+    wait_for(&format!("http://127.0.0.1:{port}/api/health"))?;
+    Ok(guard)
+}
+
+/// Rows of the server's throughput and latency on PostgreSQL: one process, then two.
+fn bench_postgres(dist: &Path, password: &str) -> Result<Vec<Row>> {
+    let cluster = crate::postgres::Cluster::start(true)?;
+    let (pa, pb) = (free_port(), free_port());
+    let _a = start_server(dist, &cluster.url, pa, password)?;
+    let (url_a, url_b) = (
+        format!("http://127.0.0.1:{pa}"),
+        format!("http://127.0.0.1:{pb}"),
+    );
+    let loadgen = |extra: &[&str]| {
+        let mut c = Command::new(target_dir().join("release/loadgen"));
+        c.args([
+            "--url",
+            &url_a,
+            "--username",
+            "admin",
+            "--password",
+            password,
+        ])
+        .args(extra);
+        c
+    };
+    let mut rows = Vec::new();
+    let raw = capture_runs(|| loadgen(&["--raw"]))?;
+    let ops = num(&raw, "ops_per_sec");
+    rows.push(Row {
+        what: "server accepted ops/s (PostgreSQL, batches of 1000)",
+        budget: "≥ 20000".into(),
+        measured: ops,
+        worst: worst(&raw, "ops_per_sec", true),
+        unit: "ops/s",
+        pass: ops.map(|v| v >= 20_000.0),
+        peer: None,
+    });
+    let many = ["--devices", "200", "--ops", "100", "--batch", "50"];
+    let one = capture_runs(|| loadgen(&many))?;
+    let _b = start_server(dist, &cluster.url, pb, password)?;
+    let mut both = many.to_vec();
+    both.extend(["--also-url", url_b.as_str()]);
+    let two = capture_runs(|| loadgen(&both))?;
+    for (what, v) in [
+        ("push p99, 200 devices (PostgreSQL, one process)", &one),
+        ("push p99, 200 devices (PostgreSQL, two processes)", &two),
+    ] {
+        let m = num(v, "push_p99_ms");
+        rows.push(Row {
+            what,
+            budget: "≤ 100 ms".into(),
+            measured: m,
+            worst: worst(v, "push_p99_ms", false),
+            unit: "ms",
+            pass: m.map(|x| x <= 100.0),
+            peer: None,
+        });
+    }
+    for (what, v) in [
+        (
+            "accepted ops/s, 200 devices (PostgreSQL, one process)",
+            &one,
+        ),
+        (
+            "accepted ops/s, 200 devices (PostgreSQL, two processes)",
+            &two,
+        ),
+    ] {
+        let m = num(v, "ops_per_sec");
+        rows.push(Row {
+            what,
+            budget: "(reported)".into(),
+            measured: m,
+            worst: worst(v, "ops_per_sec", true),
+            unit: "ops/s",
+            pass: m.map(|_| true),
+            peer: None,
+        });
+    }
+    Ok(rows)
+}
+
 pub fn bench() -> Result {
     tools::ensure_browser()?;
     let dist = build_app(true)?;
@@ -461,19 +557,41 @@ pub fn bench() -> Result {
         c
     });
     match &many {
-        Ok(v) => rows.push(timed(
-            v,
-            "push p99, 200 devices at once (2 × 50-op batches each)",
-            "push_p99_ms",
-            100.0,
-            None,
-        )),
+        Ok(v) => {
+            rows.push(timed(
+                v,
+                "push p99, 200 devices at once (2 × 50-op batches each)",
+                "push_p99_ms",
+                100.0,
+                None,
+            ));
+            let m = num(v, "ops_per_sec");
+            rows.push(Row {
+                what: "accepted ops/s, 200 devices (SQLite)",
+                budget: "(reported)".into(),
+                measured: m,
+                worst: worst(v, "ops_per_sec", true),
+                unit: "ops/s",
+                pass: m.map(|_| true),
+                peer: None,
+            });
+        }
         Err(e) => {
             eprintln!("xtask: 200-device bench failed: {e}");
             broken += 1;
         }
     }
     let _ = std::fs::remove_dir_all(&tmp);
+
+    // The same server measures on PostgreSQL (a throwaway cluster, fsync on), with one process and with
+    // two processes on one database (every other device pushing to the second).
+    match bench_postgres(&dist, password) {
+        Ok(mut pg) => rows.append(&mut pg),
+        Err(e) => {
+            eprintln!("xtask: PostgreSQL bench failed: {e}");
+            broken += 1;
+        }
+    }
 
     // A 300,000-record community's heavy requests beside another community's pushes (issue 7): the
     // scale program starts its own server on its own database (and restarts it once).

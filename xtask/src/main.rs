@@ -4,6 +4,7 @@ mod bench;
 mod chaos;
 mod compress;
 mod paths;
+mod postgres;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -15,13 +16,18 @@ const USAGE: &str = "\
 cargo xtask <command>
 
   serve [--demo]   build the app and the server (release), start it on 127.0.0.1:8080 (LINLI_ADDR),
-                   SQLite under data/ (DATABASE_URL); --demo also loads a sample compound
+                   SQLite under data/ (DATABASE_URL; postgres://user:pass@host:port/db for PostgreSQL);
+                   --demo also loads a sample compound
   build            build the app into dist/ (Wasm app, service worker, static files, embeddable core)
-  test             every test: core, server and sync integration, browser tests in headless Chromium
+  test             every test: core, server and sync integration (on SQLite, then on a throwaway
+                   PostgreSQL cluster), browser tests in headless Chromium
+  test-postgres [FILTER]
+                   only the server and sync integration tests, on a throwaway PostgreSQL cluster
   bench            measure against DESIGN.md's budgets and print one table
-  chaos --cycles N [--clients K]
+  chaos --cycles N [--clients K] [--postgres]
                    kill -9 the release server N times while K clients (default 4) push, restart it,
-                   and check that every acknowledged operation is stored exactly once
+                   and check that every acknowledged operation is stored exactly once (--postgres: on
+                   a throwaway PostgreSQL cluster instead of SQLite)
 ";
 
 fn main() -> ExitCode {
@@ -32,6 +38,7 @@ fn main() -> ExitCode {
             .and_then(|_| build_app(true))
             .map(|_| ()),
         Some("test") => test(),
+        Some("test-postgres") => test_postgres(&args[1..]),
         Some("bench") => bench::bench(),
         Some("chaos") => chaos::chaos(&args[1..]),
         _ => {
@@ -398,9 +405,22 @@ fn serve(demo: bool) -> Result {
     run(&mut cmd)
 }
 
+/// The server and sync integration tests on a throwaway PostgreSQL cluster (`extra`: arguments for the
+/// test binary, such as a test name).
+fn test_postgres(extra: &[String]) -> Result {
+    let cluster = postgres::Cluster::start(false)?;
+    run(cargo()
+        .args(["test", "-p", "linli-tests", "--test", "server", "--"])
+        .args(extra)
+        .env("LINLI_TEST_POSTGRES", &cluster.url))
+}
+
 fn test() -> Result {
-    // 1. Core, server and sync integration tests (native).
+    // 1. Core, server and sync integration tests (native), on SQLite.
     run(cargo().args(["test", "--workspace", "--exclude", "linli-app"]))?;
+    // The server and sync integration tests again on PostgreSQL: a throwaway cluster, a database per
+    // test server (LINLI_TEST_POSTGRES; see tests/src/lib.rs). The two-process tests run only here.
+    test_postgres(&[])?;
     // The app's plain-Rust parts (model, forms, router, tallies as shown), natively.
     run(cargo().args(["test", "-p", "linli-app", "--lib"]))?;
     // 2. Browser tests in headless Chromium against the real server.

@@ -103,11 +103,17 @@ pub fn ensure_browser() -> Result {
     if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
         return Ok(());
     }
-    let sudo: &[&str] = if output(Command::new("id").arg("-u")).trim() == "0" {
-        &[]
-    } else {
-        &["sudo"]
-    };
+    apt_install(&["chromium", "chromium-driver"])
+}
+
+/// Whether this process runs as root.
+pub fn is_root() -> bool {
+    output(Command::new("id").arg("-u")).trim() == "0"
+}
+
+/// `apt-get install` of Debian packages (through sudo when not root).
+pub fn apt_install(packages: &[&str]) -> Result {
+    let sudo: &[&str] = if is_root() { &[] } else { &["sudo"] };
     let apt = |args: &[&str]| {
         let mut all: Vec<&str> = sudo.to_vec();
         all.push("apt-get");
@@ -117,7 +123,9 @@ pub fn ensure_browser() -> Result {
         run(&mut cmd)
     };
     apt(&["update", "-q"])?;
-    apt(&["install", "-y", "-q", "chromium", "chromium-driver"])
+    let mut install = vec!["install", "-y", "-q"];
+    install.extend_from_slice(packages);
+    apt(&install)
 }
 
 /// `npm ci` in a folder with a package-lock.json, when its node_modules is missing.

@@ -82,6 +82,7 @@ pub async fn open_session(
         return Err(ApiError::BadCredentials);
     }
     let address = address_key(ip).to_string();
+    shared_failures(state, &address, &username, Shared::Load, now).await?;
     if let Err(wait_ms) = state.limiter.check(&address, &username, now) {
         tracing::warn!(username = %username, %address, wait_ms, "staff login throttled");
         return Err(ApiError::TooManyAttempts { wait_ms });
@@ -112,7 +113,7 @@ pub async fn open_session(
             let token = new_token();
             let h = token_hash(&token);
             let expires = now.saturating_add(ttl_ms);
-            tokens::insert_session(&db.writer(), &h, u.id, now, expires)?;
+            db.write(|c| tokens::insert_session(c, &h, u.id, now, expires))?;
             Ok(Some((
                 token,
                 AuthUser {
@@ -132,14 +133,44 @@ pub async fn open_session(
     match result {
         Some((token, user)) => {
             state.limiter.succeeded(&address, &username);
+            shared_failures(state, &address, &username, Shared::Succeeded, now).await?;
             state.sessions.put(user.clone());
             Ok((token, user))
         }
         None => {
             state.limiter.failed(&address, &username, now);
+            shared_failures(state, &address, &username, Shared::Failed, now).await?;
             // Logged for whoever watches the server; never the password.
             tracing::warn!(username = %username, %address, "failed staff login");
             Err(ApiError::BadCredentials)
         }
     }
+}
+
+enum Shared {
+    Load,
+    Failed,
+    Succeeded,
+}
+
+/// The login limiter's failures shared by every server process (PostgreSQL; nothing on SQLite).
+async fn shared_failures(
+    state: &AppState,
+    address: &str,
+    username: &str,
+    what: Shared,
+    now: u64,
+) -> Result<(), ApiError> {
+    if state.db.backend() != crate::db::Backend::Postgres {
+        return Ok(());
+    }
+    let (st, address, username) = (state.clone(), address.to_string(), username.to_string());
+    state
+        .db
+        .blocking(move |db| match what {
+            Shared::Load => st.limiter.load_shared(db, &address, &username),
+            Shared::Failed => st.limiter.failed_shared(db, &address, &username, now),
+            Shared::Succeeded => st.limiter.succeeded_shared(db, &address, &username),
+        })
+        .await
 }

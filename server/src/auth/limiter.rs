@@ -6,6 +6,14 @@
 //! only to addresses that have failed for that account themselves; an address with no failures is never
 //! slowed, so no amount of guessing locks the owner out.
 
+//!
+//! On PostgreSQL the failures are shared by every server process through the table `login_failures`
+//! ([`LoginLimiter::load_shared`] before a check, [`LoginLimiter::failed_shared`] and
+//! [`LoginLimiter::succeeded_shared`] after), so a guesser gains nothing by spreading his tries over the
+//! processes behind a load balancer. On SQLite (one process) they stay in memory only.
+
+use crate::args;
+use crate::db::{Backend, Db, DbResult};
 use crate::http::throttle::{Policy, Throttle};
 
 /// Failed logins per address and account before delays start; then 1 s, 2 s, 4 s, … up to 15 minutes.
@@ -57,6 +65,90 @@ impl LoginLimiter {
     /// A successful login forgets this address's failures for the account (not other addresses').
     pub fn succeeded(&self, address: &str, username: &str) {
         self.pair.succeeded(&pair_key(address, username));
+    }
+}
+
+/// The rows of `login_failures` for an address and account: (the pair's key, the account's key).
+fn shared_keys(address: &str, username: &str) -> (String, String) {
+    (
+        format!("pair:{}", pair_key(address, username)),
+        format!("account:{username}"),
+    )
+}
+
+impl LoginLimiter {
+    /// PostgreSQL: reads the failures every process has counted for this address and account into
+    /// this process's tables, before [`LoginLimiter::check`] (blocking). Nothing on SQLite.
+    pub fn load_shared(&self, db: &Db, address: &str, username: &str) -> DbResult<()> {
+        if db.backend() != Backend::Postgres {
+            return Ok(());
+        }
+        let (pk, ak) = shared_keys(address, username);
+        let rows = db.read(|c| {
+            c.query(
+                "SELECT key, failures, last_ms FROM login_failures WHERE key = ?1 OR key = ?2",
+                args![&pk, &ak],
+            )
+        })?;
+        let (mut pair, mut account) = (None, None);
+        for r in rows {
+            let v = (
+                r.int(1)?.clamp(0, u32::MAX as i64) as u32,
+                r.int(2)?.max(0) as u64,
+            );
+            if r.text(0)? == pk {
+                pair = Some(v);
+            } else {
+                account = Some(v);
+            }
+        }
+        let local = pair_key(address, username);
+        match pair {
+            Some((f, at)) => self.pair.set(&local, f, at),
+            None => self.pair.succeeded(&local),
+        }
+        match account {
+            Some((f, at)) => self.account.set(username, f, at),
+            None => self.account.succeeded(username),
+        }
+        Ok(())
+    }
+
+    /// PostgreSQL: counts a failure in `login_failures` for every process (blocking). Rows older than
+    /// the forget window are dropped on the way, so the table stays small.
+    pub fn failed_shared(&self, db: &Db, address: &str, username: &str, now: u64) -> DbResult<()> {
+        if db.backend() != Backend::Postgres {
+            return Ok(());
+        }
+        let (pk, ak) = shared_keys(address, username);
+        let (now, forget) = (now as i64, FORGET_MS as i64);
+        db.write(|c| {
+            for key in [&pk, &ak] {
+                c.execute(
+                    "INSERT INTO login_failures (key, failures, last_ms) VALUES (?1, 1, ?2)
+                     ON CONFLICT (key) DO UPDATE SET
+                         failures = CASE WHEN login_failures.last_ms + ?3 > ?2
+                                         THEN login_failures.failures + 1 ELSE 1 END,
+                         last_ms = ?2",
+                    args![key, now, forget],
+                )?;
+            }
+            c.execute(
+                "DELETE FROM login_failures WHERE last_ms < ?1",
+                args![now - forget],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// PostgreSQL: a successful login forgets this address's failures for the account everywhere.
+    pub fn succeeded_shared(&self, db: &Db, address: &str, username: &str) -> DbResult<()> {
+        if db.backend() != Backend::Postgres {
+            return Ok(());
+        }
+        let (pk, _) = shared_keys(address, username);
+        db.write(|c| c.execute("DELETE FROM login_failures WHERE key = ?1", args![&pk]))?;
+        Ok(())
     }
 }
 

@@ -8,8 +8,9 @@
 //! the wrong login, not an unknown one. Expired tokens are `token_expired`, distinct from unknown ones.
 
 use crate::AppState;
+use crate::args;
 use crate::clock::now_ms;
-use crate::db::parse_uuid;
+use crate::db::{Conn, DbResult};
 use crate::http::ApiError;
 use axum::extract::FromRequestParts;
 use axum::http::header;
@@ -17,7 +18,6 @@ use axum::http::request::Parts;
 use base64::Engine;
 use linli_core::protocol::Role;
 use rand::RngCore;
-use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -77,10 +77,12 @@ async fn record_contact(
     state
         .db
         .blocking(move |db| {
-            db.writer().execute(
-                &format!("UPDATE {table} SET last_contact_ms = ?1 WHERE token_hash = ?2"),
-                params![now as i64, &h[..]],
-            )
+            db.write(|c| {
+                c.execute(
+                    &format!("UPDATE {table} SET last_contact_ms = ?1 WHERE token_hash = ?2"),
+                    args![now as i64, &h[..]],
+                )
+            })
         })
         .await?;
     Ok(now)
@@ -119,8 +121,9 @@ pub struct AuthUser {
     pub last_contact_ms: u64,
 }
 
-/// Sessions already looked up, so a push does not read the database to authenticate.
-/// Valid because one server process owns the database (see `db.rs`).
+/// Sessions already looked up, so a push does not read the database to authenticate. Trusted for
+/// [`SESSION_CACHE_MS`] only: the table is the truth, shared by every server process on one PostgreSQL,
+/// so a session ended on one process (logout, `admin revoke-sessions`) ends on every other within that.
 #[derive(Default)]
 pub struct SessionCache {
     map: Mutex<HashMap<[u8; 32], (AuthUser, u64)>>,
@@ -156,19 +159,19 @@ impl SessionCache {
 /// Stores a new staff session (on the writer connection) and drops sessions long expired, which are
 /// of no use any more, even to say "expired".
 pub fn insert_session(
-    w: &Connection,
+    w: &mut Conn<'_>,
     token_hash: &[u8; 32],
     user_id: i64,
     now: u64,
     expires: u64,
-) -> rusqlite::Result<()> {
+) -> DbResult<()> {
     w.execute(
         "INSERT INTO sessions (token_hash, user_id, created_at_ms, expires_at_ms) VALUES (?1, ?2, ?3, ?4)",
-        params![&token_hash[..], user_id, now as i64, expires as i64],
+        args![&token_hash[..], user_id, now as i64, expires as i64],
     )?;
     w.execute(
         "DELETE FROM sessions WHERE expires_at_ms < ?1",
-        [now as i64 - 90 * DAY_MS],
+        args![now as i64 - 90 * DAY_MS],
     )?;
     Ok(())
 }
@@ -180,8 +183,7 @@ pub async fn end_session(state: &AppState, user: &AuthUser) -> Result<(), ApiErr
     state
         .db
         .blocking(move |db| {
-            db.writer()
-                .execute("DELETE FROM sessions WHERE token_hash = ?1", [&h[..]])
+            db.write(|c| c.execute("DELETE FROM sessions WHERE token_hash = ?1", args![&h[..]]))
         })
         .await?;
     Ok(())
@@ -196,8 +198,11 @@ pub async fn is_staff_token(state: &AppState, h: [u8; 32]) -> Result<bool, ApiEr
         .db
         .blocking(move |db| {
             db.read(|c| {
-                c.prepare_cached("SELECT 1 FROM sessions WHERE token_hash = ?1")?
-                    .exists([&h[..]])
+                Ok(c.query_opt(
+                    "SELECT 1 FROM sessions WHERE token_hash = ?1",
+                    args![&h[..]],
+                )?
+                .is_some())
             })
         })
         .await
@@ -216,25 +221,26 @@ impl FromRequestParts<AppState> for AuthUser {
                     .db
                     .blocking(move |db| {
                         db.read(|c| {
-                            c.prepare_cached(
+                            c.query_opt(
                                 "SELECT u.id, u.username, u.role, u.community_id, c.name, s.expires_at_ms,
                                         COALESCE(s.last_contact_ms, s.created_at_ms)
                                  FROM sessions s JOIN users u ON u.id = s.user_id JOIN communities c ON c.id = u.community_id
                                  WHERE s.token_hash = ?1 AND u.disabled_at_ms IS NULL",
+                                args![&h[..]],
                             )?
-                            .query_row([&h[..]], |r| {
+                            .map(|r| {
                                 Ok(AuthUser {
                                     token_hash: h,
-                                    user_id: r.get(0)?,
-                                    username: r.get(1)?,
-                                    role: parse_role(&r.get::<_, String>(2)?),
-                                    community: r.get(3)?,
-                                    community_name: r.get(4)?,
-                                    expires_at_ms: r.get::<_, i64>(5)?.max(0) as u64,
-                                    last_contact_ms: r.get::<_, i64>(6)?.max(0) as u64,
+                                    user_id: r.int(0)?,
+                                    username: r.text(1)?,
+                                    role: parse_role(&r.text(2)?),
+                                    community: r.text(3)?,
+                                    community_name: r.text(4)?,
+                                    expires_at_ms: r.int(5)?.max(0) as u64,
+                                    last_contact_ms: r.int(6)?.max(0) as u64,
                                 })
                             })
-                            .optional()
+                            .transpose()
                         })
                     })
                     .await?;
@@ -294,10 +300,12 @@ pub async fn end_resident_session(state: &AppState, r: &Resident) -> Result<(), 
     state
         .db
         .blocking(move |db| {
-            db.writer().execute(
-                "DELETE FROM resident_sessions WHERE token_hash = ?1",
-                [&h[..]],
-            )
+            db.write(|c| {
+                c.execute(
+                    "DELETE FROM resident_sessions WHERE token_hash = ?1",
+                    args![&h[..]],
+                )
+            })
         })
         .await?;
     Ok(())
@@ -316,15 +324,16 @@ pub async fn open_resident_session(
     state
         .db
         .blocking(move |db| {
-            let w = db.writer();
-            w.execute(
-                "INSERT INTO resident_sessions (token_hash, code_hash, created_at_ms, expires_at_ms) VALUES (?1, ?2, ?3, ?4)",
-                params![&th[..], &code_hash[..], now as i64, expires as i64],
-            )?;
-            w.execute(
-                "DELETE FROM resident_sessions WHERE expires_at_ms < ?1",
-                [now as i64 - 90 * DAY_MS],
-            )
+            db.write(|w| {
+                w.execute(
+                    "INSERT INTO resident_sessions (token_hash, code_hash, created_at_ms, expires_at_ms) VALUES (?1, ?2, ?3, ?4)",
+                    args![&th[..], &code_hash[..], now as i64, expires as i64],
+                )?;
+                w.execute(
+                    "DELETE FROM resident_sessions WHERE expires_at_ms < ?1",
+                    args![now as i64 - 90 * DAY_MS],
+                )
+            })
         })
         .await?;
     Ok(token)
@@ -336,8 +345,11 @@ pub async fn is_resident_token(state: &AppState, h: [u8; 32]) -> Result<bool, Ap
         .db
         .blocking(move |db| {
             db.read(|c| {
-                c.prepare_cached("SELECT 1 FROM resident_sessions WHERE token_hash = ?1")?
-                    .exists([&h[..]])
+                Ok(c.query_opt(
+                    "SELECT 1 FROM resident_sessions WHERE token_hash = ?1",
+                    args![&h[..]],
+                )?
+                .is_some())
             })
         })
         .await
@@ -353,27 +365,28 @@ impl FromRequestParts<AppState> for Resident {
             .db
             .blocking(move |db| {
                 db.read(|c| {
-                    c.prepare_cached(
+                    c.query_opt(
                         "SELECT v.community, v.project_id, v.household_id, v.status, s.expires_at_ms, s.code_hash,
                                 COALESCE(s.last_contact_ms, s.created_at_ms)
                          FROM resident_sessions s JOIN voting_codes v ON v.code_hash = s.code_hash
                          WHERE s.token_hash = ?1",
+                        args![&h[..]],
                     )?
-                    .query_row([&h[..]], |r| {
+                    .map(|r| {
                         Ok((
                             Resident {
                                 token_hash: h,
-                                community: r.get(0)?,
-                                project_id: parse_uuid(&r.get::<_, String>(1)?)?,
-                                household_id: parse_uuid(&r.get::<_, String>(2)?)?,
-                                expires_at_ms: r.get::<_, i64>(4)?.max(0) as u64,
-                                code_hash: r.get(5)?,
-                                last_contact_ms: r.get::<_, i64>(6)?.max(0) as u64,
+                                community: r.text(0)?,
+                                project_id: r.uuid(1)?,
+                                household_id: r.uuid(2)?,
+                                expires_at_ms: r.int(4)?.max(0) as u64,
+                                code_hash: r.blob(5)?,
+                                last_contact_ms: r.int(6)?.max(0) as u64,
                             },
-                            r.get::<_, String>(3)?,
+                            r.text(3)?,
                         ))
                     })
-                    .optional()
+                    .transpose()
                 })
             })
             .await?;
@@ -433,11 +446,19 @@ pub async fn open_volunteer_session(
     state
         .db
         .blocking(move |db| {
-            db.writer().execute(
-                "INSERT INTO volunteer_sessions (token_hash, community, volunteer_id, created_at_ms, expires_at_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![&th[..], community, volunteer_id.to_string(), now as i64, expires as i64],
-            )
+            db.write(|c| {
+                c.execute(
+                    "INSERT INTO volunteer_sessions (token_hash, community, volunteer_id, created_at_ms, expires_at_ms)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    args![
+                        &th[..],
+                        &community,
+                        &volunteer_id.to_string(),
+                        now as i64,
+                        expires as i64
+                    ],
+                )
+            })
         })
         .await?;
     Ok(token)
@@ -449,8 +470,11 @@ pub async fn is_volunteer_token(state: &AppState, h: [u8; 32]) -> Result<bool, A
         .db
         .blocking(move |db| {
             db.read(|c| {
-                c.prepare_cached("SELECT 1 FROM volunteer_sessions WHERE token_hash = ?1")?
-                    .exists([&h[..]])
+                Ok(c.query_opt(
+                    "SELECT 1 FROM volunteer_sessions WHERE token_hash = ?1",
+                    args![&h[..]],
+                )?
+                .is_some())
             })
         })
         .await
@@ -464,20 +488,21 @@ async fn find_volunteer_login(
         .db
         .blocking(move |db| {
             db.read(|c| {
-                c.prepare_cached(
+                c.query_opt(
                     "SELECT community, volunteer_id, expires_at_ms, COALESCE(last_contact_ms, created_at_ms)
                      FROM volunteer_sessions WHERE token_hash = ?1",
+                    args![&h[..]],
                 )?
-                .query_row([&h[..]], |r| {
+                .map(|r| {
                     Ok(VolunteerLogin {
                         token_hash: h,
-                        community: r.get(0)?,
-                        volunteer_id: parse_uuid(&r.get::<_, String>(1)?)?,
-                        expires_at_ms: r.get::<_, i64>(2)?.max(0) as u64,
-                        last_contact_ms: r.get::<_, i64>(3)?.max(0) as u64,
+                        community: r.text(0)?,
+                        volunteer_id: r.uuid(1)?,
+                        expires_at_ms: r.int(2)?.max(0) as u64,
+                        last_contact_ms: r.int(3)?.max(0) as u64,
                     })
                 })
-                .optional()
+                .transpose()
             })
         })
         .await

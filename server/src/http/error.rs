@@ -133,6 +133,10 @@ pub enum ApiError {
     /// and said in both languages; nothing was taken from it.
     #[error("invalid XLSForm: {} problem(s)", problems.len())]
     InvalidXlsForm { problems: Vec<FileProblem> },
+    /// 503: the database cannot be reached (after the pool's retries with back-off); nothing was
+    /// stored or lost, and the client tries again (`Retry-After`). Logged in full, answered without details.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
     /// 500: logged in full, answered without details.
     #[error("internal error: {0}")]
     Internal(String),
@@ -154,7 +158,7 @@ impl ApiError {
             ApiError::TooManyAttempts { .. }
             | ApiError::TooManyCodeAttempts { .. }
             | ApiError::TooManyBallots { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Busy | ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::CodeRevoked => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden { .. } | ApiError::ResultsNotAvailable(_) => StatusCode::FORBIDDEN,
             ApiError::RecordNotFound { .. } => StatusCode::NOT_FOUND,
@@ -193,6 +197,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Rule(e) => e.code.as_str(),
             ApiError::InvalidXlsForm { .. } => "invalid_xlsform",
+            ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -286,6 +291,7 @@ impl ApiError {
                 HttpWords::InvalidFile.text(lang),
                 &[&problems.len().to_string()],
             ),
+            ApiError::Unavailable(_) => w(HttpWords::Unavailable),
             ApiError::Internal(_) => w(HttpWords::Internal),
         }
     }
@@ -323,6 +329,10 @@ linli_core::catalogue! {
         MethodNotAllowed => ("该接口不支持此请求方法", "This endpoint does not support this method"),
         Internal => ("服务器内部错误，请稍后再试", "Internal server error; please try again later"),
         Busy => ("服务器正忙，请几秒钟后再试", "The server is busy; please try again in a few seconds"),
+        Unavailable => (
+            "数据库暂时无法连接，请稍后再试；未发送的修改会保留",
+            "The database cannot be reached just now; please try again shortly. Unsent changes are kept"
+        ),
         InvalidFile => (
             "文件有 {0} 处问题，未导入任何内容",
             "The file has {0} problem(s); nothing was imported"
@@ -342,10 +352,22 @@ impl From<rusqlite::Error> for ApiError {
     }
 }
 
+impl From<crate::db::DbError> for ApiError {
+    fn from(e: crate::db::DbError) -> Self {
+        if e.is_unavailable() {
+            ApiError::Unavailable(e.to_string())
+        } else {
+            ApiError::internal(e)
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let ApiError::Internal(detail) = &self {
-            tracing::error!(%detail, "internal error");
+        match &self {
+            ApiError::Internal(detail) => tracing::error!(%detail, "internal error"),
+            ApiError::Unavailable(detail) => tracing::warn!(%detail, "database unavailable"),
+            _ => {}
         }
         let body = ErrorBody {
             error: ErrorDetail {
@@ -365,6 +387,7 @@ impl IntoResponse for ApiError {
         };
         let retry_after = match &self {
             ApiError::Busy => Some(2),
+            ApiError::Unavailable(_) => Some(5),
             ApiError::TooManyAttempts { wait_ms }
             | ApiError::TooManyCodeAttempts { wait_ms }
             | ApiError::TooManyBallots { wait_ms } => {

@@ -137,6 +137,15 @@ impl Throttle {
         e.failures
     }
 
+    /// Takes `key`'s failures as counted elsewhere (another server process, through the database).
+    pub fn set(&self, key: &str, failures: u32, last_ms: u64) {
+        let mut m = self.lock();
+        if m.len() >= self.policy.max_keys && !m.contains_key(key) {
+            return;
+        }
+        m.insert(key.to_string(), Entry { failures, last_ms });
+    }
+
     /// Forgets `key`'s failures (after a success).
     pub fn succeeded(&self, key: &str) {
         self.lock().remove(key);

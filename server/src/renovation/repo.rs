@@ -5,30 +5,21 @@
 //! A code row is (code_hash, community, project_id, household_id, status `active|revoked`,
 //! issued_at_ms, issued_by, revoked_at_ms); at most one active code per household and project.
 
-use crate::db::{Db, parse_uuid};
+use crate::args;
+use crate::db::{Conn, Db, DbResult};
 use crate::http::ApiError;
 use crate::renovation::codes::{code_hash, new_code};
 use crate::renovation::views::Door;
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
-/// Runs `f` in one transaction on the writer connection (on a blocking thread). Commits only when `f`
-/// answers `Ok(Ok(_))`; a refusal (`Ok(Err(_))`) or a database error rolls back.
+/// Runs `f` in one transaction (on a blocking thread). Commits only when `f` answers `Ok(Ok(_))`; a
+/// refusal (`Ok(Err(_))`) or a database error rolls back.
 pub async fn write_tx<T: Send + 'static>(
     db: &Db,
-    f: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<Result<T, ApiError>> + Send + 'static,
+    f: impl FnOnce(&mut Conn<'_>) -> DbResult<Result<T, ApiError>> + Send + 'static,
 ) -> Result<T, ApiError> {
-    db.blocking(move |db| {
-        let mut w = db.writer();
-        let tx = w.transaction()?;
-        let out = f(&tx)?;
-        if out.is_ok() {
-            tx.commit()?;
-        }
-        Ok(out)
-    })
-    .await?
+    db.blocking(move |db| db.transaction(f)).await?
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -46,18 +37,19 @@ pub struct CodeOwner {
 pub async fn active_code(db: &Db, hash: [u8; 32]) -> Result<Option<CodeOwner>, ApiError> {
     db.blocking(move |db| {
         db.read(|c| {
-            c.prepare_cached(
+            c.query_opt(
                 "SELECT community, project_id, household_id FROM voting_codes
                  WHERE code_hash = ?1 AND status = 'active'",
+                args![&hash[..]],
             )?
-            .query_row([&hash[..]], |r| {
+            .map(|r| {
                 Ok(CodeOwner {
-                    community: r.get(0)?,
-                    project_id: parse_uuid(&r.get::<_, String>(1)?)?,
-                    household_id: parse_uuid(&r.get::<_, String>(2)?)?,
+                    community: r.text(0)?,
+                    project_id: r.uuid(1)?,
+                    household_id: r.uuid(2)?,
                 })
             })
-            .optional()
+            .transpose()
         })
     })
     .await
@@ -65,14 +57,16 @@ pub async fn active_code(db: &Db, hash: [u8; 32]) -> Result<Option<CodeOwner>, A
 
 /// The households (ids as text) of a project that hold an active code.
 pub fn active_households(
-    c: &Connection,
+    c: &mut Conn<'_>,
     community: &str,
     project: Uuid,
-) -> rusqlite::Result<HashSet<String>> {
-    c.prepare_cached(
+) -> DbResult<HashSet<String>> {
+    c.query(
         "SELECT household_id FROM voting_codes WHERE community = ?1 AND project_id = ?2 AND status = 'active'",
+        args![community, &project.to_string()],
     )?
-    .query_map(params![community, project.to_string()], |r| r.get(0))?
+    .iter()
+    .map(|r| r.text(0))
     .collect()
 }
 
@@ -84,28 +78,51 @@ pub struct Issued {
 
 /// Inserts a new active code for each door (in a transaction the caller commits).
 pub fn insert_codes(
-    tx: &Transaction<'_>,
+    tx: &mut Conn<'_>,
     community: &str,
     project: Uuid,
     doors: Vec<Door>,
     by: &str,
     now: u64,
-) -> rusqlite::Result<Vec<Issued>> {
-    let mut stmt = tx.prepare_cached(
-        "INSERT INTO voting_codes (code_hash, community, project_id, household_id, status, issued_at_ms, issued_by)
-         VALUES (?1, ?2, ?3, ?4, 'active', ?5, ?6)",
-    )?;
+) -> DbResult<Vec<Issued>> {
+    let project = project.to_string();
     let mut out = Vec::with_capacity(doors.len());
+    if let Conn::Pg(c) = tx {
+        // PostgreSQL: a whole compound's codes in a few statements, not one round trip per household.
+        for chunk in doors.chunks(10_000) {
+            let codes: Vec<String> = chunk.iter().map(|_| new_code()).collect();
+            let hashes: Vec<Vec<u8>> = codes.iter().map(|c| code_hash(c).to_vec()).collect();
+            let households: Vec<String> =
+                chunk.iter().map(|d| d.household.id.to_string()).collect();
+            c.client.execute(
+                "INSERT INTO voting_codes (code_hash, community, project_id, household_id, status, issued_at_ms, issued_by)
+                 SELECT h, $1, $2, hh, 'active', $3, $4 FROM unnest($5::bytea[], $6::text[]) AS t(h, hh)",
+                &[&community, &project, &(now as i64), &by, &hashes, &households],
+            )?;
+            out.extend(
+                chunk
+                    .iter()
+                    .cloned()
+                    .zip(codes)
+                    .map(|(door, code)| Issued { door, code }),
+            );
+        }
+        return Ok(out);
+    }
     for door in doors {
         let code = new_code();
-        stmt.execute(params![
-            &code_hash(&code)[..],
-            community,
-            project.to_string(),
-            door.household.id.to_string(),
-            now as i64,
-            by
-        ])?;
+        tx.execute(
+            "INSERT INTO voting_codes (code_hash, community, project_id, household_id, status, issued_at_ms, issued_by)
+             VALUES (?1, ?2, ?3, ?4, 'active', ?5, ?6)",
+            args![
+                &code_hash(&code)[..],
+                community,
+                &project,
+                &door.household.id.to_string(),
+                now as i64,
+                by
+            ],
+        )?;
         out.push(Issued { door, code });
     }
     Ok(out)
@@ -114,18 +131,18 @@ pub fn insert_codes(
 /// Revokes the household's active code, if any. Its sessions stay, so that a phone logged in with it is
 /// told `code_revoked`, not `unauthorized`.
 pub fn revoke_active(
-    tx: &Transaction<'_>,
+    tx: &mut Conn<'_>,
     community: &str,
     project: Uuid,
     household: Uuid,
     now: u64,
-) -> rusqlite::Result<usize> {
+) -> DbResult<usize> {
     let (p, h) = (project.to_string(), household.to_string());
-    tx.execute(
+    Ok(tx.execute(
         "UPDATE voting_codes SET status = 'revoked', revoked_at_ms = ?4
          WHERE community = ?1 AND project_id = ?2 AND household_id = ?3 AND status = 'active'",
-        params![community, p, h, now as i64],
-    )
+        args![community, &p, &h, now as i64],
+    )? as usize)
 }
 
 /// One code row as the status list needs it.
@@ -143,17 +160,17 @@ pub type CodeHistory = HashMap<String, Vec<CodeRow>>;
 pub async fn code_history(db: &Db, community: String, id: Uuid) -> Result<CodeHistory, ApiError> {
     db.blocking(move |db| {
         db.read(|c| {
-            let mut stmt = c.prepare_cached(
+            let rows = c.query(
                 "SELECT household_id, status, issued_at_ms, revoked_at_ms FROM voting_codes
                  WHERE community = ?1 AND project_id = ?2 ORDER BY issued_at_ms",
+                args![&community, &id.to_string()],
             )?;
-            let mut rows = stmt.query(params![community, id.to_string()])?;
             let mut m: CodeHistory = HashMap::new();
-            while let Some(r) = rows.next()? {
-                m.entry(r.get(0)?).or_default().push(CodeRow {
-                    status: r.get(1)?,
-                    issued_at_ms: r.get(2)?,
-                    revoked_at_ms: r.get(3)?,
+            for r in rows {
+                m.entry(r.text(0)?).or_default().push(CodeRow {
+                    status: r.text(1)?,
+                    issued_at_ms: r.int(2)?,
+                    revoked_at_ms: r.opt_int(3)?,
                 });
             }
             Ok(m)
@@ -178,21 +195,19 @@ pub async fn stored_op(db: &Db, id: Uuid) -> Result<Option<StoredOp>, ApiError> 
     let id = id.to_string();
     db.blocking(move |db| {
         db.read(|c| {
-            let op = c
-                .prepare_cached("SELECT json FROM ops WHERE id = ?1")?
-                .query_row([&id], |r| r.get::<_, String>(0))
-                .optional()?;
-            match op {
-                Some(j) => Ok(Some(StoredOp::Accepted(j))),
-                None => c
-                    .prepare_cached("SELECT community FROM rejections WHERE op_id = ?1")?
-                    .query_row([&id], |r| {
-                        Ok(StoredOp::Rejected {
-                            community: r.get(0)?,
-                        })
-                    })
-                    .optional(),
+            if let Some(r) = c.query_opt("SELECT json FROM ops WHERE id = ?1", args![&id])? {
+                return Ok(Some(StoredOp::Accepted(r.text(0)?)));
             }
+            c.query_opt(
+                "SELECT community FROM rejections WHERE op_id = ?1",
+                args![&id],
+            )?
+            .map(|r| {
+                Ok(StoredOp::Rejected {
+                    community: r.text(0)?,
+                })
+            })
+            .transpose()
         })
     })
     .await
@@ -203,8 +218,11 @@ pub async fn accepted_op(db: &Db, id: Uuid) -> Result<(String, i64), ApiError> {
     let id = id.to_string();
     db.blocking(move |db| {
         db.read(|c| {
-            c.prepare_cached("SELECT json, received_at_ms FROM ops WHERE id = ?1")?
-                .query_row([&id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+            let r = c.query_one(
+                "SELECT json, received_at_ms FROM ops WHERE id = ?1",
+                args![&id],
+            )?;
+            Ok((r.text(0)?, r.int(1)?))
         })
     })
     .await

@@ -8,7 +8,6 @@ use crate::sync::writer::{Outcome, Prepared};
 use linli_core::roster::{BuildingFields, CompoundFields, HouseholdFields, UnitFields};
 use linli_core::sync::{Body, EntityRef, OP_FORMAT_VERSION, Operation};
 use linli_core::{EntityKind, Hlc};
-use rusqlite::OptionalExtension;
 use uuid::Uuid;
 
 /// The device id every demo operation carries.
@@ -95,12 +94,10 @@ pub async fn insert_demo(state: &AppState) -> Result<usize, ApiError> {
         .db
         .blocking(move |db| {
             db.read(|conn| {
-                conn.query_row(
+                conn.query_opt(
                     "SELECT 1 FROM ops WHERE community = ?1 AND entity_kind = 'compound' LIMIT 1",
-                    [&c],
-                    |_| Ok(()),
+                    crate::args![&c],
                 )
-                .optional()
             })
         })
         .await?

@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::auth::Login;
 use crate::http::extract::PullQuery;
-use crate::http::{ApiError, JsonBody, StatusOk, current_lang};
+use crate::http::{ApiError, JsonBody, current_lang};
 use crate::sync::writer::{Outcome, Prepared};
 use crate::volunteers::roles::{Sender, check_sender};
 use axum::Json;
@@ -17,10 +17,35 @@ use linli_core::registry::Body;
 use linli_core::renovation::BallotChannel;
 use linli_core::volunteers::visible_to_volunteer;
 
-/// `GET /api/health` → `{"status":"ok"}`.
-pub async fn health() -> Json<StatusOk> {
-    Json(StatusOk::ok())
+/// `GET /api/health` → `{"status":"ok","backend":"sqlite|postgres","database":"ok"}`, or 503 with
+/// `"status":"unavailable"` and `"database":"unavailable"` when the database does not answer a trivial
+/// query within [`HEALTH_DB_WAIT`] (a load balancer then sends requests to another process).
+pub async fn health(State(state): State<AppState>) -> Response {
+    let db = state.db.clone();
+    let backend = db.backend().as_str();
+    let ping = tokio::time::timeout(
+        HEALTH_DB_WAIT,
+        tokio::task::spawn_blocking(move || db.ping()),
+    )
+    .await;
+    let ok = matches!(ping, Ok(Ok(Ok(()))));
+    if let Ok(Ok(Err(e))) = &ping {
+        tracing::warn!(error = %e, "health: the database does not answer");
+    }
+    let (status, word) = if ok {
+        (axum::http::StatusCode::OK, "ok")
+    } else {
+        (axum::http::StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+    };
+    (
+        status,
+        Json(serde_json::json!({"status": word, "backend": backend, "database": word})),
+    )
+        .into_response()
 }
+
+/// How long `/api/health` waits for the database's answer.
+pub const HEALTH_DB_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// `GET /api/rules`: the rule set this server checks with (a district's own, or the national defaults),
 /// so the app's pages show the same thresholds as the server's verdicts. Public: thresholds are no secret.
@@ -170,13 +195,13 @@ async fn read_page(
         .db
         .blocking(move |db| {
             db.read(|c| {
-                let mut stmt = c.prepare_cached(
+                c.query(
                     "SELECT seq, json FROM ops WHERE community = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
-                )?;
-                let rows = stmt.query_map(rusqlite::params![community, since, limit], |r| {
-                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-                })?;
-                rows.collect::<rusqlite::Result<Vec<_>>>()
+                    crate::args![&community, since, limit as i64],
+                )?
+                .into_iter()
+                .map(|r| Ok((r.int(0)?, r.text(1)?)))
+                .collect::<crate::db::DbResult<Vec<_>>>()
             })
         })
         .await

@@ -17,8 +17,20 @@
 //! read connection by a loader thread, under its write lock; at start, every community's replica is
 //! loaded in the background. So no read and no load of one community ever delays another's push.
 //!
+//! On PostgreSQL several server processes share one database, and each keeps its own replicas. The
+//! push transaction first locks the community's row of `sync_heads` (an upsert, so the row exists);
+//! that row lock serialises the writers of one community across every process, and its `seq` — the last
+//! sequence number given in the community — is the community's version: a replica that has seen less
+//! is brought up to date from `ops` inside the same locked transaction before anything is checked, and
+//! a read compares the replica's `seq` with the row first. Operations get `seq` head+1, head+2, … under
+//! the lock, so each community's cursor is gap-free and in commit order whichever process wrote it.
+//! Communities are locked in order of their ids, so two processes' groups never deadlock. No advisory
+//! lock, no LISTEN/NOTIFY (ARCHITECTURE.md "Several processes, one database").
+//!
 //! Invariants:
-//! - One server process per database: the replicas are a cache of the `ops` table that nobody else writes.
+//! - SQLite: one server process per database: the replicas are a cache of the `ops` table that nobody
+//!   else writes. PostgreSQL: a replica is a cache of `ops` up to its `seq`, checked against
+//!   `sync_heads` before every check and every read.
 //! - Operations are applied to a replica only by this thread, under the replica's write lock, which it
 //!   holds until the transaction has committed or rolled back: a read never sees an operation the
 //!   database does not hold, and sees every push answered before it began.
@@ -30,13 +42,14 @@
 //! - `seq` is assigned by the single writer in commit order, so a pull cursor never skips an operation
 //!   committed later with a smaller number.
 
-use crate::db::Db;
+use crate::db::pg::PgConn;
+use crate::db::{Conn, Db, DbError, DbResult};
 use crate::http::ApiError;
 use linli_core::sync::{Operation, Replica};
 use linli_core::{RuleError, RuleSet};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard, TryLockError};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc::error::TryRecvError;
@@ -81,7 +94,41 @@ pub enum Outcome {
 struct Job {
     community: String,
     ops: Vec<Prepared>,
-    reply: oneshot::Sender<Result<Vec<Outcome>, String>>,
+    reply: oneshot::Sender<Result<Vec<Outcome>, Failed>>,
+}
+
+/// Why a job was not done: the database could not be reached (503, the device tries again), or
+/// anything else (500). Nothing of the job is stored either way.
+#[derive(Clone, Debug)]
+enum Failed {
+    Unavailable(String),
+    Internal(String),
+}
+
+impl From<DbError> for Failed {
+    fn from(e: DbError) -> Failed {
+        if e.is_unavailable() {
+            Failed::Unavailable(e.to_string())
+        } else {
+            Failed::Internal(e.to_string())
+        }
+    }
+}
+
+impl From<Failed> for ApiError {
+    fn from(f: Failed) -> ApiError {
+        match f {
+            Failed::Unavailable(e) => ApiError::Unavailable(e),
+            Failed::Internal(e) => ApiError::Internal(e),
+        }
+    }
+}
+
+/// A community's replica as this process holds it, and the last `seq` of the community it has applied
+/// (PostgreSQL; always 0 on SQLite, where this process is the only writer).
+pub struct Cached {
+    pub replica: Replica,
+    pub seq: i64,
 }
 
 /// Handle on the writer thread. The thread ends when the last handle is dropped.
@@ -109,11 +156,13 @@ const READ_HOLD_BACK: Duration = Duration::from_millis(100);
 const READS_PER_COMMUNITY: usize = 2;
 
 impl Writer {
-    pub fn start(db: Db, rules: Arc<RuleSet>) -> Writer {
+    pub fn start(db: Db, rules: Arc<RuleSet>, max_replicas: usize) -> Writer {
         let (tx, rx) = mpsc::channel::<Job>(4096);
         let replicas = Arc::new(Replicas {
             db,
             slots: Mutex::new(HashMap::new()),
+            max: max_replicas.max(1),
+            clock: AtomicU64::new(0),
         });
         let r = replicas.clone();
         std::thread::Builder::new()
@@ -151,7 +200,7 @@ impl Writer {
             .map_err(|_| ApiError::internal("the writer thread has stopped"))?;
         match rx.await {
             Ok(Ok(outcomes)) => Ok(outcomes),
-            Ok(Err(e)) => Err(ApiError::Internal(e)),
+            Ok(Err(e)) => Err(e.into()),
             Err(_) => Err(ApiError::internal("the writer thread dropped a job")),
         }
     }
@@ -179,8 +228,8 @@ impl Writer {
         match read.await {
             Ok(Ok(Ok(v))) => Ok(v),
             Ok(Ok(Err(e))) => {
-                tracing::error!(error = %e, "loading a replica for a read failed");
-                Err(ApiError::Internal(e))
+                tracing::error!(error = ?e, "loading a replica for a read failed");
+                Err(e.into())
             }
             Ok(Err(_)) => {
                 tracing::error!("panic while reading a replica");
@@ -211,19 +260,25 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 struct Replicas {
     db: Db,
     slots: Mutex<HashMap<String, Arc<Slot>>>,
+    /// Most replicas kept loaded (`LINLI_MAX_REPLICAS`); the least recently used beyond it are dropped.
+    max: usize,
+    /// A counter that orders uses (each use of a slot takes the next value).
+    clock: AtomicU64,
 }
 
 struct Slot {
     /// Turns for reads ([`READS_PER_COMMUNITY`]).
     reads: Semaphore,
     /// `None`: not loaded yet, or dropped after a failed transaction.
-    replica: RwLock<Option<Replica>>,
+    replica: RwLock<Option<Cached>>,
     /// Set while the writer thread has jobs for this replica and could not lock it: new reads hold back.
     writer_waiting: AtomicBool,
     /// A loader thread is at work on this replica.
     loading: AtomicBool,
+    /// When it was last used ([`Replicas::clock`]).
+    used: AtomicU64,
     /// Why the last load by a loader thread failed; the writer answers the waiting jobs with it.
-    failed: Mutex<Option<String>>,
+    failed: Mutex<Option<Failed>>,
 }
 
 impl Default for Slot {
@@ -233,19 +288,20 @@ impl Default for Slot {
             replica: RwLock::default(),
             writer_waiting: AtomicBool::default(),
             loading: AtomicBool::default(),
+            used: AtomicU64::default(),
             failed: Mutex::default(),
         }
     }
 }
 
 impl Slot {
-    fn read(&self) -> RwLockReadGuard<'_, Option<Replica>> {
+    fn read(&self) -> RwLockReadGuard<'_, Option<Cached>> {
         // A panic never leaves a replica half-changed under a read guard, and a writer that panics
         // drops the replica (see `run`), so a poisoned lock is still sound to use.
         self.replica.read().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn write(&self) -> RwLockWriteGuard<'_, Option<Replica>> {
+    fn write(&self) -> RwLockWriteGuard<'_, Option<Cached>> {
         self.replica.write().unwrap_or_else(|p| p.into_inner())
     }
 }
@@ -253,32 +309,70 @@ impl Slot {
 impl Replicas {
     fn slot(&self, community: &str) -> Arc<Slot> {
         let mut slots = lock(&self.slots);
-        match slots.get(community) {
+        let s = match slots.get(community) {
             Some(s) => s.clone(),
             None => {
                 let s = Arc::new(Slot::default());
                 slots.insert(community.to_string(), s.clone());
                 s
             }
+        };
+        s.used.store(
+            self.clock.fetch_add(1, Ordering::Relaxed),
+            Ordering::Relaxed,
+        );
+        s
+    }
+
+    /// Drops the least recently used replicas beyond [`Replicas::max`] (writer thread, between groups).
+    /// A replica being read or loaded is skipped; a dropped one is loaded again on next use.
+    fn evict(&self) {
+        let loaded: Vec<(String, Arc<Slot>)> = lock(&self.slots)
+            .iter()
+            .map(|(c, s)| (c.clone(), s.clone()))
+            .collect();
+        let mut loaded: Vec<_> = loaded
+            .into_iter()
+            .filter(|(_, s)| matches!(s.replica.try_read().as_deref(), Ok(Some(_))))
+            .collect();
+        if loaded.len() <= self.max {
+            return;
+        }
+        loaded.sort_by_key(|(_, s)| s.used.load(Ordering::Relaxed));
+        let excess = loaded.len() - self.max;
+        for (community, slot) in loaded.into_iter().take(excess) {
+            if let Ok(mut g) = slot.replica.try_write() {
+                *g = None;
+                tracing::debug!(community, "replica dropped (least recently used)");
+            }
         }
     }
 
-    /// Loads `community`'s replica into its slot unless it is there already (blocking).
-    fn load(&self, slot: &Slot, community: &str) -> Result<(), String> {
+    /// Loads `community`'s replica into its slot unless it is there already, or (with `head`, the
+    /// community's last `seq` in the database) brings it up to `head` (blocking).
+    fn load(&self, slot: &Slot, community: &str, head: Option<i64>) -> Result<(), Failed> {
         let mut replica = slot.write();
-        if replica.is_none() {
-            let started = Instant::now();
-            let loaded = self
-                .db
-                .read(|c| load_replica(c, community))
-                .map_err(|e| e.to_string())?;
-            tracing::info!(
-                community,
-                records = loaded.len(),
-                ms = started.elapsed().as_millis() as u64,
-                "replica loaded"
-            );
-            *replica = Some(loaded);
+        match replica.as_mut() {
+            None => {
+                let started = Instant::now();
+                let loaded = self.db.read(|c| load_replica(c, community))?;
+                tracing::info!(
+                    community,
+                    records = loaded.replica.len(),
+                    ms = started.elapsed().as_millis() as u64,
+                    "replica loaded"
+                );
+                *replica = Some(loaded);
+            }
+            Some(cached) => {
+                if head.is_some_and(|h| h > cached.seq) {
+                    let pool = self.db.pg().expect("a head is read only on PostgreSQL");
+                    if let Err(e) = pool.with(|c| catch_up(&mut c.client, community, cached)) {
+                        *replica = None;
+                        return Err(e.into());
+                    }
+                }
+            }
         }
         Ok(())
     }
@@ -293,14 +387,14 @@ impl Replicas {
             .name("linli-load".into())
             .spawn(move || {
                 lower_priority();
-                if let Err(e) = replicas.load(&s, &c) {
-                    tracing::error!(community = c, error = %e, "loading a replica failed");
+                if let Err(e) = replicas.load(&s, &c, None) {
+                    tracing::error!(community = c, error = ?e, "loading a replica failed");
                     *lock(&s.failed) = Some(e);
                 }
                 s.loading.store(false, Ordering::Release);
             });
         if let Err(e) = spawned {
-            *lock(&slot.failed) = Some(format!("spawning a replica loader: {e}"));
+            *lock(&slot.failed) = Some(Failed::Internal(format!("spawning a replica loader: {e}")));
             slot.loading.store(false, Ordering::Release);
         }
     }
@@ -308,16 +402,12 @@ impl Replicas {
     /// At start: loads every community's replica, one after the other, so that the first push after a
     /// restart finds it in memory.
     fn preload(&self) {
-        let communities = self.db.read(|c| {
-            c.prepare("SELECT id FROM communities ORDER BY id")?
-                .query_map([], |r| r.get::<_, String>(0))?
-                .collect::<rusqlite::Result<Vec<_>>>()
-        });
+        let communities = self.db.read(crate::db::communities);
         match communities {
             Ok(list) => {
-                for c in list {
-                    if let Err(e) = self.load(&self.slot(&c), &c) {
-                        tracing::error!(community = c, error = %e, "preloading a replica failed");
+                for c in list.into_iter().take(self.max) {
+                    if let Err(e) = self.load(&self.slot(&c), &c, None) {
+                        tracing::error!(community = c, error = ?e, "preloading a replica failed");
                     }
                 }
             }
@@ -325,10 +415,15 @@ impl Replicas {
         }
     }
 
-    /// Runs `f` on `community`'s replica under its read lock, loading the replica first if needed.
-    fn read<T>(&self, community: &str, f: impl FnOnce(&Replica) -> T) -> Result<T, String> {
+    /// Runs `f` on `community`'s replica under its read lock, loading the replica first if needed (on
+    /// PostgreSQL, also bringing it up to the community's head, which another process may have moved).
+    fn read<T>(&self, community: &str, f: impl FnOnce(&Replica) -> T) -> Result<T, Failed> {
         let slot = self.slot(community);
         let mut f = Some(f);
+        let head = match self.db.pg() {
+            Some(pool) => Some(pool.with(|c| head_seq(&mut c.client, community))?),
+            None => None,
+        };
         loop {
             // The writer thread's turn first: pushes of this community wait for reads, so reads that
             // keep coming must not keep them waiting for ever.
@@ -338,12 +433,14 @@ impl Replicas {
             }
             {
                 let replica = slot.read();
-                if let Some(r) = replica.as_ref() {
+                if let Some(r) = replica.as_ref()
+                    && head.is_none_or(|h| r.seq >= h)
+                {
                     let f = f.take().expect("called once");
-                    return Ok(f(r));
+                    return Ok(f(&r.replica));
                 }
             }
-            self.load(&slot, community)?;
+            self.load(&slot, community, head)?;
         }
     }
 }
@@ -369,11 +466,11 @@ impl Waiting {
     }
 
     /// Answers every waiting job of `community` with `error`.
-    fn fail(&mut self, community: &str, error: &str) {
+    fn fail(&mut self, community: &str, error: &Failed) {
         if let Some(i) = self.queues.iter().position(|(c, _)| c == community) {
             let (_, jobs) = self.queues.remove(i).expect("found");
             for job in jobs {
-                let _ = job.reply.send(Err(error.to_string()));
+                let _ = job.reply.send(Err(error.clone()));
             }
         }
     }
@@ -438,7 +535,7 @@ fn run(replicas: Arc<Replicas>, rules: Arc<RuleSet>, mut rx: mpsc::Receiver<Job>
             .map(|(c, _)| (c.clone(), replicas.slot(c)))
             .collect();
         let mut ready: Vec<&str> = Vec::new();
-        let mut guards: Vec<RwLockWriteGuard<'_, Option<Replica>>> = Vec::new();
+        let mut guards: Vec<RwLockWriteGuard<'_, Option<Cached>>> = Vec::new();
         for (community, slot) in &slots {
             if let Some(e) = lock(&slot.failed).take() {
                 slot.writer_waiting.store(false, Ordering::Release);
@@ -477,11 +574,13 @@ fn run(replicas: Arc<Replicas>, rules: Arc<RuleSet>, mut rx: mpsc::Receiver<Job>
 
         let group = waiting.take_group(&ready);
         // Only the communities with jobs in this group stay locked.
-        let mut work: Vec<(RwLockWriteGuard<'_, Option<Replica>>, Vec<Job>)> = guards
+        let mut work: Vec<(RwLockWriteGuard<'_, Option<Cached>>, Vec<Job>)> = guards
             .into_iter()
             .zip(group)
             .filter(|(_, jobs)| !jobs.is_empty())
             .collect();
+        // Rows are locked in order of community (PostgreSQL): two processes' groups never deadlock.
+        work.sort_by(|a, b| a.1[0].community.cmp(&b.1[0].community));
         let count: usize = work
             .iter()
             .flat_map(|(_, jobs)| jobs)
@@ -492,14 +591,25 @@ fn run(replicas: Arc<Replicas>, rules: Arc<RuleSet>, mut rx: mpsc::Receiver<Job>
         // A panic in the rules (a bug) must not stop the writer: the transaction rolls back as it unwinds
         // and the batch is answered `internal`, like a failed commit.
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let mut conn = replicas.db.writer();
-            let mut batch: Vec<(&mut Replica, &[Job])> = work
+            let mut batch: Vec<(&mut Cached, &[Job])> = work
                 .iter_mut()
                 .map(|(g, jobs)| (g.as_mut().expect("locked when loaded"), jobs.as_slice()))
                 .collect();
-            process(&mut conn, &mut batch, &rules, now).map_err(|e| e.to_string())
+            match replicas.db.sqlite_writer() {
+                Some(mut conn) => process(&mut conn, &mut batch, &rules, now)
+                    .map_err(|e| Failed::Internal(e.to_string())),
+                None => {
+                    let pool = replicas.db.pg().expect("PostgreSQL when not SQLite");
+                    pool.with(|c| process_pg(c, &mut batch, &rules, now))
+                        .map_err(Failed::from)
+                }
+            }
         }))
-        .unwrap_or_else(|_| Err("panic while processing a push".to_string()));
+        .unwrap_or_else(|_| {
+            Err(Failed::Internal(
+                "panic while processing a push".to_string(),
+            ))
+        });
         let jobs = work.iter().map(|(_, jobs)| jobs.len()).sum::<usize>();
         match result {
             Ok(all) => {
@@ -516,7 +626,7 @@ fn run(replicas: Arc<Replicas>, rules: Arc<RuleSet>, mut rx: mpsc::Receiver<Job>
                 }
             }
             Err(e) => {
-                tracing::error!(error = %e, jobs, "push transaction failed; dropping the replicas it touched");
+                tracing::error!(error = ?e, jobs, "push transaction failed; dropping the replicas it touched");
                 for (mut guard, jobs) in work {
                     *guard = None;
                     drop(guard);
@@ -526,32 +636,84 @@ fn run(replicas: Arc<Replicas>, rules: Arc<RuleSet>, mut rx: mpsc::Receiver<Job>
                 }
             }
         }
+        if lock(&replicas.slots).len() > replicas.max {
+            replicas.evict();
+        }
     }
 }
 
 /// Rebuilds a community's replica by replaying its operations in `seq` order.
-pub fn load_replica(conn: &Connection, community: &str) -> rusqlite::Result<Replica> {
-    let mut replica = Replica::new();
-    let mut stmt =
-        conn.prepare_cached("SELECT seq, json FROM ops WHERE community = ?1 ORDER BY seq")?;
-    let mut rows = stmt.query([community])?;
-    while let Some(row) = rows.next()? {
-        let json: String = row.get(1)?;
-        match serde_json::from_str::<Operation>(&json) {
-            Ok(op) => replica.apply(&op),
-            Err(e) => {
-                tracing::error!(seq = row.get::<_, i64>(0)?, error = %e, "stored operation does not parse; skipped")
+pub fn load_replica(conn: &mut Conn<'_>, community: &str) -> DbResult<Cached> {
+    match conn {
+        Conn::Sqlite(c) => {
+            let mut replica = Replica::new();
+            let mut stmt =
+                c.prepare_cached("SELECT seq, json FROM ops WHERE community = ?1 ORDER BY seq")?;
+            let mut rows = stmt.query([community])?;
+            while let Some(row) = rows.next()? {
+                let json: String = row.get(1)?;
+                apply_stored(&mut replica, row.get(0)?, &json);
             }
+            Ok(Cached { replica, seq: 0 })
+        }
+        Conn::Pg(c) => {
+            let mut cached = Cached {
+                replica: Replica::new(),
+                seq: 0,
+            };
+            catch_up(&mut c.client, community, &mut cached)?;
+            Ok(cached)
         }
     }
-    Ok(replica)
+}
+
+fn apply_stored(replica: &mut Replica, seq: i64, json: &str) {
+    match serde_json::from_str::<Operation>(json) {
+        Ok(op) => replica.apply(&op),
+        Err(e) => {
+            tracing::error!(seq, error = %e, "stored operation does not parse; skipped")
+        }
+    }
+}
+
+/// PostgreSQL: the community's last `seq` (0 before its first operation).
+fn head_seq(client: &mut impl postgres::GenericClient, community: &str) -> DbResult<i64> {
+    Ok(client
+        .query_opt(
+            "SELECT seq FROM sync_heads WHERE community = $1",
+            &[&community],
+        )?
+        .map(|r| r.get::<_, i64>(0))
+        .unwrap_or(0))
+}
+
+/// PostgreSQL: applies the community's operations after `cached.seq`, streaming them in `seq` order
+/// (a whole community's on a first load), and moves `cached.seq` to the last one.
+fn catch_up(
+    client: &mut impl postgres::GenericClient,
+    community: &str,
+    cached: &mut Cached,
+) -> DbResult<()> {
+    use postgres::fallible_iterator::FallibleIterator;
+    let since = cached.seq;
+    let params: [&(dyn postgres::types::ToSql + Sync); 2] = [&community, &since];
+    let mut rows = client.query_raw(
+        "SELECT seq, json FROM ops WHERE community = $1 AND seq > $2 ORDER BY seq",
+        params,
+    )?;
+    while let Some(row) = rows.next()? {
+        let seq: i64 = row.get(0);
+        apply_stored(&mut cached.replica, seq, row.get(1));
+        cached.seq = seq;
+    }
+    Ok(())
 }
 
 /// Checks, applies and stores every job of `batch` (each community's replica with its jobs, in order) in
 /// one transaction; returns the outcomes of each job, in the order of `batch`.
 fn process(
     conn: &mut Connection,
-    batch: &mut [(&mut Replica, &[Job])],
+    batch: &mut [(&mut Cached, &[Job])],
     rules: &RuleSet,
     now: u64,
 ) -> rusqlite::Result<Vec<Vec<Outcome>>> {
@@ -568,7 +730,8 @@ fn process(
         let mut insert_rejection = tx.prepare_cached(
             "INSERT INTO rejections (op_id, community, code, field, error, json, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
-        for (replica, jobs) in batch.iter_mut() {
+        for (cached, jobs) in batch.iter_mut() {
+            let replica = &mut cached.replica;
             for job in jobs.iter() {
                 let mut outcomes = Vec::with_capacity(job.ops.len());
                 for p in &job.ops {
@@ -639,6 +802,141 @@ fn process(
                 all.push(outcomes);
             }
         }
+    }
+    tx.commit()?;
+    Ok(all)
+}
+
+/// PostgreSQL's [`process`]: for each community of `batch` (in order of id), locks its `sync_heads`
+/// row, brings the replica up to the head, answers duplicates and earlier refusals from the tables
+/// (looked up for the whole job at once), checks and applies the rest, and inserts the accepted ones with
+/// the next `seq`s and the refusals, each in one statement; then moves the head and commits.
+fn process_pg(
+    conn: &mut PgConn,
+    batch: &mut [(&mut Cached, &[Job])],
+    rules: &RuleSet,
+    now: u64,
+) -> DbResult<Vec<Vec<Outcome>>> {
+    let mut tx = conn.client.transaction()?;
+    let mut all = Vec::with_capacity(batch.iter().map(|(_, jobs)| jobs.len()).sum());
+    let now_ms = now as i64;
+    for (cached, jobs) in batch.iter_mut() {
+        let Some(community) = jobs.first().map(|j| j.community.as_str()) else {
+            continue;
+        };
+        let head: i64 = tx
+            .query_one(
+                "INSERT INTO sync_heads (community, seq) VALUES ($1, 0)
+                 ON CONFLICT (community) DO UPDATE SET seq = sync_heads.seq RETURNING seq",
+                &[&community],
+            )?
+            .get(0);
+        if head < cached.seq {
+            return Err(DbError::Column(
+                0,
+                format!("community {community}: the replica is ahead of the database"),
+            ));
+        }
+        if head > cached.seq {
+            catch_up(&mut tx, community, cached)?;
+        }
+        let ids: Vec<String> = jobs
+            .iter()
+            .flat_map(|j| j.ops.iter().map(|p| p.op.id.to_string()))
+            .collect();
+        // Every id this transaction knows: stored before (any community), or decided just now.
+        let mut known_ops: HashMap<String, String> = HashMap::new();
+        for r in tx.query("SELECT id, community FROM ops WHERE id = ANY($1)", &[&ids])? {
+            known_ops.insert(r.get(0), r.get(1));
+        }
+        let mut known_rejections: HashMap<String, (String, String)> = HashMap::new();
+        for r in tx.query(
+            "SELECT op_id, community, error FROM rejections WHERE op_id = ANY($1)",
+            &[&ids],
+        )? {
+            known_rejections.insert(r.get(0), (r.get(1), r.get(2)));
+        }
+        let mut seq = head;
+        let (mut o_seq, mut o_id, mut o_dev, mut o_author, mut o_kind, mut o_entity, mut o_json) =
+            (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+        let (mut r_id, mut r_code, mut r_field, mut r_error, mut r_digest) =
+            (vec![], vec![], vec![], vec![], vec![]);
+        let replica = &mut cached.replica;
+        for job in jobs.iter() {
+            let mut outcomes = Vec::with_capacity(job.ops.len());
+            for p in &job.ops {
+                let op = &p.op;
+                let id = op.id.to_string();
+                let conflict = || RuleError::field(linli_core::ErrorCode::IdConflict, "id");
+                if let Some(c) = known_ops.get(&id) {
+                    outcomes.push(if *c == op.community {
+                        Outcome::Duplicate
+                    } else {
+                        Outcome::Rejected(conflict())
+                    });
+                    continue;
+                }
+                if let Some((c, error)) = known_rejections.get(&id) {
+                    let e = if *c == op.community {
+                        serde_json::from_str(error).unwrap_or_else(|_| {
+                            RuleError::new(linli_core::ErrorCode::InvalidRequest)
+                        })
+                    } else {
+                        conflict()
+                    };
+                    outcomes.push(Outcome::Rejected(e));
+                    continue;
+                }
+                match replica.check_arrival(op, rules, now, p.last_contact_ms) {
+                    Ok(()) => {
+                        replica.apply(op);
+                        seq += 1;
+                        o_seq.push(seq);
+                        o_dev.push(op.device_id.to_string());
+                        o_author.push(op.author.clone());
+                        o_kind.push(kind_str(op));
+                        o_entity.push(op.entity.id.to_string());
+                        o_json.push(p.json.as_str());
+                        known_ops.insert(id.clone(), op.community.clone());
+                        o_id.push(id);
+                        outcomes.push(Outcome::Accepted);
+                    }
+                    Err(e) => {
+                        let error = serde_json::to_string(&e).unwrap_or_default();
+                        r_code.push(e.code.as_str());
+                        r_field.push(e.field.clone());
+                        r_digest.push(digest(&p.json));
+                        known_rejections.insert(id.clone(), (op.community.clone(), error.clone()));
+                        r_error.push(error);
+                        r_id.push(id);
+                        outcomes.push(Outcome::Rejected(e));
+                    }
+                }
+            }
+            all.push(outcomes);
+        }
+        if !o_id.is_empty() {
+            tx.execute(
+                "INSERT INTO ops (community, seq, id, device_id, author, entity_kind, entity_id, json, received_at_ms)
+                 SELECT $1, s, i, d, a, k, e, j, $2
+                 FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+                      AS t(s, i, d, a, k, e, j)",
+                &[&community, &now_ms, &o_seq, &o_id, &o_dev, &o_author, &o_kind, &o_entity, &o_json],
+            )?;
+            tx.execute(
+                "UPDATE sync_heads SET seq = $2 WHERE community = $1",
+                &[&community, &seq],
+            )?;
+        }
+        if !r_id.is_empty() {
+            tx.execute(
+                "INSERT INTO rejections (community, op_id, code, field, error, json, at_ms)
+                 SELECT $1, i, c, f, e, j, $2
+                 FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS t(i, c, f, e, j)",
+                &[&community, &now_ms, &r_id, &r_code, &r_field, &r_error, &r_digest],
+            )?;
+        }
+        cached.seq = seq;
     }
     tx.commit()?;
     Ok(all)

@@ -53,6 +53,10 @@ struct Args {
     /// Seed of the batch sizes and kill moments (default: from the clock; printed in the result).
     #[arg(long)]
     seed: Option<u64>,
+    /// The server's `DATABASE_URL` (default: SQLite in `--dir`); a `postgres://` URL runs the chaos on
+    /// PostgreSQL (an empty database).
+    #[arg(long)]
+    database_url: Option<String>,
 }
 
 fn free_port() -> Result<u16, String> {
@@ -70,7 +74,15 @@ fn log_tail(dir: &Path) -> String {
 }
 
 /// Starts the server on `dir/linli.db` and `port`; returns once it says it is running.
-async fn start_server(bin: &Path, dir: &Path, port: u16) -> Result<Child, String> {
+async fn start_server(
+    bin: &Path,
+    dir: &Path,
+    port: u16,
+    database_url: Option<&str>,
+) -> Result<Child, String> {
+    let database_url = database_url
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("sqlite://{}/linli.db?mode=rwc", dir.display()));
     let mut last = String::new();
     // Right after a SIGKILL the port can take a moment to be free again.
     for _ in 0..50 {
@@ -82,10 +94,7 @@ async fn start_server(bin: &Path, dir: &Path, port: u16) -> Result<Child, String
         let mut child = Command::new(bin)
             .arg("serve")
             .env("LINLI_ADDR", format!("127.0.0.1:{port}"))
-            .env(
-                "DATABASE_URL",
-                format!("sqlite://{}/linli.db?mode=rwc", dir.display()),
-            )
+            .env("DATABASE_URL", &database_url)
             .env("LINLI_ADMIN_PASSWORD", PASSWORD)
             .env("LINLI_DIST", dir.join("no-dist"))
             .env("RUST_LOG", "warn")
@@ -326,7 +335,8 @@ async fn run(args: Args) -> Result<bool, String> {
     std::fs::create_dir_all(&args.dir).map_err(|e| format!("{}: {e}", args.dir.display()))?;
     let port = free_port()?;
     let base = format!("http://127.0.0.1:{port}");
-    let mut server = start_server(&args.server, &args.dir, port).await?;
+    let mut server =
+        start_server(&args.server, &args.dir, port, args.database_url.as_deref()).await?;
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
         .connect_timeout(Duration::from_secs(5))
@@ -377,7 +387,7 @@ async fn run(args: Args) -> Result<bool, String> {
         server.start_kill().map_err(|e| format!("kill: {e}"))?; // SIGKILL
         server.wait().await.map_err(|e| e.to_string())?;
         before = counts.acknowledged.load(Ordering::Relaxed);
-        server = start_server(&args.server, &args.dir, port).await?;
+        server = start_server(&args.server, &args.dir, port, args.database_url.as_deref()).await?;
         cycles = cycle;
         eprintln!(
             "chaos: cycle {cycle}/{}: first answer after {} ms, killed {wait} ms later, restarted; \

@@ -5,6 +5,7 @@
 //! device push its households concurrently, and prints ONE JSON line:
 //! `{"accepted":N,"seconds":S,"ops_per_sec":X,"push_p50_ms":..,"push_p99_ms":..}`.
 //! `--raw` measures raw throughput instead: one device, 20,000 operations in batches of 1,000.
+//! `--also-url` names a second process on the same PostgreSQL: every other device pushes there.
 
 use clap::Parser;
 use linli_core::protocol::{OpStatus, PushResponse};
@@ -32,6 +33,10 @@ struct Args {
     /// Raw throughput: one device, 20,000 operations in batches of 1,000 (overrides the three above).
     #[arg(long)]
     raw: bool,
+    /// A second server process on the same database (PostgreSQL): every other device pushes there, with
+    /// the login made at `--url` (sessions are shared).
+    #[arg(long)]
+    also_url: Option<String>,
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
@@ -98,10 +103,14 @@ async fn main() -> Result<(), String> {
 
     let start = Instant::now();
     let mut tasks = Vec::new();
-    for bodies in plans {
+    for (i, bodies) in plans.into_iter().enumerate() {
+        let to = match &args.also_url {
+            Some(also) if i % 2 == 1 => also.trim_end_matches('/').to_string(),
+            _ => base.clone(),
+        };
         let (http, url, token) = (
             http.clone(),
-            format!("{base}/api/sync/push"),
+            format!("{to}/api/sync/push"),
             client.token.clone(),
         );
         tasks.push(tokio::spawn(async move {

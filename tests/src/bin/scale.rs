@@ -371,10 +371,13 @@ async fn run(
             .map_err(|e| e.to_string())?;
         let db = linli_server::db::Db::open(&config.database).map_err(|e| e.to_string())?;
         let hash = linli_server::auth::hash_password(b_password).map_err(|e| e.to_string())?;
-        let conn = db.writer();
-        linli_server::db::create_community(&conn, &b_user, "社区 B").map_err(|e| e.to_string())?;
-        linli_server::db::create_user(&conn, &b_user, &hash, "staff", &b_user, stamp as i64)
-            .map_err(|e| e.to_string())?;
+        linli_tests::off_runtime(|| {
+            db.write(|c| {
+                linli_server::db::create_community(c, &b_user, "社区 B")?;
+                linli_server::db::create_user(c, &b_user, &hash, "staff", &b_user, stamp as i64)
+            })
+        })
+        .map_err(|e| e.to_string())?;
     }
 
     // Community A: one compound, its buildings and units, households up to `records`.

@@ -8,7 +8,18 @@ use serde_json::json;
 async fn health() {
     let s = start().await;
     let got = status_json(s.http.get(s.url("/api/health")).send().await.unwrap()).await;
-    assert_eq!(got, (200, json!({"status":"ok"})));
+    let backend = if linli_tests::on_postgres() {
+        "postgres"
+    } else {
+        "sqlite"
+    };
+    assert_eq!(
+        got,
+        (
+            200,
+            json!({"status":"ok", "backend": backend, "database": "ok"})
+        )
+    );
 }
 
 #[tokio::test]

@@ -30,10 +30,7 @@ async fn start_command(db: &std::path::Path, mut command: Command) -> (Child, St
     let mut child = command
         .arg("serve")
         .env("LINLI_ADDR", "127.0.0.1:0")
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}?mode=rwc", db.display()),
-        )
+        .env("DATABASE_URL", linli_tests::database_url(db))
         .env("LINLI_ADMIN_PASSWORD", PASSWORD)
         .env("LINLI_DIST", db.with_file_name("no-dist"))
         .env("RUST_LOG", "error")
@@ -229,7 +226,7 @@ async fn sessions_are_revoked_and_accounts_disabled_from_the_command_line_within
     let db = dir.path().join("linli.db");
     let (_child, url) = start(&db).await;
     let http = reqwest::Client::new();
-    let db_url = format!("sqlite://{}?mode=rwc", db.display());
+    let db_url = linli_tests::database_url(&db);
     let admin = |cmd: &str| {
         let out = std::process::Command::new(BIN)
             .args(["admin", cmd, "--username", "admin"])

@@ -1375,15 +1375,15 @@ async fn after_the_close_a_ballot_is_believed_only_from_a_login_not_in_touch_sin
     // The login happened two days ago, offline ever since (set in the database: the server's clock
     // cannot be turned back).
     let two_days_ago = now_ms() as i64 - 2 * 86_400_000;
-    fx.s.running
-        .state
-        .db
-        .writer()
-        .execute(
-            "UPDATE resident_sessions SET created_at_ms = ?1",
-            [two_days_ago],
-        )
-        .unwrap();
+    linli_tests::off_runtime(|| {
+        fx.s.running.state.db.write(|c| {
+            c.execute(
+                "UPDATE resident_sessions SET created_at_ms = ?1",
+                linli_server::args![two_days_ago],
+            )
+        })
+    })
+    .unwrap();
     let honest = fx
         .vote(&token, Uuid::now_v7(), true, &[], before_close)
         .await;
@@ -1428,15 +1428,15 @@ async fn after_the_close_a_ballot_is_believed_only_from_a_login_not_in_touch_sin
     );
     // … while a device whose login has been offline since before the close can (its session's contact
     // set back; the server trusts a cached session for 3 s, so wait that out).
-    fx.s.running
-        .state
-        .db
-        .writer()
-        .execute(
-            "UPDATE sessions SET created_at_ms = ?1, last_contact_ms = NULL",
-            [two_days_ago],
-        )
-        .unwrap();
+    linli_tests::off_runtime(|| {
+        fx.s.running.state.db.write(|c| {
+            c.execute(
+                "UPDATE sessions SET created_at_ms = ?1, last_contact_ms = NULL",
+                linli_server::args![two_days_ago],
+            )
+        })
+    })
+    .unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(
         linli_server::auth::tokens::SESSION_CACHE_MS + 200,
     ))

@@ -98,7 +98,7 @@ async fn a_thousand_deletes_and_the_codes_page_of_a_big_community_stall_no_other
     } = s;
     let config = running.state.config.clone();
     running.stop().await;
-    let running = linli_server::spawn(AppState::open(config).unwrap())
+    let running = linli_server::spawn(crate::open_state(config))
         .await
         .unwrap();
     let s = TestServer {

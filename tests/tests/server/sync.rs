@@ -191,7 +191,7 @@ async fn replicas_survive_a_restart() {
     } = s;
     let config = running.state.config.clone();
     running.stop().await;
-    let running = linli_server::spawn(AppState::open(config).unwrap())
+    let running = linli_server::spawn(crate::open_state(config))
         .await
         .unwrap();
     let s = TestServer {
@@ -213,12 +213,12 @@ async fn replicas_survive_a_restart() {
 
 #[test]
 fn migrations_fresh_and_existing() {
-    use linli_server::db::{Db, migrate, schema_version};
+    use linli_server::db::{Conn, Db, migrate, schema_version};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sub/dir/linli.db");
     let db = Db::open(&Database::Sqlite(path.clone())).unwrap();
     {
-        let conn = db.writer();
+        let conn = db.sqlite_writer().unwrap();
         let v: u32 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
@@ -231,7 +231,7 @@ fn migrations_fresh_and_existing() {
             .pragma_query_value(None, "synchronous", |r| r.get(0))
             .unwrap();
         assert_eq!(sync, 2, "synchronous=FULL");
-        linli_server::db::create_community(&conn, "x", "X").unwrap();
+        linli_server::db::create_community(&mut Conn::Sqlite(&conn), "x", "X").unwrap();
         let tables: HashSet<String> = conn
             .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
             .unwrap()
@@ -246,9 +246,9 @@ fn migrations_fresh_and_existing() {
     drop(db);
     // Reopening applies nothing and keeps the data.
     let db = Db::open(&Database::Sqlite(path)).unwrap();
-    let mut conn = db.writer();
+    let mut conn = db.sqlite_writer().unwrap();
     assert_eq!(migrate(&mut conn).unwrap(), 0);
-    assert!(linli_server::db::community_exists(&conn, "x").unwrap());
+    assert!(linli_server::db::community_exists(&mut Conn::Sqlite(&conn), "x").unwrap());
     // A database from a newer build is refused rather than misread.
     conn.pragma_update(None, "user_version", schema_version() + 1)
         .unwrap();
@@ -332,17 +332,16 @@ async fn another_communitys_operation_id_is_a_conflict_and_a_refused_body_is_not
         .await
         .unwrap();
     assert_eq!(r.results[0].code.as_deref(), Some("too_long"));
-    let stored: String = s
-        .running
-        .state
-        .db
-        .writer()
-        .query_row(
-            "SELECT json FROM rejections WHERE op_id = ?1",
-            [big[0].id.to_string()],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let stored: String = linli_tests::off_runtime(|| {
+        s.running.state.db.read(|c| {
+            c.query_one(
+                "SELECT json FROM rejections WHERE op_id = ?1",
+                linli_server::args![&big[0].id.to_string()],
+            )?
+            .text(0)
+        })
+    })
+    .unwrap();
     assert!(
         stored.starts_with("sha256:") && stored.len() == 7 + 64,
         "{stored}"
@@ -382,4 +381,30 @@ async fn door_numbers_are_compared_after_nfkc() {
     let (_, op) = d.household(unit, "102", 60.0);
     let got = c.push(&d.push_request(vec![op])).await.unwrap();
     assert_eq!(got.results[0].status, OpStatus::Accepted);
+}
+
+#[tokio::test]
+async fn a_process_keeps_at_most_max_replicas_and_reloads_a_dropped_one() {
+    // LINLI_MAX_REPLICAS = 1: each community's push drops the other's replica; the next push to it loads
+    // it again from the database and still knows its doors.
+    let s = start_with(|c| c.max_replicas = 1).await;
+    s.add_user("bob", "staff", "c2");
+    let (alice, bob) = (s.client("alice").await, s.client("bob").await);
+    let mut a = Device::new("alice", COMMUNITY);
+    let mut b = Device::new("bob", "c2");
+    let (ua, mut ops_a) = a.place();
+    ops_a.push(a.household(ua, "101", 70.0).1);
+    let (ub, mut ops_b) = b.place();
+    ops_b.push(b.household(ub, "101", 70.0).1);
+    for (c, d, ops) in [(&alice, &a, ops_a), (&bob, &b, ops_b)] {
+        let r = c.push(&d.push_request(ops)).await.unwrap();
+        assert!(r.results.iter().all(|r| r.status == OpStatus::Accepted));
+    }
+    for _ in 0..3 {
+        for (c, d, unit) in [(&alice, &mut a, ua), (&bob, &mut b, ub)] {
+            let op = d.household(unit, "101", 70.0).1;
+            let r = c.push(&d.push_request(vec![op])).await.unwrap();
+            assert_eq!(r.results[0].code.as_deref(), Some("door_taken"), "{r:?}");
+        }
+    }
 }

@@ -620,7 +620,7 @@ async fn certificate_numbers_are_consecutive_and_never_reused_across_restarts() 
     } = s;
     let config = running.state.config.clone();
     running.stop().await;
-    let running = linli_server::spawn(AppState::open(config).unwrap())
+    let running = linli_server::spawn(crate::open_state(config))
         .await
         .unwrap();
     let s = TestServer {
