@@ -148,7 +148,7 @@ fn catalogue_totals_match_standards_md() {
 #[test]
 fn catalogue_rows_are_standards_md_rows() {
     let md = std::fs::read_to_string(shared().join("spec/STANDARDS.md"))
-        .expect("shared/spec/STANDARDS.md beside the repository");
+        .expect("core/tests/data/shared/spec/STANDARDS.md");
     let rows: Vec<(String, String)> = md
         .lines()
         .filter(|l| l.starts_with("| ") && !l.starts_with("| ID "))
@@ -230,8 +230,11 @@ fn catalogue_errors_name_row_and_field() {
     );
 }
 
+/// The specification and the seeds the catalogue was made from: copies of the project's `shared/spec/STANDARDS.md`
+/// and `shared/seeds/*.txt`, kept in the repository so the tests run on a clean clone (refresh them with
+/// the catalogue, see `core/data/standards/README.md`).
 fn shared() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/shared")
 }
 
 /// Traditional → Simplified for seed 004 (`tests/data/t2s-004.txt`, from OpenCC).
@@ -288,7 +291,7 @@ fn every_quote_is_in_its_seed() {
     let dir = shared().join("seeds");
     let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| {
         panic!(
-            "the seeds are not at {} ({e}): the quote test needs shared/seeds beside the repository",
+            "the seeds are not at {} ({e}): the quote test needs the copies in core/tests/data/shared/seeds",
             dir.display()
         )
     });

@@ -44,6 +44,93 @@ pub fn save(kind: EntityKind, id: Uuid, body: Body, error: RwSignal<Option<SaveE
     });
 }
 
+/// The registration form's inputs (V1): the staff list's form and a volunteer's own join page.
+#[derive(Clone, Copy)]
+pub struct Registration {
+    name: RwSignal<String>,
+    phone: RwSignal<String>,
+    id_number: RwSignal<String>,
+    skills: RwSignal<String>,
+    party: RwSignal<bool>,
+    student: RwSignal<bool>,
+    consent: RwSignal<bool>,
+}
+
+impl Default for Registration {
+    fn default() -> Registration {
+        Registration::new()
+    }
+}
+
+impl Registration {
+    pub fn new() -> Registration {
+        let text = || RwSignal::new(String::new());
+        let flag = || RwSignal::new(false);
+        Registration {
+            name: text(),
+            phone: text(),
+            id_number: text(),
+            skills: text(),
+            party: flag(),
+            student: flag(),
+            consent: flag(),
+        }
+    }
+
+    /// The `volunteer.put` the form says, registered today (skills split at commas, 、 too).
+    pub fn body(&self) -> Body {
+        Body::VolunteerPut(VolunteerFields {
+            name: self.name.get_untracked().trim().to_string(),
+            phone: self.phone.get_untracked().trim().to_string(),
+            id_number: self.id_number.get_untracked().trim().to_string(),
+            person_id: None,
+            skills: self
+                .skills
+                .get_untracked()
+                .split([',', '，', '、'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect(),
+            teams: Vec::new(),
+            party_member: self.party.get_untracked(),
+            student: self.student.get_untracked(),
+            consent: self.consent.get_untracked(),
+            registered_on: today(),
+            status: None,
+        })
+    }
+
+    pub fn clear(&self) {
+        for s in [self.name, self.phone, self.id_number, self.skills] {
+            s.set(String::new());
+        }
+        for b in [self.party, self.student, self.consent] {
+            b.set(false);
+        }
+    }
+}
+
+/// The registration form's fields, each showing its own error (consent's under the form).
+#[component]
+pub fn RegistrationFields(
+    lang: Lang,
+    form: Registration,
+    error: RwSignal<Option<SaveError>>,
+) -> impl IntoView {
+    let tr = move |k: Volunteers| k.text(lang);
+    view! {
+        <Field lang=lang label=tr(Volunteers::Name) name="volunteer-name" value=form.name error=error fields=&["name"] />
+        <Field lang=lang label=tr(Volunteers::Phone) name="phone" value=form.phone error=error fields=&["phone"] inputmode="tel" />
+        <Field lang=lang label=tr(Volunteers::IdNumber) name="id-number" value=form.id_number error=error fields=&["id_number"] />
+        <Field lang=lang label=tr(Volunteers::Skills) name="skills" value=form.skills error=error fields=&["skills"] />
+        <Check label=tr(Volunteers::PartyMember) name="party-member" value=form.party />
+        <Check label=tr(Volunteers::Student) name="student" value=form.student />
+        <Check label=tr(Volunteers::Consent) name="consent" value=form.consent />
+        <FormError lang=lang error=error fields=FIELDS />
+    }
+}
+
 #[component]
 pub fn VolunteersPage(lang: Lang) -> impl IntoView {
     let ui = state::ui().expect("state installed");
@@ -72,36 +159,12 @@ pub fn VolunteersPage(lang: Lang) -> impl IntoView {
         })
     };
 
-    let name = RwSignal::new(String::new());
-    let phone = RwSignal::new(String::new());
-    let id_number = RwSignal::new(String::new());
-    let skills = RwSignal::new(String::new());
-    let party = RwSignal::new(false);
-    let student = RwSignal::new(false);
-    let consent = RwSignal::new(false);
+    let form = Registration::new();
     let error = RwSignal::new(None::<SaveError>);
     let approve_error = RwSignal::new(None::<SaveError>);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = Body::VolunteerPut(VolunteerFields {
-            name: name.get_untracked().trim().to_string(),
-            phone: phone.get_untracked().trim().to_string(),
-            id_number: id_number.get_untracked().trim().to_string(),
-            person_id: None,
-            skills: skills
-                .get_untracked()
-                .split([',', '，', '、'])
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(String::from)
-                .collect(),
-            teams: Vec::new(),
-            party_member: party.get_untracked(),
-            student: student.get_untracked(),
-            consent: consent.get_untracked(),
-            registered_on: today(),
-            status: None,
-        });
+        let body = form.body();
         let entity = EntityRef {
             kind: EntityKind::Volunteer,
             id: Uuid::now_v7(),
@@ -110,12 +173,7 @@ pub fn VolunteersPage(lang: Lang) -> impl IntoView {
             match state::save(entity, body).await {
                 Ok(_) => {
                     error.set(None);
-                    for s in [name, phone, id_number, skills] {
-                        s.set(String::new());
-                    }
-                    for b in [party, student, consent] {
-                        b.set(false);
-                    }
+                    form.clear();
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -177,14 +235,7 @@ pub fn VolunteersPage(lang: Lang) -> impl IntoView {
             <crate::volunteers::figures::FiguresCard lang=lang />
             <form class="card form" on:submit=on_submit>
                 <h2>{tr(Volunteers::Register)}</h2>
-                <Field lang=lang label=tr(Volunteers::Name) name="volunteer-name" value=name error=error fields=&["name"] />
-                <Field lang=lang label=tr(Volunteers::Phone) name="phone" value=phone error=error fields=&["phone"] inputmode="tel" />
-                <Field lang=lang label=tr(Volunteers::IdNumber) name="id-number" value=id_number error=error fields=&["id_number"] />
-                <Field lang=lang label=tr(Volunteers::Skills) name="skills" value=skills error=error fields=&["skills"] />
-                <Check label=tr(Volunteers::PartyMember) name="party-member" value=party />
-                <Check label=tr(Volunteers::Student) name="student" value=student />
-                <Check label=tr(Volunteers::Consent) name="consent" value=consent />
-                <FormError lang=lang error=error fields=FIELDS />
+                <RegistrationFields lang=lang form=form error=error />
                 <button type="submit" class="btn primary wide" data-testid="register-volunteer">{tr(Volunteers::Register)}</button>
             </form>
         </section>

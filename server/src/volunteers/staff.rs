@@ -14,6 +14,7 @@ use axum::Json;
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use linli_core::date::Date;
+use linli_core::renovation::export::Cell;
 use linli_core::volunteers::VolunteerStats;
 use linli_core::volunteers::api::{
     OverdueAnswer, OverdueRow, VolunteerDetail, VolunteerList, VolunteerRow,
@@ -127,10 +128,10 @@ pub async fn stats_csv(
 ) -> Result<Response, ApiError> {
     let (s, as_of, population) = figures(&state, &user, &q).await?;
     let (header, rows) = export::figures_table(&s, population);
-    Ok(crate::http::encode::attachment(
-        "text/csv; charset=utf-8",
+    Ok(csv_file(
         format!("volunteer-figures-{as_of}.csv"),
-        export::to_csv(&header, &rows).into_bytes(),
+        &header,
+        &rows,
     ))
 }
 
@@ -142,13 +143,31 @@ pub async fn stats_xlsx(
 ) -> Result<Response, ApiError> {
     let (s, as_of, population) = figures(&state, &user, &q).await?;
     let (header, rows) = export::figures_table(&s, population);
+    xlsx_file(format!("volunteer-figures-{as_of}.xlsx"), header, rows).await
+}
+
+/// A table as a CSV attachment named `name`.
+fn csv_file(name: String, header: &[String], rows: &[Vec<Cell>]) -> Response {
+    crate::http::encode::attachment(
+        "text/csv; charset=utf-8",
+        name,
+        export::to_csv(header, rows).into_bytes(),
+    )
+}
+
+/// A table as an XLSX attachment named `name` (written on a blocking thread).
+async fn xlsx_file(
+    name: String,
+    header: Vec<String>,
+    rows: Vec<Vec<Cell>>,
+) -> Result<Response, ApiError> {
     let bytes = tokio::task::spawn_blocking(move || export::to_xlsx(&header, &rows))
         .await
         .map_err(ApiError::internal)?
         .map_err(ApiError::internal)?;
     Ok(crate::http::encode::attachment(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        format!("volunteer-figures-{as_of}.xlsx"),
+        name,
         bytes,
     ))
 }
@@ -245,11 +264,7 @@ pub async fn export_csv(
     user: AuthUser,
 ) -> Result<Response, ApiError> {
     let (as_of, header, rows) = table(&state, &user).await?;
-    Ok(crate::http::encode::attachment(
-        "text/csv; charset=utf-8",
-        format!("volunteers-{as_of}.csv"),
-        export::to_csv(&header, &rows).into_bytes(),
-    ))
+    Ok(csv_file(format!("volunteers-{as_of}.csv"), &header, &rows))
 }
 
 /// `GET /api/volunteers/export.xlsx`: the same table as a workbook.
@@ -258,13 +273,5 @@ pub async fn export_xlsx(
     user: AuthUser,
 ) -> Result<Response, ApiError> {
     let (as_of, header, rows) = table(&state, &user).await?;
-    let bytes = tokio::task::spawn_blocking(move || export::to_xlsx(&header, &rows))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
-    Ok(crate::http::encode::attachment(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        format!("volunteers-{as_of}.xlsx"),
-        bytes,
-    ))
+    xlsx_file(format!("volunteers-{as_of}.xlsx"), header, rows).await
 }
