@@ -303,6 +303,9 @@ test('paired services (V5): a pair with no visit for 10 days is overdue; a visit
   // 吴六 is paired with 陈爷爷 for a daily call, from the record page.
   await page.goto(`${server.url}/volunteer/${other}`);
   await ready(page);
+  // Settled first: a sync landing between choosing and pressing would render the list again.
+  await page.evaluate(() => window.linli.sync_now());
+  await waitPending(page, 0);
   await page.waitForSelector(`select[name=pair-person] option[value="${p2}"]`, { state: 'attached' });
   await page.selectOption('select[name=pair-person]', p2);
   await page.selectOption('select[name=pair-cadence]', 'daily_call');
