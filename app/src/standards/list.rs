@@ -47,7 +47,7 @@ pub fn StandardsPage(lang: Lang) -> impl IntoView {
                         <a class="card link" data-testid="standard-link" data-standard=id.clone() href=format!("/standards/{id}")>
                             <span class="title">{name}</span>
                             <span class="sub" data-testid="groups-met">{fill(tr(Std::GroupsMet), &[&met.to_string(), &total.to_string()])}</span>
-                            {level.map(|l| view! { <span class="sub">{l}</span> })}
+                            {level.map(|l| view! { <span class="sub" data-testid="level">" · " {l}</span> })}
                         </a>
                     </li>
                 }).collect_view()}
