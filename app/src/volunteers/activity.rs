@@ -47,13 +47,9 @@ pub fn ActivityPage(lang: Lang, id: Uuid) -> impl IntoView {
                     .unwrap_or_default()
             };
             let row = |vid: Uuid, waiting: bool| {
-                let mut events: Vec<_> = v
-                    .attendance_events(vid)
-                    .into_iter()
-                    .filter(|e| e.activity_id == id)
-                    .collect();
-                events.sort_by_key(|e| (e.at_ms, e.stamp));
-                let inside = events.last().is_some_and(|e| e.direction == Direction::In);
+                let inside = v
+                    .last_attendance(vid, id)
+                    .is_some_and(|e| e.direction == Direction::In);
                 let recorded: Vec<(i64, i64)> = v
                     .volunteer_entries(&c, vid)
                     .into_iter()

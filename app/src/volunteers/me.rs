@@ -138,14 +138,8 @@ pub fn CheckInPage(lang: Lang, activity: Uuid) -> impl IntoView {
                 .activities(&c)
                 .into_iter()
                 .find(|a| a.id == activity)?;
-            let mut events: Vec<_> = l
-                .view
-                .attendance_events(me)
-                .into_iter()
-                .filter(|e| e.activity_id == activity)
-                .collect();
-            events.sort_by_key(|e| (e.at_ms, e.stamp));
-            Some((a, events.last().map(|e| (e.direction, e.at_ms))))
+            let last = l.view.last_attendance(me, activity);
+            Some((a, last.map(|e| (e.direction, e.at_ms))))
         })
     };
     move || {
@@ -264,8 +258,6 @@ pub fn ScanPage(lang: Lang, volunteer: Uuid) -> impl IntoView {
         let today = today();
         state::with(|l| {
             let name = l.view.volunteer(&c, volunteer).map(|v| v.fields.name)?;
-            let mut events = l.view.attendance_events(volunteer);
-            events.sort_by_key(|e| (e.at_ms, e.stamp));
             let acts: Vec<(Activity, bool)> = l
                 .view
                 .activities(&c)
@@ -280,10 +272,9 @@ pub fn ScanPage(lang: Lang, volunteer: Uuid) -> impl IntoView {
                     })
                 })
                 .map(|a| {
-                    let inside = events
-                        .iter()
-                        .rev()
-                        .find(|e| e.activity_id == a.id)
+                    let inside = l
+                        .view
+                        .last_attendance(volunteer, a.id)
                         .is_some_and(|e| e.direction == Direction::In);
                     (a, inside)
                 })

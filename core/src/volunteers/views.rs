@@ -176,6 +176,15 @@ impl Replica {
         })
     }
 
+    /// A volunteer's latest check-in or check-out at one activity (in time order, ties by stamp): whether
+    /// they are inside now, and since when.
+    pub fn last_attendance(&self, volunteer_id: Uuid, activity_id: Uuid) -> Option<Event> {
+        self.attendance_events(volunteer_id)
+            .into_iter()
+            .filter(|e| e.activity_id == activity_id)
+            .max_by_key(|e| (e.at_ms, e.stamp))
+    }
+
     /// A volunteer's check-ins and check-outs.
     pub fn attendance_events(&self, volunteer_id: Uuid) -> Vec<Event> {
         self.child_records(EntityKind::Attendance, volunteer_id)
