@@ -24,6 +24,11 @@ function registerServiceWorker() {
   navigator.serviceWorker.addEventListener('controllerchange', () => { if (accepted) location.reload(); });
   navigator.serviceWorker.register('/sw.js').then((reg) => {
     if (reg.waiting && navigator.serviceWorker.controller) offer(reg.waiting);
+    // The staff app's other chunks, kept for offline use once this page is interactive and idle (not while
+    // it may still be fetching the chunk of the page it opened on).
+    if (js.includes('/linli_app')) {
+      navigator.serviceWorker.ready.then((r) => setTimeout(() => r.active && r.active.postMessage('precache'), 1500));
+    }
     reg.addEventListener('updatefound', () => {
       const w = reg.installing;
       if (!w) return;

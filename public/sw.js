@@ -18,6 +18,10 @@ const SHELL = [
 // after the page has loaded its entry, so these are taken from the browser's HTTP cache, never downloaded
 // again: a resident's phone keeps the voting entry it loaded, and is never sent the staff app.
 const ENTRIES = __LINLI_ENTRIES__;
+// The staff app's lazily loaded chunks (a feature's pages each; written by the build). The staff page asks
+// for them once it is interactive ('precache'), so every page opens offline after one load; a resident's
+// phone never asks, and is never sent them.
+const CHUNKS = __LINLI_CHUNKS__;
 
 self.addEventListener('install', (event) => {
   // No skipWaiting here: a new version waits until the page says the person accepted it.
@@ -39,6 +43,13 @@ self.addEventListener('activate', (event) => {
 
 self.addEventListener('message', (event) => {
   if (event.data === 'skipWaiting') self.skipWaiting();
+  if (event.data === 'precache') {
+    // One at a time, each only when not cached yet: a chunk the page already fetched comes from the browser's
+    // HTTP cache (the files are immutable), and the chunks never compete with each other for a slow line.
+    event.waitUntil(caches.open(CACHE).then((c) => CHUNKS.reduce((done, u) => done.then(() => c.match(u)
+      .then((hit) => hit || fetch(u).then((r) => (r.ok ? c.put(u, r) : undefined)))
+      .catch(() => undefined)), Promise.resolve())));
+  }
 });
 
 self.addEventListener('fetch', (event) => {

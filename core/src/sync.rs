@@ -68,6 +68,15 @@ pub struct Register {
     pub at: Stamp,
 }
 
+/// A feature's typed fields read from (name, value) pairs in place. The one reader of every fields type:
+/// records' registers (`Record::get`) and operations' bodies (`Body`'s `Deserialize`) both come here, so
+/// the app's Wasm holds one copy of each type's reading code, not one per caller (issue 8).
+pub fn read_fields<'a, T: Deserialize<'a>>(
+    fields: &mut dyn Iterator<Item = (&'a str, &'a serde_json::Value)>,
+) -> Result<T, serde_json::Error> {
+    T::deserialize(serde::de::value::MapDeserializer::<_, serde_json::Error>::new(fields))
+}
+
 /// The merged state of one record.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Record {
@@ -96,8 +105,7 @@ impl Record {
         }
         // Read from the registers in place: no copy of the record's values into a JSON object first
         // (views read every household of a compound through here).
-        let fields = self.fields.iter().map(|(k, r)| (k.as_str(), &r.value));
-        T::deserialize(serde::de::value::MapDeserializer::<_, serde_json::Error>::new(fields)).ok()
+        read_fields(&mut self.fields.iter().map(|(k, r)| (k.as_str(), &r.value))).ok()
     }
 
     pub fn str_field(&self, name: &str) -> Option<&str> {

@@ -1534,3 +1534,21 @@ fn entries_for_manual_and_checklist_rows() {
         ("invalid_request".into(), "body.input.value".into())
     );
 }
+
+/// The generated indicator → kind table that checking an entry uses (issue 8: the catalogue stays out of
+/// the app's first load) agrees with the catalogue, row for row, and knows nothing else.
+#[test]
+fn kind_table_agrees_with_the_catalogue() {
+    use linli_core::standards::catalogue::{INDICATOR_KINDS, Kind, kind_of};
+    let cat = Catalogue::get();
+    assert_eq!(INDICATOR_KINDS.len(), 483);
+    for std in &cat.standards {
+        for ind in &std.indicators {
+            assert_eq!(kind_of(&ind.id), Some(ind.kind), "{}", ind.id);
+        }
+    }
+    assert_eq!(kind_of("SIX-29"), Some(Kind::Share));
+    assert_eq!(kind_of("LRN-1a"), Some(Kind::Checklist));
+    assert_eq!(kind_of("SIX-999"), None);
+    assert_eq!(kind_of(""), None);
+}

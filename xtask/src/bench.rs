@@ -322,29 +322,27 @@ pub fn bench() -> Result {
 
     let mut rows = Vec::new();
 
-    // Each entry's files as built (the bench's byte budgets below are what Chromium received).
+    // Each entry's files as built, the lazily loaded chunks among them (the bench's byte budgets below are
+    // what Chromium received).
     let mut sizes = Vec::new();
+    let mut files = Vec::new();
     for dir in ["pkg", "core"] {
-        for e in std::fs::read_dir(dist.join(dir))
-            .into_iter()
-            .flatten()
-            .flatten()
-        {
-            let p = e.path();
-            let name = p
-                .file_name()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .to_string();
-            if name.ends_with(".br") || name.ends_with(".gz") {
-                continue;
-            }
-            sizes.push((
-                format!("{dir}/{name}"),
-                std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0),
-                gzip_size(&p)?,
-            ));
+        crate::collect_files(&dist.join(dir), &mut files);
+    }
+    for p in files {
+        let name = p
+            .strip_prefix(&dist)
+            .unwrap_or(&p)
+            .to_string_lossy()
+            .to_string();
+        if name.ends_with(".br") || name.ends_with(".gz") {
+            continue;
         }
+        sizes.push((
+            name,
+            std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0),
+            gzip_size(&p)?,
+        ));
     }
     sizes.sort();
     eprintln!("xtask: built files (raw, gzip):");

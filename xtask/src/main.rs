@@ -169,11 +169,25 @@ pub fn build_app(optimise: bool) -> Result<PathBuf> {
             if let Some(f) = features {
                 c.args(["--features", f]);
             }
+            // The relocations wasm-split reads to cut the module (only for the Wasm target: build scripts
+            // and proc macros are untouched; both entries alike, so neither build evicts the other's).
+            c.env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+                "-Clink-args=--emit-relocs",
+            );
             run(c.arg("--target-dir").arg(&app_target))
         })?;
         entries.push((
             name,
-            bind_and_optimise(&mut steps, &app_wasm, name, &bindgen_version, optimise)?,
+            // The resident's entry has no lazy functions: cut, it would only keep every function alive.
+            bind_and_optimise(
+                &mut steps,
+                &app_wasm,
+                name,
+                &bindgen_version,
+                optimise,
+                features.is_none(),
+            )?,
         ));
     }
     steps.step("cargo build linli-core --features wasm (wasm32)", || {
@@ -197,6 +211,7 @@ pub fn build_app(optimise: bool) -> Result<PathBuf> {
         "linli_core",
         &bindgen_version,
         optimise,
+        false,
     )?;
     if dist.exists() {
         std::fs::remove_dir_all(&dist).map_err(|e| format!("clearing dist/: {e}"))?;
@@ -206,10 +221,14 @@ pub fn build_app(optimise: bool) -> Result<PathBuf> {
     })?;
     // The app's files get content-hashed names (`/pkg/linli_app-<hash>.js`): the server lets browsers keep
     // them for a year, and a new build is new names. The HTML entry points name them.
-    let mut names = Vec::new();
+    let (mut names, mut chunks) = (Vec::new(), Vec::new());
     steps.step("copy app entries with hashed names", || {
         for (name, cache) in &entries {
-            names.extend(copy_hashed(cache, name, &dist.join("pkg"))?);
+            let (entry, split) = copy_hashed(cache, name, &dist.join("pkg"))?;
+            names.extend(entry);
+            if *name == "linli_app" {
+                chunks.extend(split.into_iter().map(|c| format!("/pkg/{c}")));
+            }
         }
         Ok(())
     })?;
@@ -231,7 +250,7 @@ pub fn build_app(optimise: bool) -> Result<PathBuf> {
             std::fs::write(&path, text).map_err(|e| e.to_string())?;
         }
         let entries: Vec<String> = names.iter().map(|(_, h)| format!("/pkg/{h}")).collect();
-        stamp_service_worker(&dist, &entries)
+        stamp_service_worker(&dist, &entries, &chunks)
     })?;
     steps.step("brotli and gzip copies", || {
         compress::precompress(&dist, &target.join("xtask-cache/compressed"))
@@ -243,19 +262,27 @@ pub fn build_app(optimise: bool) -> Result<PathBuf> {
 
 /// Runs wasm-bindgen (and wasm-opt when `optimise`) on `input` into `<target>/xtask-cache/<name>`, unless
 /// that directory already holds the result for these exact bytes. Returns the directory.
+///
+/// With `split`, the module is first cut at its `#[lazy]` functions by wasm-split (the
+/// `wasm_split_cli_support` crate that cargo-leptos runs; the input was linked with `--emit-relocs`): the
+/// main module is bound (keeping the linker's exports, which the chunks import), and each chunk
+/// (`split_*.wasm`, `chunk_*.wasm`) is loaded by `__wasm_split.js` when its function is first called. Every
+/// Wasm file is then optimised.
 fn bind_and_optimise(
     steps: &mut Steps,
     input: &Path,
     name: &str,
     bindgen_version: &str,
     optimise: bool,
+    split: bool,
 ) -> Result<PathBuf> {
     let bytes = std::fs::read(input).map_err(|e| format!("{}: {e}", input.display()))?;
     let key = format!(
-        "{:016x}-{}-{}",
+        "{:016x}-{}-{}-{}",
         fnv1a(&bytes),
         bindgen_version.trim(),
-        if optimise { "opt" } else { "plain" }
+        if optimise { "opt" } else { "plain" },
+        if split { "split" } else { "whole" }
     );
     let cache = target_dir().join("xtask-cache").join(name);
     let stamp = cache.join("input.hash");
@@ -266,41 +293,112 @@ fn bind_and_optimise(
     if cache.exists() {
         std::fs::remove_dir_all(&cache).map_err(|e| e.to_string())?;
     }
+    let staging = target_dir()
+        .join("xtask-cache")
+        .join(format!("{name}-split"));
+    let main_wasm = if split {
+        steps.step(&format!("wasm-split {name}"), || {
+            if staging.exists() {
+                std::fs::remove_dir_all(&staging).map_err(|e| e.to_string())?;
+            }
+            std::fs::create_dir_all(&staging).map_err(|e| e.to_string())?;
+            std::fs::create_dir_all(&cache).map_err(|e| e.to_string())?;
+            let main_out = staging.join("main.wasm");
+            let main_module = format!("./{name}.js");
+            let mut opts = wasm_split_cli_support::Options::new(&bytes);
+            opts.output_dir = &cache;
+            opts.main_out_path = &main_out;
+            opts.main_module = &main_module;
+            opts.link_name = "./__wasm_split.js";
+            wasm_split_cli_support::transform(opts)
+                .map_err(|e| format!("wasm-split {name}: {e:#}"))?;
+            Ok(main_out)
+        })?
+    } else {
+        // Linked with `--emit-relocs` like the split entry (one set of compiler flags for both builds), but
+        // not cut: the linker's relocation sections go, or wasm-bindgen and wasm-opt keep every function.
+        let plain = staging.with_extension("wasm");
+        std::fs::write(&plain, strip_link_sections(&bytes)?).map_err(|e| e.to_string())?;
+        plain
+    };
     steps.step(&format!("wasm-bindgen {name}"), || {
-        run(Command::new(tools::wasm_bindgen())
-            .args([
-                "--target",
-                "web",
-                "--no-typescript",
-                "--out-name",
-                name,
-                "--out-dir",
-            ])
-            .arg(&cache)
-            .arg(input))
+        let mut c = Command::new(tools::wasm_bindgen());
+        c.args(["--target", "web", "--no-typescript", "--out-name", name]);
+        if split {
+            c.args(["--keep-lld-exports", "--no-demangle"]);
+        }
+        run(c.arg("--out-dir").arg(&cache).arg(&main_wasm))
     })?;
-    let bg = cache.join(format!("{name}_bg.wasm"));
     if optimise {
-        steps.step(&format!("wasm-opt {name}"), || {
-            run(tools::wasm_opt()?
-                .args(["-Oz", "--strip-debug", "--strip-producers"])
-                .args([
-                    "--enable-bulk-memory",
-                    "--enable-nontrapping-float-to-int",
-                    "--enable-reference-types",
-                ])
-                .args([
-                    "--enable-sign-ext",
-                    "--enable-mutable-globals",
-                    "--enable-multivalue",
-                ])
-                .arg(&bg)
-                .arg("-o")
-                .arg(&bg))
-        })?;
+        let mut wasm: Vec<PathBuf> = std::fs::read_dir(&cache)
+            .map_err(|e| e.to_string())?
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "wasm"))
+            .collect();
+        wasm.sort();
+        for file in wasm {
+            steps.step(&format!("wasm-opt {}", file.display()), || {
+                run(tools::wasm_opt()?
+                    .args(["-Oz", "--strip-debug", "--strip-producers"])
+                    .args([
+                        "--enable-bulk-memory",
+                        "--enable-nontrapping-float-to-int",
+                        "--enable-reference-types",
+                    ])
+                    .args([
+                        "--enable-sign-ext",
+                        "--enable-mutable-globals",
+                        "--enable-multivalue",
+                    ])
+                    .arg(&file)
+                    .arg("-o")
+                    .arg(&file))
+            })?;
+        }
     }
     std::fs::write(&stamp, &key).map_err(|e| e.to_string())?;
     Ok(cache)
+}
+
+/// A Wasm module without the linker's custom sections (`linking`, `reloc.*`) that `--emit-relocs` keeps.
+fn strip_link_sections(wasm: &[u8]) -> Result<Vec<u8>> {
+    fn leb(bytes: &[u8], at: &mut usize) -> Result<usize> {
+        let (mut value, mut shift) = (0usize, 0);
+        loop {
+            let b = *bytes.get(*at).ok_or("wasm: truncated section header")?;
+            *at += 1;
+            value |= ((b & 0x7f) as usize) << shift;
+            if b & 0x80 == 0 {
+                return Ok(value);
+            }
+            shift += 7;
+        }
+    }
+    if !wasm.starts_with(b"\0asm") || wasm.len() < 8 {
+        return Err("not a Wasm module".into());
+    }
+    let mut out = wasm[..8].to_vec();
+    let mut at = 8;
+    while at < wasm.len() {
+        let start = at;
+        let id = wasm[at];
+        at += 1;
+        let size = leb(wasm, &mut at)?;
+        let end = at + size;
+        let body = wasm.get(at..end).ok_or("wasm: truncated section")?;
+        let linker = id == 0 && {
+            let mut n = 0;
+            let len = leb(body, &mut n)?;
+            let name = body.get(n..n + len).unwrap_or_default();
+            name == b"linking" || name.starts_with(b"reloc.")
+        };
+        if !linker {
+            out.extend_from_slice(&wasm[start..end]);
+        }
+        at = end;
+    }
+    Ok(out)
 }
 
 /// Copies every file of `from` (but the cache stamp) into `to`.
@@ -317,19 +415,43 @@ fn copy_flat(from: &Path, to: &Path) -> Result {
     Ok(())
 }
 
-/// Copies `<name>.js` and `<name>_bg.wasm` from `from` into `to` as `<name>-<hash>.js` and
-/// `<name>_bg-<hash>.wasm` (hash of the file's bytes); returns (plain name, hashed name) pairs.
-fn copy_hashed(from: &Path, name: &str, to: &Path) -> Result<Vec<(String, String)>> {
-    std::fs::create_dir_all(to).map_err(|e| e.to_string())?;
-    let mut names = Vec::new();
-    for (stem, ext) in [(name.to_string(), "js"), (format!("{name}_bg"), "wasm")] {
-        let plain = format!("{stem}.{ext}");
-        let bytes = std::fs::read(from.join(&plain)).map_err(|e| format!("{plain}: {e}"))?;
-        let hashed = format!("{stem}-{:012x}.{ext}", fnv1a(&bytes) >> 16);
-        std::fs::write(to.join(&hashed), &bytes).map_err(|e| e.to_string())?;
-        names.push((plain, hashed));
+/// A file's plain name and the path it was copied to.
+type Renamed = (String, String);
+
+/// Copies an entry's files (`<name>.js`, `<name>_bg.wasm`, and with code splitting `__wasm_split.js` and
+/// the chunks) from `from` into the directory `to/<name>-<hash>/` (hash of all their bytes), so their
+/// relative imports hold and a new build is a new address; returns the (plain name, hashed path) pairs of
+/// the entry's script and main module, and the hashed paths of the chunks' files.
+fn copy_hashed(from: &Path, name: &str, to: &Path) -> Result<(Vec<Renamed>, Vec<String>)> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(from)
+        .map_err(|e| e.to_string())?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.file_name().is_some_and(|n| n != "input.hash"))
+        .collect();
+    files.sort();
+    let mut all = Vec::new();
+    for f in &files {
+        all.extend(f.file_name().unwrap_or_default().as_encoded_bytes());
+        all.extend(std::fs::read(f).map_err(|e| format!("{}: {e}", f.display()))?);
     }
-    Ok(names)
+    let dir = format!("{name}-{:012x}", fnv1a(&all) >> 16);
+    std::fs::create_dir_all(to.join(&dir)).map_err(|e| e.to_string())?;
+    let (mut entry, mut chunks) = (Vec::new(), Vec::new());
+    for f in &files {
+        let file = f
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
+        std::fs::copy(f, to.join(&dir).join(&file)).map_err(|e| e.to_string())?;
+        if file == format!("{name}.js") || file == format!("{name}_bg.wasm") {
+            entry.push((file.clone(), format!("{dir}/{file}")));
+        } else {
+            chunks.push(format!("{dir}/{file}"));
+        }
+    }
+    Ok((entry, chunks))
 }
 
 /// FNV-1a, 64 bits: a stable hash of a file's bytes (std's hasher may change between Rust versions).
@@ -358,7 +480,7 @@ fn copy_dir(from: &Path, to: &Path) -> Result {
 
 /// Gives the service worker a cache name that changes whenever any file of the app shell changes,
 /// so a new version is noticed, and never mixes old and new files.
-fn stamp_service_worker(dist: &Path, entries: &[String]) -> Result {
+fn stamp_service_worker(dist: &Path, entries: &[String], chunks: &[String]) -> Result {
     let sw = dist.join("sw.js");
     let Ok(text) = std::fs::read_to_string(&sw) else {
         return Ok(());
@@ -377,12 +499,16 @@ fn stamp_service_worker(dist: &Path, entries: &[String]) -> Result {
             .replace(
                 "__LINLI_ENTRIES__",
                 &serde_json::to_string(entries).map_err(|e| e.to_string())?,
+            )
+            .replace(
+                "__LINLI_CHUNKS__",
+                &serde_json::to_string(chunks).map_err(|e| e.to_string())?,
             ),
     )
     .map_err(|e| e.to_string())
 }
 
-fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
+pub fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -442,4 +568,33 @@ fn test() -> Result {
         .args(&files)
         .env("LINLI_SERVER_BIN", target_dir().join("debug/linli-server"))
         .env("LINLI_DIST", &dist))
+}
+
+#[cfg(test)]
+mod tests {
+    /// The linker's sections go; every other section stays, byte for byte and in order.
+    #[test]
+    fn strips_only_the_linker_sections() {
+        let custom = |name: &str, data: &[u8]| {
+            let mut body = vec![name.len() as u8];
+            body.extend(name.as_bytes());
+            body.extend(data);
+            let mut s = vec![0u8, body.len() as u8];
+            s.extend(body);
+            s
+        };
+        let header = b"\0asm\x01\0\0\0".to_vec();
+        let types = vec![1u8, 4, 1, 0x60, 0, 0]; // one type: () -> ()
+        let names = custom("name", &[1, 2, 3]);
+        let mut module = header.clone();
+        module.extend(custom("linking", &[2, 0]));
+        module.extend(&types);
+        module.extend(custom("reloc.CODE", &[9, 9, 9]));
+        module.extend(&names);
+        let mut expected = header;
+        expected.extend(&types);
+        expected.extend(&names);
+        assert_eq!(super::strip_link_sections(&module).unwrap(), expected);
+        assert!(super::strip_link_sections(b"not wasm").is_err());
+    }
 }

@@ -82,8 +82,8 @@ pub fn CompoundPage(lang: Lang, id: Uuid) -> impl IntoView {
                         .into_any()
                 }
             }}
-            {move || cinfo.get().map(|(cid, year)| view! {
-                <crate::renovation::section::ProjectsSection lang=lang compound_id=cid year_built=year />
+            {move || cinfo.get().map(|(cid, year)| {
+                crate::shell::chunk::show(crate::renovation::projects_section(cid, year, lang), lang)
             })}
             <h2>{tr(Roster::Buildings)}</h2>
             <Show when=move || buildings().is_empty()>

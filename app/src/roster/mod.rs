@@ -4,7 +4,9 @@
 //! Imports the data layer and the shell's common pieces; the compound page shows the renovation feature's
 //! section through one line.
 
+#[cfg(not(feature = "vote"))]
 pub mod compound;
+#[cfg(not(feature = "vote"))]
 pub mod compounds;
 pub mod strings;
 

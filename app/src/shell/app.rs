@@ -3,34 +3,14 @@
 //! not one signal each: fewer bytes).
 
 use crate::data::state;
-use crate::renovation::{
-    codes::CodesPage, door::DoorPage, forms::FormsPage, notice::NoticePage, project::ProjectPage,
-    results::ResultsPage, slips::SlipsPage, vote::VotePage,
-};
 use crate::roster::{compound::CompoundPage, compounds::CompoundsPage};
+use crate::shell::chunk;
 use crate::shell::router::{self, Route};
 use crate::shell::status_bar::StatusBar;
 use crate::shell::strings::Shell;
 use crate::shell::{login::LoginPage, settings::SettingsPage};
-use crate::standards::{list::StandardsPage, page::StandardPage};
-use crate::surveys::{
-    builder::BuilderPage,
-    fill::FillPage,
-    ledger::LedgerPage,
-    list::{DueCard, SurveysPage},
-    responses::ResponsesPage,
-    visits::VisitsPage,
-};
-use crate::volunteers::{
-    activities::ActivitiesPage,
-    activity::ActivityPage,
-    certificate::CertificatePage,
-    detail::VolunteerPage,
-    join::JoinPage,
-    list::VolunteersPage,
-    me::{CheckInPage, ScanPage},
-    verify::VerifyPage,
-};
+use crate::volunteers::Page as V;
+use crate::{renovation, standards, surveys, volunteers};
 use leptos::prelude::*;
 
 #[component]
@@ -65,26 +45,22 @@ pub fn App() -> impl IntoView {
     };
     let page = move || {
         let lang = ui.lang.get();
+        // A feature's pages are a chunk of their own, loaded when one first opens (`shell::chunk`).
+        let vol = move |p: V| chunk::show(volunteers::page(p, lang), lang);
+        let reno = move |r: Route| chunk::show(renovation::page(r, lang), lang);
+        let surv = move |r: Route| chunk::show(surveys::page(r, lang), lang);
         match (route.get(), logged_in.get()) {
             (Route::Login, _) => view! { <LoginPage lang=lang /> }.into_any(),
             // Residents vote with their household's code, without a staff login.
-            (Route::Vote(code), _) => view! { <VotePage lang=lang code=code /> }.into_any(),
+            (r @ Route::Vote(_), _) => reno(r),
             // Anyone handed a certificate may check it.
-            (Route::Verify, _) => view! { <VerifyPage lang=lang /> }.into_any(),
+            (Route::Verify, _) => vol(V::Verify),
             // A volunteer registers at their community's link; a phone that is already theirs shows their record.
-            (Route::Join(c), _) if volunteer.get().is_none() => {
-                view! { <JoinPage lang=lang community=c /> }.into_any()
-            }
+            (Route::Join(c), _) if volunteer.get().is_none() => vol(V::Join(c)),
             (Route::Settings, true) => view! { <SettingsPage lang=lang /> }.into_any(),
-            (Route::CheckIn(a), _) if volunteer.get().is_some() => {
-                view! { <CheckInPage lang=lang activity=a /> }.into_any()
-            }
-            (Route::Certificate(n), true) if volunteer.get().is_some() => {
-                view! { <CertificatePage lang=lang number=n /> }.into_any()
-            }
-            (_, true) if let Some(me) = volunteer.get() => {
-                view! { <VolunteerPage lang=lang id=me own=true /> }.into_any()
-            }
+            (Route::CheckIn(a), _) if volunteer.get().is_some() => vol(V::CheckIn(a)),
+            (Route::Certificate(n), true) if volunteer.get().is_some() => vol(V::Certificate(n)),
+            (_, true) if let Some(me) = volunteer.get() => vol(V::Own(me)),
             (_, false) => {
                 // Not logged in on this device yet: the login page, at its own address.
                 if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
@@ -94,40 +70,40 @@ pub fn App() -> impl IntoView {
                 view! { <LoginPage lang=lang /> }.into_any()
             }
             (Route::Compounds, true) => {
-                view! { <DueCard lang=lang /> <CompoundsPage lang=lang /> }.into_any()
+                let due = chunk::show(surveys::due_card(lang), lang);
+                view! { {due} <CompoundsPage lang=lang /> }.into_any()
             }
             (Route::Compound(id), true) => view! { <CompoundPage lang=lang id=id /> }.into_any(),
-            (Route::Project(id), true) => view! { <ProjectPage lang=lang id=id /> }.into_any(),
-            (Route::Door(id), true) => view! { <DoorPage lang=lang id=id /> }.into_any(),
-            (Route::Codes(id), true) => view! { <CodesPage lang=lang id=id /> }.into_any(),
-            (Route::Slips(id), true) => view! { <SlipsPage lang=lang id=id /> }.into_any(),
-            (Route::Forms(id), true) => view! { <FormsPage lang=lang id=id /> }.into_any(),
-            (Route::Results(id), true) => view! { <ResultsPage lang=lang id=id /> }.into_any(),
-            (Route::Notice(id), true) => view! { <NoticePage lang=lang id=id /> }.into_any(),
-            (Route::Volunteers, true) => view! { <VolunteersPage lang=lang /> }.into_any(),
-            (Route::Volunteer(id), true) => view! { <VolunteerPage lang=lang id=id /> }.into_any(),
-            (Route::Activities, true) => view! { <ActivitiesPage lang=lang /> }.into_any(),
-            (Route::Activity(id), true) => view! { <ActivityPage lang=lang id=id /> }.into_any(),
-            (Route::Certificate(n), true) => {
-                view! { <CertificatePage lang=lang number=n /> }.into_any()
+            (
+                r @ (Route::Project(_)
+                | Route::Door(_)
+                | Route::Codes(_)
+                | Route::Slips(_)
+                | Route::Forms(_)
+                | Route::Results(_)
+                | Route::Notice(_)),
+                true,
+            ) => reno(r),
+            (Route::Volunteers, true) => vol(V::List),
+            (Route::Volunteer(id), true) => vol(V::Record(id)),
+            (Route::Activities, true) => vol(V::Activities),
+            (Route::Activity(id), true) => vol(V::Activity(id)),
+            (Route::Certificate(n), true) => vol(V::Certificate(n)),
+            (r @ (Route::Standards | Route::Standard(_)), true) => {
+                chunk::show(standards::page(r, lang), lang)
             }
-            (Route::Standards, true) => view! { <StandardsPage lang=lang /> }.into_any(),
-            (Route::Standard(id), true) => view! { <StandardPage lang=lang id=id /> }.into_any(),
-            (Route::Surveys, true) => view! { <SurveysPage lang=lang /> }.into_any(),
-            (Route::SurveyEdit(id), true) => view! { <BuilderPage lang=lang form=id /> }.into_any(),
-            (Route::SurveyVisits(id), true) => {
-                view! { <VisitsPage lang=lang form=id /> }.into_any()
-            }
-            (Route::SurveyResponses(id), true) => {
-                view! { <ResponsesPage lang=lang form=id /> }.into_any()
-            }
-            (Route::Draft(id), true) => view! { <FillPage lang=lang id=id /> }.into_any(),
-            (Route::Ledger(id), true) => view! { <LedgerPage lang=lang id=id /> }.into_any(),
+            (
+                r @ (Route::Surveys
+                | Route::SurveyEdit(_)
+                | Route::SurveyVisits(_)
+                | Route::SurveyResponses(_)
+                | Route::Draft(_)
+                | Route::Ledger(_)),
+                true,
+            ) => surv(r),
             // Staff scanning an activity's code get its page (sign-ups, check-in on behalf).
-            (Route::CheckIn(id), true) => view! { <ActivityPage lang=lang id=id /> }.into_any(),
-            (Route::VolunteerCode(id), true) => {
-                view! { <ScanPage lang=lang volunteer=id /> }.into_any()
-            }
+            (Route::CheckIn(id), true) => vol(V::Activity(id)),
+            (Route::VolunteerCode(id), true) => vol(V::Scan(id)),
             (Route::NotFound | Route::Join(_), true) => view! { <NotFound lang=lang /> }.into_any(),
         }
     };

@@ -10,6 +10,13 @@ use leptos::prelude::*;
 use linli_core::Lang;
 use linli_core::sync::{Body, Operation};
 
+/// Short descriptions of refused changes, e.g. "住户 101": in a Wasm chunk of their own (issue 8), so the
+/// features' string catalogues are not in the first load; the refused list is rarely open.
+#[leptos::lazy]
+pub fn describe_ops(ops: Vec<Operation>, lang: Lang) -> Vec<String> {
+    ops.iter().map(|op| describe_op(op, lang)).collect()
+}
+
 /// A short description of a change for the refused list, e.g. "住户 101": the op-description dispatch, one
 /// line per feature.
 pub fn describe_op(op: &Operation, lang: Lang) -> String {
@@ -60,8 +67,7 @@ pub fn StatusBar() -> impl IntoView {
                 s.refused()
                     .map(|e| {
                         (
-                            e.op.id,
-                            describe_op(&e.op, lang),
+                            e.op.clone(),
                             e.message.clone().or(e.code.clone()).unwrap_or_default(),
                         )
                     })
@@ -143,20 +149,31 @@ pub fn StatusBar() -> impl IntoView {
                         <p>{tr(Shell::StatusExplained)}</p>
                         {move || ui.sync_error.get().map(|m| view! { <p class="sync-error" role="status">{m}</p> })}
                         {move || flags().1.then(|| view! { <p class="notice">{tr(Shell::NotPersistent)}</p> })}
-                        <ul class="refused-list">
-                            {refused_items()
-                                .into_iter()
-                                .map(|(id, what, why)| view! {
-                                    <li class="refused-item" data-testid="refused-item">
-                                        <p><b>{what}</b></p>
-                                        <p class="reason">{tr(Shell::Reason)} {crate::shell::i18n::colon(lang)} {why}</p>
-                                        <button type="button" class="btn danger" data-testid="discard" on:click=move |_| discard(id)>
-                                            {tr(Shell::Discard)}
-                                        </button>
-                                    </li>
-                                })
-                                .collect_view()}
-                        </ul>
+                        {move || {
+                            let items = refused_items();
+                            let names = describe_ops(items.iter().map(|(op, _)| op.clone()).collect(), lang);
+                            crate::shell::chunk::show(async move {
+                                let names = names.await;
+                                view! {
+                                    <ul class="refused-list">
+                                        {items
+                                            .into_iter()
+                                            .zip(names)
+                                            .map(|((op, why), what)| view! {
+                                                <li class="refused-item" data-testid="refused-item">
+                                                    <p><b>{what}</b></p>
+                                                    <p class="reason">{tr(Shell::Reason)} {crate::shell::i18n::colon(lang)} {why}</p>
+                                                    <button type="button" class="btn danger" data-testid="discard" on:click=move |_| discard(op.id)>
+                                                        {tr(Shell::Discard)}
+                                                    </button>
+                                                </li>
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                }
+                                .into_any()
+                            }, lang)
+                        }}
                     </div>
                 })}
             </header>

@@ -43,3 +43,17 @@ pub fn evaluate(standard: &str) -> Option<Evaluation> {
         linli_core::standards::evaluate(standard, rules, "default", year, today, &inputs).ok()
     })
 }
+
+/// The feature's pages, a Wasm chunk of their own fetched when one of them first opens (issue 8, see
+/// `shell::chunk`): the catalogue of 483 indicators travels in it, not in the first load.
+#[cfg(not(feature = "vote"))]
+#[leptos::lazy]
+pub fn page(route: crate::shell::router::Route, lang: Lang) -> leptos::prelude::AnyView {
+    use crate::shell::router::Route;
+    use leptos::prelude::*;
+    match route {
+        Route::Standards => view! { <list::StandardsPage lang=lang /> }.into_any(),
+        Route::Standard(id) => view! { <page::StandardPage lang=lang id=id /> }.into_any(),
+        _ => ().into_any(),
+    }
+}

@@ -56,6 +56,18 @@ pub enum Kind {
     Checklist,
 }
 
+include!(concat!(env!("OUT_DIR"), "/indicator_kinds.rs"));
+
+/// An indicator's kind from the small generated table, without parsing the catalogue: what checking an
+/// entry needs, on every device, in the app's first load (the catalogue's quotes travel only with the
+/// self-check's own chunk).
+pub fn kind_of(id: &str) -> Option<Kind> {
+    INDICATOR_KINDS
+        .binary_search_by(|(i, _)| (*i).cmp(id))
+        .ok()
+        .map(|k| INDICATOR_KINDS[k].1)
+}
+
 /// `>=`, `>`, `<=`, `<`, `=`; 以上/以下/不低于/不少于/不超过 are inclusive (STANDARDS.md §0).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Comparator {

@@ -4,7 +4,7 @@
 //! reference). An entry is
 //! never changed: a correction is a new entry, the latest by stamp counts, and the history stays.
 
-use super::{Catalogue, Input};
+use super::Input;
 use crate::error::{ErrorCode, RuleError};
 use crate::roster::check_text;
 use crate::sync::{EntityKind, Replica, Stamp};
@@ -40,15 +40,15 @@ impl StandardEntryFields {
     /// The row exists and is not one Linli computes (`inputs::COMPUTED_BY_LINLI`); the input fits its
     /// kind; the texts are bounded.
     pub fn check(&self) -> Result<(), RuleError> {
-        let Some((_, ind)) = Catalogue::get().indicator(&self.indicator_id) else {
+        let Some(kind) = super::catalogue::kind_of(&self.indicator_id) else {
             return Err(RuleError::field(ErrorCode::InvalidRequest, "indicator_id")
                 .with_detail(format!("{} is not an indicator", self.indicator_id)));
         };
-        if super::inputs::COMPUTED_BY_LINLI.contains(&ind.id.as_str()) {
+        if super::inputs::COMPUTED_BY_LINLI.contains(&self.indicator_id.as_str()) {
             return Err(RuleError::field(ErrorCode::InvalidRequest, "indicator_id")
                 .with_detail("computed from Linli's data, not entered"));
         }
-        if Input::from_json(ind.kind, &self.input, "input")?.is_none() {
+        if Input::from_json(kind, &self.input, "input")?.is_none() {
             return Err(RuleError::field(ErrorCode::Required, "input"));
         }
         check_text(&self.note, "note", NOTE_MAX, false)?;
@@ -85,13 +85,12 @@ impl Replica {
 
     /// The inputs in force from the entries: each indicator's latest.
     pub fn entered_inputs(&self, community: &str) -> HashMap<String, Input> {
-        let cat = Catalogue::get();
         self.standard_entries(community)
             .into_iter()
             .filter_map(|(id, list)| {
                 let last = list.last()?;
-                let (_, ind) = cat.indicator(&id)?;
-                let input = Input::from_json(ind.kind, &last.fields.input, "input").ok()??;
+                let kind = super::catalogue::kind_of(&id)?;
+                let input = Input::from_json(kind, &last.fields.input, "input").ok()??;
                 Some((id, input))
             })
             .collect()

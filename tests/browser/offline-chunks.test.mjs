@@ -1,0 +1,88 @@
+// Code splitting and offline (issue 8): the staff app's first load is the main module only; each feature's
+// pages are a Wasm chunk fetched when one first opens; after one load the service worker holds every chunk,
+// so with no network a reload opens every feature's page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, launch, phone, ready, uiLogin, apiLogin, seedUnit, ADMIN_PASSWORD } from './harness.mjs';
+
+const DIST = process.env.LINLI_DIST || new URL('../../dist', import.meta.url).pathname;
+let server, browser, admin, seed;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+  admin = await apiLogin(server.url, 'admin', ADMIN_PASSWORD);
+  seed = await seedUnit(server.url, admin);
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** The staff chunks the build listed for the service worker. */
+function chunks() {
+  const sw = readFileSync(join(DIST, 'sw.js'), 'utf8');
+  return JSON.parse(sw.match(/const CHUNKS = (\[.*?\]);/s)[1]);
+}
+
+/** Opens `path` in the app (a link click, as a person would: the app's own router) and waits for `text`
+ * in the page's heading, with no loading words left. */
+async function open(page, path, text) {
+  await page.evaluate((p) => {
+    const a = document.createElement('a');
+    a.href = p;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  }, path);
+  await page.waitForFunction((t) => {
+    const main = document.querySelector('main');
+    return main && main.textContent.includes(t) && !main.querySelector('p.loading');
+  }, text, { timeout: 15000 });
+}
+
+test('the first load fetches no feature chunk; after it every feature page opens offline', async () => {
+  const all = chunks();
+  assert.ok(all.length >= 5, `chunks listed for the service worker: ${all.length}`);
+  const ctx = await phone(browser, true);
+  const page = await ctx.newPage();
+  const fetched = [];
+  page.on('request', (r) => { const u = new URL(r.url()); if (u.pathname.startsWith('/pkg/')) fetched.push(u.pathname); });
+  await page.goto(server.url + '/login');
+  await ready(page);
+  // The login page: the entry's script, its main module and the split loader; no feature's chunk.
+  const atLogin = fetched.filter((p) => p.endsWith('.wasm'));
+  assert.equal(atLogin.length, 1, `Wasm fetched for the login page: ${atLogin.join(', ')}`);
+  assert.match(atLogin[0], /\/linli_app_bg\.wasm$/);
+
+  await uiLogin(page, server.url, 'admin', ADMIN_PASSWORD);
+  // The service worker, once the page is interactive, keeps every chunk.
+  await page.waitForFunction(async (n) => {
+    const keys = await caches.keys();
+    let have = 0;
+    for (const k of keys) {
+      const c = await caches.open(k);
+      for (const r of await c.keys()) if (new URL(r.url).pathname.includes('/pkg/') && r.url.endsWith('.wasm')) have++;
+    }
+    return have >= n;
+  }, all.filter((c) => c.endsWith('.wasm')).length + 1, { timeout: 30000, polling: 500 });
+
+  // No network: the app opens from the phone, and so does every feature's page.
+  await ctx.setOffline(true);
+  const failed = [];
+  page.on('requestfailed', (r) => { if (new URL(r.url()).pathname.startsWith('/pkg/')) failed.push(r.url()); });
+  await page.reload();
+  await ready(page);
+  await open(page, '/volunteers', '志愿者');
+  await open(page, '/activities', '志愿活动');
+  await open(page, '/surveys', '入户调查');
+  await open(page, '/standards', '达标自评');
+  await open(page, '/standards/six-type', '六型');
+  await open(page, `/compound/${seed.ids.compound}`, '改造项目');
+  await open(page, '/verify', '核验志愿服务记录证明');
+  assert.deepEqual(failed, [], 'no chunk failed to load offline');
+  await page.screenshot({ path: join(process.env.SHOTS || '/tmp', 'offline-standards.png') });
+  await ctx.close();
+});
