@@ -251,6 +251,7 @@ fn EntryForm(lang: Lang, ind: Indicator) -> impl IntoView {
             evidence: evidence.get_untracked().trim().to_string(),
             entered_by: state::username(),
             at_ms: state::now_ms(),
+            photos: vec![],
         });
         let entity = EntityRef {
             kind: EntityKind::StandardEntry,

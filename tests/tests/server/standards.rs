@@ -22,6 +22,7 @@ fn entry(d: &mut Device, indicator: &str, input: serde_json::Value) -> linli_cor
             evidence: "台账第 3 册".into(),
             entered_by: d.author.clone(),
             at_ms: linli_tests::now_ms(),
+            photos: vec![],
         }),
     )
 }
