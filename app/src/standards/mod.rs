@@ -7,6 +7,7 @@
 pub mod due;
 pub mod list;
 pub mod page;
+pub mod photo;
 pub mod strings;
 
 use crate::data::state;
