@@ -214,7 +214,8 @@ test('a checklist row marked done offline with a photo: shrunk and kept on the p
   assert.equal(await thumb.getAttribute('alt'), '佐证照片 1：ZZ-STAR-CIV-2');
   assert.equal(await thumb.getAttribute('data-uploaded'), 'no');
   await civ2.locator('input[name=entry-evidence]').fill('调解记录本第 2 册');
-  await civ2.scrollIntoViewIfNeeded();
+  await thumb.scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollBy(0, 200));
   await page.screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/standards-photo-form.png` : '/dev/null' }).catch(() => {});
   await civ2.screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/standards-photo-row.png` : '/dev/null' }).catch(() => {});
 
@@ -282,7 +283,7 @@ test('a checklist row marked done offline with a photo: shrunk and kept on the p
   const offlineImg = row(other, 'ZZ-STAR-CIV-2').locator('[data-testid=history-entry] [data-testid=entry-photo] img');
   await offlineImg.waitFor();
   await other.waitForFunction((el) => el.complete && el.naturalWidth > 0, await offlineImg.elementHandle());
-  await other.screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/standards-photo-second.png` : '/dev/null' }).catch(() => {});
+  await row(other, 'ZZ-STAR-CIV-2').locator('[data-testid=entry-history]').screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/standards-photo-second.png` : '/dev/null' }).catch(() => {});
   await ctx.close();
   await ctx2.close();
 });

@@ -248,7 +248,18 @@ fn EntryForm(lang: Lang, ind: Indicator) -> impl IntoView {
         )
     });
     // Photos taken for the entry being made: kept outside the form (a sync renders the rows again).
-    let photos = RwSignal::new(photo::taken(&id));
+    // Those an entry already names were saved with it (the rows may be rendered again before the save's
+    // continuation forgets them).
+    let used: Vec<Uuid> = entries
+        .iter()
+        .flat_map(|e| e.fields.photos.clone())
+        .collect();
+    let photos = RwSignal::new(
+        photo::taken(&id)
+            .into_iter()
+            .filter(|p| !used.contains(p))
+            .collect::<Vec<_>>(),
+    );
     let photo_note = RwSignal::new(None::<String>);
     let id_for_photos = id.clone();
     let on_photo = move |ev: leptos::ev::Event| {
@@ -338,7 +349,7 @@ fn EntryForm(lang: Lang, ind: Indicator) -> impl IntoView {
                 <label class="field"><span class="label">{tr(Std::Evidence)}</span>
                     <input name="entry-evidence" prop:value=move || evidence.get() on:input=move |ev| evidence.set(event_target_value(&ev)) /></label>
                 <label class="btn photo-take" class:disabled=move || { photos.get().len() >= PHOTOS_MAX }>
-                    <span aria-hidden="true">"📷"</span> " " {tr(Std::TakePhoto)}
+                    <span class="photo-icon" aria-hidden="true"></span> {tr(Std::TakePhoto)}
                     <input type="file" accept="image/*" capture="environment" class="visually-hidden"
                         data-testid="entry-photo-input" disabled=move || { photos.get().len() >= PHOTOS_MAX }
                         on:change=on_photo />
