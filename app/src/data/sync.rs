@@ -45,9 +45,9 @@ pub struct SyncReport {
 
 /// Uploads the community's photos the server does not hold yet (`PUT /api/standards/evidence/{id}`),
 /// oldest first. Each one the server takes (201, or 200: it already held these bytes) is marked uploaded in
-/// its own strict transaction and stays on the phone; one it refuses for good (413, 415, 409, 403) is kept,
-/// marked with the code, and not sent again; no answer or a server failure stops the sync for a retry with
-/// back-off — a photo is never dropped.
+/// its own strict transaction and stays on the phone; one it refuses for good (413, 415, 409, 403, any other
+/// 4xx but 401, 408 and 429) is kept, marked with the code, and not sent again; no answer, 408, 429 or a
+/// server failure stops the sync for a retry with back-off — a photo is never dropped.
 async fn upload_photos(
     db: &store::Db,
     session: &crate::data::model::Session,
@@ -73,7 +73,10 @@ async fn upload_photos(
                 done += 1;
             }
             401 => return Err(SyncError::Expired),
-            403 | 409 | 413 | 415 => {
+            // Refused for good (too large, not an image, other bytes under its id, another community's id,
+            // or any other refusal of the request itself): kept, not sent again, and never in the way of
+            // the changes behind it.
+            400..=499 if status != 408 && status != 429 => {
                 let code = serde_json::from_str::<linli_core::protocol::ErrorBody>(&text)
                     .map(|b| b.error.code)
                     .unwrap_or_else(|_| format!("http_{status}"));
