@@ -1469,6 +1469,7 @@ fn entry_op(n: u64, indicator: &str, input: Value) -> linli_core::Operation {
             evidence: "台账 2026-01".into(),
             entered_by: "wang".into(),
             at_ms: 1_795_000_000_000 + n,
+            photos: vec![],
         }),
     }
 }
@@ -1551,4 +1552,69 @@ fn kind_table_agrees_with_the_catalogue() {
     assert_eq!(kind_of("LRN-1a"), Some(Kind::Checklist));
     assert_eq!(kind_of("SIX-999"), None);
     assert_eq!(kind_of(""), None);
+}
+
+/// 照片佐证 (issue 14): an entry names at most six photos, each a UUIDv7 once; older entries without the
+/// field read as none, and an entry without photos is written without it. The image kind comes from the
+/// magic bytes.
+#[test]
+fn entry_photos_are_bounded_and_images_known_by_their_bytes() {
+    use linli_core::standards::entries::{PHOTOS_MAX, check_photos, image_type};
+    use linli_core::sync::Body;
+    let rules = RuleSet::default();
+    let r = linli_core::Replica::new();
+    let now = 1_796_000_000_000;
+    let photo =
+        |n: u64| uuid::Uuid::new_v7(uuid::Timestamp::from_unix_time(1_795_000_000 + n, 0, 0, 0));
+    let with = |photos: Vec<uuid::Uuid>| {
+        let mut op = entry_op(1, "ZZ-STAR-CIV-1", json!({"done": true}));
+        if let Body::StandardEntryAdd(f) = &mut op.body {
+            f.photos = photos;
+        }
+        op
+    };
+    assert_eq!(PHOTOS_MAX, 6);
+    r.check(&with((1..=6).map(photo).collect()), &rules, now)
+        .unwrap();
+    let refused = |op: linli_core::Operation| {
+        let e = r.check(&op, &rules, now).unwrap_err();
+        (e.code.as_str().to_string(), e.field.unwrap_or_default())
+    };
+    assert_eq!(
+        refused(with((1..=7).map(photo).collect())),
+        ("out_of_range".into(), "body.photos".into())
+    );
+    assert_eq!(
+        refused(with({
+            let (a, b) = (photo(1), photo(2));
+            vec![a, b, a]
+        })),
+        ("invalid_request".into(), "body.photos[2]".into())
+    );
+    assert_eq!(
+        refused(with(vec![uuid::Uuid::from_u128(5)])),
+        ("invalid_id".into(), "body.photos[0]".into())
+    );
+    assert!(check_photos(&[]).is_ok());
+    // Without photos the body is what it was before photos existed; an old body reads with none.
+    let plain = serde_json::to_value(&with(vec![]).body).unwrap();
+    assert!(plain.get("photos").is_none(), "{plain}");
+    let back: Body = serde_json::from_value(plain).unwrap();
+    let Body::StandardEntryAdd(f) = back else {
+        panic!()
+    };
+    assert_eq!(f.photos, Vec::<uuid::Uuid>::new());
+    // Magic bytes.
+    assert_eq!(
+        image_type(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]),
+        Some("image/jpeg")
+    );
+    assert_eq!(
+        image_type(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+        Some("image/png")
+    );
+    assert_eq!(image_type(b"RIFF\x24\0\0\0WEBPVP8 "), Some("image/webp"));
+    assert_eq!(image_type(b"RIFF\x24\0\0\0WAVEfmt "), None);
+    assert_eq!(image_type(b"hello, not a photo"), None);
+    assert_eq!(image_type(&[0xFF, 0xD8]), None);
 }

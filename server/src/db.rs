@@ -27,6 +27,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (4, include_str!("../migrations/0004_last_contact.sql")),
     (5, include_str!("../migrations/0005_volunteers.sql")),
     (6, include_str!("../migrations/0006_volunteer_sessions.sql")),
+    (7, include_str!("../migrations/0007_standards_evidence.sql")),
 ];
 
 /// The schema version this build expects.

@@ -3,7 +3,7 @@
 //!
 //! Layout: `http/` (errors, extractors, static files), `auth/` (passwords, login limit, tokens),
 //! `sync/` (push, pull, the single writer), `db.rs` (SQLite), and one folder per feature (`renovation/`,
-//! `roster/`, `surveys/`, `volunteers/`). A feature is a folder with a `routes()` function and one `.merge(…)` line in [`app`].
+//! `roster/`, `standards/`, `surveys/`, `volunteers/`). A feature is a folder with a `routes()` function and one `.merge(…)` line in [`app`].
 //! [`cli`] is the command line. Tests start the real server with [`spawn`]. Invariant: one server
 //! process per database (see `db.rs` and `sync/writer.rs`).
 
@@ -15,6 +15,7 @@ pub mod db;
 pub mod http;
 pub mod renovation;
 pub mod roster;
+pub mod standards;
 pub mod surveys;
 pub mod sync;
 pub mod volunteers;
@@ -120,6 +121,7 @@ pub fn app(state: AppState) -> Router {
         .merge(renovation::routes())
         .merge(volunteers::routes())
         .merge(surveys::routes())
+        .merge(standards::routes())
         .route("/api", any(http::error::api_not_found))
         .route("/api/{*rest}", any(http::error::api_not_found))
         // After every route is merged: it applies to the routes present.

@@ -81,6 +81,28 @@ export async function uiLogin(page, url, username, password) {
   await ready(page);
 }
 
+/** Waits until the service worker holds every chunk of the staff app (it asks for them once the page is
+ * idle after its first load): from then on every page opens with no network. */
+export async function offlineReady(page) {
+  const dist = process.env.LINLI_DIST || new URL('../../dist', import.meta.url).pathname;
+  const { readFileSync } = await import('node:fs');
+  const chunks = JSON.parse(readFileSync(dist + '/sw.js', 'utf8').match(/const CHUNKS = (\[.*?\]);/s)[1]);
+  // Polled from here: `waitForFunction` takes the promise an async function returns for a truthy answer.
+  const held = () => page.evaluate(async (chunks) => {
+    for (const k of await caches.keys()) {
+      const c = await caches.open(k);
+      const have = new Set((await c.keys()).map((r) => new URL(r.url).pathname));
+      if (chunks.every((u) => have.has(u))) return true;
+    }
+    return false;
+  }, chunks);
+  const until = Date.now() + 30000;
+  while (!(await held())) {
+    if (Date.now() > until) throw new Error('the service worker did not keep every chunk within 30 s');
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
 export async function pendingCount(page) {
   return Number((await page.textContent('[data-testid=pending-count]')).trim());
 }

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launch, phone, ready, uiLogin, apiLogin, seedUnit, ADMIN_PASSWORD } from './harness.mjs';
+import { startServer, launch, phone, ready, uiLogin, apiLogin, seedUnit, offlineReady, ADMIN_PASSWORD } from './harness.mjs';
 
 const DIST = process.env.LINLI_DIST || new URL('../../dist', import.meta.url).pathname;
 let server, browser, admin, seed;
@@ -59,15 +59,8 @@ test('the first load fetches no feature chunk; after it every feature page opens
 
   await uiLogin(page, server.url, 'admin', ADMIN_PASSWORD);
   // The service worker, once the page is interactive, keeps every chunk.
-  await page.waitForFunction(async (n) => {
-    const keys = await caches.keys();
-    let have = 0;
-    for (const k of keys) {
-      const c = await caches.open(k);
-      for (const r of await c.keys()) if (new URL(r.url).pathname.includes('/pkg/') && r.url.endsWith('.wasm')) have++;
-    }
-    return have >= n;
-  }, all.filter((c) => c.endsWith('.wasm')).length + 1, { timeout: 30000, polling: 500 });
+  await offlineReady(page);
+  page.on('console', (m) => { if (m.type() === 'error') console.log('page console:', m.text()); });
 
   // No network: the app opens from the phone, and so does every feature's page.
   await ctx.setOffline(true);
@@ -84,5 +77,25 @@ test('the first load fetches no feature chunk; after it every feature page opens
   await open(page, '/verify', '核验志愿服务记录证明');
   assert.deepEqual(failed, [], 'no chunk failed to load offline');
   await page.screenshot({ path: join(process.env.SHOTS || '/tmp', 'offline-standards.png') });
+  await ctx.close();
+});
+
+test('a page whose chunk cannot be fetched says so and opens when tried again', async () => {
+  // No service worker (so nothing is precached) and the standards chunk's file refused, as with no signal
+  // before the phone kept it.
+  const ctx = await browser.newContext({ viewport: { width: 360, height: 640 }, locale: 'zh-CN', serviceWorkers: 'block' });
+  const refuse = (route) => route.abort('internetdisconnected');
+  await ctx.route(/split_standards/, refuse);
+  const page = await ctx.newPage();
+  await uiLogin(page, server.url, 'admin', ADMIN_PASSWORD);
+  await page.click('[data-testid=standards-link]');
+  const failed = page.locator('[data-testid=chunk-failed]');
+  await failed.waitFor({ timeout: 15000 });
+  assert.match(await failed.textContent(), /这一页还没有存到本机，请联网后再打开。/);
+  // The app is still alive: the home page opens, and the standards page once the file can be fetched.
+  await ctx.unroute(/split_standards/, refuse);
+  await failed.locator('button').click();
+  await page.waitForFunction(() => document.querySelector('main h1')?.textContent.includes('达标自评'), null, { timeout: 15000 });
+  await page.screenshot({ path: join(process.env.SHOTS || '/tmp', 'standards-after-retry.png') });
   await ctx.close();
 });

@@ -371,8 +371,8 @@ test('the store opens a version-1 database without losing its data', async () =>
       };
     };
   }));
-  assert.equal(after.version, 4);
-  assert.deepEqual(after.stores.sort(), ['confirmed', 'drafts', 'meta', 'outbox', 'pages', 'resident']);
+  assert.equal(after.version, 5);
+  assert.deepEqual(after.stores.sort(), ['confirmed', 'drafts', 'meta', 'outbox', 'pages', 'photos', 'resident']);
   assert.equal(after.device, '"0190a0b0-0000-7000-8000-0000000000ab"');
   await ctx.close();
 });

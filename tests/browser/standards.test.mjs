@@ -3,7 +3,7 @@
 // a second device after sync; a checklist row entered offline shows as met on the second device.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, phone, ready, uiLogin, apiLogin, push, uuidv7, seedUnit, seedHouseholds, waitPending, ADMIN_PASSWORD, STAFF_PASSWORD } from './harness.mjs';
+import { startServer, launch, phone, ready, uiLogin, apiLogin, push, uuidv7, seedUnit, seedHouseholds, waitPending, offlineReady, ADMIN_PASSWORD, STAFF_PASSWORD } from './harness.mjs';
 
 let server, browser, admin;
 
@@ -47,7 +47,9 @@ test('SIX-29 moves with a volunteer registered offline, here and on a second dev
   assert.equal((await six29.locator('[data-testid=indicator-gap]').textContent()).trim(), '还差 2 名志愿者');
   await page.screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/standards-six.png` : '/dev/null' }).catch(() => {});
 
-  // Offline: a volunteer registered and approved on this phone; the row moves at once.
+  // Offline (once the phone holds every page): a volunteer registered and approved on this phone; the row
+  // moves at once.
+  await offlineReady(page);
   await ctx.setOffline(true);
   await page.click('[data-testid=volunteers-link]');
   await ready(page);
@@ -141,4 +143,149 @@ test("the due list: a quarterly residents' meeting never recorded is overdue; en
     assert.match(await duty.locator('[data-testid=duty-current]').textContent(), new RegExp(`截止 ${quarterEnd}`));
   }
   await ctx.close();
+});
+
+/** A photo as a phone's camera makes one: 2400×1800, JPEG, noisy (over 200 KB as it is), drawn in the page. */
+async function cameraPhoto(page) {
+  const b64 = await page.evaluate(async () => {
+    const c = document.createElement('canvas');
+    c.width = 2400; c.height = 1800;
+    const ctx = c.getContext('2d');
+    const img = ctx.createImageData(c.width, c.height);
+    let x = 12345;
+    for (let i = 0; i < img.data.length; i += 4) {
+      x = (x * 1103515245 + 12345) & 0x7fffffff;
+      img.data[i] = (i / 4) % c.width / 10; img.data[i + 1] = x & 255; img.data[i + 2] = (x >> 8) & 255; img.data[i + 3] = 255;
+    }
+    ctx.putImageData(img, 0, 0);
+    const blob = await new Promise((r) => c.toBlob(r, 'image/jpeg', 0.92));
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    let s = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return btoa(s);
+  });
+  return Buffer.from(b64, 'base64');
+}
+
+/** The `photos` store of IndexedDB: each photo's meta, byte count and size in pixels. */
+async function storedPhotos(page) {
+  return page.evaluate(() => new Promise((resolve, reject) => {
+    const req = indexedDB.open('linli');
+    req.onsuccess = () => {
+      const db = req.result;
+      const r = db.transaction('photos').objectStore('photos').getAll();
+      r.onsuccess = async () => {
+        const out = [];
+        for (const v of r.result) {
+          const bmp = await createImageBitmap(new Blob([v.bytes], { type: 'image/jpeg' }));
+          out.push({ meta: JSON.parse(v.meta), bytes: v.bytes.length, width: bmp.width, height: bmp.height,
+            head: Array.from(v.bytes.slice(0, 3)) });
+        }
+        db.close();
+        resolve(out);
+      };
+      r.onerror = () => reject(r.error);
+    };
+  }));
+}
+
+test('a checklist row marked done offline with a photo: shrunk and kept on the phone, uploaded back online, shown on a second device', async () => {
+  const ctx = await phone(browser, true);
+  const page = await ctx.newPage();
+  await uiLogin(page, server.url, 'admin', ADMIN_PASSWORD);
+  await page.goto(server.url + '/standards/zhengzhou');
+  await ready(page);
+  const civ2 = row(page, 'ZZ-STAR-CIV-2');
+  await civ2.waitFor();
+  const original = await cameraPhoto(page);
+  assert.ok(original.length > 200 * 1024, `the camera's photo is ${original.length} bytes`);
+
+  // Offline: the photo taken in the entry form, shrunk and stored before the entry is saved.
+  await ctx.setOffline(true);
+  await civ2.locator('[data-testid=enter]').click();
+  const take = civ2.locator('label.photo-take');
+  const box = await take.boundingBox();
+  assert.ok(box.height >= 48 && box.width >= 48, JSON.stringify(box));
+  assert.ok(parseFloat(await take.evaluate((e) => getComputedStyle(e).fontSize)) >= 18);
+  assert.equal(await civ2.locator('[data-testid=entry-photo-input]').getAttribute('capture'), 'environment');
+  await civ2.locator('[data-testid=entry-photo-input]').setInputFiles({ name: 'IMG_0001.jpg', mimeType: 'image/jpeg', buffer: original });
+  await civ2.locator('[data-testid=entry-photo-count]').waitFor();
+  assert.equal((await civ2.locator('[data-testid=entry-photo-count]').textContent()).trim(), '已拍 1 张（最多 6 张）');
+  const thumb = civ2.locator('form [data-testid=entry-photo] img');
+  await thumb.waitFor();
+  assert.equal(await thumb.getAttribute('alt'), '佐证照片 1：ZZ-STAR-CIV-2');
+  assert.equal(await thumb.getAttribute('data-uploaded'), 'no');
+  await civ2.locator('input[name=entry-evidence]').fill('调解记录本第 2 册');
+  await thumb.scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollBy(0, 200));
+  await page.screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/standards-photo-form.png` : '/dev/null' }).catch(() => {});
+  await civ2.screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/standards-photo-row.png` : '/dev/null' }).catch(() => {});
+
+  let stored = await storedPhotos(page);
+  assert.equal(stored.length, 1);
+  const [p] = stored;
+  assert.deepEqual(p.head, [0xff, 0xd8, 0xff], 'a JPEG');
+  assert.ok(p.bytes <= 200 * 1024, `${p.bytes} bytes`);
+  // 2400×1800 shrunk: the longest side at most 1280, the proportions kept (4:3).
+  assert.ok(p.width <= 1280 && p.height <= 960 && p.width * 3 === p.height * 4, `${p.width}×${p.height}`);
+  assert.equal(p.meta.uploaded, false);
+  assert.equal(p.meta.community, 'community-1');
+
+  await civ2.locator('[data-testid=entry-done]').click();
+  await page.waitForSelector('[data-testid=indicator][data-id="ZZ-STAR-CIV-2"][data-status=met]');
+  // The row's history names the photo; offline, it waits to be uploaded.
+  await civ2.locator('[data-testid=enter]').click();
+  const hist = civ2.locator('[data-testid=history-entry] [data-testid=entry-photo]');
+  await hist.locator('img').waitFor();
+  assert.equal(await hist.getAttribute('data-photo'), p.meta.id);
+  assert.equal(await hist.locator('img').getAttribute('data-uploaded'), 'no');
+  assert.equal((await hist.locator('figcaption').textContent()).trim(), '待上传');
+  const op = await page.evaluate(() => new Promise((resolve) => {
+    const req = indexedDB.open('linli');
+    req.onsuccess = () => {
+      const r = req.result.transaction('outbox').objectStore('outbox').getAll();
+      r.onsuccess = () => { req.result.close(); resolve(r.result.map((v) => JSON.parse(v).op.body)); };
+    };
+  }));
+  assert.deepEqual(op.filter((b) => b.type === 'standard_entry.add').map((b) => [b.indicator_id, b.input, b.photos]),
+    [['ZZ-STAR-CIV-2', { done: true }, [p.meta.id]]]);
+
+  // Back online: the photo goes up, then the entry; the photo stays on the phone, marked uploaded.
+  await ctx.setOffline(false);
+  await page.evaluate(() => window.linli.sync_now());
+  await waitPending(page, 0);
+  stored = await storedPhotos(page);
+  assert.deepEqual(stored.map((s) => [s.meta.id, s.meta.uploaded, s.bytes]), [[p.meta.id, true, p.bytes]]);
+  const res = await fetch(`${server.url}/api/standards/evidence/${p.meta.id}`, { headers: { authorization: 'Bearer ' + admin.token } });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'image/jpeg');
+  assert.equal((await res.arrayBuffer()).byteLength, p.bytes);
+
+  // A second device of the same community: the entry and its photo, fetched once and then kept offline.
+  const ctx2 = await phone(browser, true);
+  const other = await ctx2.newPage();
+  await uiLogin(other, server.url, 'li', STAFF_PASSWORD);
+  await other.evaluate(() => window.linli.sync_now());
+  await other.goto(server.url + '/standards/zhengzhou');
+  await ready(other);
+  await other.waitForSelector('[data-testid=indicator][data-id="ZZ-STAR-CIV-2"][data-status=met]');
+  const civ2b = row(other, 'ZZ-STAR-CIV-2');
+  await civ2b.locator('[data-testid=enter]').click();
+  const img = civ2b.locator('[data-testid=history-entry] [data-testid=entry-photo] img');
+  await img.waitFor();
+  await other.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle());
+  assert.match(await img.getAttribute('alt'), /^佐证照片 1：ZZ-STAR-CIV-2 · admin \d{4}-\d{2}-\d{2}$/);
+  assert.equal(await img.getAttribute('data-uploaded'), 'yes');
+  assert.deepEqual(await img.evaluate((el) => [el.naturalWidth, el.naturalHeight]), [p.width, p.height]);
+  assert.deepEqual((await storedPhotos(other)).map((s) => [s.meta.id, s.meta.uploaded, s.bytes]), [[p.meta.id, true, p.bytes]]);
+  await ctx2.setOffline(true);
+  await other.goto(server.url + '/standards/zhengzhou');
+  await ready(other);
+  await row(other, 'ZZ-STAR-CIV-2').locator('[data-testid=enter]').click();
+  const offlineImg = row(other, 'ZZ-STAR-CIV-2').locator('[data-testid=history-entry] [data-testid=entry-photo] img');
+  await offlineImg.waitFor();
+  await other.waitForFunction((el) => el.complete && el.naturalWidth > 0, await offlineImg.elementHandle());
+  await row(other, 'ZZ-STAR-CIV-2').locator('[data-testid=entry-history]').screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/standards-photo-second.png` : '/dev/null' }).catch(() => {});
+  await ctx.close();
+  await ctx2.close();
 });

@@ -1,5 +1,6 @@
 // Browser tests of the paged store (issue 8 §5): a version-2 database written by the release before it opens
-// with nothing lost, synced pages and a compacted snapshot load the same state, offline.
+// with nothing lost, synced pages and a compacted snapshot load the same state, offline; a version-4
+// database (drafts, before the photos of issue 14) opens as version 5 with its records, queue and drafts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -84,8 +85,8 @@ test('a version-2 database written by the previous release opens with its record
   const unit = await openUnit(page, V2.seed);
   assert.deepEqual(await doors(unit), ['101:synced', '102:synced', '201:synced', '202:pending']);
   const upgraded = await storeShape(page);
-  assert.equal(upgraded.version, 4);
-  assert.deepEqual(upgraded.stores, ['confirmed', 'drafts', 'meta', 'outbox', 'pages', 'resident']);
+  assert.equal(upgraded.version, 5);
+  assert.deepEqual(upgraded.stores, ['confirmed', 'drafts', 'meta', 'outbox', 'pages', 'photos', 'resident']);
   assert.equal(upgraded.confirmed, 6, 'the old records stay where they were until a compaction');
 
   // Back online with a fresh login (the stored one belongs to a server that no longer exists): the queued
@@ -135,5 +136,52 @@ test('pulled pages and a compacted snapshot load the same records, offline', asy
   await ready(page);
   unit = await openUnit(page, seed);
   assert.deepEqual(await doors(unit), expected);
+  await ctx.close();
+});
+
+test('a version-4 database opens as version 5 (the photos store added) with its records, queued change and drafts', async () => {
+  const ctx = await phone(browser);
+  const page = await ctx.newPage();
+  await page.goto(server.url + '/manifest.webmanifest');
+  // The device as the release with drafts left it: version 4, every store of then, a survey draft kept.
+  const draft = JSON.stringify({ id: '0193a5c2-7b1e-7cc0-8f3a-2b6d1e9f0a99', answers: { q1: 'yes' } });
+  await page.evaluate(([stores, draft]) => new Promise((resolve, reject) => {
+    const req = indexedDB.open('linli', 4);
+    req.onupgradeneeded = () => {
+      for (const name of ['confirmed', 'outbox', 'meta', 'resident', 'pages', 'drafts']) req.result.createObjectStore(name);
+    };
+    req.onsuccess = () => {
+      const tx = req.result.transaction(['confirmed', 'outbox', 'meta', 'drafts'], 'readwrite');
+      for (const name of ['confirmed', 'outbox', 'meta']) {
+        for (const [k, v] of stores[name]) tx.objectStore(name).put(v, k);
+      }
+      tx.objectStore('drafts').put(draft, '0193a5c2-7b1e-7cc0-8f3a-2b6d1e9f0a99');
+      tx.oncomplete = () => { req.result.close(); resolve(); };
+      tx.onerror = () => reject(tx.error);
+    };
+    req.onerror = () => reject(req.error);
+  }), [V2.stores, draft]);
+
+  await page.route('**/api/**', (route) => route.abort());
+  await page.goto(server.url + '/');
+  await ready(page);
+  const unit = await openUnit(page, V2.seed);
+  assert.deepEqual(await doors(unit), ['101:synced', '102:synced', '201:synced', '202:pending']);
+  const upgraded = await storeShape(page);
+  assert.equal(upgraded.version, 5);
+  assert.deepEqual(upgraded.stores, ['confirmed', 'drafts', 'meta', 'outbox', 'pages', 'photos', 'resident']);
+  assert.equal(upgraded.confirmed, 6);
+  const kept = await page.evaluate(() => new Promise((resolve) => {
+    const req = indexedDB.open('linli');
+    req.onsuccess = () => {
+      const tx = req.result.transaction(['drafts', 'outbox', 'photos']);
+      const out = {};
+      tx.objectStore('drafts').getAll().onsuccess = (e) => { out.drafts = e.target.result; };
+      tx.objectStore('outbox').count().onsuccess = (e) => { out.outbox = e.target.result; };
+      tx.objectStore('photos').count().onsuccess = (e) => { out.photos = e.target.result; };
+      tx.oncomplete = () => { req.result.close(); resolve(out); };
+    };
+  }));
+  assert.deepEqual(kept, { drafts: [draft], outbox: 1, photos: 0 });
   await ctx.close();
 });

@@ -189,8 +189,30 @@ pub async fn post_bytes(
     bytes: &js_sys::Uint8Array,
     content_type: &str,
 ) -> Result<(u16, String), ApiError> {
+    send_bytes(Method::POST, path, token, lang, bytes, content_type).await
+}
+
+/// As [`post_bytes`], with `PUT` (a photo stored under the id the phone gave it).
+pub async fn put_bytes(
+    path: &str,
+    token: Option<&str>,
+    lang: Lang,
+    bytes: &js_sys::Uint8Array,
+    content_type: &str,
+) -> Result<(u16, String), ApiError> {
+    send_bytes(Method::PUT, path, token, lang, bytes, content_type).await
+}
+
+async fn send_bytes(
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    lang: Lang,
+    bytes: &js_sys::Uint8Array,
+    content_type: &str,
+) -> Result<(u16, String), ApiError> {
     let mut req = RequestBuilder::new(path)
-        .method(Method::POST)
+        .method(method)
         .cache(RequestCache::NoStore)
         .header("Accept", "application/json")
         .header("Accept-Language", lang_tag(lang))

@@ -23,7 +23,13 @@
 //! - `confirmed` is no longer written; what a version-2 device has there is read at every load until the
 //!   first compaction moves it into the snapshot.
 //!
-//! Values are stored as JSON text (see [`to_js`]).
+//! Version 5 adds the photos taken as evidence for the standards self-check (照片佐证, issue 14):
+//! - `photos`: key photo id → `{meta: <JSON text of [`PhotoMeta`]>, bytes: Uint8Array}` — the shrunk
+//!   image as the phone made it (or as fetched from the server when another device took it), and whether
+//!   the server has it. A photo is written in its own strict transaction when it is taken, marked uploaded
+//!   by the sync once the server answered, and kept after that, so the page shows it offline.
+//!
+//! Values are stored as JSON text (see [`to_js`]), photos' bytes as bytes.
 //!
 //! Every write that must survive goes through one readwrite transaction with durability "strict"; all its
 //! requests are issued without awaiting each, then the transaction's completion is awaited.
@@ -62,7 +68,7 @@ extern "C" {
 
 pub const DB_NAME: &str = "linli";
 /// The schema version. To add a version, bump this and add a step to [`migrate`].
-pub const DB_VERSION: u32 = 4;
+pub const DB_VERSION: u32 = 5;
 
 pub const CONFIRMED: &str = "confirmed";
 pub const OUTBOX: &str = "outbox";
@@ -71,6 +77,8 @@ pub const RESIDENT: &str = "resident";
 pub const PAGES: &str = "pages";
 /// Survey answers being given at a door (issue 11), one value per draft, written answer by answer.
 pub const DRAFTS: &str = "drafts";
+/// Photos taken as evidence (version 5): bytes and [`PhotoMeta`] by photo id.
+pub const PHOTOS: &str = "photos";
 
 /// Records per snapshot page.
 const SNAPSHOT_PAGE: usize = 2000;
@@ -121,6 +129,9 @@ fn migrate(db: &IdbDatabase, old: u32, new: u32) -> std::result::Result<(), JsVa
             }
             4 => {
                 db.create_object_store(DRAFTS)?;
+            }
+            5 => {
+                db.create_object_store(PHOTOS)?;
             }
             // Future steps go here, each only adding to what earlier steps made.
             _ => {}
@@ -760,6 +771,87 @@ impl Db {
             tx.delete_meta(k)?;
         }
         tx.commit().await
+    }
+}
+
+/// What the `photos` store keeps beside a photo's bytes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PhotoMeta {
+    pub id: uuid::Uuid,
+    /// The community whose staff took it (only its login uploads it).
+    pub community: String,
+    /// `image/jpeg` (as the phone shrinks them), or what the server answered.
+    pub content_type: String,
+    pub size: u32,
+    pub taken_at_ms: u64,
+    /// The server holds it (answered 200/201, or it was fetched from there).
+    #[serde(default)]
+    pub uploaded: bool,
+    /// The server refused it for good (`photo_too_large`, `not_an_image`, `photo_conflict`,
+    /// `forbidden`): kept on the phone, shown with the reason, not sent again.
+    #[serde(default)]
+    pub refused: Option<String>,
+}
+
+/// Photos (version 5).
+impl Db {
+    /// Stores a photo (meta and bytes) in its own strict transaction; a photo already there is replaced
+    /// (the same bytes, with a new state).
+    pub async fn put_photo(&self, meta: &PhotoMeta, bytes: &js_sys::Uint8Array) -> Result<()> {
+        let value = js_sys::Object::new();
+        js_sys::Reflect::set(&value, &"meta".into(), &to_js(meta)?)?;
+        js_sys::Reflect::set(&value, &"bytes".into(), bytes)?;
+        let opts = js_sys::Object::new();
+        js_sys::Reflect::set(&opts, &"durability".into(), &"strict".into())?;
+        let tx = self.db.unchecked_ref::<RawDb>().transaction_with_options(
+            &JsValue::from_str(PHOTOS),
+            "readwrite",
+            &opts,
+        )?;
+        let done = completion(&tx);
+        if let Err(e) = tx
+            .object_store(PHOTOS)?
+            .put_with_key(&value, &JsValue::from_str(&meta.id.to_string()))
+        {
+            let _ = tx.abort();
+            return Err(e.into());
+        }
+        #[allow(deprecated)]
+        let _ = tx.commit();
+        finish(tx, done).await
+    }
+
+    /// One photo by id: its meta and bytes.
+    pub async fn photo(&self, id: &uuid::Uuid) -> Result<Option<(PhotoMeta, js_sys::Uint8Array)>> {
+        let tx = self.read(&[PHOTOS])?;
+        let r = tx
+            .object_store(PHOTOS)?
+            .get(&JsValue::from_str(&id.to_string()))?;
+        let f = request(&r);
+        let v = result_of(r, f).await?;
+        if v.is_undefined() || v.is_null() {
+            return Ok(None);
+        }
+        let meta = from_js(&js_sys::Reflect::get(&v, &"meta".into())?)?;
+        let bytes = js_sys::Reflect::get(&v, &"bytes".into())?;
+        Ok(Some((meta, js_sys::Uint8Array::new(&bytes))))
+    }
+
+    /// The photos of `community` the server does not hold yet and has not refused, oldest first.
+    pub async fn photos_to_upload(&self, community: &str) -> Result<Vec<PhotoMeta>> {
+        let tx = self.read(&[PHOTOS])?;
+        let r = tx.object_store(PHOTOS)?.get_all()?;
+        let f = request(&r);
+        let all: Array = result_of(r, f).await?.unchecked_into();
+        let mut out = Vec::new();
+        for v in all.iter() {
+            let meta: PhotoMeta = from_js(&js_sys::Reflect::get(&v, &"meta".into())?)?;
+            if meta.community == community && !meta.uploaded && meta.refused.is_none() {
+                out.push(meta);
+            }
+        }
+        out.sort_by_key(|m| (m.taken_at_ms, m.id));
+        Ok(out)
     }
 }
 

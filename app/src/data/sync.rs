@@ -39,6 +39,61 @@ pub struct SyncReport {
     /// Time spent pushing, and pulling, in milliseconds.
     pub push_ms: f64,
     pub pull_ms: f64,
+    /// Photos the server took (stored now, or already held).
+    pub photos: u32,
+}
+
+/// Uploads the community's photos the server does not hold yet (`PUT /api/standards/evidence/{id}`),
+/// oldest first. Each one the server takes (201, or 200: it already held these bytes) is marked uploaded in
+/// its own strict transaction and stays on the phone; one it refuses for good (413, 415, 409, 403, any other
+/// 4xx but 401, 408 and 429) is kept, marked with the code, and not sent again; no answer, 408, 429 or a
+/// server failure stops the sync for a retry with back-off — a photo is never dropped.
+async fn upload_photos(
+    db: &store::Db,
+    session: &crate::data::model::Session,
+    lang: linli_core::Lang,
+) -> Result<u32, SyncError> {
+    let mut done = 0;
+    for mut meta in db.photos_to_upload(&session.community).await? {
+        let Some((_, bytes)) = db.photo(&meta.id).await? else {
+            continue;
+        };
+        let path = format!("/api/standards/evidence/{}", meta.id);
+        let (status, text) = net::put_bytes(
+            &path,
+            Some(&session.token),
+            lang,
+            &bytes,
+            &meta.content_type,
+        )
+        .await?;
+        match status {
+            200 | 201 => {
+                meta.uploaded = true;
+                done += 1;
+            }
+            401 => return Err(SyncError::Expired),
+            // Refused for good (too large, not an image, other bytes under its id, another community's id,
+            // or any other refusal of the request itself): kept, not sent again, and never in the way of
+            // the changes behind it.
+            400..=499 if status != 408 && status != 429 => {
+                let code = serde_json::from_str::<linli_core::protocol::ErrorBody>(&text)
+                    .map(|b| b.error.code)
+                    .unwrap_or_else(|_| format!("http_{status}"));
+                meta.refused = Some(code);
+            }
+            _ => {
+                return Err(SyncError::Api(ApiError::Http {
+                    status,
+                    code: format!("http_{status}"),
+                    message: format!("HTTP {status}"),
+                    field: None,
+                }));
+            }
+        }
+        db.put_photo(&meta, &bytes).await?;
+    }
+    Ok(done)
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -347,6 +402,10 @@ async fn sync_locked() -> Result<SyncReport, SyncError> {
     let device_id = state::with(|l| l.device_id);
     let mut report = SyncReport::default();
     let mut failed = false;
+
+    // Photos taken as evidence first (照片佐证): an entry that names them then reaches the server after
+    // them, so another device that pulls it finds them there.
+    report.photos = upload_photos(&db, &session, lang).await?;
 
     // Push: pending operations, by HLC, in batches.
     let t_push = js_sys::Date::now();

@@ -35,35 +35,44 @@ pub fn describe_op(op: &Operation, lang: Lang) -> Option<String> {
     })
 }
 
-/// The feature's pages, a Wasm chunk of their own fetched when one of them first opens (issue 8, see
-/// `shell::chunk`); the shell's route table sends their routes here.
 #[cfg(not(feature = "vote"))]
-#[leptos::lazy]
-pub fn page(route: crate::shell::router::Route, lang: Lang) -> leptos::prelude::AnyView {
-    use crate::shell::router::Route;
-    use leptos::prelude::*;
-    match route {
-        Route::Project(id) => view! { <project::ProjectPage lang=lang id=id /> }.into_any(),
-        Route::Door(id) => view! { <door::DoorPage lang=lang id=id /> }.into_any(),
-        Route::Codes(id) => view! { <codes::CodesPage lang=lang id=id /> }.into_any(),
-        Route::Slips(id) => view! { <slips::SlipsPage lang=lang id=id /> }.into_any(),
-        Route::Forms(id) => view! { <forms::FormsPage lang=lang id=id /> }.into_any(),
-        Route::Results(id) => view! { <results::ResultsPage lang=lang id=id /> }.into_any(),
-        Route::Notice(id) => view! { <notice::NoticePage lang=lang id=id /> }.into_any(),
-        Route::Vote(code) => view! { <vote::VotePage lang=lang code=code /> }.into_any(),
-        _ => ().into_any(),
+crate::split!(
+    renovation,
+    /// The feature's pages, a Wasm chunk of their own fetched when one of them first opens (issue 8, see
+    /// `shell::chunk`); the shell's route table sends their routes here.
+    pub fn page(
+        route: crate::shell::router::Route,
+        lang: Lang,
+    ) -> crate::shell::chunk::Loaded<leptos::prelude::AnyView> {
+        Ok({
+            use crate::shell::router::Route;
+            use leptos::prelude::*;
+            match route {
+                Route::Project(id) => view! { <project::ProjectPage lang=lang id=id /> }.into_any(),
+                Route::Door(id) => view! { <door::DoorPage lang=lang id=id /> }.into_any(),
+                Route::Codes(id) => view! { <codes::CodesPage lang=lang id=id /> }.into_any(),
+                Route::Slips(id) => view! { <slips::SlipsPage lang=lang id=id /> }.into_any(),
+                Route::Forms(id) => view! { <forms::FormsPage lang=lang id=id /> }.into_any(),
+                Route::Results(id) => view! { <results::ResultsPage lang=lang id=id /> }.into_any(),
+                Route::Notice(id) => view! { <notice::NoticePage lang=lang id=id /> }.into_any(),
+                Route::Vote(code) => view! { <vote::VotePage lang=lang code=code /> }.into_any(),
+                _ => ().into_any(),
+            }
+        })
     }
-}
+);
 
-/// The projects section of a compound's page (on the roster's page, in this feature's chunk).
 #[cfg(not(feature = "vote"))]
-#[leptos::lazy]
-pub fn projects_section(
-    compound_id: uuid::Uuid,
-    year_built: Option<u16>,
-    lang: Lang,
-) -> leptos::prelude::AnyView {
-    use leptos::prelude::*;
-    view! { <section::ProjectsSection lang=lang compound_id=compound_id year_built=year_built /> }
-        .into_any()
-}
+crate::split!(
+    renovation_section,
+    /// The projects section of a compound's page (on the roster's page, in this feature's chunk).
+    pub fn projects_section(
+        compound_id: uuid::Uuid,
+        year_built: Option<u16>,
+        lang: Lang,
+    ) -> crate::shell::chunk::Loaded<leptos::prelude::AnyView> {
+        use leptos::prelude::*;
+        Ok(view! { <section::ProjectsSection lang=lang compound_id=compound_id year_built=year_built /> }
+            .into_any())
+    }
+);

@@ -83,7 +83,10 @@ pub fn CompoundPage(lang: Lang, id: Uuid) -> impl IntoView {
                 }
             }}
             {move || cinfo.get().map(|(cid, year)| {
-                crate::shell::chunk::show(crate::renovation::projects_section(cid, year, lang), lang)
+                crate::shell::chunk::show(
+                    move || crate::renovation::projects_section(cid, year, lang),
+                    lang,
+                )
             })}
             <h2>{tr(Roster::Buildings)}</h2>
             <Show when=move || buildings().is_empty()>

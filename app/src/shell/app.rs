@@ -46,9 +46,9 @@ pub fn App() -> impl IntoView {
     let page = move || {
         let lang = ui.lang.get();
         // A feature's pages are a chunk of their own, loaded when one first opens (`shell::chunk`).
-        let vol = move |p: V| chunk::show(volunteers::page(p, lang), lang);
-        let reno = move |r: Route| chunk::show(renovation::page(r, lang), lang);
-        let surv = move |r: Route| chunk::show(surveys::page(r, lang), lang);
+        let vol = move |p: V| chunk::show(move || volunteers::page(p.clone(), lang), lang);
+        let reno = move |r: Route| chunk::show(move || renovation::page(r.clone(), lang), lang);
+        let surv = move |r: Route| chunk::show(move || surveys::page(r.clone(), lang), lang);
         match (route.get(), logged_in.get()) {
             (Route::Login, _) => view! { <LoginPage lang=lang /> }.into_any(),
             // Residents vote with their household's code, without a staff login.
@@ -70,7 +70,7 @@ pub fn App() -> impl IntoView {
                 view! { <LoginPage lang=lang /> }.into_any()
             }
             (Route::Compounds, true) => {
-                let due = chunk::show(surveys::due_card(lang), lang);
+                let due = chunk::show(move || surveys::due_card(lang), lang);
                 view! { {due} <CompoundsPage lang=lang /> }.into_any()
             }
             (Route::Compound(id), true) => view! { <CompoundPage lang=lang id=id /> }.into_any(),
@@ -90,7 +90,7 @@ pub fn App() -> impl IntoView {
             (Route::Activity(id), true) => vol(V::Activity(id)),
             (Route::Certificate(n), true) => vol(V::Certificate(n)),
             (r @ (Route::Standards | Route::Standard(_)), true) => {
-                chunk::show(standards::page(r, lang), lang)
+                chunk::show(move || standards::page(r.clone(), lang), lang)
             }
             (
                 r @ (Route::Surveys

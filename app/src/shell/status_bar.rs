@@ -10,12 +10,17 @@ use leptos::prelude::*;
 use linli_core::Lang;
 use linli_core::sync::{Body, Operation};
 
-/// Short descriptions of refused changes, e.g. "住户 101": in a Wasm chunk of their own (issue 8), so the
-/// features' string catalogues are not in the first load; the refused list is rarely open.
-#[leptos::lazy]
-pub fn describe_ops(ops: Vec<Operation>, lang: Lang) -> Vec<String> {
-    ops.iter().map(|op| describe_op(op, lang)).collect()
-}
+crate::split!(
+    describe_ops,
+    /// Short descriptions of refused changes, e.g. "住户 101": in a Wasm chunk of their own (issue 8), so the
+    /// features' string catalogues are not in the first load; the refused list is rarely open.
+    pub fn describe_ops(
+        ops: Vec<Operation>,
+        lang: Lang,
+    ) -> crate::shell::chunk::Loaded<Vec<String>> {
+        Ok(ops.iter().map(|op| describe_op(op, lang)).collect())
+    }
+);
 
 /// A short description of a change for the refused list, e.g. "住户 101": the op-description dispatch, one
 /// line per feature.
@@ -151,10 +156,12 @@ pub fn StatusBar() -> impl IntoView {
                         {move || flags().1.then(|| view! { <p class="notice">{tr(Shell::NotPersistent)}</p> })}
                         {move || {
                             let items = refused_items();
-                            let names = describe_ops(items.iter().map(|(op, _)| op.clone()).collect(), lang);
-                            crate::shell::chunk::show(async move {
-                                let names = names.await;
-                                view! {
+                            crate::shell::chunk::show(move || {
+                                let items = items.clone();
+                                let names = describe_ops(items.iter().map(|(op, _)| op.clone()).collect(), lang);
+                                async move {
+                                let names = names.await?;
+                                Ok(view! {
                                     <ul class="refused-list">
                                         {items
                                             .into_iter()
@@ -171,7 +178,8 @@ pub fn StatusBar() -> impl IntoView {
                                             .collect_view()}
                                     </ul>
                                 }
-                                .into_any()
+                                .into_any())
+                                }
                             }, lang)
                         }}
                     </div>

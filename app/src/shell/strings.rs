@@ -10,6 +10,11 @@ strings! {
     pub enum Shell {
         AppName => ("邻里", "Linli"),
         Loading => ("正在打开…", "Opening…"),
+        PageNotOnPhone => (
+            "这一页还没有存到本机，请联网后再打开。",
+            "This page is not on this phone yet; open it again with a connection.",
+        ),
+        TryAgain => ("再试一次", "Try again"),
         StoreFailed => (
             "无法打开本机存储，请不要使用无痕模式",
             "Cannot open this device's storage; please do not use private browsing",

@@ -7,6 +7,7 @@
 pub mod due;
 pub mod list;
 pub mod page;
+pub mod photo;
 pub mod strings;
 
 use crate::data::state;
@@ -44,16 +45,23 @@ pub fn evaluate(standard: &str) -> Option<Evaluation> {
     })
 }
 
-/// The feature's pages, a Wasm chunk of their own fetched when one of them first opens (issue 8, see
-/// `shell::chunk`): the catalogue of 483 indicators travels in it, not in the first load.
 #[cfg(not(feature = "vote"))]
-#[leptos::lazy]
-pub fn page(route: crate::shell::router::Route, lang: Lang) -> leptos::prelude::AnyView {
-    use crate::shell::router::Route;
-    use leptos::prelude::*;
-    match route {
-        Route::Standards => view! { <list::StandardsPage lang=lang /> }.into_any(),
-        Route::Standard(id) => view! { <page::StandardPage lang=lang id=id /> }.into_any(),
-        _ => ().into_any(),
+crate::split!(
+    standards,
+    /// The feature's pages, a Wasm chunk of their own fetched when one of them first opens (issue 8, see
+    /// `shell::chunk`): the catalogue of 483 indicators travels in it, not in the first load.
+    pub fn page(
+        route: crate::shell::router::Route,
+        lang: Lang,
+    ) -> crate::shell::chunk::Loaded<leptos::prelude::AnyView> {
+        Ok({
+            use crate::shell::router::Route;
+            use leptos::prelude::*;
+            match route {
+                Route::Standards => view! { <list::StandardsPage lang=lang /> }.into_any(),
+                Route::Standard(id) => view! { <page::StandardPage lang=lang id=id /> }.into_any(),
+                _ => ().into_any(),
+            }
+        })
     }
-}
+);

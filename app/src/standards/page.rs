@@ -1,14 +1,16 @@
 //! `/standards/:id`: one standard's rows as the standard groups them (stars, headings, articles), each
 //! with its status as an icon and a word, its value against the threshold, and what it takes to meet it in
 //! its own unit (还差 2 名志愿者); a filter for the rows not met or due this period; the verdict; and, for
-//! the rows Linli cannot compute, a form to enter them (a new entry each time: the history stays).
+//! the rows Linli cannot compute, a form to enter them (a new entry each time: the history stays) with
+//! photos as evidence (照片佐证, `photo.rs`), and the row's entries with their photos as thumbnails.
 
 use crate::data::state::{self, SaveError};
 use crate::shell::field::FormError;
-use crate::standards::evaluate;
 use crate::standards::strings::Std;
+use crate::standards::{evaluate, photo};
 use leptos::prelude::*;
 use linli_core::i18n::fill;
+use linli_core::standards::entries::PHOTOS_MAX;
 use linli_core::standards::{
     Catalogue, Class, Indicator, IndicatorResult, Kind, StandardEntryFields, Status, words,
 };
@@ -16,6 +18,7 @@ use linli_core::sync::{Body, EntityRef};
 use linli_core::{EntityKind, Lang};
 use serde_json::{Value, json};
 use uuid::Uuid;
+use wasm_bindgen::JsCast;
 
 /// The status as an icon (never colour alone) and a CSS/test name.
 fn icon(s: Status) -> (&'static str, &'static str) {
@@ -236,6 +239,7 @@ fn EntryForm(lang: Lang, ind: Indicator) -> impl IntoView {
         state::with(|l| l.view.standard_entries(&c).remove(&id))
     };
     let history = last.as_ref().map(|v| v.len()).unwrap_or(0);
+    let entries = last.clone().unwrap_or_default();
     let latest = last.and_then(|v| v.last().cloned()).map(|e| {
         let day = linli_core::date::Date::from_unix_ms_cst(e.fields.at_ms as i64);
         fill(
@@ -243,14 +247,65 @@ fn EntryForm(lang: Lang, ind: Indicator) -> impl IntoView {
             &[&e.fields.entered_by, &day.to_string()],
         )
     });
+    // Photos taken for the entry being made: kept outside the form (a sync renders the rows again).
+    // Those an entry already names were saved with it (the rows may be rendered again before the save's
+    // continuation forgets them).
+    let used: Vec<Uuid> = entries
+        .iter()
+        .flat_map(|e| e.fields.photos.clone())
+        .collect();
+    let photos = RwSignal::new(
+        photo::taken(&id)
+            .into_iter()
+            .filter(|p| !used.contains(p))
+            .collect::<Vec<_>>(),
+    );
+    let photo_note = RwSignal::new(None::<String>);
+    let id_for_photos = id.clone();
+    let on_photo = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let files: Vec<web_sys::File> = input
+            .files()
+            .map(|l| (0..l.length()).filter_map(|i| l.get(i)).collect())
+            .unwrap_or_default();
+        input.set_value("");
+        let room = PHOTOS_MAX.saturating_sub(photos.get_untracked().len());
+        if files.len() > room {
+            photo_note.set(Some(fill(tr(Std::PhotoLimit), &[&PHOTOS_MAX.to_string()])));
+        }
+        let indicator = id_for_photos.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            for file in files.into_iter().take(room) {
+                photo_note.try_set(Some(tr(Std::PhotoShrinking).to_string()));
+                match photo::take(file).await {
+                    Ok(pid) => {
+                        photo::add_taken(&indicator, pid);
+                        photos.try_set(photo::taken(&indicator));
+                        photo_note.try_set(None);
+                    }
+                    Err(e) => {
+                        photo_note.try_set(Some(fill(tr(Std::PhotoFailed), &[&e])));
+                    }
+                }
+            }
+        });
+    };
     let save = move |input: Value| {
+        let taken = photos.get_untracked();
+        let indicator = id.clone();
         let body = Body::StandardEntryAdd(StandardEntryFields {
-            indicator_id: id.clone(),
+            indicator_id: indicator.clone(),
             input,
             note: note.get_untracked().trim().to_string(),
             evidence: evidence.get_untracked().trim().to_string(),
             entered_by: state::username(),
             at_ms: state::now_ms(),
+            photos: taken,
         });
         let entity = EntityRef {
             kind: EntityKind::StandardEntry,
@@ -258,8 +313,13 @@ fn EntryForm(lang: Lang, ind: Indicator) -> impl IntoView {
         };
         wasm_bindgen_futures::spawn_local(async move {
             match state::save(entity, body).await {
-                Ok(_) => error.set(None),
-                Err(e) => error.set(Some(e)),
+                Ok(_) => {
+                    photo::clear_taken(&indicator);
+                    error.try_set(None);
+                }
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
             }
         });
     };
@@ -278,14 +338,34 @@ fn EntryForm(lang: Lang, ind: Indicator) -> impl IntoView {
         };
         save2(input);
     };
+    let ind_id = ind.id.clone();
+    let open = !photos.get_untracked().is_empty();
     view! {
-        <details class="entry">
+        <details class="entry" open=open>
             <summary data-testid="enter">{tr(Std::Enter)} {latest.map(|l| format!(" · {l}"))} {(history > 1).then(|| format!(" · {}", fill(tr(Std::History), &[&(history - 1).to_string()])))}</summary>
             <form class="form" on:submit=submit>
                 <label class="field"><span class="label">{tr(Std::Note)}</span>
                     <input name="entry-note" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) /></label>
                 <label class="field"><span class="label">{tr(Std::Evidence)}</span>
                     <input name="entry-evidence" prop:value=move || evidence.get() on:input=move |ev| evidence.set(event_target_value(&ev)) /></label>
+                <label class="btn photo-take" class:disabled=move || { photos.get().len() >= PHOTOS_MAX }>
+                    <span class="photo-icon" aria-hidden="true"></span> {tr(Std::TakePhoto)}
+                    <input type="file" accept="image/*" capture="environment" class="visually-hidden"
+                        data-testid="entry-photo-input" disabled=move || { photos.get().len() >= PHOTOS_MAX }
+                        on:change=on_photo />
+                </label>
+                {move || {
+                    let list = photos.get();
+                    (!list.is_empty()).then(|| view! {
+                        <p class="sub" data-testid="entry-photo-count">{fill(tr(Std::PhotoCount), &[&list.len().to_string(), &PHOTOS_MAX.to_string()])}</p>
+                        <div class="photo-row">
+                            {list.into_iter().enumerate().map(|(i, pid)| view! {
+                                <photo::Thumb lang=lang id=pid alt=fill(tr(Std::PhotoAlt), &[&(i + 1).to_string(), &ind_id]) />
+                            }).collect_view()}
+                        </div>
+                    })
+                }}
+                {move || photo_note.get().map(|n| view! { <p class="sub" role="status" data-testid="entry-photo-note">{n}</p> })}
                 {match kind {
                     Kind::Checklist => {
                         let (yes, no) = (save.clone(), save.clone());
@@ -314,8 +394,68 @@ fn EntryForm(lang: Lang, ind: Indicator) -> impl IntoView {
                         <button type="submit" class="btn primary wide" data-testid="entry-save">{tr(Std::Save)}</button>
                     }.into_any(),
                 }}
-                <FormError lang=lang error=error fields=&["note", "evidence"] />
+                <FormError lang=lang error=error fields=&["note", "evidence", "photos"] />
             </form>
+            {(!entries.is_empty()).then(|| view! { <History lang=lang entries=entries.clone() /> })}
         </details>
+    }
+}
+
+/// An entry's input in words: 已具备 / 未具备, a value, a fraction, the dates.
+fn input_words(input: &Value, lang: Lang) -> String {
+    if let Some(done) = input.get("done").and_then(Value::as_bool) {
+        return if done { Std::Done } else { Std::NotDone }
+            .text(lang)
+            .to_string();
+    }
+    let text = |v: Option<&Value>| match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
+        None => String::new(),
+    };
+    if let Some(v) = input.get("value") {
+        return text(Some(v));
+    }
+    if let Some(dates) = input.get("dates").and_then(Value::as_array) {
+        return dates
+            .iter()
+            .map(|d| text(Some(d)))
+            .collect::<Vec<_>>()
+            .join(", ");
+    }
+    format!("{}/{}", text(input.get("num")), text(input.get("den")))
+}
+
+/// Every entry of a row, the latest first: who, when, what, the note and evidence, and the photos as
+/// thumbnails (each with its text alternative).
+#[component]
+fn History(lang: Lang, entries: Vec<linli_core::standards::StandardEntry>) -> impl IntoView {
+    let tr = move |k: Std| k.text(lang);
+    view! {
+        <div class="entry-history" data-testid="entry-history">
+            <h4>{tr(Std::HistoryTitle)}</h4>
+            <ul class="list">
+                {entries.into_iter().rev().map(|e| {
+                    let f = e.fields;
+                    let day = linli_core::date::Date::from_unix_ms_cst(f.at_ms as i64).to_string();
+                    let line = fill(tr(Std::EntryLine), &[&f.entered_by, &day, &input_words(&f.input, lang)]);
+                    let about = format!("{} · {} {}", f.indicator_id, f.entered_by, day);
+                    view! {
+                        <li data-testid="history-entry" data-entry=e.id.to_string()>
+                            <p>{line}</p>
+                            {(!f.note.is_empty()).then(|| view! { <p class="sub">{tr(Std::Note)} {crate::shell::i18n::colon(lang)} {f.note.clone()}</p> })}
+                            {(!f.evidence.is_empty()).then(|| view! { <p class="sub">{f.evidence.clone()}</p> })}
+                            {(!f.photos.is_empty()).then(|| view! {
+                                <div class="photo-row">
+                                    {f.photos.iter().enumerate().map(|(i, pid)| view! {
+                                        <photo::Thumb lang=lang id=*pid alt=fill(tr(Std::PhotoAlt), &[&(i + 1).to_string(), &about]) />
+                                    }).collect_view()}
+                                </div>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </div>
     }
 }

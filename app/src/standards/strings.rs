@@ -36,5 +36,35 @@ strings! {
         DueTitle => ("定期工作待办", "Periodic duties"),
         Overdue => ("已逾期：", "Overdue:"),
         DueBy => ("截止", "due by"),
+        // Photos as evidence (照片佐证).
+        TakePhoto => ("拍照作为佐证", "Take a photo as evidence"),
+        PhotoCount => ("已拍 {0} 张（最多 {1} 张）", "{0} photo(s) taken (at most {1})"),
+        PhotoLimit => ("最多 {0} 张照片", "At most {0} photos"),
+        PhotoFailed => ("照片无法处理：{0}", "The photo could not be used: {0}"),
+        PhotoShrinking => ("正在压缩照片…", "Shrinking the photo…"),
+        RemovePhoto => ("删除照片 {0}", "Remove photo {0}"),
+        PhotoAlt => ("佐证照片 {0}：{1}", "Evidence photo {0}: {1}"),
+        PhotoWaiting => ("待上传", "waiting to upload"),
+        PhotoRefused => ("服务器未接收", "refused by the server"),
+        PhotoMissing => ("照片尚未上传，联网后显示", "Not uploaded yet; shown once online"),
+        HistoryTitle => ("录入记录", "Entries"),
+        EntryLine => ("{0} · {1} · {2}", "{0} · {1} · {2}"),
+    }
+}
+
+/// A photo's refusal by the server in words (the server's code: `photo_too_large`, `not_an_image`,
+/// `photo_conflict`, `forbidden`), from the core's words, which the server's messages use too.
+pub fn photo_refusal(code: &str, lang: linli_core::Lang) -> String {
+    use linli_core::standards::words::Words;
+    match code {
+        "photo_too_large" => linli_core::i18n::fill(
+            Words::PhotoTooLarge.text(lang),
+            &[&(linli_core::standards::entries::PHOTO_MAX_BYTES / 1024).to_string()],
+        ),
+        "not_an_image" => Words::NotAnImage.text(lang).to_string(),
+        "photo_conflict" => Words::PhotoConflict.text(lang).to_string(),
+        other => crate::shell::strings::server_code_message(other, lang)
+            .unwrap_or(other)
+            .to_string(),
     }
 }

@@ -99,30 +99,45 @@ pub fn today() -> Date {
     Date::from_unix_ms_cst(crate::data::state::now_ms() as i64)
 }
 
-/// The feature's pages, a Wasm chunk of their own fetched when one of them first opens (issue 8, see
-/// `shell::chunk`); the shell's route table sends their routes here.
 #[cfg(not(feature = "vote"))]
-#[leptos::lazy]
-pub fn page(route: crate::shell::router::Route, lang: Lang) -> leptos::prelude::AnyView {
-    use crate::shell::router::Route;
-    use leptos::prelude::*;
-    match route {
-        Route::Surveys => view! { <list::SurveysPage lang=lang /> }.into_any(),
-        Route::SurveyEdit(id) => view! { <builder::BuilderPage lang=lang form=id /> }.into_any(),
-        Route::SurveyVisits(id) => view! { <visits::VisitsPage lang=lang form=id /> }.into_any(),
-        Route::SurveyResponses(id) => {
-            view! { <responses::ResponsesPage lang=lang form=id /> }.into_any()
-        }
-        Route::Draft(id) => view! { <fill::FillPage lang=lang id=id /> }.into_any(),
-        Route::Ledger(id) => view! { <ledger::LedgerPage lang=lang id=id /> }.into_any(),
-        _ => ().into_any(),
+crate::split!(
+    surveys,
+    /// The feature's pages, a Wasm chunk of their own fetched when one of them first opens (issue 8, see
+    /// `shell::chunk`); the shell's route table sends their routes here.
+    pub fn page(
+        route: crate::shell::router::Route,
+        lang: Lang,
+    ) -> crate::shell::chunk::Loaded<leptos::prelude::AnyView> {
+        Ok({
+            use crate::shell::router::Route;
+            use leptos::prelude::*;
+            match route {
+                Route::Surveys => view! { <list::SurveysPage lang=lang /> }.into_any(),
+                Route::SurveyEdit(id) => {
+                    view! { <builder::BuilderPage lang=lang form=id /> }.into_any()
+                }
+                Route::SurveyVisits(id) => {
+                    view! { <visits::VisitsPage lang=lang form=id /> }.into_any()
+                }
+                Route::SurveyResponses(id) => {
+                    view! { <responses::ResponsesPage lang=lang form=id /> }.into_any()
+                }
+                Route::Draft(id) => view! { <fill::FillPage lang=lang id=id /> }.into_any(),
+                Route::Ledger(id) => view! { <ledger::LedgerPage lang=lang id=id /> }.into_any(),
+                _ => ().into_any(),
+            }
+        })
     }
-}
+);
 
-/// The staff home page's line of what is due (on the roster's page, in this feature's chunk).
 #[cfg(not(feature = "vote"))]
-#[leptos::lazy]
-pub fn due_card(lang: Lang) -> leptos::prelude::AnyView {
-    use leptos::prelude::*;
-    view! { <list::DueCard lang=lang /> }.into_any()
-}
+crate::split!(
+    surveys_due,
+    /// The staff home page's line of what is due (on the roster's page, in this feature's chunk).
+    pub fn due_card(lang: Lang) -> crate::shell::chunk::Loaded<leptos::prelude::AnyView> {
+        Ok({
+            use leptos::prelude::*;
+            view! { <list::DueCard lang=lang /> }.into_any()
+        })
+    }
+);

@@ -105,24 +105,32 @@ pub enum Page {
     Scan(uuid::Uuid),
 }
 
-/// The feature's pages, a Wasm chunk of their own fetched when one of them first opens (issue 8, see
-/// `shell::chunk`).
 #[cfg(not(feature = "vote"))]
-#[leptos::lazy]
-pub fn page(page: Page, lang: Lang) -> leptos::prelude::AnyView {
-    use leptos::prelude::*;
-    match page {
-        Page::List => view! { <list::VolunteersPage lang=lang /> }.into_any(),
-        Page::Record(id) => view! { <detail::VolunteerPage lang=lang id=id /> }.into_any(),
-        Page::Own(id) => view! { <detail::VolunteerPage lang=lang id=id own=true /> }.into_any(),
-        Page::Activities => view! { <activities::ActivitiesPage lang=lang /> }.into_any(),
-        Page::Activity(id) => view! { <activity::ActivityPage lang=lang id=id /> }.into_any(),
-        Page::Certificate(n) => {
-            view! { <certificate::CertificatePage lang=lang number=n /> }.into_any()
-        }
-        Page::Verify => view! { <verify::VerifyPage lang=lang /> }.into_any(),
-        Page::Join(c) => view! { <join::JoinPage lang=lang community=c /> }.into_any(),
-        Page::CheckIn(a) => view! { <me::CheckInPage lang=lang activity=a /> }.into_any(),
-        Page::Scan(v) => view! { <me::ScanPage lang=lang volunteer=v /> }.into_any(),
+crate::split!(
+    volunteers,
+    /// The feature's pages, a Wasm chunk of their own fetched when one of them first opens (issue 8, see
+    /// `shell::chunk`).
+    pub fn page(page: Page, lang: Lang) -> crate::shell::chunk::Loaded<leptos::prelude::AnyView> {
+        Ok({
+            use leptos::prelude::*;
+            match page {
+                Page::List => view! { <list::VolunteersPage lang=lang /> }.into_any(),
+                Page::Record(id) => view! { <detail::VolunteerPage lang=lang id=id /> }.into_any(),
+                Page::Own(id) => {
+                    view! { <detail::VolunteerPage lang=lang id=id own=true /> }.into_any()
+                }
+                Page::Activities => view! { <activities::ActivitiesPage lang=lang /> }.into_any(),
+                Page::Activity(id) => {
+                    view! { <activity::ActivityPage lang=lang id=id /> }.into_any()
+                }
+                Page::Certificate(n) => {
+                    view! { <certificate::CertificatePage lang=lang number=n /> }.into_any()
+                }
+                Page::Verify => view! { <verify::VerifyPage lang=lang /> }.into_any(),
+                Page::Join(c) => view! { <join::JoinPage lang=lang community=c /> }.into_any(),
+                Page::CheckIn(a) => view! { <me::CheckInPage lang=lang activity=a /> }.into_any(),
+                Page::Scan(v) => view! { <me::ScanPage lang=lang volunteer=v /> }.into_any(),
+            }
+        })
     }
-}
+);

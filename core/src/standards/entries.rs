@@ -1,7 +1,8 @@
 //! What staff enter for the rows Linli cannot compute (自评录入, RULES E1–E7): a value or yes/no for a
 //! manual or checklist row — or for a computed row whose register Linli does not keep yet (meetings,
 //! activities: the dates they were held) — with a note and the evidence it rests on (a document's
-//! reference). An entry is
+//! reference) and the photos taken as evidence (照片佐证: ids made on the phone, the images themselves
+//! uploaded apart to `PUT /api/standards/evidence/{id}`). An entry is
 //! never changed: a correction is a new entry, the latest by stamp counts, and the history stays.
 
 use super::Input;
@@ -16,6 +17,10 @@ use uuid::Uuid;
 /// Longest note and evidence reference.
 pub const NOTE_MAX: usize = 500;
 pub const EVIDENCE_MAX: usize = 200;
+/// Most photos one entry names (照片佐证).
+pub const PHOTOS_MAX: usize = 6;
+/// Largest photo the server keeps, in bytes (the phone shrinks its photos below it).
+pub const PHOTO_MAX_BYTES: usize = 200 * 1024;
 
 /// `standard_entry.add`: one entry for one indicator.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -34,6 +39,10 @@ pub struct StandardEntryFields {
     /// Who entered it (the staff member's username).
     pub entered_by: String,
     pub at_ms: u64,
+    /// The photos taken as evidence (照片), by the ids the phone gave them (UUIDv7), at most
+    /// [`PHOTOS_MAX`], none twice. Absent when empty, so an entry without photos reads as before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<Uuid>,
 }
 
 impl StandardEntryFields {
@@ -53,7 +62,45 @@ impl StandardEntryFields {
         }
         check_text(&self.note, "note", NOTE_MAX, false)?;
         check_text(&self.evidence, "evidence", EVIDENCE_MAX, false)?;
+        check_photos(&self.photos)?;
         check_text(&self.entered_by, "entered_by", 64, true)
+    }
+}
+
+/// An entry's photos: at most [`PHOTOS_MAX`], each a UUIDv7 named once.
+pub fn check_photos(photos: &[Uuid]) -> Result<(), RuleError> {
+    if photos.len() > PHOTOS_MAX {
+        return Err(RuleError::field(ErrorCode::OutOfRange, "photos")
+            .with_detail(format!("at most {PHOTOS_MAX} photos")));
+    }
+    for (i, p) in photos.iter().enumerate() {
+        if p.get_version_num() != 7 {
+            return Err(RuleError::field(
+                ErrorCode::InvalidId,
+                format!("photos[{i}]"),
+            ));
+        }
+        if photos[..i].contains(p) {
+            return Err(
+                RuleError::field(ErrorCode::InvalidRequest, format!("photos[{i}]"))
+                    .with_detail("the same photo twice"),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Which image a photo's bytes are, by their first bytes (magic numbers): JPEG, PNG or WebP — the only
+/// kinds kept as evidence. `None` for anything else (a text, a PDF, a truncated file).
+pub fn image_type(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
+        Some("image/png")
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
     }
 }
 

@@ -30,6 +30,12 @@ crate::catalogue! {
         LevelDistrict => ("可推荐创建区级“星级”社区", "may be recommended at district level"),
         LevelSubDistrict => ("可创建办事处级“星级”社区", "may be recommended at sub-district level"),
         LevelNone => ("暂不具备推荐条件", "not yet recommendable"),
+        // Photos as evidence (照片佐证), the server's refusals as the app and the API say them:
+        // {0} the limit in KB.
+        PhotoTooLarge => ("照片太大（最多 {0} KB），请重新拍摄", "The photo is too large (at most {0} KB); please take it again"),
+        NotAnImage => ("不是照片：只接受 JPEG、PNG 或 WebP 图片", "Not a photo: only JPEG, PNG or WebP images are accepted"),
+        PhotoConflict => ("已有另一张照片使用此编号，未保存", "Another photo already has this id; not saved"),
+        NoSuchPhoto => ("本社区没有这张照片（可能尚未上传）", "This community has no such photo (it may not be uploaded yet)"),
     }
 }
 

@@ -28,6 +28,10 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
         6,
         include_str!("../../migrations/postgres/0006_volunteer_sessions.sql"),
     ),
+    (
+        7,
+        include_str!("../../migrations/postgres/0007_standards_evidence.sql"),
+    ),
 ];
 
 /// How long the server keeps trying to reach PostgreSQL at start before giving up.

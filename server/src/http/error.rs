@@ -12,6 +12,7 @@ use linli_core::Lang;
 use linli_core::i18n::fill;
 use linli_core::protocol::{ErrorBody, ErrorDetail};
 use linli_core::renovation::{ResultsVisibility, Words};
+use linli_core::standards::words::Words as StandardWords;
 use linli_core::volunteers::Words as VolunteerWords;
 use serde::{Deserialize, Serialize};
 
@@ -133,6 +134,15 @@ pub enum ApiError {
     /// and said in both languages; nothing was taken from it.
     #[error("invalid XLSForm: {} problem(s)", problems.len())]
     InvalidXlsForm { problems: Vec<FileProblem> },
+    /// 413: a photo taken as evidence over `PHOTO_MAX_BYTES` (照片佐证).
+    #[error("photo too large")]
+    PhotoTooLarge,
+    /// 415: a photo's bytes that are not a JPEG, PNG or WebP image (by their magic bytes).
+    #[error("not an image")]
+    NotAnImage,
+    /// 409: other bytes are already stored under this photo id (a photo is never replaced).
+    #[error("photo conflict")]
+    PhotoConflict,
     /// 503: the database cannot be reached (after the pool's retries with back-off); nothing was
     /// stored or lost, and the client tries again (`Retry-After`). Logged in full, answered without details.
     #[error("database unavailable: {0}")]
@@ -169,6 +179,9 @@ impl ApiError {
             ApiError::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::InvalidXlsForm { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::PhotoTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::NotAnImage => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::PhotoConflict => StatusCode::CONFLICT,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -197,6 +210,9 @@ impl ApiError {
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Rule(e) => e.code.as_str(),
             ApiError::InvalidXlsForm { .. } => "invalid_xlsform",
+            ApiError::PhotoTooLarge => "photo_too_large",
+            ApiError::NotAnImage => "not_an_image",
+            ApiError::PhotoConflict => "photo_conflict",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal(_) => "internal",
         }
@@ -210,6 +226,8 @@ impl ApiError {
             ApiError::Forbidden { field }
             | ApiError::RecordNotFound { field }
             | ApiError::AlreadyIssued { field } => Some(field),
+            ApiError::PhotoTooLarge | ApiError::NotAnImage => Some("body"),
+            ApiError::PhotoConflict => Some("id"),
             ApiError::Rule(e) => e.field.as_deref(),
             _ => None,
         }
@@ -284,6 +302,9 @@ impl ApiError {
             ApiError::RecordNotFound { field } if field == "form_id" || field == "version_id" => {
                 SurveyWords::NoSuchForm.text(lang).to_string()
             }
+            ApiError::RecordNotFound { field } if field == "photo_id" => {
+                StandardWords::NoSuchPhoto.text(lang).to_string()
+            }
             ApiError::RecordNotFound { .. } => r(Words::NoSuchProject),
             ApiError::AlreadyIssued { .. } => r(Words::AlreadyIssued),
             ApiError::Rule(e) => e.message(lang),
@@ -291,6 +312,12 @@ impl ApiError {
                 HttpWords::InvalidFile.text(lang),
                 &[&problems.len().to_string()],
             ),
+            ApiError::PhotoTooLarge => fill(
+                StandardWords::PhotoTooLarge.text(lang),
+                &[&(linli_core::standards::entries::PHOTO_MAX_BYTES / 1024).to_string()],
+            ),
+            ApiError::NotAnImage => StandardWords::NotAnImage.text(lang).to_string(),
+            ApiError::PhotoConflict => StandardWords::PhotoConflict.text(lang).to_string(),
             ApiError::Unavailable(_) => w(HttpWords::Unavailable),
             ApiError::Internal(_) => w(HttpWords::Internal),
         }

@@ -22,6 +22,7 @@ fn entry(d: &mut Device, indicator: &str, input: serde_json::Value) -> linli_cor
             evidence: "台账第 3 册".into(),
             entered_by: d.author.clone(),
             at_ms: linli_tests::now_ms(),
+            photos: vec![],
         }),
     )
 }
@@ -67,4 +68,180 @@ async fn entries_are_checked_and_kept_to_their_community() {
             .count(),
         1
     );
+}
+
+/// A JPEG's bytes as a phone's camera writes them: SOI, an APP0 "JFIF" segment, `len` bytes in all,
+/// ending with EOI. The server reads the kind from the first three bytes (FF D8 FF).
+fn jpeg(len: usize, seed: u8) -> Vec<u8> {
+    let mut b = vec![
+        0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00, 0x01, 0x01, 0x00, 0x00,
+        0x01, 0x00, 0x01, 0x00, 0x00,
+    ];
+    let mut x = seed as u32;
+    while b.len() < len - 2 {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        b.push((x >> 16) as u8);
+    }
+    b.extend([0xFF, 0xD9]);
+    b
+}
+
+fn photo_url(s: &TestServer, id: &str) -> String {
+    s.url(&format!("/api/standards/evidence/{id}"))
+}
+
+async fn put_photo(
+    s: &TestServer,
+    token: &str,
+    id: &str,
+    body: Vec<u8>,
+    lang: &str,
+) -> (u16, Value) {
+    let r = s
+        .http
+        .put(photo_url(s, id))
+        .bearer_auth(token)
+        .header("Content-Type", "image/jpeg")
+        .header("Accept-Language", lang)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    status_json(r).await
+}
+
+/// The status, content type and bytes of a photo read back.
+async fn get_photo(s: &TestServer, token: &str, id: &str) -> (u16, String, Vec<u8>) {
+    let r = s
+        .http
+        .get(photo_url(s, id))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let ct = r
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (status, ct, r.bytes().await.unwrap().to_vec())
+}
+
+use serde_json::Value;
+
+/// 照片佐证 (issue 14): a photo round-trips byte for byte; a re-upload of the same bytes is answered as
+/// done (200, not 201) and other bytes under the same id are refused (409 `photo_conflict`), the first kept;
+/// another community's staff neither read it (404, never the photo) nor write under its id (403).
+#[tokio::test]
+async fn evidence_photos_round_trip_and_stay_in_their_community() {
+    let s = start().await;
+    let alice = s.client("alice").await;
+    s.add_user("bob", "staff", "c2");
+    let bob = s.client("bob").await;
+    let id = Uuid::now_v7().to_string();
+    let photo = jpeg(5_000, 1);
+
+    let (st, body) = put_photo(&s, &alice.token, &id, photo.clone(), "zh").await;
+    assert_eq!(st, 201, "{body}");
+    assert_eq!(
+        body,
+        json!({"id": id, "content_type": "image/jpeg", "size": 5000})
+    );
+    let (st, ct, back) = get_photo(&s, &alice.token, &id).await;
+    assert_eq!((st, ct.as_str()), (200, "image/jpeg"));
+    assert_eq!(back, photo, "byte for byte");
+
+    // The same bytes again (the answer was lost on the way back): done, nothing changed.
+    let (st, body) = put_photo(&s, &alice.token, &id, photo.clone(), "zh").await;
+    assert_eq!(st, 200, "{body}");
+    assert_eq!(body["size"], json!(5000));
+    // Other bytes under the same id: refused, the first kept.
+    let (st, body) = put_photo(&s, &alice.token, &id, jpeg(5_000, 2), "en").await;
+    assert_eq!(st, 409, "{body}");
+    assert_eq!(body["error"]["code"], json!("photo_conflict"));
+    assert_eq!(body["error"]["field"], json!("id"));
+    assert_eq!(
+        body["error"]["message"],
+        json!("Another photo already has this id; not saved")
+    );
+    assert_eq!(get_photo(&s, &alice.token, &id).await.2, photo);
+
+    // Another community's staff: not found (no bytes of it in the answer), and no writing under its id.
+    let (st, ct, back) = get_photo(&s, &bob.token, &id).await;
+    assert_eq!((st, ct.as_str()), (404, "application/json"));
+    let err: Value = serde_json::from_slice(&back).unwrap();
+    assert_eq!(err["error"]["code"], json!("not_found"));
+    assert_eq!(err["error"]["field"], json!("photo_id"));
+    assert_eq!(
+        err["error"]["message"],
+        json!("本社区没有这张照片（可能尚未上传）")
+    );
+    let (st, body) = put_photo(&s, &bob.token, &id, jpeg(3_000, 3), "zh").await;
+    assert_eq!(st, 403, "{body}");
+    assert_eq!(body["error"]["code"], json!("forbidden"));
+    assert_eq!(body["error"]["field"], json!("id"));
+    assert_eq!(get_photo(&s, &alice.token, &id).await.2, photo);
+    assert_eq!(get_photo(&s, &bob.token, &id).await.0, 404);
+    // No login: 401; an id that is not a UUIDv7 names no photo.
+    let r = s.http.get(photo_url(&s, &id)).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+    assert_eq!(get_photo(&s, &alice.token, "not-a-uuid").await.0, 404);
+    let v4 = "4f0c1d2e-3b4a-4c5d-8e6f-708192a3b4c5";
+    assert_eq!(put_photo(&s, &alice.token, v4, photo, "zh").await.0, 404);
+}
+
+/// 照片佐证: 200 KB exactly is kept; 200 KB + 1 byte is 413 `photo_too_large` saying the limit; a text is
+/// 415 `not_an_image` (the content type sent is not believed: the bytes decide). Nothing refused is stored.
+#[tokio::test]
+async fn evidence_refuses_large_bodies_and_what_is_not_an_image() {
+    let s = start().await;
+    let alice = s.client("alice").await;
+    let limit = 200 * 1024;
+    assert_eq!(linli_core::standards::entries::PHOTO_MAX_BYTES, 204_800);
+
+    let big = Uuid::now_v7().to_string();
+    let (st, body) = put_photo(&s, &alice.token, &big, jpeg(limit + 1, 4), "zh").await;
+    assert_eq!(st, 413, "{body}");
+    assert_eq!(body["error"]["code"], json!("photo_too_large"));
+    assert_eq!(
+        body["error"]["message"],
+        json!("照片太大（最多 200 KB），请重新拍摄")
+    );
+    let (_, body) = put_photo(&s, &alice.token, &big, jpeg(limit + 1, 4), "en").await;
+    assert_eq!(
+        body["error"]["message"],
+        json!("The photo is too large (at most 200 KB); please take it again")
+    );
+    assert_eq!(get_photo(&s, &alice.token, &big).await.0, 404);
+    // Exactly the limit is a photo like any other.
+    let (st, body) = put_photo(&s, &alice.token, &big, jpeg(limit, 4), "zh").await;
+    assert_eq!((st, body["size"].clone()), (201, json!(204_800)));
+
+    let text = Uuid::now_v7().to_string();
+    let (st, body) = put_photo(
+        &s,
+        &alice.token,
+        &text,
+        b"hello, this is not a photo".to_vec(),
+        "en",
+    )
+    .await;
+    assert_eq!(st, 415, "{body}");
+    assert_eq!(body["error"]["code"], json!("not_an_image"));
+    assert_eq!(
+        body["error"]["message"],
+        json!("Not a photo: only JPEG, PNG or WebP images are accepted")
+    );
+    assert_eq!(get_photo(&s, &alice.token, &text).await.0, 404);
+    // A PNG is kept as a PNG.
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend([0u8; 100]);
+    let (st, body) = put_photo(&s, &alice.token, &text, png.clone(), "zh").await;
+    assert_eq!(
+        (st, body["content_type"].clone()),
+        (201, json!("image/png"))
+    );
+    let (_, ct, back) = get_photo(&s, &alice.token, &text).await;
+    assert_eq!((ct.as_str(), back), ("image/png", png));
 }
