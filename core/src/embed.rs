@@ -218,6 +218,39 @@ mod wasm {
     }
 }
 
+#[cfg(all(feature = "wasm", feature = "bench"))]
+mod wasm_standards_bench {
+    use wasm_bindgen::prelude::*;
+
+    /// A generated community of `households` households (`standards::sample`) held inside the Wasm module,
+    /// so that `cargo xtask bench` times the self-check itself (issue 14: all six standards ≤ 50 ms for
+    /// 5,000 households). Feature `bench`.
+    #[wasm_bindgen]
+    pub struct StandardsBench(crate::sync::Replica);
+
+    #[wasm_bindgen]
+    impl StandardsBench {
+        #[wasm_bindgen(constructor)]
+        pub fn new(households: u32) -> StandardsBench {
+            StandardsBench(crate::standards::sample::community(households))
+        }
+
+        /// Evaluates all six standards as of 2026-03-10; returns how many indicators have a status other
+        /// than "no data" (a check that the work was done).
+        pub fn run(&self) -> u32 {
+            let names: Vec<&str> = crate::standards::Catalogue::get().names().collect();
+            let as_of = crate::date::Date::parse("2026-03-10").expect("a date");
+            let rules = crate::rules::RuleSet::default();
+            self.0
+                .self_check(crate::standards::sample::COMMUNITY, &names, &rules, as_of)
+                .iter()
+                .flat_map(|e| &e.indicators)
+                .filter(|i| i.status != crate::standards::Status::NoData)
+                .count() as u32
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

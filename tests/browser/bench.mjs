@@ -166,6 +166,22 @@ if (BENCH_CORE) {
   }, RUNS);
   out.tally_100k_ms = r.times;
   out.tally_responded = r.responded;
+  // The standards self-check (issue 14): all six standards for a generated community of 5,000 households.
+  const s = await page.evaluate(async (runs) => {
+    const core = await import('/bench-core/linli_core.js');
+    const bench = new core.StandardsBench(5000);
+    bench.run(); // warm-up (parses the catalogue once)
+    const times = [];
+    let rows = 0;
+    for (let i = 0; i < runs; i++) {
+      const t = performance.now();
+      rows = bench.run();
+      times.push(performance.now() - t);
+    }
+    return { times, rows };
+  }, RUNS);
+  out.standards_5000_ms = s.times;
+  out.standards_rows = s.rows;
   await ctx.close();
 }
 

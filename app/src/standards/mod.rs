@@ -13,7 +13,7 @@ pub mod strings;
 use crate::data::state;
 use linli_core::Lang;
 use linli_core::date::Date;
-use linli_core::standards::{Evaluation, inputs::for_standard};
+use linli_core::standards::Evaluation;
 use linli_core::sync::{Body, Operation};
 
 /// A standards change for the refused list; `None` for another feature's change.
@@ -32,17 +32,9 @@ pub fn describe_op(op: &Operation, lang: Lang) -> Option<String> {
 /// records, the entered rows from their latest entries.
 pub fn evaluate(standard: &str) -> Option<Evaluation> {
     let today = Date::from_unix_ms_cst(state::now_ms() as i64);
-    let (year, _, _) = today.ymd();
     let c = state::community();
     let rules = state::rules();
-    state::with(|l| {
-        // Entered rows first; what Linli computes from its own records replaces nothing typed (those rows
-        // cannot be entered) but is the one source of its rows.
-        let mut inputs = l.view.entered_inputs(&c);
-        inputs.extend(l.view.standards_inputs(&c, year, today, rules));
-        let inputs = for_standard(standard, &inputs);
-        linli_core::standards::evaluate(standard, rules, "default", year, today, &inputs).ok()
-    })
+    state::with(|l| l.view.self_check(&c, &[standard], rules, today).pop())
 }
 
 #[cfg(not(feature = "vote"))]

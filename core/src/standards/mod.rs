@@ -26,6 +26,8 @@ pub mod evaluate;
 pub mod inputs;
 pub mod periods;
 pub mod rules;
+#[cfg(any(test, feature = "bench"))]
+pub mod sample;
 pub mod verdict;
 pub mod words;
 
