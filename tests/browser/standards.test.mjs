@@ -3,6 +3,7 @@
 // a second device after sync; a checklist row entered offline shows as met on the second device.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { startServer, launch, phone, ready, uiLogin, apiLogin, push, uuidv7, seedUnit, seedHouseholds, waitPending, offlineReady, ADMIN_PASSWORD, STAFF_PASSWORD } from './harness.mjs';
 
 let server, browser, admin;
@@ -288,4 +289,24 @@ test('a checklist row marked done offline with a photo: shrunk and kept on the p
   await row(other, 'ZZ-STAR-CIV-2').locator('[data-testid=entry-history]').screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/standards-photo-second.png` : '/dev/null' }).catch(() => {});
   await ctx.close();
   await ctx2.close();
+});
+
+test('the printable report of Zhengzhou lists every row, the entered rows with who entered them and their evidence, and the versions used', async () => {
+  const ctx = await phone(browser, true);
+  const page = await ctx.newPage();
+  await uiLogin(page, server.url, 'admin', ADMIN_PASSWORD);
+  await page.click('[data-testid=standards-link]');
+  await page.click('[data-testid=standard-link][data-standard=zhengzhou]');
+  await page.click('[data-testid=report-link]');
+  await page.waitForSelector('[data-testid=standard-report]');
+  assert.equal(new URL(page.url()).pathname, '/standards/zhengzhou/report');
+  const zz = JSON.parse(readFileSync(new URL('../../core/data/standards/zhengzhou.json', import.meta.url), 'utf8'));
+  assert.equal(await page.locator('[data-testid=report-row]').count(), zz.indicators.length);
+  // Entered by the first test: in place, with its entry line (who and the evidence).
+  const civ1 = page.locator('[data-testid=report-row][data-id="ZZ-STAR-CIV-1"]');
+  assert.equal(await civ1.getAttribute('data-status'), 'met');
+  assert.match(await civ1.textContent(), /录入：admin 20\d\d-\d\d-\d\d · 制度汇编 2026 版/);
+  assert.match(await page.textContent('[data-testid=standard-report]'), new RegExp(`指标目录 ${zz.version.replace('+', '\\+')} · 规则 default`));
+  await page.screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/standards-report.png` : '/dev/null' }).catch(() => {});
+  await ctx.close();
 });

@@ -62,6 +62,8 @@ pub enum Route {
     Standards,
     /// One standard's rows (staff).
     Standard(String),
+    /// One standard's printable self-check report (staff).
+    StandardReport(String),
     /// A resident's vote, with the code from the QR link or typed in (no staff login).
     Vote(Option<String>),
     NotFound,
@@ -89,6 +91,13 @@ impl Route {
                     .filter(|s| !s.is_empty() && !s.contains('/'))
                 {
                     return Route::Standard(s.to_string());
+                }
+                if let Some(s) = p
+                    .strip_prefix("/standards/")
+                    .and_then(|s| s.strip_suffix("/report"))
+                    .filter(|s| !s.is_empty() && !s.contains('/'))
+                {
+                    return Route::StandardReport(s.to_string());
                 }
                 if let Some(c) = p
                     .strip_prefix("/join/")
@@ -251,6 +260,11 @@ mod tests {
             Route::parse("/standards/six-type"),
             Route::Standard("six-type".into())
         );
+        assert_eq!(
+            Route::parse("/standards/six-type/report"),
+            Route::StandardReport("six-type".into())
+        );
+        assert_eq!(Route::parse("/standards/six-type/other"), Route::NotFound);
         assert_eq!(
             Route::parse("/join/community-1"),
             Route::Join("community-1".into())

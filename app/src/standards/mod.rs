@@ -8,6 +8,7 @@ pub mod due;
 pub mod list;
 pub mod page;
 pub mod photo;
+pub mod report;
 pub mod strings;
 
 use crate::data::state;
@@ -52,6 +53,9 @@ crate::split!(
             match route {
                 Route::Standards => view! { <list::StandardsPage lang=lang /> }.into_any(),
                 Route::Standard(id) => view! { <page::StandardPage lang=lang id=id /> }.into_any(),
+                Route::StandardReport(id) => {
+                    view! { <report::ReportPage lang=lang id=id /> }.into_any()
+                }
                 _ => ().into_any(),
             }
         })

@@ -21,7 +21,7 @@ use uuid::Uuid;
 use wasm_bindgen::JsCast;
 
 /// The status as an icon (never colour alone) and a CSS/test name.
-fn icon(s: Status) -> (&'static str, &'static str) {
+pub(crate) fn icon(s: Status) -> (&'static str, &'static str) {
     match s {
         Status::Met => ("✓", "met"),
         Status::NotMet => ("✗", "not_met"),
@@ -32,7 +32,7 @@ fn icon(s: Status) -> (&'static str, &'static str) {
 }
 
 /// A value or threshold as people read it: shares in percent, the rest with the row's unit.
-fn shown(ind: &Indicator, v: &Value, lang: Lang) -> String {
+pub(crate) fn shown(ind: &Indicator, v: &Value, lang: Lang) -> String {
     let unit = match lang {
         Lang::Zh => ind.unit_zh.clone(),
         Lang::En => ind.unit.clone(),
@@ -147,6 +147,7 @@ pub fn StandardPage(lang: Lang, id: String) -> impl IntoView {
         <section class="page">
             <a class="btn" href="/standards">{tr(Std::Back)}</a>
             <h1>{name}</h1>
+            <a class="btn" data-testid="report-link" href=format!("/standards/{}/report", std.standard)>{tr(Std::Report)}</a>
             <p data-testid="verdict"><strong>{tr(Std::Verdict)}</strong> " " {verdict}</p>
             <div class="row-actions" role="group">
                 {filter_button(Filter::All, Std::ShowAll, "filter-all")}

@@ -48,6 +48,18 @@ strings! {
         PhotoRefused => ("服务器未接收", "refused by the server"),
         PhotoMissing => ("照片尚未上传，联网后显示", "Not uploaded yet; shown once online"),
         HistoryTitle => ("录入记录", "Entries"),
+        // The printable report (自评报告).
+        Report => ("打印自评报告", "Printable self-check report"),
+        ReportTitle => ("{0} 自评报告", "{0}: self-check report"),
+        ReportAsOf => ("社区：{0} · 截至 {1}", "Community: {0} · as of {1}"),
+        ReportVersions => ("指标目录 {0} · 规则 {1}（{2}）", "Catalogue {0} · rule set {1} ({2})"),
+        ReportPhotos => ("照片 {0} 张", "{0} photo(s)"),
+        Print => ("打印", "Print"),
+        ColId => ("编号", "Id"),
+        ColIndicator => ("指标", "Indicator"),
+        ColStatus => ("状态", "Status"),
+        ColGap => ("差距", "Gap"),
+        ColEvidence => ("录入与佐证", "Entry and evidence"),
         EntryLine => ("{0} · {1} · {2}", "{0} · {1} · {2}"),
     }
 }
