@@ -308,5 +308,13 @@ test('the printable report of Zhengzhou lists every row, the entered rows with w
   assert.match(await civ1.textContent(), /录入：admin 20\d\d-\d\d-\d\d · 制度汇编 2026 版/);
   assert.match(await page.textContent('[data-testid=standard-report]'), new RegExp(`指标目录 ${zz.version.replace('+', '\\+')} · 规则 default`));
   await page.screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/standards-report.png` : '/dev/null' }).catch(() => {});
+  // The same report as a workbook, made by the server from the synced records.
+  const [xlsx] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=report-xlsx]')]);
+  assert.equal(xlsx.suggestedFilename(), 'self-check-zhengzhou.xlsx');
+  const chunks = [];
+  for await (const c of await xlsx.createReadStream()) chunks.push(c);
+  const bytes = Buffer.concat(chunks);
+  assert.equal(bytes.subarray(0, 2).toString(), 'PK');
+  assert.ok(bytes.length > 5000, `${bytes.length} bytes`);
   await ctx.close();
 });

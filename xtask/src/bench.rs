@@ -8,22 +8,22 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// One line of the table.
-struct Row {
-    what: &'static str,
-    budget: String,
+pub struct Row {
+    pub what: &'static str,
+    pub budget: String,
     /// The median of the runs (or the one measurement).
-    measured: Option<f64>,
+    pub measured: Option<f64>,
     /// The worst run, when the figure was measured more than once.
-    worst: Option<f64>,
-    unit: &'static str,
-    pass: Option<bool>,
-    peer: Option<f64>,
+    pub worst: Option<f64>,
+    pub unit: &'static str,
+    pub pass: Option<bool>,
+    pub peer: Option<f64>,
 }
 
 /// How many times each timed figure is measured.
-const RUNS: usize = 5;
+pub const RUNS: usize = 5;
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -60,7 +60,7 @@ fn build_bench_core() -> Result<PathBuf> {
 }
 
 /// A child process killed when dropped.
-struct Guard(Child);
+pub struct Guard(pub Child);
 impl Drop for Guard {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -68,7 +68,7 @@ impl Drop for Guard {
     }
 }
 
-fn wait_for(url: &str) -> Result {
+pub fn wait_for(url: &str) -> Result {
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(30) {
         if Command::new("curl")
@@ -364,32 +364,10 @@ pub fn bench() -> Result {
     // Staff of a community each, one per run, so every run's pull moves the same N operations.
     // (The server makes `admin` from LINLI_ADMIN_PASSWORD only into an empty database: made here too.)
     let run_users: Vec<String> = (1..=RUNS).map(|k| format!("bench-{k}")).collect();
+    let db = format!("sqlite://{}/linli.db?mode=rwc", tmp.display());
+    let server = target_dir().join("release/linli-server");
     for user in std::iter::once(&"admin".to_string()).chain(&run_users) {
-        let mut c = Command::new(target_dir().join("release/linli-server"));
-        c.args([
-            "admin",
-            "create-user",
-            "--username",
-            user,
-            "--role",
-            "admin",
-        ])
-        .args(["--community", &format!("community-{user}")])
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}/linli.db?mode=rwc", tmp.display()),
-        )
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null());
-        let mut child = c.spawn().map_err(|e| format!("create-user: {e}"))?;
-        if let Some(mut stdin) = child.stdin.take() {
-            use std::io::Write;
-            writeln!(stdin, "{password}").map_err(|e| e.to_string())?;
-        }
-        let status = child.wait().map_err(|e| e.to_string())?;
-        if !status.success() {
-            return Err(format!("create-user {user} failed"));
-        }
+        create_user(&server, &db, user, &format!("community-{user}"), password)?;
     }
     let bench_core = build_bench_core()?;
     let _server = Guard(
@@ -657,13 +635,23 @@ pub fn bench() -> Result {
         }
     }
 
+    let failed = broken + print_table(&rows);
+    if failed == 0 {
+        Ok(())
+    } else {
+        Err(format!("{failed} budget(s) not met or not measured"))
+    }
+}
+
+/// Prints the table of `rows`; returns how many failed or were not measured.
+pub fn print_table(rows: &[Row]) -> usize {
     println!();
     println!(
         "| measure | budget | Linli (median of {RUNS}) | worst | PouchDB | Linli/PouchDB | result |"
     );
     println!("|---|---|---|---|---|---|---|");
-    let mut failed = broken;
-    for r in &rows {
+    let mut failed = 0;
+    for r in rows {
         let m = r
             .measured
             .map(|v| format!("{v:.1} {}", r.unit))
@@ -696,9 +684,39 @@ pub fn bench() -> Result {
             r.what, r.budget
         );
     }
-    if failed == 0 {
-        Ok(())
-    } else {
-        Err(format!("{failed} budget(s) not met or not measured"))
+    failed
+}
+
+/// `linli-server admin create-user` (role admin) on `database_url`, the password on its standard input.
+pub fn create_user(
+    server: &Path,
+    database_url: &str,
+    user: &str,
+    community: &str,
+    password: &str,
+) -> Result {
+    let mut child = Command::new(server)
+        .args([
+            "admin",
+            "create-user",
+            "--username",
+            user,
+            "--role",
+            "admin",
+        ])
+        .args(["--community", community])
+        .env("DATABASE_URL", database_url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("create-user: {e}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        use std::io::Write;
+        writeln!(stdin, "{password}").map_err(|e| e.to_string())?;
     }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err(format!("create-user {user} failed"));
+    }
+    Ok(())
 }

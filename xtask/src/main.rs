@@ -2,6 +2,7 @@
 
 mod bench;
 mod chaos;
+mod city;
 mod compress;
 mod paths;
 mod postgres;
@@ -24,6 +25,8 @@ cargo xtask <command>
   test-postgres [FILTER]
                    only the server and sync integration tests, on a throwaway PostgreSQL cluster
   bench            measure against DESIGN.md's budgets and print one table
+  bench-city       a generated city on PostgreSQL (1,000 communities × 4,000 households): pulling one
+                   community, and one process's memory as more communities push than it keeps loaded
   chaos --cycles N [--clients K] [--postgres]
                    kill -9 the release server N times while K clients (default 4) push, restart it,
                    and check that every acknowledged operation is stored exactly once (--postgres: on
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("test-postgres") => test_postgres(&args[1..]),
         Some("bench") => bench::bench(),
+        Some("bench-city") => city::bench_city(),
         Some("chaos") => chaos::chaos(&args[1..]),
         _ => {
             eprint!("{USAGE}");

@@ -46,7 +46,7 @@ pub fn StandardsPage(lang: Lang) -> impl IntoView {
                     <li>
                         <a class="card link" data-testid="standard-link" data-standard=id.clone() href=format!("/standards/{id}")>
                             <span class="title">{name}</span>
-                            <span class="sub" data-testid="groups-met">{fill(tr(Std::GroupsMet), &[&met.to_string(), &total.to_string()])}</span>
+                            <span class="sub" data-testid="groups-met">{fill(linli_core::standards::words::Words::GroupsMet.text(lang), &[&met.to_string(), &total.to_string()])}</span>
                             {level.map(|l| view! { <span class="sub" data-testid="level">" · " {l}</span> })}
                         </a>
                     </li>

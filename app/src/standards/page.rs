@@ -11,8 +11,9 @@ use crate::standards::{evaluate, photo};
 use leptos::prelude::*;
 use linli_core::i18n::fill;
 use linli_core::standards::entries::PHOTOS_MAX;
+use linli_core::standards::words::Words;
 use linli_core::standards::{
-    Catalogue, Class, Indicator, IndicatorResult, Kind, StandardEntryFields, Status, words,
+    Catalogue, Class, Indicator, IndicatorResult, Kind, StandardEntryFields, Status, report, words,
 };
 use linli_core::sync::{Body, EntityRef};
 use linli_core::{EntityKind, Lang};
@@ -28,32 +29,6 @@ pub(crate) fn icon(s: Status) -> (&'static str, &'static str) {
         Status::InProgress => ("…", "in_progress"),
         Status::NoData => ("?", "no_data"),
         Status::NoThreshold => ("–", "no_threshold"),
-    }
-}
-
-/// A value or threshold as people read it: shares in percent, the rest with the row's unit.
-pub(crate) fn shown(ind: &Indicator, v: &Value, lang: Lang) -> String {
-    let unit = match lang {
-        Lang::Zh => ind.unit_zh.clone(),
-        Lang::En => ind.unit.clone(),
-    }
-    .unwrap_or_default();
-    let num = match v {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.parse::<f64>().ok(),
-        Value::Bool(b) => {
-            return if *b { Std::Done } else { Std::NotDone }
-                .text(lang)
-                .to_string();
-        }
-        _ => None,
-    };
-    match (num, ind.kind) {
-        (None, _) => "—".to_string(),
-        (Some(x), Kind::Share) => format!("{:.1}%", x * 100.0),
-        (Some(x), _) => format!("{} {unit}", (x * 100.0).round() / 100.0)
-            .trim_end()
-            .to_string(),
     }
 }
 
@@ -87,28 +62,7 @@ pub fn StandardPage(lang: Lang, id: String) -> impl IntoView {
         Lang::Zh => std.name_zh.clone(),
         Lang::En => std.name_en.clone(),
     };
-    let is_zz = std.standard == "zhengzhou";
-    let verdict = move || {
-        let e = evaluation.get()?;
-        let met = e.groups.iter().filter(|g| g.status == Status::Met).count();
-        let mut line = fill(
-            tr(Std::GroupsMet),
-            &[&met.to_string(), &e.groups.len().to_string()],
-        );
-        if is_zz {
-            let stars = e
-                .verdict
-                .get("stars_met")
-                .and_then(|s| s.as_array())
-                .map_or(0, Vec::len);
-            let level = words::level(e.verdict.get("level").and_then(|l| l.as_str())).text(lang);
-            line = format!(
-                "{line} · {} · {level}",
-                fill(tr(Std::StarsMet), &[&stars.to_string()])
-            );
-        }
-        Some(line)
-    };
+    let verdict = move || evaluation.get().map(|e| report::summary(&e, lang));
     let groups = std.groups.clone();
     let rows_of = move |group: String| {
         let e = evaluation.get();
@@ -148,7 +102,7 @@ pub fn StandardPage(lang: Lang, id: String) -> impl IntoView {
             <a class="btn" href="/standards">{tr(Std::Back)}</a>
             <h1>{name}</h1>
             <a class="btn" data-testid="report-link" href=format!("/standards/{}/report", std.standard)>{tr(Std::Report)}</a>
-            <p data-testid="verdict"><strong>{tr(Std::Verdict)}</strong> " " {verdict}</p>
+            <p data-testid="verdict"><strong>{Words::Verdict.text(lang)}</strong> " " {verdict}</p>
             <div class="row-actions" role="group">
                 {filter_button(Filter::All, Std::ShowAll, "filter-all")}
                 {filter_button(Filter::NotMet, Std::ShowNotMet, "filter-not-met")}
@@ -187,19 +141,8 @@ pub fn StandardPage(lang: Lang, id: String) -> impl IntoView {
 fn Row(lang: Lang, ind: Indicator, r: IndicatorResult) -> impl IntoView {
     let tr = move |k: Std| k.text(lang);
     let (i, css) = icon(r.status);
-    let threshold = r
-        .threshold
-        .clone()
-        .map(Value::String)
-        .unwrap_or(Value::Null);
-    let value = shown(&ind, &r.value, lang);
-    let target = match (
-        &r.comparator,
-        ind.threshold.is_some() || r.threshold.is_some(),
-    ) {
-        (Some(c), true) => format!("{c} {}", shown(&ind, &threshold, lang)),
-        _ => ind.threshold_text.clone(),
-    };
+    let value = report::value_text(&ind, &r.value, lang);
+    let target = report::target_text(&ind, &r, lang);
     let gap = words::gap_sentence(&ind, &r, lang);
     let current = words::current_sentence(&r, lang);
     let entered = !linli_core::standards::inputs::COMPUTED_BY_LINLI.contains(&ind.id.as_str());
@@ -212,8 +155,8 @@ fn Row(lang: Lang, ind: Indicator, r: IndicatorResult) -> impl IntoView {
             <p class="title"><span class=format!("badge {css}") data-testid="indicator-status">{i} " " {words::status(r.status).text(lang)}</span> " " {name}</p>
             <p class="sub">{ind.id.clone()} " · 「" {ind.quote.clone()} "」"</p>
             <p>
-                {tr(Std::Value)} {crate::shell::i18n::colon(lang)} <b data-testid="indicator-value">{value}</b>
-                " · " {tr(Std::Threshold)} {crate::shell::i18n::colon(lang)} {target}
+                {Words::ColValue.text(lang)} {crate::shell::i18n::colon(lang)} <b data-testid="indicator-value">{value}</b>
+                " · " {Words::ColThreshold.text(lang)} {crate::shell::i18n::colon(lang)} {target}
                 {(!entered).then(|| format!(" · {}", tr(Std::Computed)))}
                 {(entered && ind.class == Class::Computed).then(|| format!(" · {}", tr(Std::NoRegister)))}
             </p>
@@ -244,7 +187,7 @@ fn EntryForm(lang: Lang, ind: Indicator) -> impl IntoView {
     let latest = last.and_then(|v| v.last().cloned()).map(|e| {
         let day = linli_core::date::Date::from_unix_ms_cst(e.fields.at_ms as i64);
         fill(
-            tr(Std::EnteredBy),
+            Words::EnteredBy.text(lang),
             &[&e.fields.entered_by, &day.to_string()],
         )
     });
@@ -372,8 +315,8 @@ fn EntryForm(lang: Lang, ind: Indicator) -> impl IntoView {
                         let (yes, no) = (save.clone(), save.clone());
                         view! {
                             <div class="row-actions">
-                                <button type="button" class="btn primary" data-testid="entry-done" on:click=move |_| yes(json!({"done": true}))>{tr(Std::Done)}</button>
-                                <button type="button" class="btn" data-testid="entry-not-done" on:click=move |_| no(json!({"done": false}))>{tr(Std::NotDone)}</button>
+                                <button type="button" class="btn primary" data-testid="entry-done" on:click=move |_| yes(json!({"done": true}))>{Words::Done.text(lang)}</button>
+                                <button type="button" class="btn" data-testid="entry-not-done" on:click=move |_| no(json!({"done": false}))>{Words::NotDone.text(lang)}</button>
                             </div>
                         }.into_any()
                     }
@@ -405,7 +348,7 @@ fn EntryForm(lang: Lang, ind: Indicator) -> impl IntoView {
 /// An entry's input in words: 已具备 / 未具备, a value, a fraction, the dates.
 fn input_words(input: &Value, lang: Lang) -> String {
     if let Some(done) = input.get("done").and_then(Value::as_bool) {
-        return if done { Std::Done } else { Std::NotDone }
+        return if done { Words::Done } else { Words::NotDone }
             .text(lang)
             .to_string();
     }

@@ -4,14 +4,15 @@
 //! versions the evaluation used. Printed to paper or PDF from the phone's browser.
 
 use crate::data::state;
+use crate::renovation::common::download_from_server;
 use crate::standards::evaluate;
-use crate::standards::page::{icon, shown};
+use crate::standards::page::icon;
 use crate::standards::strings::Std;
 use leptos::prelude::*;
+use linli_core::Lang;
 use linli_core::i18n::fill;
-use linli_core::standards::{Catalogue, Status, words};
-use linli_core::{Lang, date::Date};
-use serde_json::Value;
+use linli_core::standards::words::{self, Words};
+use linli_core::standards::{Catalogue, report};
 
 #[component]
 pub fn ReportPage(lang: Lang, id: String) -> impl IntoView {
@@ -28,63 +29,38 @@ pub fn ReportPage(lang: Lang, id: String) -> impl IntoView {
     };
     let community = state::community();
     let entries = state::with(|l| l.view.standard_entries(&community));
-    let met = e.groups.iter().filter(|g| g.status == Status::Met).count();
-    let summary = fill(
-        tr(Std::GroupsMet),
-        &[&met.to_string(), &e.groups.len().to_string()],
-    );
-    let versions = fill(
-        tr(Std::ReportVersions),
-        &[&e.catalog_version, &e.rule_set.name, &e.rule_set.version],
-    );
-    let rows = std
-        .indicators
-        .iter()
-        .filter_map(|ind| {
-            let r = e.indicators.iter().find(|r| r.id == ind.id)?.clone();
+    let rows = report::rows(std, &e, &entries, lang)
+        .into_iter()
+        .map(|r| {
             let (i, css) = icon(r.status);
-            let threshold = r
-                .threshold
-                .clone()
-                .map(Value::String)
-                .unwrap_or(Value::Null);
-            let target = match &r.comparator {
-                Some(c) if r.threshold.is_some() => format!("{c} {}", shown(ind, &threshold, lang)),
-                _ => ind.threshold_text.clone(),
-            };
-            let evidence = entries
-                .get(&ind.id)
-                .and_then(|list| list.last())
-                .map(|last| {
-                    let f = &last.fields;
-                    let when = Date::from_unix_ms_cst(f.at_ms as i64).to_string();
-                    let mut parts = vec![fill(tr(Std::EnteredBy), &[&f.entered_by, &when])];
-                    parts.extend(
-                        [f.evidence.clone(), f.note.clone()]
-                            .into_iter()
-                            .filter(|s| !s.is_empty()),
-                    );
-                    if !f.photos.is_empty() {
-                        parts.push(fill(tr(Std::ReportPhotos), &[&f.photos.len().to_string()]));
-                    }
-                    parts.join(" · ")
-                });
-            let name = match lang {
-                Lang::Zh => ind.name_zh.clone(),
-                Lang::En => ind.gloss.clone(),
-            };
-            Some(view! {
-                <tr data-testid="report-row" data-id=ind.id.clone() data-status=css>
-                    <td>{ind.id.clone()}</td>
-                    <td>{name}</td>
+            let id = r.id.clone();
+            view! {
+                <tr data-testid="report-row" data-id=id data-status=css>
+                    <td>{r.id}</td>
+                    <td>{r.name}</td>
                     <td>{i} " " {words::status(r.status).text(lang)}</td>
-                    <td>{shown(ind, &r.value, lang)}</td>
-                    <td>{target}</td>
-                    <td>{words::gap_sentence(ind, &r, lang).unwrap_or_default()}</td>
-                    <td>{evidence.unwrap_or_default()}</td>
+                    <td>{r.value}</td>
+                    <td>{r.target}</td>
+                    <td>{r.gap}</td>
+                    <td>{r.entry}</td>
                 </tr>
-            })
+            }
         })
+        .collect_view();
+    let export_error = RwSignal::new(None::<String>);
+    let lang_q = if lang == Lang::Zh { "zh" } else { "en" };
+    let path = format!("/api/standards/{id}/report.xlsx?lang={lang_q}");
+    let file = format!("self-check-{id}.xlsx");
+    let download = move |_| {
+        let (path, file) = (path.clone(), file.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            let got = download_from_server(&path, &file, lang).await;
+            export_error.set(got.err());
+        });
+    };
+    let headings = report::COLUMNS
+        .iter()
+        .map(|w| view! { <th>{w.text(lang)}</th> })
         .collect_view();
     view! {
         <section class="page report" data-testid="standard-report">
@@ -93,18 +69,17 @@ pub fn ReportPage(lang: Lang, id: String) -> impl IntoView {
                 <button type="button" class="btn primary" on:click=move |_| {
                     if let Some(w) = web_sys::window() { let _ = w.print(); }
                 }>{tr(Std::Print)}</button>
+                <button type="button" class="btn" data-testid="report-xlsx" on:click=download>{tr(Std::ReportXlsx)}</button>
             </div>
-            <h1>{fill(tr(Std::ReportTitle), &[&name])}</h1>
-            <p>{fill(tr(Std::ReportAsOf), &[&community, &e.as_of.to_string()])}</p>
-            <p data-testid="report-summary"><strong>{tr(Std::Verdict)}</strong> " " {summary}</p>
-            <p class="sub">{versions}</p>
+            <p class="sub no-print">{tr(Std::ReportXlsxNote)}</p>
+            {move || export_error.get().map(|e| view! { <p class="field-error no-print" role="alert">{e}</p> })}
+            <h1>{fill(Words::ReportTitle.text(lang), &[&name])}</h1>
+            <p>{fill(Words::ReportAsOf.text(lang), &[&community, &e.as_of.to_string()])}</p>
+            <p data-testid="report-summary"><strong>{Words::Verdict.text(lang)}</strong> " " {report::summary(&e, lang)}</p>
+            <p class="sub">{report::versions(&e, lang)}</p>
             <div class="table-wrap">
                 <table class="report-table">
-                    <thead><tr>
-                        <th>{tr(Std::ColId)}</th><th>{tr(Std::ColIndicator)}</th><th>{tr(Std::ColStatus)}</th>
-                        <th>{tr(Std::Value)}</th><th>{tr(Std::Threshold)}</th><th>{tr(Std::ColGap)}</th>
-                        <th>{tr(Std::ColEvidence)}</th>
-                    </tr></thead>
+                    <thead><tr>{headings}</tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
             </div>

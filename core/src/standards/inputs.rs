@@ -149,6 +149,30 @@ pub fn for_standard(standard: &str, inputs: &HashMap<String, Input>) -> HashMap<
         .collect()
 }
 
+impl Replica {
+    /// 达标自评: each of `standards` evaluated from this replica's records for the year of `as_of` — the
+    /// rows Linli computes (`standards_inputs`) and the entered rows' latest entries — under `rules`. What
+    /// the app's self-check pages show; the inputs are gathered once for all the standards asked.
+    pub fn self_check(
+        &self,
+        community: &str,
+        standards: &[&str],
+        rules: &RuleSet,
+        as_of: Date,
+    ) -> Vec<super::Evaluation> {
+        let (year, _, _) = as_of.ymd();
+        // Entered rows first; the computed rows cannot be entered, so nothing typed is replaced.
+        let mut inputs = self.entered_inputs(community);
+        inputs.extend(self.standards_inputs(community, year, as_of, rules));
+        standards
+            .iter()
+            .filter_map(|s| {
+                super::evaluate(s, rules, "default", year, as_of, &for_standard(s, &inputs)).ok()
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -172,29 +196,5 @@ mod tests {
                 );
             }
         }
-    }
-}
-
-impl Replica {
-    /// 达标自评: each of `standards` evaluated from this replica's records for the year of `as_of` — the
-    /// rows Linli computes (`standards_inputs`) and the entered rows' latest entries — under `rules`. What
-    /// the app's self-check pages show; the inputs are gathered once for all the standards asked.
-    pub fn self_check(
-        &self,
-        community: &str,
-        standards: &[&str],
-        rules: &RuleSet,
-        as_of: Date,
-    ) -> Vec<super::Evaluation> {
-        let (year, _, _) = as_of.ymd();
-        // Entered rows first; the computed rows cannot be entered, so nothing typed is replaced.
-        let mut inputs = self.entered_inputs(community);
-        inputs.extend(self.standards_inputs(community, year, as_of, rules));
-        standards
-            .iter()
-            .filter_map(|s| {
-                super::evaluate(s, rules, "default", year, as_of, &for_standard(s, &inputs)).ok()
-            })
-            .collect()
     }
 }

@@ -36,6 +36,26 @@ crate::catalogue! {
         NotAnImage => ("不是照片：只接受 JPEG、PNG 或 WebP 图片", "Not a photo: only JPEG, PNG or WebP images are accepted"),
         PhotoConflict => ("已有另一张照片使用此编号，未保存", "Another photo already has this id; not saved"),
         NoSuchPhoto => ("本社区没有这张照片（可能尚未上传）", "This community has no such photo (it may not be uploaded yet)"),
+        // A checklist row's value.
+        Done => ("已具备", "In place"),
+        NotDone => ("未具备", "Not in place"),
+        // The self-check report (自评报告): {0} who, {1} the date; {0} the number of photos.
+        EnteredBy => ("录入：{0} {1}", "Entered by {0} on {1}"),
+        Photos => ("照片 {0} 张", "{0} photo(s)"),
+        GroupsMet => ("{0}/{1} 组达标", "{0} of {1} groups met"),
+        StarsMet => ("已达标星级：{0}/16", "Stars met: {0} of 16"),
+        ReportTitle => ("{0} 自评报告", "{0}: self-check report"),
+        ReportSheet => ("自评报告", "Self-check"),
+        ReportAsOf => ("社区：{0} · 截至 {1}", "Community: {0} · as of {1}"),
+        ReportVersions => ("指标目录 {0} · 规则 {1}（{2}）", "Catalogue {0} · rule set {1} ({2})"),
+        Verdict => ("结论", "Verdict"),
+        ColId => ("编号", "Id"),
+        ColIndicator => ("指标", "Indicator"),
+        ColStatus => ("状态", "Status"),
+        ColValue => ("现状", "Now"),
+        ColThreshold => ("标准", "Standard"),
+        ColGap => ("差距", "Gap"),
+        ColEntry => ("录入与佐证", "Entry and evidence"),
     }
 }
 

@@ -4,10 +4,12 @@
 //!
 //! - `evidence.rs` — `PUT /api/standards/evidence/{id}` (the image's bytes) and
 //!   `GET /api/standards/evidence/{id}`, staff of the photo's community only
+//! - `report.rs` — `GET /api/standards/{standard}/report.xlsx`: the self-check report as a workbook
 //! - `repo.rs` — all of the feature's SQL (migration 0007, `standards_evidence`)
 
 pub mod evidence;
 pub mod repo;
+pub mod report;
 
 use crate::AppState;
 use axum::Router;
@@ -16,11 +18,13 @@ use axum::routing::get;
 
 /// Every standards endpoint.
 pub fn routes() -> Router<AppState> {
-    Router::new().route(
-        "/api/standards/evidence/{id}",
-        get(evidence::get)
-            .put(evidence::put)
-            // One byte over the limit is enough to know the body is too large.
-            .layer(DefaultBodyLimit::max(evidence::BODY_LIMIT)),
-    )
+    Router::new()
+        .route("/api/standards/{standard}/report.xlsx", get(report::xlsx))
+        .route(
+            "/api/standards/evidence/{id}",
+            get(evidence::get)
+                .put(evidence::put)
+                // One byte over the limit is enough to know the body is too large.
+                .layer(DefaultBodyLimit::max(evidence::BODY_LIMIT)),
+        )
 }

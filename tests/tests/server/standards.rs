@@ -245,3 +245,96 @@ async fn evidence_refuses_large_bodies_and_what_is_not_an_image() {
     let (_, ct, back) = get_photo(&s, &alice.token, &text).await;
     assert_eq!((ct.as_str(), back), ("image/png", png));
 }
+
+/// The workbook's first sheet, every cell as text, row by row.
+fn sheet(bytes: &[u8]) -> Vec<Vec<String>> {
+    use calamine::{Reader, Xlsx};
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let range = wb.worksheet_range_at(0).unwrap().unwrap();
+    range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect()
+}
+
+async fn get_report(s: &TestServer, token: &str, query: &str) -> (u16, Vec<u8>) {
+    let r = s
+        .http
+        .get(s.url(&format!("/api/standards/{query}")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.bytes().await.unwrap().to_vec())
+}
+
+/// 自评报告 as a workbook (issue 14, RULES E6): the title, the verdict and versions, then every row of
+/// Zhengzhou's catalogue in order with status, value, threshold and the latest entry (who, when, the
+/// evidence); another community's staff get their own community's report (the entry is not in it); an
+/// unknown standard, a malformed date and no login are refused naming what is wrong.
+#[tokio::test]
+async fn the_report_workbook_lists_every_row_with_its_entry_and_stays_in_its_community() {
+    let s = start().await;
+    let alice = s.client("alice").await;
+    let mut d = Device::new("alice", COMMUNITY);
+    let op = entry(&mut d, "ZZ-STAR-CIV-1", json!({"done": true}));
+    let r = alice.push(&d.push_request(vec![op])).await.unwrap();
+    assert_eq!(r.results[0].status, OpStatus::Accepted);
+    let today = linli_core::date::Date::from_unix_ms_cst(linli_tests::now_ms() as i64);
+
+    let (status, bytes) = get_report(&s, &alice.token, "zhengzhou/report.xlsx").await;
+    assert_eq!(status, 200);
+    let rows = sheet(&bytes);
+    let zz = linli_core::standards::Catalogue::get()
+        .standard("zhengzhou")
+        .unwrap();
+    assert_eq!(rows[0][0], format!("{} 自评报告", zz.name_zh));
+    assert!(
+        rows[1][0].ends_with(&format!("截至 {today}")),
+        "{:?}",
+        rows[1]
+    );
+    assert!(rows[2][0].starts_with("结论："), "{:?}", rows[2]);
+    assert!(rows[3][0].starts_with("指标目录 "), "{:?}", rows[3]);
+    assert_eq!(
+        rows[5],
+        ["编号", "指标", "状态", "现状", "标准", "差距", "录入与佐证"]
+    );
+    let data = &rows[6..];
+    assert_eq!(data.len(), zz.indicators.len());
+    let ids: Vec<&str> = data.iter().map(|r| r[0].as_str()).collect();
+    let expected: Vec<&str> = zz.indicators.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids, expected);
+    let civ = data.iter().find(|r| r[0] == "ZZ-STAR-CIV-1").unwrap();
+    assert_eq!(
+        civ[2..],
+        [
+            "达标".to_string(),
+            "已具备".into(),
+            civ[4].clone(),
+            String::new(),
+            format!("录入：alice {today} · 台账第 3 册"),
+        ]
+    );
+
+    // Bob, staff of c2, reads c2's report: the entry of c1 is not there.
+    s.add_user("bob", "staff", "c2");
+    let bob = s.client("bob").await;
+    let (status, bytes) = get_report(&s, &bob.token, "zhengzhou/report.xlsx?lang=en").await;
+    assert_eq!(status, 200);
+    let rows = sheet(&bytes);
+    assert_eq!(rows[0][0], format!("{}: self-check report", zz.name_en));
+    let civ = rows.iter().find(|r| r[0] == "ZZ-STAR-CIV-1").unwrap();
+    assert_eq!((civ[2].as_str(), civ[6].as_str()), ("no data", ""));
+
+    // Refusals.
+    let (status, body) = get_report(&s, &alice.token, "nowhere/report.xlsx").await;
+    let got = (status, serde_json::from_slice::<Value>(&body).unwrap());
+    assert_error(&got, 404, "not_found", Some("standard"));
+    let (status, body) =
+        get_report(&s, &alice.token, "zhengzhou/report.xlsx?as_of=2026-13-01").await;
+    let got = (status, serde_json::from_slice::<Value>(&body).unwrap());
+    assert_error(&got, 400, "invalid_date", Some("as_of"));
+    let (status, _) = get_report(&s, "not-a-token", "zhengzhou/report.xlsx").await;
+    assert_eq!(status, 401);
+}
