@@ -61,6 +61,21 @@ pub enum AdminCommand {
         #[arg(long)]
         username: String,
     },
+    /// Let an account read another community's standards self-check beside its own (RULES H1: the
+    /// sub-district's staff are granted each community of the sub-district).
+    GrantCommunity {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        community: String,
+    },
+    /// Take back a grant of `grant-community`.
+    RevokeCommunity {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        community: String,
+    },
     /// Create a community.
     CreateCommunity {
         #[arg(long)]
@@ -158,6 +173,14 @@ pub fn admin(config: &Config, command: AdminCommand, input: &mut dyn BufRead) ->
                 Err(e) => fail(e),
             }
         }
+        AdminCommand::GrantCommunity {
+            username,
+            community,
+        } => grant(&db, &username, &community, false),
+        AdminCommand::RevokeCommunity {
+            username,
+            community,
+        } => grant(&db, &username, &community, true),
         AdminCommand::DisableUser { username } => revoke(&db, &username, true),
         AdminCommand::RevokeSessions { username } => revoke(&db, &username, false),
         AdminCommand::CreateUser {
@@ -234,6 +257,31 @@ pub fn admin(config: &Config, command: AdminCommand, input: &mut dyn BufRead) ->
                 Err(e) => fail(e),
             }
         }
+    }
+}
+
+/// `admin grant-community` and `admin revoke-community`.
+fn grant(db: &Db, username: &str, community: &str, revoke: bool) -> ExitCode {
+    let (username, community) = (username.trim(), community.trim());
+    match db.write(|c| db::grant_community(c, username, community, revoke, now_ms() as i64)) {
+        Ok(db::Granted::Done) if revoke => {
+            println!("{username} no longer reads community {community}.");
+            ExitCode::SUCCESS
+        }
+        Ok(db::Granted::Done) => {
+            println!("{username} may now read community {community}'s self-check.");
+            ExitCode::SUCCESS
+        }
+        Ok(db::Granted::Already) if revoke => {
+            fail(format!("{username} had no grant for community {community}"))
+        }
+        Ok(db::Granted::Already) => {
+            println!("{username} already reads community {community}.");
+            ExitCode::SUCCESS
+        }
+        Ok(db::Granted::NoSuchUser) => fail(format!("there is no account named {username}")),
+        Ok(db::Granted::NoSuchCommunity) => fail(format!("there is no community {community}")),
+        Err(e) => fail(e),
     }
 }
 

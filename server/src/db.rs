@@ -28,6 +28,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (5, include_str!("../migrations/0005_volunteers.sql")),
     (6, include_str!("../migrations/0006_volunteer_sessions.sql")),
     (7, include_str!("../migrations/0007_standards_evidence.sql")),
+    (8, include_str!("../migrations/0008_community_grants.sql")),
 ];
 
 /// The schema version this build expects.
@@ -599,6 +600,64 @@ pub fn community_name(conn: &mut Conn<'_>, id: &str) -> DbResult<Option<String>>
     conn.query_opt("SELECT name FROM communities WHERE id = ?1", args![id])?
         .map(|r| r.text(0))
         .transpose()
+}
+
+/// What a grant changed.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Granted {
+    Done,
+    Already,
+    NoSuchUser,
+    NoSuchCommunity,
+}
+
+/// Lets `username` read `community` besides its own (RULES H1: a sub-district's staff; 0008). With
+/// `revoke`, takes it back (`Already` when there was none).
+pub fn grant_community(
+    conn: &mut Conn<'_>,
+    username: &str,
+    community: &str,
+    revoke: bool,
+    now_ms: i64,
+) -> DbResult<Granted> {
+    if conn
+        .query_opt("SELECT id FROM users WHERE username = ?1", args![username])?
+        .is_none()
+    {
+        return Ok(Granted::NoSuchUser);
+    }
+    if community_name(conn, community)?.is_none() {
+        return Ok(Granted::NoSuchCommunity);
+    }
+    let changed = if revoke {
+        conn.execute(
+            "DELETE FROM community_grants WHERE community = ?1 AND username = ?2",
+            args![community, username],
+        )?
+    } else {
+        conn.execute(
+            "INSERT INTO community_grants (community, username, granted_at_ms) VALUES (?1, ?2, ?3)
+             ON CONFLICT DO NOTHING",
+            args![community, username, now_ms],
+        )?
+    };
+    Ok(if changed == 1 {
+        Granted::Done
+    } else {
+        Granted::Already
+    })
+}
+
+/// The communities `username` may read besides its own, with their names, by id.
+pub fn granted_communities(conn: &mut Conn<'_>, username: &str) -> DbResult<Vec<(String, String)>> {
+    conn.query(
+        "SELECT g.community, c.name FROM community_grants g JOIN communities c ON c.id = g.community
+         WHERE g.username = ?1 ORDER BY g.community",
+        args![username],
+    )?
+    .iter()
+    .map(|r| Ok((r.text(0)?, r.text(1)?)))
+    .collect()
 }
 
 /// Creates a community; returns false if it existed already (its name is left as it was).

@@ -44,6 +44,12 @@ export async function startServer(env = {}) {
   });
   return {
     url,
+    /** Runs `linli-server admin …` on this server's database (as an operator would beside it). */
+    admin(args, input = '') {
+      const r = spawnSync(BIN, ['admin', ...args], { env: fullEnv, input, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`admin ${args.join(' ')} failed: ${r.stderr}${r.stdout}`);
+      return r.stdout;
+    },
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r() : child.on('exit', r)));

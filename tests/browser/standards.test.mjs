@@ -318,3 +318,43 @@ test('the printable report of Zhengzhou lists every row, the entered rows with w
   assert.ok(bytes.length > 5000, `${bytes.length} bytes`);
   await ctx.close();
 });
+
+test("the sub-district's side-by-side view: a login granted a second community sees both, the larger gap first", async () => {
+  // Community 2 has no households (Zhengzhou's size row, 3,000–5,000 households, is not met) and its
+  // staff entered ZZ-STAR-CIV-1 as not in place: 2 indicators not met, hand-worked as in the server test.
+  server.admin(['create-user', '--username', 'zhou', '--role', 'staff', '--community', 'community-2'], `${STAFF_PASSWORD}\n`);
+  const zhou = await apiLogin(server.url, 'zhou', STAFF_PASSWORD);
+  const [r] = await push(server.url, zhou, [['standard_entry', uuidv7(), {
+    type: 'standard_entry.add', indicator_id: 'ZZ-STAR-CIV-1', input: { done: false }, note: '', evidence: '',
+    entered_by: 'zhou', at_ms: Date.now(),
+  }]]);
+  assert.equal(r.status, 'accepted', JSON.stringify(r));
+
+  const ctx = await phone(browser, true);
+  const page = await ctx.newPage();
+  await uiLogin(page, server.url, 'admin', ADMIN_PASSWORD);
+  await page.click('[data-testid=standards-link]');
+  await ready(page);
+  await page.locator('[data-testid=standard-link]').first().waitFor();
+  // Not granted: nothing beyond its own community.
+  await page.waitForTimeout(1000);
+  assert.equal(await page.locator('[data-testid=side-by-side]').count(), 0);
+
+  server.admin(['grant-community', '--username', 'admin', '--community', 'community-2']);
+  await page.reload();
+  await ready(page);
+  const cards = page.locator('[data-testid=side-community]');
+  await cards.nth(1).waitFor();
+  assert.equal(await cards.count(), 2);
+  const two = page.locator('[data-testid=side-community][data-community=community-2]');
+  assert.equal((await two.locator('[data-testid=side-not-met]').textContent()).trim(), '未达标 2 项');
+  const counts = [];
+  for (let i = 0; i < 2; i++) {
+    const t = await cards.nth(i).locator('[data-testid=side-not-met]').textContent();
+    counts.push(Number(t.match(/\d+/)[0]));
+  }
+  assert.ok(counts[0] >= counts[1], `sorted by gap: ${counts}`);
+  assert.match(await page.textContent('[data-testid=side-by-side]'), /本社区/);
+  await page.screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/standards-side-by-side.png` : '/dev/null', fullPage: true }).catch(() => {});
+  await ctx.close();
+});

@@ -1,5 +1,6 @@
 //! `/standards`: the six standards, each with how many of its groups are met and, for Zhengzhou, the
-//! recommendation level (E1) — evaluated on the phone.
+//! recommendation level (E1) — evaluated on the phone; the periodic duties; and, for a login granted the
+//! sub-district's other communities, their standings side by side (`overview.rs`).
 
 use crate::data::state;
 use crate::standards::evaluate;
@@ -53,6 +54,7 @@ pub fn StandardsPage(lang: Lang) -> impl IntoView {
                 }).collect_view()}
             </ul>
             <crate::standards::due::DueList lang=lang />
+            <crate::standards::overview::SideBySide lang=lang />
         </section>
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod due;
 pub mod list;
+pub mod overview;
 pub mod page;
 pub mod photo;
 pub mod report;

@@ -43,6 +43,11 @@ strings! {
         // The printable report (自评报告).
         Report => ("打印自评报告", "Printable self-check report"),
         Print => ("打印", "Print"),
+        // The sub-district's side-by-side view (街道汇总): {0} the date; {0} a count.
+        SideBySide => ("本街道各社区（按差距排序）", "The sub-district's communities (largest gap first)"),
+        SideBySideNote => ("按服务器上已同步的数据，截至 {0}", "From the records synced to the server, as of {0}"),
+        OwnCommunity => ("本社区", "this community"),
+        NotMetCount => ("未达标 {0} 项", "{0} indicator(s) not met"),
         ReportXlsx => ("下载 Excel", "Download Excel"),
         ReportXlsxNote => ("Excel 由服务器按已同步的数据生成", "The Excel file is made by the server from the synced records"),
         EntryLine => ("{0} · {1} · {2}", "{0} · {1} · {2}"),

@@ -12,6 +12,7 @@
 //! - `words.rs` — statuses, the gap sentence in natural units (还差 2 名志愿者), Zhengzhou's levels.
 //! - `api.rs` — the embedding API's `standards.catalog` and `standards.evaluate`.
 //! - `inputs.rs` — the inputs of the computed rows whose data Linli already holds, from a `Replica`.
+//! - `overview.rs` — the sub-district's side-by-side view: each community's standing, sorted by gap.
 //! - `report.rs` — the self-check report's rows in words (the app's printable page, the server's XLSX).
 //! - `entries.rs` — `standard_entry.add`: what staff enter for manual and checklist rows (the latest
 //!   counts; history kept).
@@ -25,6 +26,7 @@ pub mod catalogue;
 pub mod entries;
 pub mod evaluate;
 pub mod inputs;
+pub mod overview;
 pub mod periods;
 pub mod report;
 pub mod rules;

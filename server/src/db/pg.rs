@@ -32,6 +32,10 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
         7,
         include_str!("../../migrations/postgres/0007_standards_evidence.sql"),
     ),
+    (
+        8,
+        include_str!("../../migrations/postgres/0008_community_grants.sql"),
+    ),
 ];
 
 /// How long the server keeps trying to reach PostgreSQL at start before giving up.

@@ -4,10 +4,13 @@
 //!
 //! - `evidence.rs` — `PUT /api/standards/evidence/{id}` (the image's bytes) and
 //!   `GET /api/standards/evidence/{id}`, staff of the photo's community only
+//! - `overview.rs` — `GET /api/standards/overview`: the communities a login reads (its own and those
+//!   granted, RULES H1) side by side, sorted by gap
 //! - `report.rs` — `GET /api/standards/{standard}/report.xlsx`: the self-check report as a workbook
 //! - `repo.rs` — all of the feature's SQL (migration 0007, `standards_evidence`)
 
 pub mod evidence;
+pub mod overview;
 pub mod repo;
 pub mod report;
 
@@ -19,6 +22,7 @@ use axum::routing::get;
 /// Every standards endpoint.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/api/standards/overview", get(overview::get))
         .route("/api/standards/{standard}/report.xlsx", get(report::xlsx))
         .route(
             "/api/standards/evidence/{id}",

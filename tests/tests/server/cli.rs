@@ -165,6 +165,46 @@ fn admin_commands() {
         (user.role.as_str(), user.community.as_str()),
         ("staff", "c9")
     );
+
+    // Grants (RULES H1, a sub-district's staff): wang may read c10 besides c9; twice is fine; an
+    // unknown account or community is refused by name; a revoke takes it back, and only once.
+    let grant = |verb: &str, user: &str, community: &str| {
+        run(
+            &["admin", verb, "--username", user, "--community", community],
+            "",
+            &env,
+        )
+    };
+    let out = grant("grant-community", "wang", "c10");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("wang may now read community c10"));
+    let out = grant("grant-community", "wang", "c10");
+    assert!(
+        text(&out.stdout).contains("already reads"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = grant("grant-community", "nobody", "c10");
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("no account named nobody"));
+    let out = grant("grant-community", "wang", "c404");
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("no community c404"));
+    assert_eq!(
+        db.read(|c| linli_server::db::granted_communities(c, "wang"))
+            .unwrap(),
+        [("c10".to_string(), "十号社区".to_string())]
+    );
+    let out = grant("revoke-community", "wang", "c10");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = grant("revoke-community", "wang", "c10");
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("had no grant"));
+    assert!(
+        db.read(|c| linli_server::db::granted_communities(c, "wang"))
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]

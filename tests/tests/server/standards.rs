@@ -338,3 +338,122 @@ async fn the_report_workbook_lists_every_row_with_its_entry_and_stays_in_its_com
     let (status, _) = get_report(&s, "not-a-token", "zhengzhou/report.xlsx").await;
     assert_eq!(status, 401);
 }
+
+/// 街道汇总 (RULES H1, issue 14): a login reads its own community's standing; granted the others of its
+/// sub-district, it reads them side by side, the most indicators not met first — and still cannot change
+/// them. Hand-worked: no community has households, so Zhengzhou's size row (ZZ-PLAN-SIZE, 3,000–5,000
+/// households) is not met in each; c1 also has ZZ-STAR-CIV-1 entered as not in place (2 not met), c2
+/// nothing else (1), c3 two rows not in place (3): the order is c3, c1, c2.
+#[tokio::test]
+async fn the_overview_shows_the_granted_communities_sorted_by_gap() {
+    let s = start().await;
+    let alice = s.client("alice").await;
+    s.add_user("bob", "staff", "c2");
+    s.add_user("carol", "staff", "c3");
+    let mut d = Device::new("alice", COMMUNITY);
+    let op = entry(&mut d, "ZZ-STAR-CIV-1", json!({"done": false}));
+    assert_eq!(
+        alice.push(&d.push_request(vec![op])).await.unwrap().results[0].status,
+        OpStatus::Accepted
+    );
+    let carol = s.client("carol").await;
+    let mut d3 = Device::new("carol", "c3");
+    let ops = vec![
+        entry(&mut d3, "ZZ-STAR-CIV-1", json!({"done": false})),
+        entry(&mut d3, "ZZ-STAR-CIV-2", json!({"done": false})),
+    ];
+    let r = carol.push(&d3.push_request(ops)).await.unwrap();
+    assert!(
+        r.results.iter().all(|r| r.status == OpStatus::Accepted),
+        "{r:?}"
+    );
+
+    let overview = |token: String| {
+        let s = &s;
+        async move {
+            let r = s
+                .http
+                .get(s.url("/api/standards/overview?as_of=2026-06-30"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+            status_json(r).await
+        }
+    };
+    let standing = |v: &Value| -> Vec<(String, u64, bool)> {
+        v["communities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["community"].as_str().unwrap().to_string(),
+                    c["not_met"].as_u64().unwrap(),
+                    c["own"].as_bool().unwrap(),
+                )
+            })
+            .collect()
+    };
+    // Without a grant: only its own.
+    let (status, v) = overview(alice.token.clone()).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(standing(&v), [(COMMUNITY.to_string(), 2, true)]);
+    assert_eq!(v["as_of"], "2026-06-30");
+    let standards = v["communities"][0]["standards"].as_array().unwrap();
+    assert_eq!(
+        standards.len(),
+        linli_core::standards::Catalogue::get().names().count()
+    );
+    let zz = standards
+        .iter()
+        .find(|x| x["standard"] == "zhengzhou")
+        .unwrap();
+    assert_eq!(zz["not_met"], 2);
+
+    // Granted c2 and c3: all three, by gap.
+    for c in ["c2", "c3"] {
+        linli_tests::off_runtime(|| {
+            s.running
+                .state
+                .db
+                .write(|conn| linli_server::db::grant_community(conn, "alice", c, false, 0))
+                .unwrap()
+        });
+    }
+    let (status, v) = overview(alice.token.clone()).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(
+        standing(&v),
+        [
+            ("c3".to_string(), 3, false),
+            (COMMUNITY.to_string(), 2, true),
+            ("c2".to_string(), 1, false),
+        ]
+    );
+    assert_eq!(v["communities"][2]["name"], "社区 c2");
+    // Bob, not granted, sees only c2.
+    let bob = s.client("bob").await;
+    let (_, v) = overview(bob.token.clone()).await;
+    assert_eq!(standing(&v), [("c2".to_string(), 1, true)]);
+    // A grant reads, never writes: alice's push into c2 is still refused.
+    let mut forged = Device::new("alice", "c2");
+    let op = entry(&mut forged, "ZZ-STAR-CIV-1", json!({"done": true}));
+    let e = alice
+        .push(&forged.push_request(vec![op]))
+        .await
+        .unwrap_err();
+    assert!(e.contains("403"), "{e}");
+    // No login, and a malformed date.
+    let (status, _) = overview("not-a-token".into()).await;
+    assert_eq!(status, 401);
+    let r = s
+        .http
+        .get(s.url("/api/standards/overview?as_of=2026-02-30"))
+        .bearer_auth(&alice.token)
+        .send()
+        .await
+        .unwrap();
+    let got = status_json(r).await;
+    assert_error(&got, 400, "invalid_date", Some("as_of"));
+}
