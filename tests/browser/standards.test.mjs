@@ -355,6 +355,6 @@ test("the sub-district's side-by-side view: a login granted a second community s
   }
   assert.ok(counts[0] >= counts[1], `sorted by gap: ${counts}`);
   assert.match(await page.textContent('[data-testid=side-by-side]'), /本社区/);
-  await page.screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/standards-side-by-side.png` : '/dev/null', fullPage: true }).catch(() => {});
+  await page.locator('[data-testid=side-by-side]').screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/standards-side-by-side.png` : '/dev/null' }).catch(() => {});
   await ctx.close();
 });

@@ -59,7 +59,7 @@ pub fn SideBySide(lang: Lang) -> impl IntoView {
                     .collect_view();
                 view! {
                     <li class="card" data-testid="side-community" data-community=c.community.clone()>
-                        <p class="title">{c.name.clone()}
+                        <p class="title">{c.name.clone()} " "
                             {c.own.then(|| view! { <span class="badge">{tr(Std::OwnCommunity)}</span> })}
                         </p>
                         <p data-testid="side-not-met"><b>{fill(tr(Std::NotMetCount), &[&c.not_met.to_string()])}</b></p>
