@@ -46,6 +46,13 @@ test('SIX-29 moves with a volunteer registered offline, here and on a second dev
   assert.equal(await six29.getAttribute('data-status'), 'not_met');
   assert.equal((await six29.locator('[data-testid=indicator-value]').textContent()).trim(), '0.0%');
   assert.equal((await six29.locator('[data-testid=indicator-gap]').textContent()).trim(), '还差 2 名志愿者');
+  // The value opens to the records it counts.
+  const behind = six29.locator('[data-testid=records-behind]');
+  assert.equal(await behind.getAttribute('href'), '/volunteers');
+  assert.equal((await behind.textContent()).trim(), '查看计入的志愿者');
+  // A row staff enter (SIX-12, residents' meetings) has none.
+  assert.equal(await row(page, 'SIX-12').count(), 1);
+  assert.equal(await row(page, 'SIX-12').locator('[data-testid=records-behind]').count(), 0);
   await page.screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/standards-six.png` : '/dev/null' }).catch(() => {});
 
   // Offline (once the phone holds every page): a volunteer registered and approved on this phone; the row
@@ -114,6 +121,16 @@ test("the due list: a quarterly residents' meeting never recorded is overdue; en
   await uiLogin(page, server.url, 'admin', ADMIN_PASSWORD);
   await page.click('[data-testid=standards-link]');
   await ready(page);
+  // A community with little recorded has dozens of duties: the first 5 (overdue first), then the rest on
+  // request.
+  await page.locator('[data-testid=duty]').first().waitFor();
+  assert.equal(await page.locator('[data-testid=duty]').count(), 5);
+  const showAll = page.locator('[data-testid=due-show-all]');
+  assert.match(await showAll.textContent(), /^显示其余 \d+ 项$/);
+  const more = Number((await showAll.textContent()).match(/\d+/)[0]);
+  await showAll.click();
+  assert.equal(await page.locator('[data-testid=duty]').count(), 5 + more);
+  assert.equal(await showAll.count(), 0);
   const duty = page.locator('[data-testid=duty][data-id="SIX-12"]');
   await duty.waitFor();
   assert.equal(await duty.getAttribute('data-overdue'), String(done > 0));
@@ -139,6 +156,8 @@ test("the due list: a quarterly residents' meeting never recorded is overdue; en
     assert.equal(await page.locator('[data-testid=refused-item]').count(), 0);
     await page.click('[data-testid=standards-link]');
     await ready(page);
+    await page.locator('[data-testid=duty]').first().waitFor();
+    if (await showAll.count()) await showAll.click();
     await duty.waitFor();
     assert.equal(await duty.getAttribute('data-overdue'), 'false');
     assert.match(await duty.locator('[data-testid=duty-current]').textContent(), new RegExp(`截止 ${quarterEnd}`));
@@ -222,6 +241,19 @@ test('a checklist row marked done offline with a photo: shrunk and kept on the p
   await page.screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/standards-photo-form.png` : '/dev/null' }).catch(() => {});
   await civ2.screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/standards-photo-row.png` : '/dev/null' }).catch(() => {});
 
+  // A second photo taken by mistake, removed before saving: gone from the form and from the phone.
+  await civ2.locator('[data-testid=entry-photo-input]').setInputFiles({ name: 'IMG_0002.jpg', mimeType: 'image/jpeg', buffer: original });
+  await page.waitForFunction(() => document.querySelector('[data-testid=entry-photo-count]')?.textContent.includes('已拍 2 张'));
+  assert.equal((await storedPhotos(page)).length, 2);
+  const remove = civ2.locator('[data-testid=photo-remove]');
+  assert.equal(await remove.count(), 2);
+  assert.equal((await remove.nth(1).textContent()).trim(), '删除照片 2');
+  const rbox = await remove.nth(1).boundingBox();
+  assert.ok(rbox.height >= 48, JSON.stringify(rbox));
+  await remove.nth(1).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=entry-photo-count]')?.textContent.includes('已拍 1 张'));
+  assert.equal(await thumb.count(), 1);
+
   let stored = await storedPhotos(page);
   assert.equal(stored.length, 1);
   const [p] = stored;
@@ -287,6 +319,12 @@ test('a checklist row marked done offline with a photo: shrunk and kept on the p
   await offlineImg.waitFor();
   await other.waitForFunction((el) => el.complete && el.naturalWidth > 0, await offlineImg.elementHandle());
   await row(other, 'ZZ-STAR-CIV-2').locator('[data-testid=entry-history]').screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/standards-photo-second.png` : '/dev/null' }).catch(() => {});
+  // Logging out (nothing unsent) leaves no photo on the phone: evidence may show residents' homes.
+  await page.goto(server.url + '/settings');
+  await ready(page);
+  await page.click('[data-testid=logout]');
+  await page.waitForURL(/\/login$/);
+  assert.deepEqual(await storedPhotos(page), []);
   await ctx.close();
   await ctx2.close();
 });

@@ -405,6 +405,9 @@ pub async fn logout() -> Result<bool, StoreError> {
         let _ = net::call_text("POST", "/api/auth/logout", Some(&s.token), lang(), None).await;
     }
     db.log_out().await?;
+    // The photos go too (after the log-out itself: a failure here leaves a logged-out phone with photos
+    // the next login of the same community would still upload, never a half log-out).
+    db.clear_photos().await?;
     reload().await?;
     changed(Change::LoggedOut);
     Ok(true)

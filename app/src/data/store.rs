@@ -821,6 +821,40 @@ impl Db {
         finish(tx, done).await
     }
 
+    /// Deletes one photo (taken by mistake, before its entry was saved), in its own strict transaction.
+    pub async fn delete_photo(&self, id: &uuid::Uuid) -> Result<()> {
+        self.photos_write(|s| s.delete(&JsValue::from_str(&id.to_string())).map(|_| ()))
+            .await
+    }
+
+    /// Deletes every photo on the phone (at logout: evidence may show residents' homes; the server keeps
+    /// the uploaded ones, and a later login fetches those it shows).
+    pub async fn clear_photos(&self) -> Result<()> {
+        self.photos_write(|s| s.clear().map(|_| ())).await
+    }
+
+    /// Runs `f` on the `photos` store in a readwrite transaction of its own, durability strict.
+    async fn photos_write(
+        &self,
+        f: impl FnOnce(&web_sys::IdbObjectStore) -> std::result::Result<(), JsValue>,
+    ) -> Result<()> {
+        let opts = js_sys::Object::new();
+        js_sys::Reflect::set(&opts, &"durability".into(), &"strict".into())?;
+        let tx = self.db.unchecked_ref::<RawDb>().transaction_with_options(
+            &JsValue::from_str(PHOTOS),
+            "readwrite",
+            &opts,
+        )?;
+        let done = completion(&tx);
+        if let Err(e) = f(&tx.object_store(PHOTOS)?) {
+            let _ = tx.abort();
+            return Err(e.into());
+        }
+        #[allow(deprecated)]
+        let _ = tx.commit();
+        finish(tx, done).await
+    }
+
     /// One photo by id: its meta and bytes.
     pub async fn photo(&self, id: &uuid::Uuid) -> Result<Option<(PhotoMeta, js_sys::Uint8Array)>> {
         let tx = self.read(&[PHOTOS])?;

@@ -8,6 +8,7 @@ use crate::standards::strings::Std;
 use leptos::prelude::*;
 use linli_core::Lang;
 use linli_core::date::Date;
+use linli_core::i18n::fill;
 use linli_core::standards::{
     Catalogue, Input, Kind, StandardsRules, evaluate_indicator, threshold_in_force, words,
 };
@@ -80,19 +81,25 @@ fn duties(lang: Lang) -> Vec<Duty> {
     out
 }
 
+/// Duties shown before "show all": a community with nothing recorded yet has dozens, and the page must
+/// still lead to the standards below on a small phone.
+const FIRST_DUTIES: usize = 5;
+
 #[component]
 pub fn DueList(lang: Lang) -> impl IntoView {
     let ui = state::ui().expect("state installed");
     let tr = move |k: Std| k.text(lang);
-    let list = move || {
+    let all = RwSignal::new(false);
+    let list = Memo::new(move |_| {
         ui.rev.get();
         duties(lang)
-    };
+    });
+    let hidden = move || list.with(|l| l.len().saturating_sub(FIRST_DUTIES));
     view! {
         <section class="card" data-testid="due-list">
             <h2>{tr(Std::DueTitle)}</h2>
             <ul class="list">
-                {move || list().into_iter().map(|d| view! {
+                {move || list.get().into_iter().take(if all.get() { usize::MAX } else { FIRST_DUTIES }).map(|d| view! {
                     <li data-testid="duty" data-id=d.id.clone() data-overdue=d.overdue.is_some().to_string()>
                         <a class="link" href=format!("/standards/{}", d.standard)>
                             <span class="title">{d.name.clone()} " (" {d.id.clone()} ")"</span>
@@ -102,6 +109,11 @@ pub fn DueList(lang: Lang) -> impl IntoView {
                     </li>
                 }).collect_view()}
             </ul>
+            {move || (!all.get() && hidden() > 0).then(|| view! {
+                <button type="button" class="btn wide" data-testid="due-show-all" on:click=move |_| all.set(true)>
+                    {fill(tr(Std::DueShowAll), &[&hidden().to_string()])}
+                </button>
+            })}
         </section>
     }
 }

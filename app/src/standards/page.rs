@@ -11,6 +11,7 @@ use crate::standards::{evaluate, photo};
 use leptos::prelude::*;
 use linli_core::i18n::fill;
 use linli_core::standards::entries::PHOTOS_MAX;
+use linli_core::standards::inputs::{Records, records_behind};
 use linli_core::standards::words::Words;
 use linli_core::standards::{
     Catalogue, Class, Indicator, IndicatorResult, Kind, StandardEntryFields, Status, report, words,
@@ -162,6 +163,14 @@ fn Row(lang: Lang, ind: Indicator, r: IndicatorResult) -> impl IntoView {
             </p>
             {gap.map(|g| view! { <p class="warn" data-testid="indicator-gap">{g}</p> })}
             {current.map(|c| view! { <p class="sub" data-testid="indicator-current">{c}</p> })}
+            {records_behind(&ind.id).map(|rec| {
+                let (href, label) = match rec {
+                    Records::Volunteers => ("/volunteers", Std::RecordsVolunteers),
+                    Records::Households => ("/", Std::RecordsHouseholds),
+                    Records::SatisfactionResponses => ("/surveys", Std::RecordsResponses),
+                };
+                view! { <a class="btn" data-testid="records-behind" href=href>{tr(label)}</a> }
+            })}
             {entered.then(|| view! { <EntryForm lang=lang ind=ind.clone() /> })}
         </li>
     }
@@ -303,8 +312,24 @@ fn EntryForm(lang: Lang, ind: Indicator) -> impl IntoView {
                     (!list.is_empty()).then(|| view! {
                         <p class="sub" data-testid="entry-photo-count">{fill(tr(Std::PhotoCount), &[&list.len().to_string(), &PHOTOS_MAX.to_string()])}</p>
                         <div class="photo-row">
-                            {list.into_iter().enumerate().map(|(i, pid)| view! {
-                                <photo::Thumb lang=lang id=pid alt=fill(tr(Std::PhotoAlt), &[&(i + 1).to_string(), &ind_id]) />
+                            {list.into_iter().enumerate().map(|(i, pid)| {
+                                let indicator = ind_id.clone();
+                                let remove = move |_| {
+                                    let indicator = indicator.clone();
+                                    wasm_bindgen_futures::spawn_local(async move {
+                                        let done = photo::discard(&indicator, pid).await;
+                                        photos.try_set(photo::taken(&indicator));
+                                        photo_note.try_set(done.err().map(|e| fill(tr(Std::PhotoFailed), &[&e])));
+                                    });
+                                };
+                                view! {
+                                    <div class="photo-taken">
+                                        <photo::Thumb lang=lang id=pid alt=fill(tr(Std::PhotoAlt), &[&(i + 1).to_string(), &ind_id]) />
+                                        <button type="button" class="btn" data-testid="photo-remove" on:click=remove>
+                                            {fill(tr(Std::RemovePhoto), &[&(i + 1).to_string()])}
+                                        </button>
+                                    </div>
+                                }
                             }).collect_view()}
                         </div>
                     })

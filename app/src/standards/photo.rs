@@ -140,6 +140,18 @@ pub fn add_taken(indicator: &str, id: Uuid) {
     });
 }
 
+/// A photo taken for `indicator`'s next entry is removed before saving: forgotten by the form and
+/// deleted from the phone (no entry names it, so it must not be uploaded either).
+pub async fn discard(indicator: &str, id: Uuid) -> Result<(), String> {
+    TAKEN.with(|t| {
+        if let Some(list) = t.borrow_mut().get_mut(indicator) {
+            list.retain(|p| *p != id);
+        }
+    });
+    let db = state::db().ok_or("no store")?;
+    db.delete_photo(&id).await.map_err(|e| e.0)
+}
+
 /// The entry was saved with its photos.
 pub fn clear_taken(indicator: &str) {
     TAKEN.with(|t| t.borrow_mut().remove(indicator));

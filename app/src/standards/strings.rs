@@ -13,6 +13,10 @@ strings! {
         ShowNotMet => ("未达标", "Not met"),
         ShowDue => ("本期待完成", "Due this period"),
         Computed => ("自动计算", "computed"),
+        // A computed row's records (计入的记录), opened from the row.
+        RecordsVolunteers => ("查看计入的志愿者", "The volunteers counted"),
+        RecordsHouseholds => ("查看户籍名册", "The households on the roster"),
+        RecordsResponses => ("查看满意度答卷", "The satisfaction responses"),
         NoRegister => ("台账尚未建立，暂由工作人员录入", "no register yet: entered by staff"),
         Enter => ("录入", "Enter"),
         Amount => ("数值", "Value"),
@@ -28,6 +32,7 @@ strings! {
         DueTitle => ("定期工作待办", "Periodic duties"),
         Overdue => ("已逾期：", "Overdue:"),
         DueBy => ("截止", "due by"),
+        DueShowAll => ("显示其余 {0} 项", "Show the other {0}"),
         // Photos as evidence (照片佐证).
         TakePhoto => ("拍照作为佐证", "Take a photo as evidence"),
         PhotoCount => ("已拍 {0} 张（最多 {1} 张）", "{0} photo(s) taken (at most {1})"),

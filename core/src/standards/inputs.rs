@@ -42,6 +42,30 @@ pub const COMPUTED_BY_LINLI: &[&str] = &[
     "DIS-3",
 ];
 
+/// The records a computed row counts (计入的记录), so a value can be opened to them: the app links each
+/// to the list that holds them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Records {
+    /// The volunteers (V1, V3, V4: registered, active in the month, party members and students).
+    Volunteers,
+    /// The roster's households.
+    Households,
+    /// The satisfaction survey's responses (S5).
+    SatisfactionResponses,
+}
+
+/// The records behind computed row `id`; `None` for a row Linli does not compute.
+pub fn records_behind(id: &str) -> Option<Records> {
+    match id {
+        "SIX-29" | "SH-4-6" | "SIX-CY-6" | "SIX-BZ-10c" => Some(Records::Volunteers),
+        "ZZ-PLAN-SIZE" => Some(Records::Households),
+        _ if SATISFACTION_ROWS.iter().any(|(_, rows)| rows.contains(&id)) => {
+            Some(Records::SatisfactionResponses)
+        }
+        _ => None,
+    }
+}
+
 /// Satisfaction topic (S5, `SurveyRules::satisfaction_min`) → the rows it computes.
 const SATISFACTION_ROWS: &[(&str, &[&str])] = &[
     ("environment", &["SIX-9"]),
@@ -170,6 +194,26 @@ impl Replica {
                 super::evaluate(s, rules, "default", year, as_of, &for_standard(s, &inputs)).ok()
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod records_tests {
+    use super::*;
+
+    #[test]
+    fn every_computed_row_names_the_records_behind_it() {
+        for id in COMPUTED_BY_LINLI {
+            assert!(records_behind(id).is_some(), "{id}");
+        }
+        assert_eq!(records_behind("SIX-29"), Some(Records::Volunteers));
+        assert_eq!(records_behind("ZZ-PLAN-SIZE"), Some(Records::Households));
+        assert_eq!(
+            records_behind("DIS-3"),
+            Some(Records::SatisfactionResponses)
+        );
+        // A row typed in has no records of Linli's behind it.
+        assert_eq!(records_behind("ZZ-STAR-CIV-1"), None);
     }
 }
 
