@@ -1492,7 +1492,10 @@ fn entries_for_manual_and_checklist_rows() {
         r.check(&op, &rules, now).unwrap();
         r.apply(&op);
     }
-    let inputs = r.entered_inputs("c1");
+    // Entered on 2026-11-18 (China time): not yet in force the day before, in force that day.
+    assert!(r.entered_inputs("c1", d("2026-11-17")).is_empty());
+    assert_eq!(r.entered_inputs("c1", d("2026-11-18")).len(), 3);
+    let inputs = r.entered_inputs("c1", d("2026-12-01"));
     assert_eq!(inputs.get("ZZ-STAR-CIV-1"), Some(&Input::Done(false)));
     assert_eq!(inputs.get("ZZ-OFF-AREA-2"), Some(&Input::Value(x("480"))));
     assert_eq!(r.standard_entries("c1")["ZZ-STAR-CIV-1"].len(), 2);

@@ -396,3 +396,45 @@ test("the sub-district's side-by-side view: a login granted a second community s
   await page.locator('[data-testid=side-by-side]').screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/standards-side-by-side.png` : '/dev/null' }).catch(() => {});
   await ctx.close();
 });
+
+test('month by month: a row entered in January counts from January, one entered today only this month', async () => {
+  server.admin(['create-user', '--username', 'qian', '--role', 'staff', '--community', 'community-3'], `${STAFF_PASSWORD}\n`);
+  const qian = await apiLogin(server.url, 'qian', STAFF_PASSWORD);
+  const now = new Date(Date.now() + 8 * 3600e3);
+  const year = now.getUTCFullYear(), month = now.getUTCMonth() + 1;
+  // 15 January, noon in China.
+  const january = Date.UTC(year, 0, 15, 4);
+  const entry = (id, atMs) => ['standard_entry', uuidv7(), {
+    type: 'standard_entry.add', indicator_id: id, input: { done: true }, note: '', evidence: '制度汇编',
+    entered_by: 'qian', at_ms: atMs,
+  }];
+  for (const r of await push(server.url, qian, [entry('ZZ-STAR-CIV-1', january), entry('ZZ-STAR-CIV-2', Date.now())])) {
+    assert.equal(r.status, 'accepted', JSON.stringify(r));
+  }
+  const ctx = await phone(browser, true);
+  const page = await ctx.newPage();
+  await uiLogin(page, server.url, 'qian', STAFF_PASSWORD);
+  await page.evaluate(() => window.linli.sync_now());
+  await page.goto(server.url + '/standards/zhengzhou');
+  await ready(page);
+  await page.waitForSelector('[data-testid=indicator][data-id="ZZ-STAR-CIV-2"][data-status=met]');
+  const progress = page.locator('[data-testid=progress]');
+  const summary = progress.locator('summary');
+  assert.ok((await summary.boundingBox()).height >= 48);
+  await summary.click();
+  const months = progress.locator('[data-testid=progress-month]');
+  await months.first().waitFor();
+  assert.equal(await months.count(), month);
+  const met = [];
+  for (let i = 0; i < month; i++) met.push(Number(await months.nth(i).getAttribute('data-met')));
+  assert.equal(await months.nth(0).getAttribute('data-month'), `${year}-01`);
+  if (month >= 2) {
+    // January's entry counts in every month; today's adds one this month only.
+    assert.ok(met.slice(0, month - 1).every((m) => m === met[0]), `${met}`);
+    assert.equal(met[month - 1], met[0] + 1, `${met}`);
+  }
+  // This month's figure is the page's own count of rows met.
+  assert.equal(met[month - 1], await page.locator('[data-testid=indicator][data-status=met]').count());
+  await progress.screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/standards-progress.png` : '/dev/null' }).catch(() => {});
+  await ctx.close();
+});

@@ -30,7 +30,7 @@ fn duties(lang: Lang) -> Vec<Duty> {
     let rules = state::rules();
     let readings = StandardsRules::of(rules).unwrap_or_default();
     let inputs = state::with(|l| {
-        let mut i = l.view.entered_inputs(&c);
+        let mut i = l.view.entered_inputs(&c, today);
         i.extend(l.view.standards_inputs(&c, year, today, rules));
         i
     });

@@ -9,6 +9,7 @@ pub mod list;
 pub mod overview;
 pub mod page;
 pub mod photo;
+pub mod progress;
 pub mod report;
 pub mod strings;
 

@@ -104,6 +104,7 @@ pub fn StandardPage(lang: Lang, id: String) -> impl IntoView {
             <h1>{name}</h1>
             <a class="btn" data-testid="report-link" href=format!("/standards/{}/report", std.standard)>{tr(Std::Report)}</a>
             <p data-testid="verdict"><strong>{Words::Verdict.text(lang)}</strong> " " {verdict}</p>
+            <crate::standards::progress::Progress lang=lang standard=std.standard.clone() />
             <div class="row-actions" role="group">
                 {filter_button(Filter::All, Std::ShowAll, "filter-all")}
                 {filter_button(Filter::NotMet, Std::ShowNotMet, "filter-not-met")}

@@ -32,6 +32,10 @@ strings! {
         DueTitle => ("定期工作待办", "Periodic duties"),
         Overdue => ("已逾期：", "Overdue:"),
         DueBy => ("截止", "due by"),
+        // The monthly progress (逐月进度): {0} the month, {1} rows met, {2} rows with a pass mark.
+        ProgressTitle => ("逐月进度", "Month by month"),
+        ProgressNote => ("每月月底（本月为今天）达标的项数 / 有标准值的项数", "Rows met at each month's end (today for this month) of the rows with a pass mark"),
+        ProgressMonth => ("{0}：{1}/{2} 项达标", "{0}: {1} of {2} rows met"),
         DueShowAll => ("显示其余 {0} 项", "Show the other {0}"),
         // Photos as evidence (照片佐证).
         TakePhoto => ("拍照作为佐证", "Take a photo as evidence"),

@@ -5,6 +5,7 @@
 //! uploaded apart to `PUT /api/standards/evidence/{id}`). An entry is
 //! never changed: a correction is a new entry, the latest by stamp counts, and the history stays.
 
+use crate::date::Date;
 use super::Input;
 use crate::error::{ErrorCode, RuleError};
 use crate::roster::check_text;
@@ -130,12 +131,16 @@ impl Replica {
         out
     }
 
-    /// The inputs in force from the entries: each indicator's latest.
-    pub fn entered_inputs(&self, community: &str) -> HashMap<String, Input> {
+    /// The inputs in force on `as_of` from the entries: each indicator's latest entered on or before
+    /// that day (China time), so a month's standing is what was known at its end.
+    pub fn entered_inputs(&self, community: &str, as_of: Date) -> HashMap<String, Input> {
         self.standard_entries(community)
             .into_iter()
             .filter_map(|(id, list)| {
-                let last = list.last()?;
+                let last = list
+                    .iter()
+                    .rev()
+                    .find(|e| Date::from_unix_ms_cst(e.fields.at_ms as i64) <= as_of)?;
                 let kind = super::catalogue::kind_of(&id)?;
                 let input = Input::from_json(kind, &last.fields.input, "input").ok()??;
                 Some((id, input))

@@ -175,7 +175,8 @@ pub fn for_standard(standard: &str, inputs: &HashMap<String, Input>) -> HashMap<
 
 impl Replica {
     /// 达标自评: each of `standards` evaluated from this replica's records for the year of `as_of` — the
-    /// rows Linli computes (`standards_inputs`) and the entered rows' latest entries — under `rules`. What
+    /// rows Linli computes (`standards_inputs`) and the entered rows' latest entries made by `as_of` —
+    /// under `rules`. What
     /// the app's self-check pages show; the inputs are gathered once for all the standards asked.
     pub fn self_check(
         &self,
@@ -186,7 +187,7 @@ impl Replica {
     ) -> Vec<super::Evaluation> {
         let (year, _, _) = as_of.ymd();
         // Entered rows first; the computed rows cannot be entered, so nothing typed is replaced.
-        let mut inputs = self.entered_inputs(community);
+        let mut inputs = self.entered_inputs(community, as_of);
         inputs.extend(self.standards_inputs(community, year, as_of, rules));
         standards
             .iter()
