@@ -33,7 +33,8 @@ fn months(standard: &str) -> Vec<Month> {
                 Date::from_ymd(year, m + 1, 1)?.add_days(-1)
             };
             let e = state::with(|l| l.view.self_check(&c, &[standard], rules, end).pop())?;
-            let count = |f: &dyn Fn(Status) -> bool| e.indicators.iter().filter(|r| f(r.status)).count();
+            let count =
+                |f: &dyn Fn(Status) -> bool| e.indicators.iter().filter(|r| f(r.status)).count();
             Some(Month {
                 label: format!("{year}-{m:02}"),
                 met: count(&|s| s == Status::Met),
@@ -50,7 +51,11 @@ pub fn Progress(lang: Lang, standard: String) -> impl IntoView {
     let open = RwSignal::new(false);
     let list = Memo::new(move |_| {
         ui.rev.get();
-        if open.get() { months(&standard) } else { Vec::new() }
+        if open.get() {
+            months(&standard)
+        } else {
+            Vec::new()
+        }
     });
     view! {
         <details class="card" data-testid="progress" on:toggle=move |ev| {

@@ -5,8 +5,8 @@
 //! uploaded apart to `PUT /api/standards/evidence/{id}`). An entry is
 //! never changed: a correction is a new entry, the latest by stamp counts, and the history stays.
 
-use crate::date::Date;
 use super::Input;
+use crate::date::Date;
 use crate::error::{ErrorCode, RuleError};
 use crate::roster::check_text;
 use crate::sync::{EntityKind, Replica, Stamp};
