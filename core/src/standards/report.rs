@@ -95,7 +95,8 @@ pub fn entry_text(e: &StandardEntry, lang: Lang) -> String {
 }
 
 /// The rows of `std` in the catalogue's order, from its evaluation `e` and the community's entries by
-/// indicator id (each list oldest first, as `Replica::standard_entries` gives them).
+/// indicator id (each list oldest first, as `Replica::standard_entries` gives them; the one shown is the
+/// latest made by `e.as_of`, the one the evaluation used).
 pub fn rows(
     std: &Standard,
     e: &Evaluation,
@@ -118,9 +119,14 @@ pub fn rows(
                 value: value_text(ind, &r.value, lang),
                 target: target_text(ind, r, lang),
                 gap: words::gap_sentence(ind, r, lang).unwrap_or_default(),
+                // The entry in force on the evaluation's day: the latest made by then.
                 entry: entries
                     .get(&ind.id)
-                    .and_then(|list| list.last())
+                    .and_then(|list| {
+                        list.iter()
+                            .rev()
+                            .find(|x| Date::from_unix_ms_cst(x.fields.at_ms as i64) <= e.as_of)
+                    })
                     .map(|last| entry_text(last, lang))
                     .unwrap_or_default(),
             })

@@ -317,6 +317,17 @@ async fn the_report_workbook_lists_every_row_with_its_entry_and_stays_in_its_com
         ]
     );
 
+    // As of yesterday the entry, made today, was not yet in force.
+    let (_, bytes) = get_report(
+        &s,
+        &alice.token,
+        &format!("zhengzhou/report.xlsx?as_of={}", today.add_days(-1)),
+    )
+    .await;
+    let rows = sheet(&bytes);
+    let civ = rows.iter().find(|r| r[0] == "ZZ-STAR-CIV-1").unwrap();
+    assert_eq!((civ[2].as_str(), civ[6].as_str()), ("无数据", ""));
+
     // Bob, staff of c2, reads c2's report: the entry of c1 is not there.
     s.add_user("bob", "staff", "c2");
     let bob = s.client("bob").await;
@@ -373,7 +384,7 @@ async fn the_overview_shows_the_granted_communities_sorted_by_gap() {
         async move {
             let r = s
                 .http
-                .get(s.url("/api/standards/overview?as_of=2026-06-30"))
+                .get(s.url("/api/standards/overview"))
                 .bearer_auth(token)
                 .send()
                 .await
@@ -399,7 +410,9 @@ async fn the_overview_shows_the_granted_communities_sorted_by_gap() {
     let (status, v) = overview(alice.token.clone()).await;
     assert_eq!(status, 200, "{v}");
     assert_eq!(standing(&v), [(COMMUNITY.to_string(), 2, true)]);
-    assert_eq!(v["as_of"], "2026-06-30");
+    // As of today by default (the entries, made today, are in force from today).
+    let today = linli_core::date::Date::from_unix_ms_cst(linli_tests::now_ms() as i64);
+    assert_eq!(v["as_of"], today.to_string());
     let standards = v["communities"][0]["standards"].as_array().unwrap();
     assert_eq!(
         standards.len(),
