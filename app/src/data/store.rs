@@ -486,20 +486,33 @@ impl Db {
 
     /// Stores values in the `resident` store, in one strict transaction.
     pub async fn resident_put(&self, entries: &[(&str, JsValue)]) -> Result<()> {
+        self.store_write(RESIDENT, |store| {
+            for (k, v) in entries {
+                store.put_with_key(v, &JsValue::from_str(k))?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Runs `f` on the one store `name` in a readwrite transaction of its own, durability strict; an
+    /// error of `f` aborts it, so nothing of it is written.
+    async fn store_write(
+        &self,
+        name: &str,
+        f: impl FnOnce(&web_sys::IdbObjectStore) -> std::result::Result<(), JsValue>,
+    ) -> Result<()> {
         let opts = js_sys::Object::new();
         js_sys::Reflect::set(&opts, &"durability".into(), &"strict".into())?;
         let tx = self.db.unchecked_ref::<RawDb>().transaction_with_options(
-            &JsValue::from_str(RESIDENT),
+            &JsValue::from_str(name),
             "readwrite",
             &opts,
         )?;
         let done = completion(&tx);
-        let store = tx.object_store(RESIDENT)?;
-        for (k, v) in entries {
-            if let Err(e) = store.put_with_key(v, &JsValue::from_str(k)) {
-                let _ = tx.abort();
-                return Err(e.into());
-            }
+        if let Err(e) = f(&tx.object_store(name)?) {
+            let _ = tx.abort();
+            return Err(e.into());
         }
         #[allow(deprecated)]
         let _ = tx.commit();
@@ -801,58 +814,23 @@ impl Db {
         let value = js_sys::Object::new();
         js_sys::Reflect::set(&value, &"meta".into(), &to_js(meta)?)?;
         js_sys::Reflect::set(&value, &"bytes".into(), bytes)?;
-        let opts = js_sys::Object::new();
-        js_sys::Reflect::set(&opts, &"durability".into(), &"strict".into())?;
-        let tx = self.db.unchecked_ref::<RawDb>().transaction_with_options(
-            &JsValue::from_str(PHOTOS),
-            "readwrite",
-            &opts,
-        )?;
-        let done = completion(&tx);
-        if let Err(e) = tx
-            .object_store(PHOTOS)?
-            .put_with_key(&value, &JsValue::from_str(&meta.id.to_string()))
-        {
-            let _ = tx.abort();
-            return Err(e.into());
-        }
-        #[allow(deprecated)]
-        let _ = tx.commit();
-        finish(tx, done).await
+        let key = JsValue::from_str(&meta.id.to_string());
+        self.store_write(PHOTOS, |s| s.put_with_key(&value, &key).map(|_| ()))
+            .await
     }
 
     /// Deletes one photo (taken by mistake, before its entry was saved), in its own strict transaction.
     pub async fn delete_photo(&self, id: &uuid::Uuid) -> Result<()> {
-        self.photos_write(|s| s.delete(&JsValue::from_str(&id.to_string())).map(|_| ()))
-            .await
+        self.store_write(PHOTOS, |s| {
+            s.delete(&JsValue::from_str(&id.to_string())).map(|_| ())
+        })
+        .await
     }
 
     /// Deletes every photo on the phone (at logout: evidence may show residents' homes; the server keeps
     /// the uploaded ones, and a later login fetches those it shows).
     pub async fn clear_photos(&self) -> Result<()> {
-        self.photos_write(|s| s.clear().map(|_| ())).await
-    }
-
-    /// Runs `f` on the `photos` store in a readwrite transaction of its own, durability strict.
-    async fn photos_write(
-        &self,
-        f: impl FnOnce(&web_sys::IdbObjectStore) -> std::result::Result<(), JsValue>,
-    ) -> Result<()> {
-        let opts = js_sys::Object::new();
-        js_sys::Reflect::set(&opts, &"durability".into(), &"strict".into())?;
-        let tx = self.db.unchecked_ref::<RawDb>().transaction_with_options(
-            &JsValue::from_str(PHOTOS),
-            "readwrite",
-            &opts,
-        )?;
-        let done = completion(&tx);
-        if let Err(e) = f(&tx.object_store(PHOTOS)?) {
-            let _ = tx.abort();
-            return Err(e.into());
-        }
-        #[allow(deprecated)]
-        let _ = tx.commit();
-        finish(tx, done).await
+        self.store_write(PHOTOS, |s| s.clear().map(|_| ())).await
     }
 
     /// One photo by id: its meta and bytes.
