@@ -354,6 +354,25 @@ test('the printable report of Zhengzhou lists every row, the entered rows with w
   const bytes = Buffer.concat(chunks);
   assert.equal(bytes.subarray(0, 2).toString(), 'PK');
   assert.ok(bytes.length > 5000, `${bytes.length} bytes`);
+
+  // The application (申报材料): per star, each row with its explanation and its photos — ZZ-STAR-CIV-2's
+  // photo, taken on the other phone, fetched from the server.
+  await page.goto(server.url + '/standards/zhengzhou');
+  await ready(page);
+  await page.click('[data-testid=application-link]');
+  await page.waitForSelector('[data-testid=standard-application]');
+  assert.equal(new URL(page.url()).pathname, '/standards/zhengzhou/application');
+  assert.equal(await page.locator('[data-testid=application-group]').count(), zz.groups.length);
+  assert.equal(await page.locator('[data-testid=application-row]').count(), zz.indicators.length);
+  const civ = page.locator('[data-testid=application-group][data-group=CIV]');
+  const civ2 = civ.locator('[data-testid=application-row][data-id="ZZ-STAR-CIV-2"]');
+  assert.equal(await civ2.getAttribute('data-status'), 'met');
+  assert.match(await civ2.locator('[data-testid=application-entry]').textContent(), /录入：admin 20\d\d-\d\d-\d\d · 调解记录本第 2 册 · 照片 1 张/);
+  const photo = civ2.locator('[data-testid=entry-photo] img');
+  await photo.waitFor();
+  await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await photo.elementHandle());
+  assert.equal(await photo.getAttribute('alt'), '佐证照片 1：ZZ-STAR-CIV-2');
+  await civ.screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/standards-application.png` : '/dev/null' }).catch(() => {});
   await ctx.close();
 });
 

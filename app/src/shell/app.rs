@@ -89,9 +89,13 @@ pub fn App() -> impl IntoView {
             (Route::Activities, true) => vol(V::Activities),
             (Route::Activity(id), true) => vol(V::Activity(id)),
             (Route::Certificate(n), true) => vol(V::Certificate(n)),
-            (r @ (Route::Standards | Route::Standard(_) | Route::StandardReport(_)), true) => {
-                chunk::show(move || standards::page(r.clone(), lang), lang)
-            }
+            (
+                r @ (Route::Standards
+                | Route::Standard(_)
+                | Route::StandardReport(_)
+                | Route::StandardApplication(_)),
+                true,
+            ) => chunk::show(move || standards::page(r.clone(), lang), lang),
             (
                 r @ (Route::Surveys
                 | Route::SurveyEdit(_)

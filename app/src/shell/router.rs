@@ -64,6 +64,9 @@ pub enum Route {
     Standard(String),
     /// One standard's printable self-check report (staff).
     StandardReport(String),
+    /// One standard's application (申报材料): per group, each row with its numbers, explanation and
+    /// photos (staff).
+    StandardApplication(String),
     /// A resident's vote, with the code from the QR link or typed in (no staff login).
     Vote(Option<String>),
     NotFound,
@@ -91,6 +94,13 @@ impl Route {
                     .filter(|s| !s.is_empty() && !s.contains('/'))
                 {
                     return Route::Standard(s.to_string());
+                }
+                if let Some(s) = p
+                    .strip_prefix("/standards/")
+                    .and_then(|s| s.strip_suffix("/application"))
+                    .filter(|s| !s.is_empty() && !s.contains('/'))
+                {
+                    return Route::StandardApplication(s.to_string());
                 }
                 if let Some(s) = p
                     .strip_prefix("/standards/")
@@ -263,6 +273,10 @@ mod tests {
         assert_eq!(
             Route::parse("/standards/six-type/report"),
             Route::StandardReport("six-type".into())
+        );
+        assert_eq!(
+            Route::parse("/standards/zhengzhou/application"),
+            Route::StandardApplication("zhengzhou".into())
         );
         assert_eq!(Route::parse("/standards/six-type/other"), Route::NotFound);
         assert_eq!(

@@ -58,6 +58,9 @@ crate::split!(
                 Route::StandardReport(id) => {
                     view! { <report::ReportPage lang=lang id=id /> }.into_any()
                 }
+                Route::StandardApplication(id) => {
+                    view! { <report::ApplicationPage lang=lang id=id /> }.into_any()
+                }
                 _ => ().into_any(),
             }
         })

@@ -102,7 +102,10 @@ pub fn StandardPage(lang: Lang, id: String) -> impl IntoView {
         <section class="page">
             <a class="btn" href="/standards">{tr(Std::Back)}</a>
             <h1>{name}</h1>
-            <a class="btn" data-testid="report-link" href=format!("/standards/{}/report", std.standard)>{tr(Std::Report)}</a>
+            <div class="row-actions">
+                <a class="btn" data-testid="report-link" href=format!("/standards/{}/report", std.standard)>{tr(Std::Report)}</a>
+                <a class="btn" data-testid="application-link" href=format!("/standards/{}/application", std.standard)>{tr(Std::Application)}</a>
+            </div>
             <p data-testid="verdict"><strong>{Words::Verdict.text(lang)}</strong> " " {verdict}</p>
             <crate::standards::progress::Progress lang=lang standard=std.standard.clone() />
             <div class="row-actions" role="group">

@@ -87,3 +87,92 @@ pub fn ReportPage(lang: Lang, id: String) -> impl IntoView {
     }
     .into_any()
 }
+
+/// `/standards/:id/application`: the application (申报材料, RULES E6 "per standard, a written explanation
+/// plus photo/number evidence"; for Zhengzhou, per star): each group the standard has (star, heading,
+/// article) with its status, and under it every row with its numbers, the entry's explanation and
+/// evidence, and its photos. Printed from the phone's browser like the report.
+#[component]
+pub fn ApplicationPage(lang: Lang, id: String) -> impl IntoView {
+    let tr = move |k: Std| k.text(lang);
+    let Some(std) = Catalogue::get().standard(&id) else {
+        return view! { <section class="page"><h1>{tr(Std::NotFound)}</h1></section> }.into_any();
+    };
+    let Some(e) = evaluate(&std.standard) else {
+        return view! { <section class="page"><h1>{tr(Std::NotFound)}</h1></section> }.into_any();
+    };
+    let name = match lang {
+        Lang::Zh => std.name_zh.clone(),
+        Lang::En => std.name_en.clone(),
+    };
+    let community = state::community();
+    let entries = state::with(|l| l.view.standard_entries(&community));
+    let rows = report::rows(std, &e, &entries, lang);
+    let groups = std
+        .groups
+        .iter()
+        .map(|g| {
+            let title = match lang {
+                Lang::Zh => g.name_zh.clone(),
+                Lang::En => g.name_en.clone().unwrap_or(g.name_zh.clone()),
+            };
+            let status = e.groups.iter().find(|r| r.id == g.id).map(|r| {
+                let (i, css) = icon(r.status);
+                (i, css, words::status(r.status).text(lang), r.rows_met, r.rows_deciding)
+            });
+            let items = rows
+                .iter()
+                .filter(|r| r.group == g.id)
+                .map(|r| {
+                    let (i, css) = icon(r.status);
+                    let photos = r
+                        .photos
+                        .iter()
+                        .enumerate()
+                        .map(|(n, pid)| {
+                            let alt = fill(tr(Std::PhotoAlt), &[&(n + 1).to_string(), &r.id]);
+                            view! { <crate::standards::photo::Thumb lang=lang id=*pid alt=alt /> }
+                        })
+                        .collect_view();
+                    view! {
+                        <li class="application-row" data-testid="application-row" data-id=r.id.clone() data-status=css>
+                            <p class="title">{i} " " {words::status(r.status).text(lang)} " · " {r.id.clone()} " " {r.name.clone()}</p>
+                            <p>{Words::ColValue.text(lang)} {crate::shell::i18n::colon(lang)} <b>{r.value.clone()}</b>
+                                " · " {Words::ColThreshold.text(lang)} {crate::shell::i18n::colon(lang)} {r.target.clone()}</p>
+                            {(!r.gap.is_empty()).then(|| view! { <p class="warn">{r.gap.clone()}</p> })}
+                            {(!r.entry.is_empty()).then(|| view! { <p data-testid="application-entry">{r.entry.clone()}</p> })}
+                            {(!r.photos.is_empty()).then(|| view! { <div class="photo-row">{photos}</div> })}
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <section class="card application-group" data-testid="application-group" data-group=g.id.clone()>
+                    <h2>{title} " "
+                        {status.map(|(i, css, w, met, all)| view! {
+                            <span class=format!("badge {css}")>{i} " " {w} {format!(" {met}/{all}")}</span>
+                        })}
+                    </h2>
+                    <ul class="list">{items}</ul>
+                </section>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="page report" data-testid="standard-application">
+            <div class="row-actions no-print">
+                <a class="btn" href=format!("/standards/{id}")>{tr(Std::Back)}</a>
+                <button type="button" class="btn primary" on:click=move |_| {
+                    if let Some(w) = web_sys::window() { let _ = w.print(); }
+                }>{tr(Std::Print)}</button>
+            </div>
+            <h1>{fill(tr(Std::ApplicationTitle), &[&name])}</h1>
+            <p>{fill(Words::ReportAsOf.text(lang), &[&community, &e.as_of.to_string()])}</p>
+            <p class="sub">{tr(Std::ApplicationIntro)}</p>
+            <p data-testid="application-summary"><strong>{Words::Verdict.text(lang)}</strong> " " {report::summary(&e, lang)}</p>
+            <p class="sub">{report::versions(&e, lang)}</p>
+            {groups}
+        </section>
+    }
+    .into_any()
+}

@@ -52,6 +52,10 @@ strings! {
         // The printable report (自评报告).
         Report => ("打印自评报告", "Printable self-check report"),
         Print => ("打印", "Print"),
+        // The application (申报材料, E6): {0} the standard.
+        Application => ("申报材料（逐项说明与照片）", "Application (each row's explanation and photos)"),
+        ApplicationTitle => ("{0} 申报材料", "{0}: application"),
+        ApplicationIntro => ("按标准逐组列出每项的数据、说明、佐证和照片", "Each group of the standard with every row's numbers, explanation, evidence and photos"),
         // The sub-district's side-by-side view (街道汇总): {0} the date; {0} a count.
         SideBySide => ("本街道各社区（按差距排序）", "The sub-district's communities (largest gap first)"),
         SideBySideNote => ("按服务器上已同步的数据，截至 {0}", "From the records synced to the server, as of {0}"),

@@ -17,6 +17,8 @@ use std::collections::HashMap;
 #[derive(Clone, Debug, PartialEq)]
 pub struct ReportRow {
     pub id: String,
+    /// The group (star, heading, article) the standard puts the row in.
+    pub group: String,
     pub name: String,
     pub status: Status,
     pub value: String,
@@ -26,6 +28,8 @@ pub struct ReportRow {
     pub gap: String,
     /// The latest entry of an entered row (录入：wang 2026-03-02 · 台账第 3 册 · 照片 2 张), else empty.
     pub entry: String,
+    /// The photos of that entry (照片佐证), by id.
+    pub photos: Vec<uuid::Uuid>,
 }
 
 /// A value or threshold as people read it: shares in percent (one decimal), a checklist as 已具备 /
@@ -109,8 +113,15 @@ pub fn rows(
         .iter()
         .filter_map(|ind| {
             let r = results.get(ind.id.as_str())?;
+            // The entry in force on the evaluation's day: the latest made by then.
+            let entry = entries.get(&ind.id).and_then(|list| {
+                list.iter()
+                    .rev()
+                    .find(|x| Date::from_unix_ms_cst(x.fields.at_ms as i64) <= e.as_of)
+            });
             Some(ReportRow {
                 id: ind.id.clone(),
+                group: ind.group.clone(),
                 name: match lang {
                     Lang::Zh => ind.name_zh.clone(),
                     Lang::En => ind.gloss.clone(),
@@ -119,16 +130,8 @@ pub fn rows(
                 value: value_text(ind, &r.value, lang),
                 target: target_text(ind, r, lang),
                 gap: words::gap_sentence(ind, r, lang).unwrap_or_default(),
-                // The entry in force on the evaluation's day: the latest made by then.
-                entry: entries
-                    .get(&ind.id)
-                    .and_then(|list| {
-                        list.iter()
-                            .rev()
-                            .find(|x| Date::from_unix_ms_cst(x.fields.at_ms as i64) <= e.as_of)
-                    })
-                    .map(|last| entry_text(last, lang))
-                    .unwrap_or_default(),
+                entry: entry.map(|x| entry_text(x, lang)).unwrap_or_default(),
+                photos: entry.map(|x| x.fields.photos.clone()).unwrap_or_default(),
             })
         })
         .collect()
