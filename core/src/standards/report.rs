@@ -74,6 +74,12 @@ pub fn target_text(ind: &Indicator, r: &IndicatorResult, lang: Lang) -> String {
                 value_text(ind, &Value::String(t.clone()), lang)
             )
         }
+        // The catalogue's words are English; in Chinese a checklist row reads 须具备 and a row the seed
+        // gives no number 无标准值（仅展示）.
+        _ if lang == Lang::Zh && ind.no_threshold => Words::NoThreshold.text(lang).to_string(),
+        _ if lang == Lang::Zh && ind.kind == Kind::Checklist => {
+            Words::Required.text(lang).to_string()
+        }
         _ => ind.threshold_text.clone(),
     }
 }
@@ -213,6 +219,22 @@ mod tests {
         assert_eq!(value_text(i, &r.value, Lang::Zh), "9.0%");
         assert_eq!(target_text(i, &r, Lang::Zh), "≥ 10.0%");
         assert_eq!(r.status, Status::NotMet);
+    }
+
+    #[test]
+    fn a_target_without_a_number_reads_in_chinese() {
+        let as_of = Date::parse("2026-06-30").unwrap();
+        let done = |id: &str| {
+            let i = ind(id);
+            let r = evaluate_indicator(i, i.threshold, Some(&Input::Done(true)), 2026, as_of);
+            (target_text(i, &r, Lang::Zh), target_text(i, &r, Lang::En))
+        };
+        // A checklist row ("yes" in the catalogue) and one the seed gives no number.
+        assert_eq!(
+            done("ZZ-STAR-CIV-1"),
+            ("须具备".to_string(), "yes".to_string())
+        );
+        assert_eq!(done("ZZ-STAR-CIV-3").0, "无标准值（仅展示）");
     }
 
     #[test]

@@ -38,6 +38,7 @@ crate::catalogue! {
         NoSuchPhoto => ("本社区没有这张照片（可能尚未上传）", "This community has no such photo (it may not be uploaded yet)"),
         // A checklist row's value.
         Done => ("已具备", "In place"),
+        Required => ("须具备", "required"),
         NotDone => ("未具备", "Not in place"),
         // The self-check report (自评报告): {0} who, {1} the date; {0} the number of photos.
         EnteredBy => ("录入：{0} {1}", "Entered by {0} on {1}"),
