@@ -23,6 +23,8 @@ crate::catalogue! {
         // A cadence's short periods: {0} the list.
         InPeriods => ("（{0}）", " ({0})"),
         PeriodSeparator => ("、", ", "),
+        // More short periods than are named: {0} the first, {1} the last, {2} how many.
+        PeriodRange => ("{0} 至 {1} 共 {2} 期", "{2} periods, {0} to {1}"),
         // The current, unfinished period: {0} the period, {1} the count, {2} the number needed.
         Current => ("本期 {0} 已有 {1} 次，需 {2} 次", "this period ({0}): {1} of {2}"),
         // Zhengzhou's levels (E1).
@@ -81,6 +83,9 @@ pub fn level(level: Option<&str>) -> Words {
     }
 }
 
+/// Short periods named one by one up to this many; more read as a range.
+const MAX_PERIODS_NAMED: usize = 4;
+
 /// The gap as a sentence ("还差 2 名志愿者（2026-02、2026-03）", "2 volunteers short"); `None` when the
 /// result has no gap.
 pub fn gap_sentence(ind: &Indicator, r: &IndicatorResult, lang: Lang) -> Option<String> {
@@ -102,7 +107,14 @@ pub fn gap_sentence(ind: &Indicator, r: &IndicatorResult, lang: Lang) -> Option<
     };
     let mut s = fill(w.text(lang), &[&gap.amount.to_string(), unit]);
     if let Some(periods) = gap.periods.as_ref().filter(|p| !p.is_empty()) {
-        let list = periods.join(Words::PeriodSeparator.text(lang));
+        // A few short periods by name; a long run as its first and last and how many.
+        let list = match periods.as_slice() {
+            [first, .., last] if periods.len() > MAX_PERIODS_NAMED => fill(
+                Words::PeriodRange.text(lang),
+                &[first, last, &periods.len().to_string()],
+            ),
+            _ => periods.join(Words::PeriodSeparator.text(lang)),
+        };
         s.push_str(&fill(Words::InPeriods.text(lang), &[&list]));
     }
     Some(s)
@@ -182,6 +194,16 @@ mod tests {
         assert_eq!(
             gap_sentence(i, &r, Lang::En).unwrap(),
             "3 events short (2026-02, 2026-03)"
+        );
+        // Nothing held all year: 11 completed months × 2 = 22 short, the months read as a range.
+        let (i2, r2) = run("SIX-68a", Input::Dates(vec![]), "2026-12-10");
+        assert_eq!(
+            gap_sentence(i2, &r2, Lang::Zh).unwrap(),
+            "还差 22 次（2026-01 至 2026-11 共 11 期）"
+        );
+        assert_eq!(
+            gap_sentence(i2, &r2, Lang::En).unwrap(),
+            "22 events short (11 periods, 2026-01 to 2026-11)"
         );
         assert_eq!(
             current_sentence(&r, Lang::Zh).unwrap(),
