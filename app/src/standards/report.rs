@@ -11,25 +11,78 @@ use crate::standards::strings::Std;
 use leptos::prelude::*;
 use linli_core::Lang;
 use linli_core::i18n::fill;
+use linli_core::standards::report::ReportRow;
 use linli_core::standards::words::{self, Words};
-use linli_core::standards::{Catalogue, report};
+use linli_core::standards::{Catalogue, Evaluation, Standard, report};
 
-#[component]
-pub fn ReportPage(lang: Lang, id: String) -> impl IntoView {
-    let tr = move |k: Std| k.text(lang);
-    let Some(std) = Catalogue::get().standard(&id) else {
-        return view! { <section class="page"><h1>{tr(Std::NotFound)}</h1></section> }.into_any();
-    };
-    let Some(e) = evaluate(&std.standard) else {
-        return view! { <section class="page"><h1>{tr(Std::NotFound)}</h1></section> }.into_any();
-    };
+/// What both printed pages (the report and the application) are made of: the standard, its evaluation
+/// on this phone today, its name, the community and the report's rows in words.
+struct Printed {
+    std: &'static Standard,
+    e: Evaluation,
+    name: String,
+    community: String,
+    rows: Vec<ReportRow>,
+}
+
+fn printed(id: &str, lang: Lang) -> Option<Printed> {
+    let std = Catalogue::get().standard(id)?;
+    let e = evaluate(&std.standard)?;
     let name = match lang {
         Lang::Zh => std.name_zh.clone(),
         Lang::En => std.name_en.clone(),
     };
     let community = state::community();
     let entries = state::with(|l| l.view.standard_entries(&community));
-    let rows = report::rows(std, &e, &entries, lang)
+    let rows = report::rows(std, &e, &entries, lang);
+    Some(Printed {
+        std,
+        e,
+        name,
+        community,
+        rows,
+    })
+}
+
+fn not_found(lang: Lang) -> AnyView {
+    view! { <section class="page"><h1>{Std::NotFound.text(lang)}</h1></section> }.into_any()
+}
+
+/// The printed pages' buttons, not printed: back to the standard, print, and `extra`.
+fn print_actions(id: &str, lang: Lang, extra: AnyView) -> impl IntoView + use<> {
+    view! {
+        <div class="row-actions no-print">
+            <a class="btn" href=format!("/standards/{id}")>{Std::Back.text(lang)}</a>
+            <button type="button" class="btn primary" on:click=move |_| {
+                if let Some(w) = web_sys::window() { let _ = w.print(); }
+            }>{Std::Print.text(lang)}</button>
+            {extra}
+        </div>
+    }
+}
+
+/// The verdict line (tagged `testid`) and the versions line under a printed page's title.
+fn verdict_lines(e: &Evaluation, lang: Lang, testid: &'static str) -> impl IntoView + use<> {
+    view! {
+        <p data-testid=testid><strong>{Words::Verdict.text(lang)}</strong> " " {report::summary(e, lang)}</p>
+        <p class="sub">{report::versions(e, lang)}</p>
+    }
+}
+
+#[component]
+pub fn ReportPage(lang: Lang, id: String) -> impl IntoView {
+    let tr = move |k: Std| k.text(lang);
+    let Some(Printed {
+        e,
+        name,
+        community,
+        rows,
+        ..
+    }) = printed(&id, lang)
+    else {
+        return not_found(lang);
+    };
+    let rows = rows
         .into_iter()
         .map(|r| {
             let (i, css) = icon(r.status);
@@ -64,19 +117,14 @@ pub fn ReportPage(lang: Lang, id: String) -> impl IntoView {
         .collect_view();
     view! {
         <section class="page report" data-testid="standard-report">
-            <div class="row-actions no-print">
-                <a class="btn" href=format!("/standards/{id}")>{tr(Std::Back)}</a>
-                <button type="button" class="btn primary" on:click=move |_| {
-                    if let Some(w) = web_sys::window() { let _ = w.print(); }
-                }>{tr(Std::Print)}</button>
+            {print_actions(&id, lang, view! {
                 <button type="button" class="btn" data-testid="report-xlsx" on:click=download>{tr(Std::ReportXlsx)}</button>
-            </div>
+            }.into_any())}
             <p class="sub no-print">{tr(Std::ReportXlsxNote)}</p>
             {move || export_error.get().map(|e| view! { <p class="field-error no-print" role="alert">{e}</p> })}
             <h1>{fill(Words::ReportTitle.text(lang), &[&name])}</h1>
             <p>{fill(Words::ReportAsOf.text(lang), &[&community, &e.as_of.to_string()])}</p>
-            <p data-testid="report-summary"><strong>{Words::Verdict.text(lang)}</strong> " " {report::summary(&e, lang)}</p>
-            <p class="sub">{report::versions(&e, lang)}</p>
+            {verdict_lines(&e, lang, "report-summary")}
             <div class="table-wrap">
                 <table class="report-table">
                     <thead><tr>{headings}</tr></thead>
@@ -95,19 +143,16 @@ pub fn ReportPage(lang: Lang, id: String) -> impl IntoView {
 #[component]
 pub fn ApplicationPage(lang: Lang, id: String) -> impl IntoView {
     let tr = move |k: Std| k.text(lang);
-    let Some(std) = Catalogue::get().standard(&id) else {
-        return view! { <section class="page"><h1>{tr(Std::NotFound)}</h1></section> }.into_any();
+    let Some(Printed {
+        std,
+        e,
+        name,
+        community,
+        rows,
+    }) = printed(&id, lang)
+    else {
+        return not_found(lang);
     };
-    let Some(e) = evaluate(&std.standard) else {
-        return view! { <section class="page"><h1>{tr(Std::NotFound)}</h1></section> }.into_any();
-    };
-    let name = match lang {
-        Lang::Zh => std.name_zh.clone(),
-        Lang::En => std.name_en.clone(),
-    };
-    let community = state::community();
-    let entries = state::with(|l| l.view.standard_entries(&community));
-    let rows = report::rows(std, &e, &entries, lang);
     let groups = std
         .groups
         .iter()
@@ -160,17 +205,11 @@ pub fn ApplicationPage(lang: Lang, id: String) -> impl IntoView {
         .collect_view();
     view! {
         <section class="page report" data-testid="standard-application">
-            <div class="row-actions no-print">
-                <a class="btn" href=format!("/standards/{id}")>{tr(Std::Back)}</a>
-                <button type="button" class="btn primary" on:click=move |_| {
-                    if let Some(w) = web_sys::window() { let _ = w.print(); }
-                }>{tr(Std::Print)}</button>
-            </div>
+            {print_actions(&id, lang, ().into_any())}
             <h1>{fill(tr(Std::ApplicationTitle), &[&name])}</h1>
             <p>{fill(Words::ReportAsOf.text(lang), &[&community, &e.as_of.to_string()])}</p>
             <p class="sub">{tr(Std::ApplicationIntro)}</p>
-            <p data-testid="application-summary"><strong>{Words::Verdict.text(lang)}</strong> " " {report::summary(&e, lang)}</p>
-            <p class="sub">{report::versions(&e, lang)}</p>
+            {verdict_lines(&e, lang, "application-summary")}
             {groups}
         </section>
     }
