@@ -6,6 +6,7 @@ pub mod encode;
 pub mod error;
 pub mod extract;
 pub mod listen;
+pub mod query;
 pub mod throttle;
 pub mod web;
 

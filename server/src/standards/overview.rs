@@ -11,30 +11,23 @@ use crate::auth::AuthUser;
 use crate::clock::now_ms;
 use crate::db;
 use crate::http::ApiError;
+use crate::http::query::{date_param_or, params};
 use axum::Json;
 use axum::extract::{RawQuery, State};
 use linli_core::date::Date;
 use linli_core::standards::Catalogue;
 use linli_core::standards::overview::{CommunityStanding, Overview, sort_by_gap};
-use linli_core::{ErrorCode, RuleError};
 
 pub async fn get(
     State(state): State<AppState>,
     user: AuthUser,
     RawQuery(q): RawQuery,
 ) -> Result<Json<Overview>, ApiError> {
-    let mut as_of = Date::from_unix_ms_cst(now_ms() as i64);
-    for (k, v) in q
-        .as_deref()
-        .unwrap_or("")
-        .split('&')
-        .filter_map(|p| p.split_once('='))
-    {
-        if k == "as_of" {
-            as_of =
-                Date::parse(v).map_err(|_| RuleError::field(ErrorCode::InvalidDate, "as_of"))?;
-        }
-    }
+    let as_of = date_param_or(
+        &params(&q),
+        "as_of",
+        Date::from_unix_ms_cst(now_ms() as i64),
+    )?;
     let username = user.username.clone();
     let granted = state
         .db

@@ -7,20 +7,22 @@
 //! the same records; the rows' words are `linli_core::standards::report`'s, the printable page's own.
 //!
 //! Staff and admins of the community only (RULES H1); `as_of` defaults to today (China time); an unknown
-//! standard is 404 `not_found` (field `standard`), a malformed date 400 `invalid_date` (field `as_of`).
+//! standard is 404 `not_found` (field `standard`), a malformed date 400 `invalid_date` (field `as_of`),
+//! a language other than zh or en 400 `out_of_range` (field `lang`).
 
 use crate::AppState;
 use crate::auth::AuthUser;
 use crate::clock::now_ms;
+use crate::http::query::{date_param_or, lang_param, params};
 use crate::http::{ApiError, PathParams};
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
+use linli_core::Lang;
 use linli_core::date::Date;
 use linli_core::i18n::fill;
 use linli_core::standards::report::{self, COLUMNS, ReportRow};
 use linli_core::standards::words::{self, Words};
 use linli_core::standards::{Catalogue, Evaluation, Status};
-use linli_core::{ErrorCode, Lang, RuleError};
 
 /// What the workbook is made from.
 struct Report {
@@ -42,22 +44,9 @@ pub async fn xlsx(
         .ok_or_else(|| ApiError::RecordNotFound {
             field: "standard".into(),
         })?;
-    let (mut as_of, mut lang) = (Date::from_unix_ms_cst(now_ms() as i64), Lang::Zh);
-    for (k, v) in q
-        .as_deref()
-        .unwrap_or("")
-        .split('&')
-        .filter_map(|p| p.split_once('='))
-    {
-        match k {
-            "as_of" => {
-                as_of = Date::parse(v)
-                    .map_err(|_| RuleError::field(ErrorCode::InvalidDate, "as_of"))?;
-            }
-            "lang" if v == "en" => lang = Lang::En,
-            _ => {}
-        }
-    }
+    let p = params(&q);
+    let as_of = date_param_or(&p, "as_of", Date::from_unix_ms_cst(now_ms() as i64))?;
+    let lang = lang_param(&p)?;
     let community = user.community.clone();
     let rules = state.rules.clone();
     let id = std.standard.clone();

@@ -10,6 +10,7 @@ use super::words::SurveyWords;
 use super::xlsform;
 use crate::AppState;
 use crate::auth::AuthUser;
+use crate::http::query::{lang_param, params};
 use crate::http::{ApiError, PathParams};
 use axum::Json;
 use axum::body::Bytes;
@@ -20,7 +21,6 @@ use linli_core::date::Date;
 use linli_core::surveys::Form;
 use linli_core::{ErrorCode, Lang, RuleError};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use uuid::Uuid;
 
 /// The largest XLSForm workbook accepted (a form of 200 questions is some 20 KB).
@@ -32,27 +32,6 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ImportAnswer {
     pub form: Form,
-}
-
-/// The query's parameters (`a=1&b=2`; values as sent: dates and language codes need no decoding).
-fn params(q: &Option<String>) -> HashMap<&str, &str> {
-    q.as_deref()
-        .unwrap_or("")
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| p.split_once('=').unwrap_or((p, "")))
-        .collect()
-}
-
-/// `lang=zh|en` (default zh); another value is 400 `out_of_range` naming `lang`.
-fn lang_param(p: &HashMap<&str, &str>) -> Result<Lang, ApiError> {
-    match p.get("lang").copied() {
-        None | Some("") | Some("zh") => Ok(Lang::Zh),
-        Some("en") => Ok(Lang::En),
-        Some(_) => Err(RuleError::field(ErrorCode::OutOfRange, "lang")
-            .with_detail("zh | en")
-            .into()),
-    }
 }
 
 fn not_found(field: &str) -> ApiError {

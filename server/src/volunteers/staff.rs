@@ -8,6 +8,7 @@
 use crate::AppState;
 use crate::auth::AuthUser;
 use crate::clock::now_ms;
+use crate::http::query::{date_param, params};
 use crate::http::{ApiError, PathParams};
 use crate::volunteers::export;
 use axum::Json;
@@ -36,26 +37,6 @@ pub fn volunteer_id(s: &str) -> Result<Uuid, ApiError> {
 pub fn not_found() -> ApiError {
     ApiError::RecordNotFound {
         field: "volunteer_id".into(),
-    }
-}
-
-/// The query's parameters (`a=1&b=2`; values as sent: dates and numbers need no decoding).
-fn params(q: &Option<String>) -> HashMap<&str, &str> {
-    q.as_deref()
-        .unwrap_or("")
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| p.split_once('=').unwrap_or((p, "")))
-        .collect()
-}
-
-/// A required date parameter: missing → `required`, not a date → `invalid_date`, naming it.
-fn date_param(p: &HashMap<&str, &str>, name: &str) -> Result<Date, ApiError> {
-    match p.get(name).copied() {
-        None | Some("") => Err(RuleError::field(ErrorCode::Required, name).into()),
-        Some(v) => {
-            Date::parse(v).map_err(|_| RuleError::field(ErrorCode::InvalidDate, name).into())
-        }
     }
 }
 

@@ -346,6 +346,9 @@ async fn the_report_workbook_lists_every_row_with_its_entry_and_stays_in_its_com
         get_report(&s, &alice.token, "zhengzhou/report.xlsx?as_of=2026-13-01").await;
     let got = (status, serde_json::from_slice::<Value>(&body).unwrap());
     assert_error(&got, 400, "invalid_date", Some("as_of"));
+    let (status, body) = get_report(&s, &alice.token, "zhengzhou/report.xlsx?lang=fr").await;
+    let got = (status, serde_json::from_slice::<Value>(&body).unwrap());
+    assert_error(&got, 400, "out_of_range", Some("lang"));
     let (status, _) = get_report(&s, "not-a-token", "zhengzhou/report.xlsx").await;
     assert_eq!(status, 401);
 }
