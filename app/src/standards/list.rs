@@ -8,7 +8,7 @@ use crate::standards::strings::Std;
 use leptos::prelude::*;
 use linli_core::Lang;
 use linli_core::i18n::fill;
-use linli_core::standards::{Catalogue, Status, words};
+use linli_core::standards::{Catalogue, words};
 
 #[component]
 pub fn StandardsPage(lang: Lang) -> impl IntoView {
@@ -21,19 +21,14 @@ pub fn StandardsPage(lang: Lang) -> impl IntoView {
             .iter()
             .map(|s| {
                 let e = evaluate(&s.standard);
-                let name = match lang {
-                    Lang::Zh => s.name_zh.clone(),
-                    Lang::En => s.name_en.clone(),
-                };
-                let (met, total) = e.as_ref().map_or((0, 0), |e| {
-                    (
-                        e.groups.iter().filter(|g| g.status == Status::Met).count(),
-                        e.groups.len(),
-                    )
-                });
-                let level = e.as_ref().filter(|_| s.standard == "zhengzhou").map(|e| {
-                    words::level(e.verdict.get("level").and_then(|l| l.as_str())).text(lang)
-                });
+                let name = s.name(lang).to_string();
+                let (met, total) = e
+                    .as_ref()
+                    .map_or((0, 0), |e| (e.groups_met(), e.groups.len()));
+                let level = e
+                    .as_ref()
+                    .filter(|_| s.standard == "zhengzhou")
+                    .map(|e| words::level(e.level()).text(lang));
                 (s.standard.clone(), name, met, total, level)
             })
             .collect::<Vec<_>>()

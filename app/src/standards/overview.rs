@@ -29,10 +29,7 @@ pub fn SideBySide(lang: Lang) -> impl IntoView {
     let name_of = move |id: &str| {
         Catalogue::get()
             .standard(id)
-            .map(|s| match lang {
-                Lang::Zh => s.name_zh.clone(),
-                Lang::En => s.name_en.clone(),
-            })
+            .map(|s| s.name(lang).to_string())
             .unwrap_or_else(|| id.to_string())
     };
     move || {

@@ -59,10 +59,7 @@ pub fn StandardPage(lang: Lang, id: String) -> impl IntoView {
         ui.rev.get();
         evaluate(&standard)
     });
-    let name = match lang {
-        Lang::Zh => std.name_zh.clone(),
-        Lang::En => std.name_en.clone(),
-    };
+    let name = std.name(lang).to_string();
     let verdict = move || evaluation.get().map(|e| report::summary(&e, lang));
     let groups = std.groups.clone();
     let rows_of = move |group: String| {
@@ -115,7 +112,7 @@ pub fn StandardPage(lang: Lang, id: String) -> impl IntoView {
             </div>
             {groups.into_iter().map(|g| {
                 let gid = g.id.clone();
-                let title = match lang { Lang::Zh => g.name_zh.clone(), Lang::En => g.name_en.clone().unwrap_or(g.name_zh.clone()) };
+                let title = g.name(lang).to_string();
                 let status = move || {
                     let e = evaluation.get()?;
                     let r = e.groups.iter().find(|x| x.id == gid)?;
@@ -151,10 +148,7 @@ fn Row(lang: Lang, ind: Indicator, r: IndicatorResult) -> impl IntoView {
     let gap = words::gap_sentence(&ind, &r, lang);
     let current = words::current_sentence(&r, lang);
     let entered = !linli_core::standards::inputs::COMPUTED_BY_LINLI.contains(&ind.id.as_str());
-    let name = match lang {
-        Lang::Zh => ind.name_zh.clone(),
-        Lang::En => ind.gloss.clone(),
-    };
+    let name = ind.name(lang).to_string();
     view! {
         <li class="card indicator" data-testid="indicator" data-id=ind.id.clone() data-status=css>
             <p class="title"><span class=format!("badge {css}") data-testid="indicator-status">{i} " " {words::status(r.status).text(lang)}</span> " " {name}</p>

@@ -28,10 +28,7 @@ struct Printed {
 fn printed(id: &str, lang: Lang) -> Option<Printed> {
     let std = Catalogue::get().standard(id)?;
     let e = evaluate(&std.standard)?;
-    let name = match lang {
-        Lang::Zh => std.name_zh.clone(),
-        Lang::En => std.name_en.clone(),
-    };
+    let name = std.name(lang).to_string();
     let community = state::community();
     let entries = state::with(|l| l.view.standard_entries(&community));
     let rows = report::rows(std, &e, &entries, lang);
@@ -157,10 +154,7 @@ pub fn ApplicationPage(lang: Lang, id: String) -> impl IntoView {
         .groups
         .iter()
         .map(|g| {
-            let title = match lang {
-                Lang::Zh => g.name_zh.clone(),
-                Lang::En => g.name_en.clone().unwrap_or(g.name_zh.clone()),
-            };
+            let title = g.name(lang).to_string();
             let status = e.groups.iter().find(|r| r.id == g.id).map(|r| {
                 let (i, css) = icon(r.status);
                 (i, css, words::status(r.status).text(lang), r.rows_met, r.rows_deciding)

@@ -7,6 +7,7 @@
 //! counts and cadences; a group the file declares; ids unique across the catalogue. An error names the
 //! file, the row and the field (`six-type.json: SIX-29.threshold: 0,1: not a number`).
 
+use crate::error::Lang;
 use crate::exact::Exact;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -188,6 +189,16 @@ pub struct Indicator {
     pub note: Option<String>,
 }
 
+impl Indicator {
+    /// Its short name in `lang` (the English gloss in English).
+    pub fn name(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.name_zh,
+            Lang::En => &self.gloss,
+        }
+    }
+}
+
 /// A group of indicators as the standard groups them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -202,6 +213,16 @@ pub struct Group {
     /// Six-type: the heading's weight in the overall score (a rule set may replace it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<Exact>,
+}
+
+impl Group {
+    /// Its name in `lang` (the Chinese one where the catalogue has no English).
+    pub fn name(&self, lang: Lang) -> &str {
+        match (lang, &self.name_en) {
+            (Lang::En, Some(en)) => en,
+            _ => &self.name_zh,
+        }
+    }
 }
 
 /// A six-type first-level block.
@@ -253,6 +274,14 @@ pub struct Standard {
 }
 
 impl Standard {
+    /// Its name as people of `lang` read it.
+    pub fn name(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.name_zh,
+            Lang::En => &self.name_en,
+        }
+    }
+
     pub fn indicator(&self, id: &str) -> Option<&Indicator> {
         self.indicators.iter().find(|i| i.id == id)
     }

@@ -176,8 +176,8 @@ pub fn for_standard(standard: &str, inputs: &HashMap<String, Input>) -> HashMap<
 impl Replica {
     /// 达标自评: each of `standards` evaluated from this replica's records for the year of `as_of` — the
     /// rows Linli computes (`standards_inputs`) and the entered rows' latest entries made by `as_of` —
-    /// under `rules`. What
-    /// the app's self-check pages show; the inputs are gathered once for all the standards asked.
+    /// under `rules`. What the app's self-check pages, the server's workbook and the side-by-side view
+    /// show; the inputs are gathered once for all the standards asked.
     pub fn self_check(
         &self,
         community: &str,

@@ -68,6 +68,21 @@ pub struct Evaluation {
     pub verdict: serde_json::Value,
 }
 
+impl Evaluation {
+    /// How many of the standard's groups are met.
+    pub fn groups_met(&self) -> usize {
+        self.groups
+            .iter()
+            .filter(|g| g.status == Status::Met)
+            .count()
+    }
+
+    /// Zhengzhou's recommendation level (`city`, `district`, `sub-district`), if the verdict gives one.
+    pub fn level(&self) -> Option<&str> {
+        self.verdict.get("level").and_then(|l| l.as_str())
+    }
+}
+
 /// The threshold in force for an indicator: the rule set's when it names the row, else the catalogue's.
 pub fn threshold_in_force(ind: &Indicator, rules: &StandardsRules) -> Option<Exact> {
     match rules.thresholds.get(&ind.id) {

@@ -41,19 +41,18 @@ pub struct StandardStanding {
 impl CommunityStanding {
     /// The standing of `community` from its evaluations.
     pub fn of(community: &str, name: &str, own: bool, evaluations: &[Evaluation]) -> Self {
-        let count = |it: &mut dyn Iterator<Item = bool>| it.filter(|b| *b).count() as u32;
         let standards: Vec<StandardStanding> = evaluations
             .iter()
             .map(|e| StandardStanding {
                 standard: e.standard.clone(),
-                groups_met: count(&mut e.groups.iter().map(|g| g.status == Status::Met)),
+                groups_met: e.groups_met() as u32,
                 groups: e.groups.len() as u32,
-                not_met: count(&mut e.indicators.iter().map(|r| r.status == Status::NotMet)),
-                level: e
-                    .verdict
-                    .get("level")
-                    .and_then(|l| l.as_str())
-                    .map(str::to_string),
+                not_met: e
+                    .indicators
+                    .iter()
+                    .filter(|r| r.status == Status::NotMet)
+                    .count() as u32,
+                level: e.level().map(str::to_string),
             })
             .collect();
         CommunityStanding {

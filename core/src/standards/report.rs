@@ -128,10 +128,7 @@ pub fn rows(
             Some(ReportRow {
                 id: ind.id.clone(),
                 group: ind.group.clone(),
-                name: match lang {
-                    Lang::Zh => ind.name_zh.clone(),
-                    Lang::En => ind.gloss.clone(),
-                },
+                name: ind.name(lang).to_string(),
                 status: r.status,
                 value: value_text(ind, &r.value, lang),
                 target: target_text(ind, r, lang),
@@ -146,10 +143,9 @@ pub fn rows(
 /// The verdict in one line: the groups met of all ("3/16 组达标"), and for Zhengzhou the stars met and the
 /// level it may be recommended at (never a title, RULES E1/E7).
 pub fn summary(e: &Evaluation, lang: Lang) -> String {
-    let met = e.groups.iter().filter(|g| g.status == Status::Met).count();
     let line = fill(
         Words::GroupsMet.text(lang),
-        &[&met.to_string(), &e.groups.len().to_string()],
+        &[&e.groups_met().to_string(), &e.groups.len().to_string()],
     );
     if e.standard != "zhengzhou" {
         return line;
@@ -159,7 +155,7 @@ pub fn summary(e: &Evaluation, lang: Lang) -> String {
         .get("stars_met")
         .and_then(Value::as_array)
         .map_or(0, Vec::len);
-    let level = words::level(e.verdict.get("level").and_then(Value::as_str)).text(lang);
+    let level = words::level(e.level()).text(lang);
     format!(
         "{line} · {} · {level}",
         fill(Words::StarsMet.text(lang), &[&stars.to_string()])

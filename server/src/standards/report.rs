@@ -61,12 +61,8 @@ pub async fn xlsx(
         .await?;
     let e: Evaluation =
         evaluation.ok_or_else(|| ApiError::internal("the self-check gave no evaluation"))?;
-    let name = match lang {
-        Lang::Zh => &std.name_zh,
-        Lang::En => &std.name_en,
-    };
     let r = Report {
-        title: fill(Words::ReportTitle.text(lang), &[name]),
+        title: fill(Words::ReportTitle.text(lang), &[std.name(lang)]),
         lines: vec![
             fill(
                 Words::ReportAsOf.text(lang),
