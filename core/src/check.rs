@@ -117,6 +117,7 @@ fn check_state(
         | Body::TeamPut(_)
         | Body::SurveyAssignmentPut(_)
         | Body::StandardEntryAdd(_)
+        | Body::LogEntryPut(_)
         | Body::Delete => Ok(()),
     }
 }

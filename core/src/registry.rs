@@ -11,6 +11,7 @@ use crate::roster;
 use crate::roster::{BuildingFields, CompoundFields, HouseholdFields, PersonFields, UnitFields};
 use crate::rules::RuleSet;
 use crate::standards::StandardEntryFields;
+use crate::standards::logs::LogEntryFields;
 use crate::surveys::{
     FormVersionFields, ResponseReviewFields, SurveyAssignmentFields, SurveyResponseFields,
     VisitFields,
@@ -71,6 +72,8 @@ pub enum EntityKind {
     ResponseReview,
     /// 自评录入 (standards, E1–E7): a manual or checklist row's value; community-level, append-only
     StandardEntry,
+    /// 活动台账/会议记录 (standards, issue 14): an activity or meeting held; community-level
+    LogEntry,
 }
 
 /// What an operation does. Puts carry the whole record; each field merges on its own.
@@ -139,6 +142,9 @@ pub enum Body {
     /// A self-check entry; never changed: the latest counts.
     #[serde(rename = "standard_entry.add")]
     StandardEntryAdd(StandardEntryFields),
+    /// An activity or meeting held; corrected by a new put.
+    #[serde(rename = "log_entry.put")]
+    LogEntryPut(LogEntryFields),
     /// A tombstone: the record is deleted, for good.
     #[serde(rename = "delete")]
     Delete,
@@ -170,6 +176,7 @@ impl EntityKind {
             EntityKind::SurveyResponse => "survey_response",
             EntityKind::ResponseReview => "response_review",
             EntityKind::StandardEntry => "standard_entry",
+            EntityKind::LogEntry => "log_entry",
         }
     }
 
@@ -195,7 +202,7 @@ impl EntityKind {
                 Some((EntityKind::Household, "household_id"))
             }
             EntityKind::ResponseReview => Some((EntityKind::SurveyResponse, "response_id")),
-            EntityKind::StandardEntry => None,
+            EntityKind::StandardEntry | EntityKind::LogEntry => None,
         }
     }
 
@@ -251,6 +258,7 @@ const BODY_TYPES: &[&str] = &[
     "survey_response.add",
     "response_review.add",
     "standard_entry.add",
+    "log_entry.put",
     "delete",
 ];
 
@@ -298,6 +306,7 @@ impl<'de> Deserialize<'de> for Body {
             "survey_response.add" => Body::SurveyResponseAdd(read(&map)?),
             "response_review.add" => Body::ResponseReviewAdd(read(&map)?),
             "standard_entry.add" => Body::StandardEntryAdd(read(&map)?),
+            "log_entry.put" => Body::LogEntryPut(read(&map)?),
             "delete" => Body::Delete,
             other => return Err(D::Error::unknown_variant(other, BODY_TYPES)),
         })
@@ -330,6 +339,7 @@ impl Body {
             Body::SurveyResponseAdd(_) => Some(EntityKind::SurveyResponse),
             Body::ResponseReviewAdd(_) => Some(EntityKind::ResponseReview),
             Body::StandardEntryAdd(_) => Some(EntityKind::StandardEntry),
+            Body::LogEntryPut(_) => Some(EntityKind::LogEntry),
             Body::Delete => None,
         }
     }
@@ -360,6 +370,7 @@ impl Body {
             Body::SurveyResponseAdd(f) => serde_json::to_value(f),
             Body::ResponseReviewAdd(f) => serde_json::to_value(f),
             Body::StandardEntryAdd(f) => serde_json::to_value(f),
+            Body::LogEntryPut(f) => serde_json::to_value(f),
             Body::Delete => return None,
         };
         match v {
@@ -378,6 +389,7 @@ impl Body {
             | Body::ActivityPut(_)
             | Body::FormVersionAdd(_)
             | Body::StandardEntryAdd(_)
+            | Body::LogEntryPut(_)
             | Body::Delete => None,
             Body::BuildingPut(f) => Some(f.compound_id),
             Body::UnitPut(f) => Some(f.building_id),
@@ -424,6 +436,7 @@ impl Body {
             Body::SurveyResponseAdd(f) => f.check(&rules.roster, &rules.surveys),
             Body::ResponseReviewAdd(f) => f.check(&rules.roster, &rules.surveys),
             Body::StandardEntryAdd(f) => f.check(),
+            Body::LogEntryPut(f) => f.check(),
             Body::Delete => Ok(()),
         }
     }

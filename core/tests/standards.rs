@@ -1621,3 +1621,161 @@ fn entry_photos_are_bounded_and_images_known_by_their_bytes() {
     assert_eq!(image_type(b"hello, not a photo"), None);
     assert_eq!(image_type(&[0xFF, 0xD8]), None);
 }
+
+// ---------------------------------------------------------------------------------------------------
+// The activities and meetings logs (log_entry.put)
+
+fn log_op(n: u64, log: &str, ty: &str, date: &str) -> linli_core::Operation {
+    let mut op = entry_op(n, "SIX-12", json!(null));
+    op.entity.kind = linli_core::sync::EntityKind::LogEntry;
+    op.body = linli_core::sync::Body::LogEntryPut(standards::logs::LogEntryFields {
+        log: standards::logs::Log::parse(log).unwrap(),
+        type_id: ty.into(),
+        title: "会".into(),
+        date: d(date),
+        people: 30,
+        notes: String::new(),
+        photos: vec![],
+        recorded_by: "wang".into(),
+        at_ms: 1_795_000_000_000 + n,
+    });
+    op
+}
+
+fn row(e: &standards::Evaluation, id: &str) -> standards::IndicatorResult {
+    e.indicators.iter().find(|i| i.id == id).unwrap().clone()
+}
+
+/// Issue 14 "two small logs": residents' meetings logged on the phone compute SIX-12 (≥ 1 a quarter) and
+/// a fitness activity SIX-54; a date typed for SIX-12 before the log existed still counts, once; a
+/// deleted entry no longer counts; a district's own type feeds a row by data alone.
+#[test]
+fn the_logs_compute_the_cadence_rows() {
+    let rules = RuleSet::default();
+    let now = 1_796_000_000_000;
+    let mut r = linli_core::Replica::new();
+    let ops = [
+        log_op(1, "meeting", "residents", "2026-02-10"),
+        // Q2's meeting was typed as a date before the log existed, and is logged too: counted once.
+        entry_op(2, "SIX-12", json!({"dates": ["2026-05-12"]})),
+        log_op(3, "meeting", "residents", "2026-05-12"),
+        // A law-and-order meeting is not a residents' meeting.
+        log_op(4, "meeting", "law_order", "2026-08-03"),
+        // Last year's does not count this year.
+        log_op(5, "meeting", "residents", "2025-11-20"),
+        log_op(6, "activity", "fitness", "2026-11-30"),
+    ];
+    for op in &ops {
+        r.check(op, &rules, now).unwrap();
+        r.apply(op);
+    }
+    let as_of = d("2026-12-01");
+    let six = r
+        .self_check("c1", &["six-type"], &rules, as_of)
+        .pop()
+        .unwrap();
+    // Q1 and Q2 held, Q3 not: not met, 1 meeting short in 2026-Q3; Q4 is current (not deciding).
+    let six12 = row(&six, "SIX-12");
+    assert_eq!(six12.status, Status::NotMet);
+    let gap = six12.gap.unwrap();
+    assert_eq!(gap.amount, json!(1));
+    assert_eq!(gap.periods, Some(vec!["2026-Q3".to_string()]));
+    // SIX-54 (≥ 2 fitness activities a week): one in the week of 30 November, the rest of the year empty.
+    let six54 = row(&six, "SIX-54");
+    assert_eq!(six54.status, Status::NotMet);
+    assert_eq!(
+        standards::inputs::records_behind("SIX-12", &Default::default()),
+        Some(standards::inputs::Records::Log(
+            standards::logs::Log::Meeting
+        ))
+    );
+    let list = r.log_entries("c1", standards::logs::Log::Meeting);
+    assert_eq!(
+        list.iter()
+            .map(|e| e.fields.date.to_string())
+            .collect::<Vec<_>>(),
+        ["2026-08-03", "2026-05-12", "2026-02-10", "2025-11-20"]
+    );
+
+    // Q3's meeting logged: met.
+    let q3 = log_op(7, "meeting", "residents_welfare_report", "2026-08-20");
+    r.check(&q3, &rules, now).unwrap();
+    r.apply(&q3);
+    let six = r
+        .self_check("c1", &["six-type"], &rules, as_of)
+        .pop()
+        .unwrap();
+    assert_eq!(row(&six, "SIX-12").status, Status::Met);
+    // The same meeting reported the public-welfare services: SIX-27b's second half-year is held, the
+    // first is not (1 short in 2026-H1).
+    let six27b = row(&six, "SIX-27b");
+    assert_eq!(six27b.status, Status::NotMet);
+    assert_eq!(
+        six27b.gap.unwrap().periods,
+        Some(vec!["2026-H1".to_string()])
+    );
+
+    // The Q1 meeting deleted: Q1 is short again.
+    let mut del = log_op(8, "meeting", "residents", "2026-02-10");
+    del.entity.id = ops[0].entity.id;
+    del.body = linli_core::sync::Body::Delete;
+    r.check(&del, &rules, now).unwrap();
+    r.apply(&del);
+    let six = r
+        .self_check("c1", &["six-type"], &rules, as_of)
+        .pop()
+        .unwrap();
+    assert_eq!(
+        row(&six, "SIX-12").gap.unwrap().periods,
+        Some(vec!["2026-Q1".to_string()])
+    );
+
+    // A district's own list: its "party" activities feed SIX-59a (≥ 2 a year) — data, not code. None
+    // held and the year not over: in progress, 2 to go.
+    let mut district = RuleSet::default();
+    district.standards["log_types"] = json!({"activity": [
+        {"id": "party", "zh": "党建活动", "en": "Party activity", "rows": ["SIX-59a"]}
+    ]});
+    let six = r
+        .self_check("c1", &["six-type"], &district, as_of)
+        .pop()
+        .unwrap();
+    assert_eq!(row(&six, "SIX-59a").status, Status::InProgress);
+    assert_eq!(row(&six, "SIX-59a").gap.unwrap().amount, json!(2));
+    // The meeting list not given keeps its defaults; fitness is no longer a type, so SIX-54 is no_data.
+    assert_eq!(row(&six, "SIX-12").status, Status::NotMet);
+    assert_eq!(row(&six, "SIX-54").status, Status::NoData);
+}
+
+/// A rule set's log types are checked against the catalogue, naming the field.
+#[test]
+fn log_types_are_checked() {
+    let field = |types: Value| {
+        let mut rules = RuleSet::default();
+        rules.standards["log_types"] = types;
+        standards::StandardsRules::of(&rules)
+            .unwrap_err()
+            .field
+            .unwrap()
+    };
+    assert_eq!(
+        field(json!({"meeting": [{"id": "a b", "zh": "会", "en": "M"}]})),
+        "standards.log_types.meeting[0].id"
+    );
+    assert_eq!(
+        field(
+            json!({"meeting": [{"id": "a", "zh": "会", "en": "M"}, {"id": "a", "zh": "会", "en": "M"}]})
+        ),
+        "standards.log_types.meeting[1].id"
+    );
+    assert_eq!(
+        field(json!({"activity": [{"id": "a", "zh": "活动", "en": "A", "rows": ["SIX-99"]}]})),
+        "standards.log_types.activity[0].rows"
+    );
+    // SIX-29 is a share: dates cannot feed it.
+    assert_eq!(
+        field(json!({"activity": [{"id": "a", "zh": "活动", "en": "A", "rows": ["SIX-29"]}]})),
+        "standards.log_types.activity[0].rows"
+    );
+    assert!(standards::StandardsRules::of(&RuleSet::default()).is_ok());
+}

@@ -10,12 +10,16 @@
 //! | ZZ-PLAN-SIZE | households | the roster |
 //! | SIX-9, SIX-16, SIX-45a, SIX-45b, SIX-CY-9, SH-2-5, SH-3-2, DIS-3 | satisfied ÷ answered | S5 by topic (environment, committee, police, safety, subdistrict, party_work, public_affairs, management), responses from 1 January to `as_of` |
 //!
-//! The other computed rows need registers Linli does not keep yet (activities, meetings, postings,
-//! disputes, the REG-… registers): they stay `no_data` until typed or until their register exists —
-//! adding one is a new line here, not a change to the engine.
+//! | the rows the log types feed (SIX-12, SIX-54, SIX-68a…, `logs.rs`) | the dates held | the activities and meetings logs, by type, in the year up to `as_of`, with any dates entered for the row before |
+//!
+//! The other computed rows need registers Linli does not keep yet (postings, disputes, the REG-…
+//! registers): they stay `no_data` until typed or until their register exists — adding one is a new line
+//! here, not a change to the engine; a new activity or meeting type is a change of data alone.
 
 use super::catalogue::Catalogue;
 use super::evaluate::Input;
+use super::logs::{Log, LogEntryFields, LogTypes};
+use super::rules::StandardsRules;
 use crate::date::Date;
 use crate::exact::Exact;
 use crate::registry::EntityKind;
@@ -52,10 +56,16 @@ pub enum Records {
     Households,
     /// The satisfaction survey's responses (S5).
     SatisfactionResponses,
+    /// The activities or meetings log's entries of the types that feed the row.
+    Log(Log),
 }
 
-/// The records behind computed row `id`; `None` for a row Linli does not compute.
-pub fn records_behind(id: &str) -> Option<Records> {
+/// The records behind computed row `id` under the rule set's log types; `None` for a row Linli does not
+/// compute.
+pub fn records_behind(id: &str, types: &LogTypes) -> Option<Records> {
+    if let Some(log) = types.log_of_row(id) {
+        return Some(Records::Log(log));
+    }
     match id {
         "SIX-29" | "SH-4-6" | "SIX-CY-6" | "SIX-BZ-10c" => Some(Records::Volunteers),
         "ZZ-PLAN-SIZE" => Some(Records::Households),
@@ -141,6 +151,28 @@ impl Replica {
                 }
             }
         }
+        // The logs: each fed row's dates held in the year by `as_of`, from the types that feed it.
+        let types = StandardsRules::of(rules)
+            .map(|r| r.log_types)
+            .unwrap_or_default();
+        let fed = types.rows_fed();
+        if !fed.is_empty() {
+            let year_start = Date::from_ymd(year, 1, 1);
+            let held: Vec<LogEntryFields> = self
+                .root_records(community, EntityKind::LogEntry)
+                .filter_map(|(_, r)| r.get::<LogEntryFields>())
+                .filter(|f| Some(f.date) >= year_start && f.date <= end)
+                .collect();
+            for (row, feeders) in fed {
+                let mut dates: Vec<Date> = held
+                    .iter()
+                    .filter(|f| feeders.iter().any(|(l, t)| *l == f.log && *t == f.type_id))
+                    .map(|f| f.date)
+                    .collect();
+                dates.sort_unstable();
+                out.insert(row.to_string(), Input::Dates(dates));
+            }
+        }
         // S5 reads every door's responses: only when the community has a satisfaction form.
         let satisfaction_forms = self
             .form_versions(community)
@@ -188,7 +220,20 @@ impl Replica {
         let (year, _, _) = as_of.ymd();
         // Entered rows first; the computed rows cannot be entered, so nothing typed is replaced.
         let mut inputs = self.entered_inputs(community, as_of);
-        inputs.extend(self.standards_inputs(community, year, as_of, rules));
+        for (id, computed) in self.standards_inputs(community, year, as_of, rules) {
+            // A row a log now feeds keeps the dates entered for it before (nothing typed is lost); a
+            // typed day the log also holds is the same event, counted once.
+            let merged = match (inputs.remove(&id), computed) {
+                (Some(Input::Dates(typed)), Input::Dates(mut held)) => {
+                    let logged = held.clone();
+                    held.extend(typed.into_iter().filter(|d| !logged.contains(d)));
+                    held.sort_unstable();
+                    Input::Dates(held)
+                }
+                (_, computed) => computed,
+            };
+            inputs.insert(id, merged);
+        }
         standards
             .iter()
             .filter_map(|s| {
@@ -201,6 +246,10 @@ impl Replica {
 #[cfg(test)]
 mod records_tests {
     use super::*;
+
+    fn records_behind(id: &str) -> Option<Records> {
+        super::records_behind(id, &LogTypes::default())
+    }
 
     #[test]
     fn every_computed_row_names_the_records_behind_it() {
@@ -215,6 +264,9 @@ mod records_tests {
         );
         // A row typed in has no records of Linli's behind it.
         assert_eq!(records_behind("ZZ-STAR-CIV-1"), None);
+        // A row a log type feeds opens that log.
+        assert_eq!(records_behind("SIX-54"), Some(Records::Log(Log::Activity)));
+        assert_eq!(records_behind("SAFEC-1"), Some(Records::Log(Log::Meeting)));
     }
 }
 

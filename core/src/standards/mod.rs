@@ -14,6 +14,8 @@
 //! - `inputs.rs` — the inputs of the computed rows whose data Linli already holds, from a `Replica`.
 //! - `overview.rs` — the sub-district's side-by-side view: each community's standing, sorted by gap.
 //! - `report.rs` — the self-check report's rows in words (the app's printable page, the server's XLSX).
+//! - `logs.rs` — `log_entry.put`: the activities and meetings logs (活动台账、会议记录), their types as
+//!   data and the count and cadence rows they feed.
 //! - `entries.rs` — `standard_entry.add`: what staff enter for manual and checklist rows (the latest
 //!   counts; history kept).
 //!
@@ -26,6 +28,7 @@ pub mod catalogue;
 pub mod entries;
 pub mod evaluate;
 pub mod inputs;
+pub mod logs;
 pub mod overview;
 pub mod periods;
 pub mod report;

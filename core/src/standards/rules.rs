@@ -7,6 +7,7 @@
 //! field (`standards.thresholds.SIX-99`, `standards.fire_gate`). Absent, every default holds.
 
 use super::catalogue::{self, Catalogue, Kind};
+use super::logs::{Log, LogTypes, is_type_id};
 use crate::error::{ErrorCode, RuleError};
 use crate::exact::Exact;
 use crate::rules::RuleSet;
@@ -46,6 +47,9 @@ pub struct StandardsRules {
     /// Six-type: the weighted share of headings met that passes overall; `null` takes the catalogue's
     /// (1: every heading).
     pub six_type_pass_score: Option<Exact>,
+    /// The types of the activities and meetings logs and the rows each feeds (`logs.rs`); a list given
+    /// replaces that log's default list.
+    pub log_types: LogTypes,
 }
 
 impl Default for StandardsRules {
@@ -57,6 +61,7 @@ impl Default for StandardsRules {
             office_area_row: "ZZ-OFF-AREA-2".into(),
             six_type_weights: BTreeMap::new(),
             six_type_pass_score: None,
+            log_types: LogTypes::default(),
         }
     }
 }
@@ -124,6 +129,45 @@ pub fn check_rules(rules: &StandardsRules) -> Result<(), RuleError> {
         .is_some_and(|p| p.is_negative() || p > Exact::ONE)
     {
         return bad("standards.six_type_pass_score".into(), "0–1".into());
+    }
+    for log in [Log::Activity, Log::Meeting] {
+        let list = rules.log_types.of(log);
+        for (i, t) in list.iter().enumerate() {
+            let field = format!("standards.log_types.{}[{i}]", log.as_str());
+            if !is_type_id(&t.id) {
+                return bad(
+                    format!("{field}.id"),
+                    format!("{:?}: letters, digits, _ and -", t.id),
+                );
+            }
+            if list[..i].iter().any(|u| u.id == t.id) {
+                return bad(format!("{field}.id"), format!("{} twice", t.id));
+            }
+            if t.zh.trim().is_empty() || t.en.trim().is_empty() {
+                return bad(
+                    format!("{field}.zh"),
+                    "a name in Chinese and in English".into(),
+                );
+            }
+            for row in &t.rows {
+                let field = format!("{field}.rows");
+                match cat.indicator(row) {
+                    None => {
+                        return bad(field, format!("{row} is not an indicator of the catalogue"));
+                    }
+                    Some((_, ind)) if !matches!(ind.kind, Kind::Count | Kind::Cadence) => {
+                        return bad(
+                            field,
+                            format!("{row} is not a count or cadence: dates cannot feed it"),
+                        );
+                    }
+                    _ if super::inputs::COMPUTED_BY_LINLI.contains(&row.as_str()) => {
+                        return bad(field, format!("{row} is computed from other records"));
+                    }
+                    _ => {}
+                }
+            }
+        }
     }
     Ok(())
 }
