@@ -93,7 +93,9 @@ pub fn App() -> impl IntoView {
                 r @ (Route::Standards
                 | Route::Standard(_)
                 | Route::StandardReport(_)
-                | Route::StandardApplication(_)),
+                | Route::StandardApplication(_)
+                | Route::Log(_)
+                | Route::LogEntry(..)),
                 true,
             ) => chunk::show(move || standards::page(r.clone(), lang), lang),
             (

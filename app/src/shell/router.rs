@@ -67,6 +67,10 @@ pub enum Route {
     /// One standard's application (申报材料): per group, each row with its numbers, explanation and
     /// photos (staff).
     StandardApplication(String),
+    /// The activities or meetings log (staff; `?row=` the self-check row whose records it lists).
+    Log(linli_core::standards::logs::Log),
+    /// Recording an activity or meeting (`None`), or correcting one (staff).
+    LogEntry(linli_core::standards::logs::Log, Option<Uuid>),
     /// A resident's vote, with the code from the QR link or typed in (no staff login).
     Vote(Option<String>),
     NotFound,
@@ -108,6 +112,19 @@ impl Route {
                     .filter(|s| !s.is_empty() && !s.contains('/'))
                 {
                     return Route::StandardReport(s.to_string());
+                }
+                if let Some(rest) = p.strip_prefix("/logs/") {
+                    use linli_core::standards::logs::Log;
+                    let (log, sub) = rest.split_once('/').unwrap_or((rest, ""));
+                    return match (Log::parse(log), sub) {
+                        (Some(log), "") => Route::Log(log),
+                        (Some(log), "new") => Route::LogEntry(log, None),
+                        (Some(log), id) => match Uuid::parse_str(id) {
+                            Ok(id) => Route::LogEntry(log, Some(id)),
+                            Err(_) => Route::NotFound,
+                        },
+                        (None, _) => Route::NotFound,
+                    };
                 }
                 if let Some(c) = p
                     .strip_prefix("/join/")
@@ -266,6 +283,24 @@ mod tests {
         );
         assert_eq!(Route::parse("/compound/nope"), Route::NotFound);
         assert_eq!(Route::parse("/standards"), Route::Standards);
+        {
+            use linli_core::standards::logs::Log;
+            assert_eq!(
+                Route::parse("/logs/meeting?row=SIX-12"),
+                Route::Log(Log::Meeting)
+            );
+            assert_eq!(
+                Route::parse("/logs/activity/new?type=fitness"),
+                Route::LogEntry(Log::Activity, None)
+            );
+            let id = Uuid::now_v7();
+            assert_eq!(
+                Route::parse(&format!("/logs/meeting/{id}")),
+                Route::LogEntry(Log::Meeting, Some(id))
+            );
+            assert_eq!(Route::parse("/logs/party"), Route::NotFound);
+            assert_eq!(Route::parse("/logs/meeting/nope"), Route::NotFound);
+        }
         assert_eq!(
             Route::parse("/standards/six-type"),
             Route::Standard("six-type".into())

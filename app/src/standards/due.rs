@@ -21,6 +21,8 @@ struct Duty {
     name: String,
     current: Option<(String, Date)>,
     overdue: Option<String>,
+    /// Where to record what the duty asks for (a log's form), and the button's words.
+    record: Option<(String, Std)>,
 }
 
 fn duties(lang: Lang) -> Vec<Duty> {
@@ -29,6 +31,7 @@ fn duties(lang: Lang) -> Vec<Duty> {
     let c = state::community();
     let rules = state::rules();
     let readings = StandardsRules::of(rules).unwrap_or_default();
+    let types = &readings.log_types;
     let inputs = state::with(|l| {
         let mut i = l.view.entered_inputs(&c, today);
         i.extend(l.view.standards_inputs(&c, year, today, rules));
@@ -66,7 +69,16 @@ fn duties(lang: Lang) -> Vec<Duty> {
                         && r.status == linli_core::standards::Status::NotMet
                 });
             if current.is_some() || overdue.is_some() {
+                // A row a log feeds: record one there, of the first type that feeds it.
+                let record = types.log_of_row(&ind.id).and_then(|log| {
+                    let t = types.types_feeding(log, &ind.id).first()?.to_string();
+                    Some((
+                        format!("/logs/{}/new?type={t}", log.as_str()),
+                        crate::standards::logs::words(log).1,
+                    ))
+                });
                 out.push(Duty {
+                    record,
                     id: ind.id.clone(),
                     standard: s.standard.clone(),
                     name: ind.name_zh.clone(),
@@ -106,6 +118,7 @@ pub fn DueList(lang: Lang) -> impl IntoView {
                         </a>
                         {d.overdue.clone().map(|o| view! { <p class="warn" data-testid="duty-overdue">{tr(Std::Overdue)} " " {o}</p> })}
                         {d.current.clone().map(|(s, due)| view! { <p class="sub" data-testid="duty-current">{s} " · " {tr(Std::DueBy)} " " {due.to_string()}</p> })}
+                        {d.record.clone().map(|(href, k)| view! { <a class="btn" data-testid="duty-record" href=href>{tr(k)}</a> })}
                     </li>
                 }).collect_view()}
             </ul>

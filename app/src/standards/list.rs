@@ -37,6 +37,10 @@ pub fn StandardsPage(lang: Lang) -> impl IntoView {
         <section class="page">
             <h1>{tr(Std::Title)}</h1>
             <p class="sub">{tr(Std::Intro)}</p>
+            <div class="row-actions">
+                <a class="btn" data-testid="logs-meetings" href="/logs/meeting">{tr(Std::LogMeetings)}</a>
+                <a class="btn" data-testid="logs-activities" href="/logs/activity">{tr(Std::LogActivities)}</a>
+            </div>
             <ul class="list">
                 {move || rows().into_iter().map(|(id, name, met, total, level)| view! {
                     <li>

@@ -6,6 +6,7 @@
 
 pub mod due;
 pub mod list;
+pub mod logs;
 pub mod overview;
 pub mod page;
 pub mod photo;
@@ -26,6 +27,12 @@ pub fn describe_op(op: &Operation, lang: Lang) -> Option<String> {
             "{} {}",
             strings::Std::OpEntry.text(lang),
             f.indicator_id
+        )),
+        Body::LogEntryPut(f) => Some(format!(
+            "{} {} {}",
+            strings::Std::OpLogEntry.text(lang),
+            f.date,
+            f.title
         )),
         _ => None,
     }
@@ -60,6 +67,10 @@ crate::split!(
                 }
                 Route::StandardApplication(id) => {
                     view! { <report::ApplicationPage lang=lang id=id /> }.into_any()
+                }
+                Route::Log(log) => view! { <logs::LogPage lang=lang log=log /> }.into_any(),
+                Route::LogEntry(log, id) => {
+                    view! { <logs::LogEntryPage lang=lang log=log id=id /> }.into_any()
                 }
                 _ => ().into_any(),
             }

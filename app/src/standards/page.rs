@@ -10,8 +10,8 @@ use crate::standards::strings::Std;
 use crate::standards::{evaluate, photo};
 use leptos::prelude::*;
 use linli_core::i18n::fill;
-use linli_core::standards::entries::PHOTOS_MAX;
 use linli_core::standards::inputs::{Records, records_behind};
+use linli_core::standards::logs::{Log, LogTypes};
 use linli_core::standards::words::Words;
 use linli_core::standards::{
     Catalogue, Class, Indicator, IndicatorResult, Kind, StandardEntryFields, Status, report, words,
@@ -20,7 +20,6 @@ use linli_core::sync::{Body, EntityRef};
 use linli_core::{EntityKind, Lang};
 use serde_json::{Value, json};
 use uuid::Uuid;
-use wasm_bindgen::JsCast;
 
 /// The status as an icon (never colour alone) and a CSS/test name.
 pub(crate) fn icon(s: Status) -> (&'static str, &'static str) {
@@ -62,6 +61,7 @@ pub fn StandardPage(lang: Lang, id: String) -> impl IntoView {
     let name = std.name(lang).to_string();
     let verdict = move || evaluation.get().map(|e| report::summary(&e, lang));
     let groups = std.groups.clone();
+    let types = crate::standards::logs::types();
     let rows_of = move |group: String| {
         let e = evaluation.get();
         let f = filter.get();
@@ -83,7 +83,7 @@ pub fn StandardPage(lang: Lang, id: String) -> impl IntoView {
                             Filter::NotMet => r.status == Status::NotMet,
                             Filter::Due => r.current.is_some() || r.status == Status::InProgress,
                         };
-                        keep.then(|| (i.clone(), r))
+                        keep.then(|| (i.clone(), r, types.log_of_row(&i.id)))
                     })
                     .collect::<Vec<_>>()
             })
@@ -128,7 +128,7 @@ pub fn StandardPage(lang: Lang, id: String) -> impl IntoView {
                             })}
                         </h2>
                         <ul class="list">
-                            {move || rows_of(gid2.clone()).into_iter().map(|(ind, r)| view! { <Row lang=lang ind=ind r=r /> }).collect_view()}
+                            {move || rows_of(gid2.clone()).into_iter().map(|(ind, r, log)| view! { <Row lang=lang ind=ind r=r log=log /> }).collect_view()}
                         </ul>
                     </section>
                 }
@@ -140,14 +140,16 @@ pub fn StandardPage(lang: Lang, id: String) -> impl IntoView {
 
 /// One indicator: status, value against threshold, the gap sentence, and the entry form where staff enter it.
 #[component]
-fn Row(lang: Lang, ind: Indicator, r: IndicatorResult) -> impl IntoView {
+fn Row(lang: Lang, ind: Indicator, r: IndicatorResult, log: Option<Log>) -> impl IntoView {
     let tr = move |k: Std| k.text(lang);
     let (i, css) = icon(r.status);
     let value = report::value_text(&ind, &r.value, lang);
     let target = report::target_text(&ind, &r, lang);
     let gap = words::gap_sentence(&ind, &r, lang);
     let current = words::current_sentence(&r, lang);
-    let entered = !linli_core::standards::inputs::COMPUTED_BY_LINLI.contains(&ind.id.as_str());
+    // A row a log feeds is computed from it: its records are recorded there, not typed here.
+    let entered = log.is_none()
+        && !linli_core::standards::inputs::COMPUTED_BY_LINLI.contains(&ind.id.as_str());
     let name = ind.name(lang).to_string();
     view! {
         <li class="card indicator" data-testid="indicator" data-id=ind.id.clone() data-status=css>
@@ -156,16 +158,20 @@ fn Row(lang: Lang, ind: Indicator, r: IndicatorResult) -> impl IntoView {
             <p>
                 {Words::ColValue.text(lang)} {crate::shell::i18n::colon(lang)} <b data-testid="indicator-value">{value}</b>
                 " · " {Words::ColThreshold.text(lang)} {crate::shell::i18n::colon(lang)} {target}
-                {(!entered).then(|| format!(" · {}", tr(Std::Computed)))}
+                {(!entered).then(|| format!(" · {}", tr(if log.is_some() { Std::FromLog } else { Std::Computed })))}
                 {(entered && ind.class == Class::Computed).then(|| format!(" · {}", tr(Std::NoRegister)))}
             </p>
             {gap.map(|g| view! { <p class="warn" data-testid="indicator-gap">{g}</p> })}
             {current.map(|c| view! { <p class="sub" data-testid="indicator-current">{c}</p> })}
-            {records_behind(&ind.id).map(|rec| {
+            {log.map(Records::Log).or_else(|| records_behind(&ind.id, &LogTypes::default())).map(|rec| {
                 let (href, label) = match rec {
-                    Records::Volunteers => ("/volunteers", Std::RecordsVolunteers),
-                    Records::Households => ("/", Std::RecordsHouseholds),
-                    Records::SatisfactionResponses => ("/surveys", Std::RecordsResponses),
+                    Records::Volunteers => ("/volunteers".to_string(), Std::RecordsVolunteers),
+                    Records::Households => ("/".to_string(), Std::RecordsHouseholds),
+                    Records::SatisfactionResponses => ("/surveys".to_string(), Std::RecordsResponses),
+                    Records::Log(l) => (
+                        format!("/logs/{}?row={}", l.as_str(), ind.id),
+                        if l == Log::Meeting { Std::RecordsMeetings } else { Std::RecordsActivities },
+                    ),
                 };
                 view! { <a class="btn" data-testid="records-behind" href=href>{tr(label)}</a> }
             })}
@@ -211,41 +217,6 @@ fn EntryForm(lang: Lang, ind: Indicator) -> impl IntoView {
             .filter(|p| !used.contains(p))
             .collect::<Vec<_>>(),
     );
-    let photo_note = RwSignal::new(None::<String>);
-    let id_for_photos = id.clone();
-    let on_photo = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let files: Vec<web_sys::File> = input
-            .files()
-            .map(|l| (0..l.length()).filter_map(|i| l.get(i)).collect())
-            .unwrap_or_default();
-        input.set_value("");
-        let room = PHOTOS_MAX.saturating_sub(photos.get_untracked().len());
-        if files.len() > room {
-            photo_note.set(Some(fill(tr(Std::PhotoLimit), &[&PHOTOS_MAX.to_string()])));
-        }
-        let indicator = id_for_photos.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            for file in files.into_iter().take(room) {
-                photo_note.try_set(Some(tr(Std::PhotoShrinking).to_string()));
-                match photo::take(file).await {
-                    Ok(pid) => {
-                        photo::add_taken(&indicator, pid);
-                        photos.try_set(photo::taken(&indicator));
-                        photo_note.try_set(None);
-                    }
-                    Err(e) => {
-                        photo_note.try_set(Some(fill(tr(Std::PhotoFailed), &[&e])));
-                    }
-                }
-            }
-        });
-    };
     let save = move |input: Value| {
         let taken = photos.get_untracked();
         let indicator = id.clone();
@@ -299,40 +270,7 @@ fn EntryForm(lang: Lang, ind: Indicator) -> impl IntoView {
                     <input name="entry-note" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) /></label>
                 <label class="field"><span class="label">{tr(Std::Evidence)}</span>
                     <input name="entry-evidence" prop:value=move || evidence.get() on:input=move |ev| evidence.set(event_target_value(&ev)) /></label>
-                <label class="btn photo-take" class:disabled=move || { photos.get().len() >= PHOTOS_MAX }>
-                    <span class="photo-icon" aria-hidden="true"></span> {tr(Std::TakePhoto)}
-                    <input type="file" accept="image/*" capture="environment" class="visually-hidden"
-                        data-testid="entry-photo-input" disabled=move || { photos.get().len() >= PHOTOS_MAX }
-                        on:change=on_photo />
-                </label>
-                {move || {
-                    let list = photos.get();
-                    (!list.is_empty()).then(|| view! {
-                        <p class="sub" data-testid="entry-photo-count">{fill(tr(Std::PhotoCount), &[&list.len().to_string(), &PHOTOS_MAX.to_string()])}</p>
-                        <div class="photo-row">
-                            {list.into_iter().enumerate().map(|(i, pid)| {
-                                let indicator = ind_id.clone();
-                                let remove = move |_| {
-                                    let indicator = indicator.clone();
-                                    wasm_bindgen_futures::spawn_local(async move {
-                                        let done = photo::discard(&indicator, pid).await;
-                                        photos.try_set(photo::taken(&indicator));
-                                        photo_note.try_set(done.err().map(|e| fill(tr(Std::PhotoFailed), &[&e])));
-                                    });
-                                };
-                                view! {
-                                    <div class="photo-taken">
-                                        <photo::Thumb lang=lang id=pid alt=fill(tr(Std::PhotoAlt), &[&(i + 1).to_string(), &ind_id]) />
-                                        <button type="button" class="btn" data-testid="photo-remove" on:click=remove>
-                                            {fill(tr(Std::RemovePhoto), &[&(i + 1).to_string()])}
-                                        </button>
-                                    </div>
-                                }
-                            }).collect_view()}
-                        </div>
-                    })
-                }}
-                {move || photo_note.get().map(|n| view! { <p class="sub" role="status" data-testid="entry-photo-note">{n}</p> })}
+                <photo::Picker lang=lang key=ind_id.clone() photos=photos about=ind_id.clone() />
                 {match kind {
                     Kind::Checklist => {
                         let (yes, no) = (save.clone(), save.clone());

@@ -242,3 +242,96 @@ pub fn Thumb(lang: Lang, id: Uuid, alt: String) -> impl IntoView {
         </figure>
     }
 }
+
+/// Taking photos for a record being made (an entry, a meeting): the camera button, the count, each photo
+/// with its remove button, and what is happening (shrinking, a failure). `key` names the record's photos
+/// among those taken and not yet saved ([`taken`]); `about` goes into each photo's text alternative.
+#[component]
+pub fn Picker(
+    lang: Lang,
+    key: String,
+    photos: RwSignal<Vec<Uuid>>,
+    about: String,
+) -> impl IntoView {
+    use linli_core::i18n::fill;
+    use linli_core::standards::entries::PHOTOS_MAX;
+    let tr = move |k: Std| k.text(lang);
+    let note = RwSignal::new(None::<String>);
+    let key_for_take = key.clone();
+    let on_photo = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let files: Vec<web_sys::File> = input
+            .files()
+            .map(|l| (0..l.length()).filter_map(|i| l.get(i)).collect())
+            .unwrap_or_default();
+        input.set_value("");
+        let room = PHOTOS_MAX.saturating_sub(photos.get_untracked().len());
+        if files.len() > room {
+            note.set(Some(fill(tr(Std::PhotoLimit), &[&PHOTOS_MAX.to_string()])));
+        }
+        let key = key_for_take.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            for file in files.into_iter().take(room) {
+                note.try_set(Some(tr(Std::PhotoShrinking).to_string()));
+                match take(file).await {
+                    Ok(pid) => {
+                        add_taken(&key, pid);
+                        photos.try_set(taken(&key));
+                        note.try_set(None);
+                    }
+                    Err(e) => {
+                        note.try_set(Some(fill(tr(Std::PhotoFailed), &[&e])));
+                    }
+                }
+            }
+        });
+    };
+    view! {
+        <label class="btn photo-take" class:disabled=move || { photos.get().len() >= PHOTOS_MAX }>
+            <span class="photo-icon" aria-hidden="true"></span> {tr(Std::TakePhoto)}
+            <input type="file" accept="image/*" capture="environment" class="visually-hidden"
+                data-testid="entry-photo-input" disabled=move || { photos.get().len() >= PHOTOS_MAX }
+                on:change=on_photo />
+        </label>
+        {move || {
+            let list = photos.get();
+            (!list.is_empty()).then(|| view! {
+                <p class="sub" data-testid="entry-photo-count">{fill(tr(Std::PhotoCount), &[&list.len().to_string(), &PHOTOS_MAX.to_string()])}</p>
+                <div class="photo-row">
+                    {list.into_iter().enumerate().map(|(i, pid)| {
+                        let key = key.clone();
+                        let remove = move |_| {
+                            let key = key.clone();
+                            wasm_bindgen_futures::spawn_local(async move {
+                                // Taken for this form and not yet saved: the photo is the form's
+                                // alone and leaves the phone; one a saved record names (a record being
+                                // edited) is only dropped from the form, kept until the record is saved.
+                                let done = if taken(&key).contains(&pid) {
+                                    discard(&key, pid).await
+                                } else {
+                                    Ok(())
+                                };
+                                photos.try_update(|p| p.retain(|x| *x != pid));
+                                note.try_set(done.err().map(|e| fill(tr(Std::PhotoFailed), &[&e])));
+                            });
+                        };
+                        view! {
+                            <div class="photo-taken">
+                                <Thumb lang=lang id=pid alt=fill(tr(Std::PhotoAlt), &[&(i + 1).to_string(), &about]) />
+                                <button type="button" class="btn" data-testid="photo-remove" on:click=remove>
+                                    {fill(tr(Std::RemovePhoto), &[&(i + 1).to_string()])}
+                                </button>
+                            </div>
+                        }
+                    }).collect_view()}
+                </div>
+            })
+        }}
+        {move || note.get().map(|n| view! { <p class="sub" role="status" data-testid="entry-photo-note">{n}</p> })}
+    }
+}

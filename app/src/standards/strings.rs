@@ -64,6 +64,35 @@ strings! {
         ReportXlsx => ("下载 Excel", "Download Excel"),
         ReportXlsxNote => ("Excel 由服务器按已同步的数据生成", "The Excel file is made by the server from the synced records"),
         EntryLine => ("{0} · {1} · {2}", "{0} · {1} · {2}"),
+        // The activities and meetings logs (活动台账、会议记录).
+        LogActivities => ("活动台账", "Activities log"),
+        LogMeetings => ("会议记录", "Meetings log"),
+        LogAddActivity => ("记一次活动", "Record an activity"),
+        LogAddMeeting => ("记一次会议", "Record a meeting"),
+        LogEdit => ("修改记录", "Correct the record"),
+        LogBack => ("返回记录列表", "Back to the log"),
+        LogMissing => ("找不到这条记录（可能已删除）", "This record was not found (it may have been deleted)"),
+        LogEmpty => ("还没有记录", "Nothing recorded yet"),
+        LogType => ("类型", "Type"),
+        LogDate => ("日期", "Date"),
+        LogTitle => ("主题", "Subject"),
+        LogAttendance => ("参加人数", "People taking part"),
+        LogAttendees => ("参会人数", "People attending"),
+        LogMinutes => ("会议纪要", "Minutes"),
+        LogBadDate => ("请选择日期", "Choose a date"),
+        LogBadPeople => ("请填写人数（整数，如 35）", "Enter the number of people (a whole number, e.g. 35)"),
+        LogDelete => ("删除这条记录", "Delete this record"),
+        LogDeleteConfirm => ("确定删除这条记录吗？", "Delete this record?"),
+        // {0} the date, {1} the type, {2} the people.
+        LogLine => ("{0} · {1} · {2} 人", "{0} · {1} · {2} people"),
+        LogPhotos => ("照片 {0} 张", "{0} photo(s)"),
+        // {0} the indicator, {1} the year.
+        LogCounted => ("计入 {0} 的记录（{1}年）", "The records {0} counts ({1})"),
+        LogShowAll => ("显示全部记录", "Show every record"),
+        RecordsActivities => ("查看计入的活动", "The activities counted"),
+        RecordsMeetings => ("查看计入的会议", "The meetings counted"),
+        FromLog => ("由台账计算", "from the log"),
+        OpLogEntry => ("活动/会议记录", "Activity or meeting record"),
     }
 }
 
