@@ -415,6 +415,10 @@ crate::catalogue! {
         SubmittedAt => ("提交时间", "submitted at ms"),
         Households => ("住户列表", "households"),
         Form => ("问卷", "form"),
+        Title => ("主题", "subject"),
+        People => ("人数", "people"),
+        Notes => ("纪要或备注", "minutes or note"),
+        TypeId => ("类型", "type"),
     }
 }
 
@@ -496,6 +500,10 @@ impl FieldLabel {
             "response_id" | "fixes" => FieldLabel::Response,
             "comment" => FieldLabel::Comment,
             "note" => FieldLabel::Note,
+            "title" => FieldLabel::Title,
+            "people" => FieldLabel::People,
+            "notes" => FieldLabel::Notes,
+            "type_id" => FieldLabel::TypeId,
             "submitted_at_ms" => FieldLabel::SubmittedAt,
             "households" => FieldLabel::Households,
             "form" => FieldLabel::Form,

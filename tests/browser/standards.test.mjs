@@ -50,9 +50,12 @@ test('SIX-29 moves with a volunteer registered offline, here and on a second dev
   const behind = six29.locator('[data-testid=records-behind]');
   assert.equal(await behind.getAttribute('href'), '/volunteers');
   assert.equal((await behind.textContent()).trim(), '查看计入的志愿者');
-  // A row staff enter (SIX-12, residents' meetings) has none.
-  assert.equal(await row(page, 'SIX-12').count(), 1);
-  assert.equal(await row(page, 'SIX-12').locator('[data-testid=records-behind]').count(), 0);
+  // A row the meetings log feeds (SIX-12, residents' meetings) opens to the meetings it counts; a row staff
+  // enter (SIX-GD-2) has none.
+  const six12link = row(page, 'SIX-12').locator('[data-testid=records-behind]');
+  assert.equal(await six12link.getAttribute('href'), '/logs/meeting?row=SIX-12');
+  assert.equal((await six12link.textContent()).trim(), '查看计入的会议');
+  assert.equal(await row(page, 'SIX-GD-2').locator('[data-testid=records-behind]').count(), 0);
   await page.screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/standards-six.png` : '/dev/null' }).catch(() => {});
 
   // Offline (once the phone holds every page): a volunteer registered and approved on this phone; the row
@@ -111,7 +114,7 @@ test('SIX-29 moves with a volunteer registered offline, here and on a second dev
   await ctx2.close();
 });
 
-test("the due list: a quarterly residents' meeting never recorded is overdue; entering the meetings held clears it, this quarter's stays due", async () => {
+test("the due list: a quarterly residents' meeting never recorded is overdue; the meetings logged clear it, this quarter's stays due; the row opens to exactly the meetings it counts", async () => {
   // What is due depends on today (China time): the quarters of this year already over, and this one.
   const now = new Date(Date.now() + 8 * 3600e3);
   const year = now.getUTCFullYear(), done = Math.floor(now.getUTCMonth() / 3);
@@ -138,31 +141,95 @@ test("the due list: a quarterly residents' meeting never recorded is overdue; en
   assert.match(await duty.locator('[data-testid=duty-current]').textContent(), new RegExp(`截止 ${quarterEnd}`));
   await page.screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/standards-due.png` : '/dev/null' }).catch(() => {});
 
-  // The meetings held in the quarters already over, entered on the row (no meetings register yet).
+  // The meetings held in the quarters already over, recorded in the meetings log from the duty's button
+  // (the type comes preselected): offline, as staff would at the meeting.
+  await offlineReady(page);
+  await ctx.setOffline(true);
   const held = [...Array(done).keys()].map((i) => `${year}-${String(i * 3 + 2).padStart(2, '0')}-10`);
-  if (held.length > 0) {
-    await duty.locator('a.link').click();
+  for (const [i, day] of held.entries()) {
+    if (await showAll.count()) await showAll.click();
+    await duty.locator('[data-testid=duty-record]').click();
     await ready(page);
-    const six12 = row(page, 'SIX-12');
-    await six12.waitFor();
-    await six12.locator('[data-testid=enter]').click();
-    await six12.locator('textarea[name=entry-dates]').fill(held.join('\n'));
-    await six12.locator('input[name=entry-evidence]').fill('居民会议记录本');
-    await six12.locator('[data-testid=entry-save]').click();
-    await page.waitForSelector('[data-testid=indicator][data-id="SIX-12"][data-status=met]');
-    await page.evaluate(() => window.linli.sync_now());
-    await waitPending(page, 0);
-    // Accepted by the server too (nothing refused).
-    assert.equal(await page.locator('[data-testid=refused-item]').count(), 0);
+    assert.equal(await page.locator('select[name=log-type]').inputValue(), 'residents');
+    await page.fill('input[name=log-date]', day);
+    await page.fill('input[name=log-title]', `第${i + 1}季度居民会议`);
+    if (i === 0) {
+      // Bad input is named at its field, in Chinese, and nothing is saved.
+      await page.fill('input[name=log-people]', '三十');
+      await page.click('[data-testid=log-save]');
+      assert.equal((await page.locator('[data-testid=field-error]').textContent()).trim(), '请填写人数（整数，如 35）');
+      await page.fill('input[name=log-title]', ' ');
+      await page.fill('input[name=log-people]', '35');
+      await page.click('[data-testid=log-save]');
+      await page.locator('[data-testid=field-error]').waitFor();
+      assert.equal((await page.locator('[data-testid=field-error]').textContent()).trim(), '请填写主题');
+      await page.fill('input[name=log-title]', `第${i + 1}季度居民会议`);
+    }
+    await page.fill('input[name=log-people]', String(30 + i));
+    await page.fill('textarea[name=log-notes]', '议题：加装电梯意见征集');
+    await page.click('[data-testid=log-save]');
+    await page.waitForSelector(`[data-testid=log-entry][data-date="${day}"]`);
     await page.click('[data-testid=standards-link]');
     await ready(page);
     await page.locator('[data-testid=duty]').first().waitFor();
-    if (await showAll.count()) await showAll.click();
-    await duty.waitFor();
-    assert.equal(await duty.getAttribute('data-overdue'), 'false');
-    assert.match(await duty.locator('[data-testid=duty-current]').textContent(), new RegExp(`截止 ${quarterEnd}`));
+  }
+  // A law-and-order meeting is logged too: not a residents' meeting, SIX-12 does not count it.
+  await page.goto(server.url + '/logs/meeting/new?type=law_order').catch(() => {});
+  await ready(page);
+  assert.equal(await page.locator('select[name=log-type]').inputValue(), 'law_order');
+  await page.fill('input[name=log-title]', '综治例会');
+  await page.fill('input[name=log-people]', '12');
+  await page.click('[data-testid=log-save]');
+  await page.waitForSelector('[data-testid=log-entry][data-type=law_order]');
+  await page.screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/logs-meetings.png` : '/dev/null' }).catch(() => {});
+
+  await page.click('[data-testid=standards-link]');
+  await ready(page);
+  await page.locator('[data-testid=duty]').first().waitFor();
+  if (await showAll.count()) await showAll.click();
+  await duty.waitFor();
+  assert.equal(await duty.getAttribute('data-overdue'), 'false');
+  assert.match(await duty.locator('[data-testid=duty-current]').textContent(), new RegExp(`截止 ${quarterEnd}`));
+  // The row opens to exactly the meetings it counts: the residents' meetings, not the law-and-order one.
+  await page.click('[data-testid=standard-link][data-standard=six-type]');
+  const six12 = row(page, 'SIX-12');
+  await six12.waitFor();
+  if (done > 0) assert.equal(await six12.getAttribute('data-status'), 'met');
+  await six12.locator('[data-testid=records-behind]').click();
+  await ready(page);
+  await page.locator('[data-testid=log-counted]').waitFor();
+  assert.equal((await page.locator('[data-testid=log-counted]').textContent()).split(' · ')[0], `计入 SIX-12 的记录（${year}年）`);
+  assert.deepEqual(
+    await page.locator('[data-testid=log-entry]').evaluateAll((es) => es.map((e) => [e.dataset.type, e.dataset.date])),
+    held.slice().reverse().map((d) => ['residents', d]),
+  );
+  await page.screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/logs-counted.png` : '/dev/null' }).catch(() => {});
+
+  await ctx.setOffline(false);
+  await page.evaluate(() => window.linli.sync_now());
+  await waitPending(page, 0);
+  // Accepted by the server too (nothing refused), and a second phone counts them after its sync.
+  assert.equal(await page.locator('[data-testid=refused-item]').count(), 0);
+  const ctx2 = await phone(browser, true);
+  const other = await ctx2.newPage();
+  await uiLogin(other, server.url, 'li', STAFF_PASSWORD);
+  await other.evaluate(() => window.linli.sync_now());
+  await other.goto(server.url + '/logs/meeting');
+  await ready(other);
+  await other.locator('[data-testid=log-entry]').first().waitFor();
+  assert.equal(await other.locator('[data-testid=log-entry]').count(), held.length + 1);
+  // Corrected on the second phone: the first meeting had 50 people; the list shows it.
+  if (held.length > 0) {
+    await other.click(`[data-testid=log-entry][data-date="${held[0]}"]`);
+    await ready(other);
+    assert.equal(await other.locator('input[name=log-people]').inputValue(), '30');
+    await other.fill('input[name=log-people]', '50');
+    await other.click('[data-testid=log-save]');
+    await other.waitForSelector(`[data-testid=log-entry][data-date="${held[0]}"]`);
+    assert.match(await other.locator(`[data-testid=log-entry][data-date="${held[0]}"]`).textContent(), /50 人/);
   }
   await ctx.close();
+  await ctx2.close();
 });
 
 /** A photo as a phone's camera makes one: 2400×1800, JPEG, noisy (over 200 KB as it is), drawn in the page. */
@@ -404,13 +471,24 @@ test("the sub-district's side-by-side view: a login granted a second community s
   await cards.nth(1).waitFor();
   assert.equal(await cards.count(), 2);
   const two = page.locator('[data-testid=side-community][data-community=community-2]');
-  assert.equal((await two.locator('[data-testid=side-not-met]').textContent()).trim(), '未达标 2 项');
-  const counts = [];
-  for (let i = 0; i < 2; i++) {
-    const t = await cards.nth(i).locator('[data-testid=side-not-met]').textContent();
-    counts.push(Number(t.match(/\d+/)[0]));
-  }
+  const notMet = async (card) => Number((await card.locator('[data-testid=side-not-met]').textContent()).match(/\d+/)[0]);
+  const counts = [await notMet(cards.nth(0)), await notMet(cards.nth(1))];
   assert.ok(counts[0] >= counts[1], `sorted by gap: ${counts}`);
+  // Community 2's count is its 2 Zhengzhou rows plus the meetings and activities rows it never logged (as
+  // many as today's date has made due): its staff now mark ZZ-STAR-CIV-1 in place, and the card shows one
+  // fewer.
+  assert.match((await two.locator('[data-testid=side-not-met]').textContent()).trim(), /^未达标 \d+ 项$/);
+  const before = await notMet(two);
+  assert.ok(before >= 2, `${before}`);
+  const [r2] = await push(server.url, zhou, [['standard_entry', uuidv7(), {
+    type: 'standard_entry.add', indicator_id: 'ZZ-STAR-CIV-1', input: { done: true }, note: '', evidence: '',
+    entered_by: 'zhou', at_ms: Date.now(),
+  }]]);
+  assert.equal(r2.status, 'accepted', JSON.stringify(r2));
+  await page.reload();
+  await ready(page);
+  await two.waitFor();
+  assert.equal((await two.locator('[data-testid=side-not-met]').textContent()).trim(), `未达标 ${before - 1} 项`);
   assert.match(await page.textContent('[data-testid=side-by-side]'), /本社区/);
   await page.locator('[data-testid=side-by-side]').screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/standards-side-by-side.png` : '/dev/null' }).catch(() => {});
   await ctx.close();

@@ -27,6 +27,7 @@ pub mod api;
 pub mod catalogue;
 pub mod entries;
 pub mod evaluate;
+pub mod forms;
 pub mod inputs;
 pub mod logs;
 pub mod overview;

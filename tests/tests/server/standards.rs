@@ -356,8 +356,11 @@ async fn the_report_workbook_lists_every_row_with_its_entry_and_stays_in_its_com
 /// 街道汇总 (RULES H1, issue 14): a login reads its own community's standing; granted the others of its
 /// sub-district, it reads them side by side, the most indicators not met first — and still cannot change
 /// them. Hand-worked: no community has households, so Zhengzhou's size row (ZZ-PLAN-SIZE, 3,000–5,000
-/// households) is not met in each; c1 also has ZZ-STAR-CIV-1 entered as not in place (2 not met), c2
-/// nothing else (1), c3 two rows not in place (3): the order is c3, c1, c2.
+/// households) is not met in each; c1 also has ZZ-STAR-CIV-1 entered as not in place (2 of Zhengzhou's rows
+/// not met), c2 nothing else (1), c3 two rows not in place (3): the order is c3, c1, c2. The other
+/// standards are the same in all three — nothing logged, so the meetings and activities rows whose periods
+/// are over (SIX-12's quarters, SAFEC-1's months…) are not met, as many as today's date makes them: the
+/// totals are Zhengzhou's plus that same number.
 #[tokio::test]
 async fn the_overview_shows_the_granted_communities_sorted_by_gap() {
     let s = start().await;
@@ -412,7 +415,11 @@ async fn the_overview_shows_the_granted_communities_sorted_by_gap() {
     // Without a grant: only its own.
     let (status, v) = overview(alice.token.clone()).await;
     assert_eq!(status, 200, "{v}");
-    assert_eq!(standing(&v), [(COMMUNITY.to_string(), 2, true)]);
+    let logs_not_met = standing(&v)[0].1 - 2;
+    assert_eq!(
+        standing(&v),
+        [(COMMUNITY.to_string(), 2 + logs_not_met, true)]
+    );
     // As of today by default (the entries, made today, are in force from today).
     let today = linli_core::date::Date::from_unix_ms_cst(linli_tests::now_ms() as i64);
     assert_eq!(v["as_of"], today.to_string());
@@ -442,16 +449,32 @@ async fn the_overview_shows_the_granted_communities_sorted_by_gap() {
     assert_eq!(
         standing(&v),
         [
-            ("c3".to_string(), 3, false),
-            (COMMUNITY.to_string(), 2, true),
-            ("c2".to_string(), 1, false),
+            ("c3".to_string(), 3 + logs_not_met, false),
+            (COMMUNITY.to_string(), 2 + logs_not_met, true),
+            ("c2".to_string(), 1 + logs_not_met, false),
         ]
     );
+    let zz_not_met: Vec<u64> = v["communities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            c["standards"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["standard"] == "zhengzhou")
+                .unwrap()["not_met"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(zz_not_met, [3, 2, 1]);
     assert_eq!(v["communities"][2]["name"], "社区 c2");
     // Bob, not granted, sees only c2.
     let bob = s.client("bob").await;
     let (_, v) = overview(bob.token.clone()).await;
-    assert_eq!(standing(&v), [("c2".to_string(), 1, true)]);
+    assert_eq!(standing(&v), [("c2".to_string(), 1 + logs_not_met, true)]);
     // A grant reads, never writes: alice's push into c2 is still refused.
     let mut forged = Device::new("alice", "c2");
     let op = entry(&mut forged, "ZZ-STAR-CIV-1", json!({"done": true}));
