@@ -1154,6 +1154,7 @@ mod from_replica {
     use super::*;
     use linli_core::hlc::Hlc;
     use linli_core::roster::*;
+    use linli_core::standards::logs::{Log, LogEntryFields};
     use linli_core::sync::*;
     use linli_core::volunteers::*;
     use linli_core::{Body, EntityKind};
@@ -1362,6 +1363,54 @@ mod from_replica {
         // An empty community: no persons, the rates have no data.
         let empty = Replica::new().standards_inputs(C, 2026, d("2026-03-10"), &RuleSet::default());
         assert_eq!(empty["SIX-29"], share("0", "0"));
+        assert_eq!(empty["LRN-7b"], share("0", "0"));
+
+        // LRN-7b (person-times at activities ≥ 60 % of residents a year): two activities of 5 and 4
+        // people this year, a meeting of 30 and last year's activity of 50 not counted: 9 of 20 persons =
+        // 45 %: a share is judged on the figure so far (only counts are "in progress"), not met,
+        // ⌈0.6 × 20⌉ − 9 = 3 person-times short.
+        let log = |log: Log, date: &str, people: u32| {
+            Body::LogEntryPut(LogEntryFields {
+                log,
+                type_id: "other".into(),
+                title: "活动".into(),
+                date: d(date),
+                people,
+                notes: String::new(),
+                photos: vec![],
+                recorded_by: "王".into(),
+                at_ms: 0,
+            })
+        };
+        w.put(
+            EntityKind::LogEntry,
+            uid(70),
+            log(Log::Activity, "2026-01-20", 5),
+        );
+        w.put(
+            EntityKind::LogEntry,
+            uid(71),
+            log(Log::Activity, "2026-03-01", 4),
+        );
+        w.put(
+            EntityKind::LogEntry,
+            uid(72),
+            log(Log::Meeting, "2026-02-01", 30),
+        );
+        w.put(
+            EntityKind::LogEntry,
+            uid(73),
+            log(Log::Activity, "2025-12-01", 50),
+        );
+        let all = w.r.standards_inputs(C, 2026, d("2026-03-10"), &w.rules);
+        assert_eq!(all["LRN-7b"], share("9", "20"));
+        let lrn = linli_core::standards::inputs::for_standard("learning", &all);
+        let e = standards::evaluate("learning", &w.rules, "default", 2026, d("2026-03-10"), &lrn)
+            .unwrap();
+        assert_eq!(
+            sg(&row(&e, "LRN-7b")),
+            (Status::NotMet, Some(json!(3)), None)
+        );
     }
 }
 

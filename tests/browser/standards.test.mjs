@@ -535,3 +535,42 @@ test('month by month: a row entered in January counts from January, one entered 
   await progress.screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/standards-progress.png` : '/dev/null' }).catch(() => {});
   await ctx.close();
 });
+
+test("Shanghai's application forms (附件1–5, RULES E3): the committee's forms go sub-district → district civil affairs → city, the sub-district's through the district government; printable, filled from the self-check", async () => {
+  const ctx = await phone(browser, true);
+  const page = await ctx.newPage();
+  await uiLogin(page, server.url, 'admin', ADMIN_PASSWORD);
+  await page.goto(server.url + '/standards/shanghai');
+  await ready(page);
+  const links = page.locator('[data-testid=shanghai-form-link]');
+  await links.first().waitFor();
+  assert.deepEqual(await links.allTextContents(), ['附件1', '附件2', '附件3', '附件4', '附件5']);
+  await links.nth(2).click();
+  await ready(page);
+  const form = page.locator('[data-testid=shanghai-form][data-form="3"]');
+  await form.waitFor();
+  assert.equal((await form.locator('h1').textContent()).trim(), '上海市社区建设示范居委会申报表');
+  const signOffs = async () => (await page.locator('[data-testid=sign-off] th').allTextContents()).map((t) => t.trim());
+  assert.deepEqual(await signOffs(), ['街道(镇)验收意见', '区(县)民政局审核意见', '市民政局审批意见']);
+  const fields = page.locator('[data-testid=form-field]');
+  assert.deepEqual((await fields.locator('th').allTextContents()).map((t) => t.trim()), ['居委会名称', '负责人', '地址', '电话']);
+  // The committee's name is filled in; the rest is written by hand.
+  assert.ok((await fields.nth(0).locator('td').textContent()).trim().length > 0);
+  assert.equal((await fields.nth(1).locator('td').textContent()).trim(), '');
+  // 基本情况 and 申报依据 from the self-check: every group of the Shanghai standard with its status.
+  assert.match(await page.textContent('[data-testid=form-situation]'), /按社区建设示范标准自评，\d+\/\d+ 项达标/);
+  assert.equal(await page.locator('[data-testid=form-basis]').count(), 10);
+  await page.screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/shanghai-form-3.png` : '/dev/null', fullPage: true }).catch(() => {});
+  // Form 1, the sub-district's: a contact person, and the district government's box in the middle.
+  await page.goto(server.url + '/standards/shanghai/form/1');
+  await ready(page);
+  await page.locator('[data-testid=shanghai-form][data-form="1"]').waitFor();
+  assert.deepEqual(await signOffs(), ['区(县)民政局申报意见', '区(县)人民政府审核意见', '市民政局审批意见']);
+  assert.deepEqual((await page.locator('[data-testid=form-field] th').allTextContents()).map((t) => t.trim()), ['街道(镇)名称', '负责人', '联系人', '电话']);
+  assert.equal((await page.locator('[data-testid=form-field] td').first().textContent()).trim(), '');
+  await page.goto(server.url + '/standards/shanghai/form/5');
+  await ready(page);
+  await page.locator('[data-testid=shanghai-form][data-form="5"]').waitFor();
+  assert.deepEqual(await signOffs(), ['街道(镇)申报意见', '区(县)民政局申报意见', '市民政局申报意见']);
+  await ctx.close();
+});

@@ -94,6 +94,7 @@ pub fn App() -> impl IntoView {
                 | Route::Standard(_)
                 | Route::StandardReport(_)
                 | Route::StandardApplication(_)
+                | Route::ShanghaiForm(_)
                 | Route::Log(_)
                 | Route::LogEntry(..)),
                 true,

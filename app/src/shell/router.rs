@@ -67,6 +67,8 @@ pub enum Route {
     /// One standard's application (申报材料): per group, each row with its numbers, explanation and
     /// photos (staff).
     StandardApplication(String),
+    /// One of Shanghai's application forms (附件1–5), printable (staff).
+    ShanghaiForm(u8),
     /// The activities or meetings log (staff; `?row=` the self-check row whose records it lists).
     Log(linli_core::standards::logs::Log),
     /// Recording an activity or meeting (`None`), or correcting one (staff).
@@ -112,6 +114,13 @@ impl Route {
                     .filter(|s| !s.is_empty() && !s.contains('/'))
                 {
                     return Route::StandardReport(s.to_string());
+                }
+                if let Some(n) = p
+                    .strip_prefix("/standards/shanghai/form/")
+                    .and_then(|n| n.parse::<u8>().ok())
+                    .filter(|n| (1..=5).contains(n))
+                {
+                    return Route::ShanghaiForm(n);
                 }
                 if let Some(rest) = p.strip_prefix("/logs/") {
                     use linli_core::standards::logs::Log;
@@ -299,6 +308,11 @@ mod tests {
                 Route::LogEntry(Log::Meeting, Some(id))
             );
             assert_eq!(Route::parse("/logs/party"), Route::NotFound);
+            assert_eq!(
+                Route::parse("/standards/shanghai/form/3"),
+                Route::ShanghaiForm(3)
+            );
+            assert_eq!(Route::parse("/standards/shanghai/form/6"), Route::NotFound);
             assert_eq!(Route::parse("/logs/meeting/nope"), Route::NotFound);
         }
         assert_eq!(

@@ -12,6 +12,7 @@ pub mod page;
 pub mod photo;
 pub mod progress;
 pub mod report;
+pub mod shanghai;
 pub mod strings;
 
 use crate::data::state;
@@ -67,6 +68,9 @@ crate::split!(
                 }
                 Route::StandardApplication(id) => {
                     view! { <report::ApplicationPage lang=lang id=id /> }.into_any()
+                }
+                Route::ShanghaiForm(n) => {
+                    view! { <shanghai::ShanghaiFormPage lang=lang number=n /> }.into_any()
                 }
                 Route::Log(log) => view! { <logs::LogPage lang=lang log=log /> }.into_any(),
                 Route::LogEntry(log, id) => {

@@ -103,6 +103,7 @@ pub fn StandardPage(lang: Lang, id: String) -> impl IntoView {
                 <a class="btn" data-testid="report-link" href=format!("/standards/{}/report", std.standard)>{tr(Std::Report)}</a>
                 <a class="btn" data-testid="application-link" href=format!("/standards/{}/application", std.standard)>{tr(Std::Application)}</a>
             </div>
+            {(std.standard == "shanghai").then(|| crate::standards::shanghai::form_links(lang))}
             <p data-testid="verdict"><strong>{Words::Verdict.text(lang)}</strong> " " {verdict}</p>
             <crate::standards::progress::Progress lang=lang standard=std.standard.clone() />
             <div class="row-actions" role="group">

@@ -46,7 +46,7 @@ fn not_found(lang: Lang) -> AnyView {
 }
 
 /// The printed pages' buttons, not printed: back to the standard, print, and `extra`.
-fn print_actions(id: &str, lang: Lang, extra: AnyView) -> impl IntoView + use<> {
+pub(crate) fn print_actions(id: &str, lang: Lang, extra: AnyView) -> impl IntoView + use<> {
     view! {
         <div class="row-actions no-print">
             <a class="btn" href=format!("/standards/{id}")>{Std::Back.text(lang)}</a>

@@ -10,6 +10,7 @@
 //! | ZZ-PLAN-SIZE | households | the roster |
 //! | SIX-9, SIX-16, SIX-45a, SIX-45b, SIX-CY-9, SH-2-5, SH-3-2, DIS-3 | satisfied ÷ answered | S5 by topic (environment, committee, police, safety, subdistrict, party_work, public_affairs, management), responses from 1 January to `as_of` |
 //!
+//! | LRN-7b | person-times ÷ persons | the activities log's people, every type, in the year up to `as_of`, over the roster's persons |
 //! | the rows the log types feed (SIX-12, SIX-54, SIX-68a…, `logs.rs`) | the dates held | the activities and meetings logs, by type, in the year up to `as_of`, with any dates entered for the row before |
 //!
 //! The other computed rows need registers Linli does not keep yet (postings, disputes, the REG-…
@@ -44,6 +45,7 @@ pub const COMPUTED_BY_LINLI: &[&str] = &[
     "SH-2-5",
     "SH-3-2",
     "DIS-3",
+    "LRN-7b",
 ];
 
 /// The records a computed row counts (计入的记录), so a value can be opened to them: the app links each
@@ -69,6 +71,7 @@ pub fn records_behind(id: &str, types: &LogTypes) -> Option<Records> {
     match id {
         "SIX-29" | "SH-4-6" | "SIX-CY-6" | "SIX-BZ-10c" => Some(Records::Volunteers),
         "ZZ-PLAN-SIZE" => Some(Records::Households),
+        "LRN-7b" => Some(Records::Log(Log::Activity)),
         _ if SATISFACTION_ROWS.iter().any(|(_, rows)| rows.contains(&id)) => {
             Some(Records::SatisfactionResponses)
         }
@@ -156,13 +159,20 @@ impl Replica {
             .map(|r| r.log_types)
             .unwrap_or_default();
         let fed = types.rows_fed();
-        if !fed.is_empty() {
-            let year_start = Date::from_ymd(year, 1, 1);
-            let held: Vec<LogEntryFields> = self
-                .root_records(community, EntityKind::LogEntry)
-                .filter_map(|(_, r)| r.get::<LogEntryFields>())
-                .filter(|f| Some(f.date) >= year_start && f.date <= end)
-                .collect();
+        let year_start = Date::from_ymd(year, 1, 1);
+        let held: Vec<LogEntryFields> = self
+            .root_records(community, EntityKind::LogEntry)
+            .filter_map(|(_, r)| r.get::<LogEntryFields>())
+            .filter(|f| Some(f.date) >= year_start && f.date <= end)
+            .collect();
+        // LRN-7b: the year's person-times at activities over the residents (no persons: no data).
+        let person_times: u64 = held
+            .iter()
+            .filter(|f| f.log == Log::Activity)
+            .map(|f| u64::from(f.people))
+            .sum();
+        out.insert("LRN-7b".to_string(), share(person_times, persons));
+        {
             for (row, feeders) in fed {
                 let mut dates: Vec<Date> = held
                     .iter()
