@@ -11,9 +11,9 @@ use crate::standards::strings::Std;
 use leptos::prelude::*;
 use linli_core::Lang;
 use linli_core::i18n::fill;
+use linli_core::standards::Catalogue;
 use linli_core::standards::forms::{Applicant, FORMS, form};
 use linli_core::standards::words;
-use linli_core::standards::{Catalogue, report};
 
 /// The five forms' links, for the Shanghai standard's page.
 pub fn form_links(lang: Lang) -> impl IntoView {
@@ -64,7 +64,6 @@ pub fn ShanghaiFormPage(lang: Lang, number: u8) -> impl IntoView {
             &e.as_of.to_string(),
             &e.groups_met().to_string(),
             &e.groups.len().to_string(),
-            &report::summary(&e, lang),
         ],
     );
     // 申报依据: each of the standard's groups with its status and rows met.

@@ -96,8 +96,8 @@ strings! {
         // Shanghai's application forms (申报表, 附件1–5).
         ShanghaiForms => ("申报表（附件1–5，打印后逐级签署）", "Application forms (1–5, printed and signed in turn)"),
         ShanghaiFormN => ("附件{0}", "Form {0}"),
-        // {0} the date, {1} standards met, {2} of all, {3} the verdict.
-        ShanghaiSituation => ("截至 {0}，按社区建设示范标准自评，{1}/{2} 项达标。{3}", "As of {0}, by the self-check against the demonstration standard, {1} of {2} met. {3}"),
+        // {0} the date, {1} standards met, {2} of all.
+        ShanghaiSituation => ("截至 {0}，按社区建设示范标准自评，{1}/{2} 项达标。", "As of {0}, by the self-check against the demonstration standard, {1} of {2} met."),
         Situation => ("基本情况", "Situation"),
         Basis => ("申报依据（材料可另附）", "Grounds (material may be attached)"),
         BasisAttached => ("附：{0}自评报告、申报材料", "Attached: the {0} self-check report and application"),

@@ -28,6 +28,9 @@ STANDARDS = [
     ('opinions-004', '社区建设实施意见中的目标', 'Targets of the implementation opinions', '004', ['IM-', 'CTY-', 'JX-', 'DIG-']),
 ]
 
+# 001 四(一)–(十): each standard's heading as the seed words it.
+SHANGHAI_HEADINGS = [("组织领导坚强有力", "Strong organisation and leadership"), ("社区党建成效显著", "Effective community party building"), ("社区民主不断推进", "Community democracy advancing"), ("社区服务功能完备", "Complete community services"), ("社区卫生不断发展", "Community health developing"), ("社区文化活跃繁荣", "Lively community culture"), ("社区治安状况良好", "Good public order"), ("社区环境整洁优美", "Clean and pleasant environment"), ("社区共建富有成效", "Effective co-building"), ("基础设施建设完善", "Complete infrastructure")]
+
 STARS = {  # code: (number, name_zh, name_en)
     'CIV': ('一', '文明社区', 'Civilised'), 'HYG': ('二', '卫生社区（社区物业管理）', 'Hygienic (property management)'),
     'ENV': ('三', '环保社区', 'Environmental'), 'SAFE': ('四', '平安社区', 'Safe'),
@@ -330,7 +333,8 @@ def main():
                 elif std == 'shanghai':
                     n = int(r['group'].split('-')[1])
                     nums = '一二三四五六七八九十'
-                    g.update(name_zh=f'四（{nums[n - 1]}）', name_en=f'Standard 四({nums[n - 1]})')
+                    zh, en = SHANGHAI_HEADINGS[n - 1]
+                    g.update(name_zh=f'四（{nums[n - 1]}）{zh}', name_en=f'{n}. {en}')
                 elif std == 'six-type':
                     block = r['group'].split('·')[0]
                     g.update(name_zh=r['group'], block=SIX_BLOCKS[block][0], weight='1')
