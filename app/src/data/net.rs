@@ -79,7 +79,7 @@ pub async fn call_text(
     path: &str,
     token: Option<&str>,
     lang: Lang,
-    body: Option<String>,
+    body: Option<JsValue>,
 ) -> Result<String, ApiError> {
     let method = if method == "POST" {
         Method::POST
@@ -103,9 +103,7 @@ pub async fn call_text(
         req = req.header("Authorization", &format!("Bearer {t}"));
     }
     let req = match body {
-        Some(b) => req
-            .header("Content-Type", "application/json")
-            .body(JsValue::from_str(&b)),
+        Some(b) => req.header("Content-Type", "application/json").body(b),
         None => req.build(),
     }
     .map_err(|_| ApiError::Network)?;
@@ -146,7 +144,19 @@ pub async fn call<B: Serialize, R: DeserializeOwned>(
     lang: Lang,
     body: Option<&B>,
 ) -> Result<R, ApiError> {
-    let body = body.map(|b| serde_json::to_string(b).unwrap_or_default());
+    let body = body.map(|b| JsValue::from_str(&serde_json::to_string(b).unwrap_or_default()));
+    call_js_body(method, path, token, lang, body).await
+}
+
+/// As [`call`], with the request's JSON already a JavaScript string (the push builds it from a text it
+/// also stores, so the operations cross into JavaScript once).
+pub async fn call_js_body<R: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    lang: Lang,
+    body: Option<JsValue>,
+) -> Result<R, ApiError> {
     let text = call_text(method, path, token, lang, body).await?;
     serde_json::from_str(&text).map_err(|e| ApiError::Http {
         status: 200,

@@ -342,8 +342,13 @@ impl Tx {
             return Ok(());
         }
         let v = to_js(&ops).map_err(|e| self.fail(e))?;
+        self.put_ops_page_js(key, &v)
+    }
+
+    /// As [`Tx::put_ops_page`], with the operations' JSON array already a JavaScript string.
+    pub fn put_ops_page_js(&self, key: &str, v: &JsValue) -> Result<()> {
         self.store(PAGES)?
-            .put_with_key(&v, &JsValue::from_str(key))
+            .put_with_key(v, &JsValue::from_str(key))
             .map_err(|e| self.fail(e.into()))?;
         Ok(())
     }

@@ -12,7 +12,7 @@ use crate::shell::strings::Shell;
 use gloo_events::EventListener;
 use gloo_timers::callback::{Interval, Timeout};
 use leptos::prelude::Set;
-use linli_core::protocol::{MAX_PULL_LIMIT, OpStatus, PullResponse, PushRequest, PushResponse};
+use linli_core::protocol::{MAX_PULL_LIMIT, OpStatus, PullResponse, PushResponse};
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use wasm_bindgen::prelude::*;
@@ -265,7 +265,10 @@ impl Landing {
         report.pushed += done.len() as u32;
         report.rejected += refused.len() as u32;
         let nothing = done.is_empty() && refused.is_empty();
-        state::update(|l| {
+        // Silent: the page shows the view, which the push does not change; a page re-rendered after every
+        // batch cost more than the push itself (the roster of 10,000 households read and sorted ten
+        // times). The status is shown once the push is over.
+        state::update_silent(|l| {
             let ids: BTreeSet<_> = done.iter().map(|o| o.id).collect();
             l.outbox.retain(|e| !ids.contains(&e.op.id));
             for r in refused {
@@ -428,13 +431,25 @@ async fn sync_locked() -> Result<SyncReport, SyncError> {
     // Pipelined: while one batch's transaction commits, the next batch is on the wire.
     let mut landing: Option<Landing> = None;
     for batch in pending.chunks(PUSH_BATCH) {
-        let req = PushRequest {
-            device_id,
-            ops: batch.iter().map(|e| e.op.clone()).collect(),
-        };
-        let sent =
-            net::call::<_, PushResponse>("POST", "/api/sync/push", Some(token), lang, Some(&req))
-                .await;
+        // The batch's operations as JSON once, crossed into JavaScript once: the request's body is built
+        // around it there, and it is the page stored when every operation is acknowledged.
+        let ops: Vec<&linli_core::Operation> = batch.iter().map(|e| &e.op).collect();
+        let ops_js = js_sys::JsString::from(serde_json::to_string(&ops).unwrap_or_default());
+        let head = format!(
+            "{{\"device_id\":{},\"ops\":",
+            serde_json::to_string(&device_id).unwrap_or_default()
+        );
+        let body = js_sys::JsString::from(head)
+            .concat(&ops_js)
+            .concat(&"}".into());
+        let sent = net::call_js_body::<PushResponse>(
+            "POST",
+            "/api/sync/push",
+            Some(token),
+            lang,
+            Some(body.into()),
+        )
+        .await;
         if let Some(prev) = landing.take() {
             failed |= prev.land(&mut report).await?;
         }
@@ -466,6 +481,9 @@ async fn sync_locked() -> Result<SyncReport, SyncError> {
         let ids: HashSet<_> = done.iter().map(|o| o.id).collect();
         let put =
             delete_acknowledged(&tx, &keys, &mut gone, &ids).and_then(|()| match done.first() {
+                Some(first) if done.len() == batch.len() => {
+                    tx.put_ops_page_js(&format!("a{}", first.id), &ops_js)
+                }
                 Some(first) => tx.put_ops_page(&format!("a{}", first.id), &done),
                 None => Ok(()),
             });
@@ -486,6 +504,8 @@ async fn sync_locked() -> Result<SyncReport, SyncError> {
     }
 
     report.push_ms = js_sys::Date::now() - t_push;
+    // What is left to send, shown now (the pull may take a while).
+    state::bump();
 
     // Pull: pages until one comes back short; each page and the cursor in one transaction.
     // Pipelined: while one page's transaction commits, the next page is on the wire; a page is applied
