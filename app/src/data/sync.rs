@@ -269,6 +269,10 @@ impl Landing {
         // batch cost more than the push itself (the roster of 10,000 households read and sorted ten
         // times). The status is shown once the push is over.
         state::update_silent(|l| {
+            for op in &done {
+                l.confirmed.apply(op);
+            }
+            l.stored_ops += done.len();
             let ids: BTreeSet<_> = done.iter().map(|o| o.id).collect();
             l.outbox.retain(|e| !ids.contains(&e.op.id));
             for r in refused {
@@ -428,9 +432,11 @@ async fn sync_locked() -> Result<SyncReport, SyncError> {
         .into_iter()
         .filter(|e| e.status == OutboxStatus::Pending)
         .collect();
-    // Pipelined: while one batch's transaction commits, the next batch is on the wire.
-    let mut landing: Option<Landing> = None;
-    for batch in pending.chunks(PUSH_BATCH) {
+    // Pipelined: while one batch is on the wire, the one before it lands (its transaction commits and
+    // memory takes it) and the next is serialised; batches still go one at a time, in order (a household
+    // must reach the server after its unit).
+    let batches: Vec<&[OutboxEntry]> = pending.chunks(PUSH_BATCH).collect();
+    let body_of = |batch: &[OutboxEntry]| {
         // The batch's operations as JSON once, crossed into JavaScript once: the request's body is built
         // around it there, and it is the page stored when every operation is acknowledged.
         let ops: Vec<&linli_core::Operation> = batch.iter().map(|e| &e.op).collect();
@@ -442,23 +448,39 @@ async fn sync_locked() -> Result<SyncReport, SyncError> {
         let body = js_sys::JsString::from(head)
             .concat(&ops_js)
             .concat(&"}".into());
-        let sent = net::call_js_body::<PushResponse>(
+        (ops_js, body)
+    };
+    let mut next = batches.first().map(|b| body_of(b));
+    let mut landing: Option<Landing> = None;
+    for (i, batch) in batches.iter().enumerate() {
+        let Some((ops_js, body)) = next.take() else {
+            break;
+        };
+        let send = net::call_js_body::<PushResponse>(
             "POST",
             "/api/sync/push",
             Some(token),
             lang,
             Some(body.into()),
-        )
-        .await;
-        if let Some(prev) = landing.take() {
-            failed |= prev.land(&mut report).await?;
-        }
+        );
+        let report_ref = &mut report;
+        let meanwhile = async {
+            let following = batches.get(i + 1).map(|b| body_of(b));
+            let landed = match landing.take() {
+                Some(prev) => prev.land(report_ref).await,
+                None => Ok(false),
+            };
+            (following, landed)
+        };
+        let (sent, (following, landed)) = futures_util::future::join(send, meanwhile).await;
+        next = following;
+        failed |= landed?;
         let resp = sent?;
         let by_id: HashMap<_, _> = resp.results.into_iter().map(|r| (r.op_id, r)).collect();
         let tx = db.write()?;
         let mut done = Vec::new();
         let mut refused = Vec::new();
-        for e in batch {
+        for e in batch.iter() {
             // An operation the server did not answer for stays pending and goes again next time.
             let Some(r) = by_id.get(&e.op.id) else {
                 continue;
@@ -477,7 +499,7 @@ async fn sync_locked() -> Result<SyncReport, SyncError> {
             }
         }
         // The acknowledged changes leave the outbox and become confirmed in one transaction: stored as a
-        // page (until the pull brings them back) and applied in memory.
+        // page (until the pull brings them back), then, once it is on disk, applied in memory (`land`).
         let ids: HashSet<_> = done.iter().map(|o| o.id).collect();
         let put =
             delete_acknowledged(&tx, &keys, &mut gone, &ids).and_then(|()| match done.first() {
@@ -491,12 +513,6 @@ async fn sync_locked() -> Result<SyncReport, SyncError> {
             state::set_stale(true);
             return Err(e.into());
         }
-        state::update_silent(|l| {
-            for op in &done {
-                l.confirmed.apply(op);
-            }
-            l.stored_ops += done.len();
-        });
         landing = Some(Landing { tx, done, refused });
     }
     if let Some(prev) = landing.take() {

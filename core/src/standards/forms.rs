@@ -105,6 +105,23 @@ const COMMITTEE_FIELDS: &[(&str, &str)] = &[
     ("电话", "Telephone"),
 ];
 
+/// Forms 1–2's chain: district civil affairs → district government → city.
+const SUB_DISTRICT_CHAIN: [SignOff; 3] = [
+    box_of(DISTRICT_CA, Verb::Apply),
+    box_of(DISTRICT_GOV, Verb::Review),
+    box_of(CITY_CA, Verb::Approve),
+];
+
+/// Forms 3–5's chain: the sub-district's box with `first`, the district civil affairs' with `second`,
+/// the city's with `third`.
+const fn committee_chain(first: Verb, second: Verb, third: Verb) -> [SignOff; 3] {
+    [
+        box_of(SUB_DISTRICT, first),
+        box_of(DISTRICT_CA, second),
+        box_of(CITY_CA, third),
+    ]
+}
+
 /// The five forms of 001's annex, in order.
 pub const FORMS: [ApplicationForm; 5] = [
     ApplicationForm {
@@ -113,11 +130,7 @@ pub const FORMS: [ApplicationForm; 5] = [
         title_en: "Shanghai community-building demonstration sub-district (town): application",
         applicant: Applicant::SubDistrict,
         fields: SUB_DISTRICT_FIELDS,
-        chain: [
-            box_of(DISTRICT_CA, Verb::Apply),
-            box_of(DISTRICT_GOV, Verb::Review),
-            box_of(CITY_CA, Verb::Approve),
-        ],
+        chain: SUB_DISTRICT_CHAIN,
     },
     ApplicationForm {
         number: 2,
@@ -125,11 +138,7 @@ pub const FORMS: [ApplicationForm; 5] = [
         title_en: "Shanghai community-building model sub-district (town): application",
         applicant: Applicant::SubDistrict,
         fields: SUB_DISTRICT_FIELDS,
-        chain: [
-            box_of(DISTRICT_CA, Verb::Apply),
-            box_of(DISTRICT_GOV, Verb::Review),
-            box_of(CITY_CA, Verb::Approve),
-        ],
+        chain: SUB_DISTRICT_CHAIN,
     },
     ApplicationForm {
         number: 3,
@@ -137,11 +146,7 @@ pub const FORMS: [ApplicationForm; 5] = [
         title_en: "Shanghai community-building demonstration residents' committee: application",
         applicant: Applicant::Committee,
         fields: COMMITTEE_FIELDS,
-        chain: [
-            box_of(SUB_DISTRICT, Verb::Accept),
-            box_of(DISTRICT_CA, Verb::Review),
-            box_of(CITY_CA, Verb::Approve),
-        ],
+        chain: committee_chain(Verb::Accept, Verb::Review, Verb::Approve),
     },
     ApplicationForm {
         number: 4,
@@ -149,11 +154,7 @@ pub const FORMS: [ApplicationForm; 5] = [
         title_en: "Shanghai community-building model residents' committee: application",
         applicant: Applicant::Committee,
         fields: COMMITTEE_FIELDS,
-        chain: [
-            box_of(SUB_DISTRICT, Verb::Apply),
-            box_of(DISTRICT_CA, Verb::Review),
-            box_of(CITY_CA, Verb::Approve),
-        ],
+        chain: committee_chain(Verb::Apply, Verb::Review, Verb::Approve),
     },
     ApplicationForm {
         number: 5,
@@ -161,11 +162,7 @@ pub const FORMS: [ApplicationForm; 5] = [
         title_en: "Shanghai harmonious-community demonstration residents' committee: application",
         applicant: Applicant::Committee,
         fields: COMMITTEE_FIELDS,
-        chain: [
-            box_of(SUB_DISTRICT, Verb::Apply),
-            box_of(DISTRICT_CA, Verb::Apply),
-            box_of(CITY_CA, Verb::Apply),
-        ],
+        chain: committee_chain(Verb::Apply, Verb::Apply, Verb::Apply),
     },
 ];
 

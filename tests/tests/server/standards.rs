@@ -11,6 +11,14 @@ use linli_tests::Device;
 use serde_json::json;
 use uuid::Uuid;
 
+/// Each operation's answer: its status and the field a refusal names.
+fn statuses(r: &linli_core::protocol::PushResponse) -> Vec<(OpStatus, Option<String>)> {
+    r.results
+        .iter()
+        .map(|r| (r.status, r.field.clone()))
+        .collect()
+}
+
 fn entry(d: &mut Device, indicator: &str, input: serde_json::Value) -> linli_core::Operation {
     d.op(
         EntityKind::StandardEntry,
@@ -39,11 +47,7 @@ async fn entries_are_checked_and_kept_to_their_community() {
         .push(&d.push_request(vec![ok.clone(), computed, wrong]))
         .await
         .unwrap();
-    let got: Vec<_> = r
-        .results
-        .iter()
-        .map(|r| (r.status, r.field.clone()))
-        .collect();
+    let got = statuses(&r);
     assert_eq!(
         got,
         vec![
@@ -544,11 +548,7 @@ async fn the_meetings_log_computes_six_12_in_the_workbook() {
         .push(&d.push_request(vec![ok, untitled]))
         .await
         .unwrap();
-    let got: Vec<_> = r
-        .results
-        .iter()
-        .map(|r| (r.status, r.field.clone()))
-        .collect();
+    let got = statuses(&r);
     assert_eq!(
         got,
         vec![
