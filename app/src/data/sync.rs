@@ -247,6 +247,55 @@ fn delete_acknowledged(
     Ok(())
 }
 
+/// Stages a pushed batch's answer in a transaction of its own: refused operations marked in the outbox, the
+/// acknowledged ones deleted from it and stored as a page (`ops_js`, the batch's JSON, when all were).
+fn stage(
+    db: &store::Db,
+    batch: &[OutboxEntry],
+    ops_js: &js_sys::JsString,
+    resp: PushResponse,
+    keys: &[uuid::Uuid],
+    gone: &mut HashSet<uuid::Uuid>,
+) -> Result<Landing, SyncError> {
+    let by_id: HashMap<_, _> = resp.results.into_iter().map(|r| (r.op_id, r)).collect();
+    let tx = db.write()?;
+    let mut done = Vec::new();
+    let mut refused = Vec::new();
+    for e in batch {
+        // An operation the server did not answer for stays pending and goes again next time.
+        let Some(r) = by_id.get(&e.op.id) else {
+            continue;
+        };
+        match r.status {
+            OpStatus::Accepted | OpStatus::Duplicate => done.push(e.op.clone()),
+            OpStatus::Rejected => {
+                let mut e = e.clone();
+                e.status = OutboxStatus::Rejected;
+                e.code = r.code.clone();
+                e.message = r.message.clone();
+                e.field = r.field.clone();
+                tx.put_outbox(&e)?;
+                refused.push(e);
+            }
+        }
+    }
+    // The acknowledged changes leave the outbox and become confirmed in one transaction: stored as a page
+    // (until the pull brings them back), then, once it is on disk, applied in memory (`Landing::land`).
+    let ids: HashSet<_> = done.iter().map(|o| o.id).collect();
+    let put = delete_acknowledged(&tx, keys, gone, &ids).and_then(|()| match done.first() {
+        Some(first) if done.len() == batch.len() => {
+            tx.put_ops_page_js(&format!("a{}", first.id), ops_js)
+        }
+        Some(first) => tx.put_ops_page(&format!("a{}", first.id), &done),
+        None => Ok(()),
+    });
+    if let Err(e) = put {
+        state::set_stale(true);
+        return Err(e.into());
+    }
+    Ok(Landing { tx, done, refused })
+}
+
 /// A pushed batch whose answers are being written: outbox entries deleted or marked, confirmed records put.
 struct Landing {
     tx: store::Tx,
@@ -421,7 +470,8 @@ async fn sync_locked() -> Result<SyncReport, SyncError> {
     // reading 10,000 entries back would cost more than the push of a batch.
     let keys = db.outbox_keys().await?;
     let mut known: Vec<uuid::Uuid> = state::with(|l| l.outbox.iter().map(|e| e.op.id).collect());
-    known.sort_by_cached_key(|id| id.to_string());
+    // A hyphenated lower-case UUID's text sorts as its bytes do: no texts made to sort them.
+    known.sort_unstable();
     let outbox = if known == keys {
         state::with(|l| l.outbox.clone())
     } else {
@@ -432,9 +482,10 @@ async fn sync_locked() -> Result<SyncReport, SyncError> {
         .into_iter()
         .filter(|e| e.status == OutboxStatus::Pending)
         .collect();
-    // Pipelined: while one batch is on the wire, the one before it lands (its transaction commits and
-    // memory takes it) and the next is serialised; batches still go one at a time, in order (a household
-    // must reach the server after its unit).
+    // Pipelined: as soon as a batch's answer is in, the next batch goes on the wire, and while it is there
+    // the answer is staged in a transaction, the batch before it lands (its transaction commits, then
+    // memory takes it) and the one after is serialised. Batches still go one at a time, in order (a
+    // household must reach the server after its unit).
     let batches: Vec<&[OutboxEntry]> = pending.chunks(PUSH_BATCH).collect();
     let body_of = |batch: &[OutboxEntry]| {
         // The batch's operations as JSON once, crossed into JavaScript once: the request's body is built
@@ -450,73 +501,72 @@ async fn sync_locked() -> Result<SyncReport, SyncError> {
             .concat(&"}".into());
         (ops_js, body)
     };
-    let mut next = batches.first().map(|b| body_of(b));
-    let mut landing: Option<Landing> = None;
-    for (i, batch) in batches.iter().enumerate() {
-        let Some((ops_js, body)) = next.take() else {
-            break;
-        };
-        let send = net::call_js_body::<PushResponse>(
+    let send = |body: js_sys::JsString| {
+        net::call_js_body::<PushResponse>(
             "POST",
             "/api/sync/push",
             Some(token),
             lang,
             Some(body.into()),
-        );
-        let report_ref = &mut report;
-        let meanwhile = async {
-            let following = batches.get(i + 1).map(|b| body_of(b));
-            let landed = match landing.take() {
-                Some(prev) => prev.land(report_ref).await,
-                None => Ok(false),
-            };
-            (following, landed)
-        };
-        let (sent, (following, landed)) = futures_util::future::join(send, meanwhile).await;
-        next = following;
-        failed |= landed?;
-        let resp = sent?;
-        let by_id: HashMap<_, _> = resp.results.into_iter().map(|r| (r.op_id, r)).collect();
-        let tx = db.write()?;
-        let mut done = Vec::new();
-        let mut refused = Vec::new();
-        for e in batch.iter() {
-            // An operation the server did not answer for stays pending and goes again next time.
-            let Some(r) = by_id.get(&e.op.id) else {
-                continue;
-            };
-            match r.status {
-                OpStatus::Accepted | OpStatus::Duplicate => done.push(e.op.clone()),
-                OpStatus::Rejected => {
-                    let mut e = e.clone();
-                    e.status = OutboxStatus::Rejected;
-                    e.code = r.code.clone();
-                    e.message = r.message.clone();
-                    e.field = r.field.clone();
-                    tx.put_outbox(&e)?;
-                    refused.push(e);
+        )
+    };
+    if let Some(first) = batches.first() {
+        let (mut ops_js, body) = body_of(first);
+        let (mut sent, mut next) =
+            futures_util::future::join(send(body), async { batches.get(1).map(|b| body_of(b)) })
+                .await;
+        let mut landing: Option<Landing> = None;
+        for (i, batch) in batches.iter().enumerate() {
+            let resp = match sent {
+                Ok(r) => r,
+                Err(e) => {
+                    // The connection dropped: what was acknowledged before still lands.
+                    if let Some(prev) = landing.take() {
+                        prev.land(&mut report).await?;
+                    }
+                    return Err(e.into());
                 }
+            };
+            let (following, following_ops) = match next.take() {
+                Some((ops, body)) => (Some(send(body)), Some(ops)),
+                None => (None, None),
+            };
+            let report_ref = &mut report;
+            let gone_ref = &mut gone;
+            let keys_ref = &keys;
+            let staged_ops = ops_js;
+            let (db_ref, batches_ref, body_of_ref) = (&db, &batches, &body_of);
+            let prev = landing.take();
+            let work = async move {
+                let staged = stage(db_ref, batch, &staged_ops, resp, keys_ref, gone_ref);
+                let landed = match prev {
+                    Some(prev) => prev.land(report_ref).await,
+                    None => Ok(false),
+                };
+                let after = batches_ref.get(i + 2).map(|b| body_of_ref(b));
+                (staged, landed, after)
+            };
+            let (answer, (staged, landed, after)) = match following {
+                Some(f) => {
+                    let (a, w) = futures_util::future::join(f, work).await;
+                    (Some(a), w)
+                }
+                None => (None, work.await),
+            };
+            failed |= landed?;
+            landing = Some(staged?);
+            next = after;
+            match (answer, following_ops) {
+                (Some(a), Some(ops)) => {
+                    sent = a;
+                    ops_js = ops;
+                }
+                _ => break,
             }
         }
-        // The acknowledged changes leave the outbox and become confirmed in one transaction: stored as a
-        // page (until the pull brings them back), then, once it is on disk, applied in memory (`land`).
-        let ids: HashSet<_> = done.iter().map(|o| o.id).collect();
-        let put =
-            delete_acknowledged(&tx, &keys, &mut gone, &ids).and_then(|()| match done.first() {
-                Some(first) if done.len() == batch.len() => {
-                    tx.put_ops_page_js(&format!("a{}", first.id), &ops_js)
-                }
-                Some(first) => tx.put_ops_page(&format!("a{}", first.id), &done),
-                None => Ok(()),
-            });
-        if let Err(e) = put {
-            state::set_stale(true);
-            return Err(e.into());
+        if let Some(prev) = landing.take() {
+            failed |= prev.land(&mut report).await?;
         }
-        landing = Some(Landing { tx, done, refused });
-    }
-    if let Some(prev) = landing.take() {
-        failed |= prev.land(&mut report).await?;
     }
 
     report.push_ms = js_sys::Date::now() - t_push;
@@ -765,4 +815,23 @@ pub fn start() {
         CHANNEL_HANDLE.with(|c| *c.borrow_mut() = Some(ch));
     }
     trigger();
+}
+
+#[cfg(test)]
+mod tests {
+    /// The push compares the outbox's keys (IndexedDB's order: their text) with memory's ids sorted as
+    /// UUIDs: the two orders must be one.
+    #[test]
+    fn uuid_text_order_is_byte_order() {
+        let mut ids: Vec<uuid::Uuid> = (0..2000u128)
+            .map(|i| {
+                uuid::Uuid::from_u128(i.wrapping_mul(0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C835))
+            })
+            .chain([uuid::Uuid::nil(), uuid::Uuid::max(), uuid::Uuid::now_v7()])
+            .collect();
+        let mut by_text = ids.clone();
+        by_text.sort_by_cached_key(|id| id.to_string());
+        ids.sort_unstable();
+        assert_eq!(ids, by_text);
+    }
 }
