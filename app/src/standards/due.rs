@@ -97,6 +97,22 @@ fn duties(lang: Lang) -> Vec<Duty> {
 /// still lead to the standards below on a small phone.
 const FIRST_DUTIES: usize = 5;
 
+/// M5: the next directors' meeting (this month's, or next month's once it is past), and the holiday it
+/// falls on.
+fn directors_line(lang: Lang) -> Option<(String, Option<String>)> {
+    use linli_core::standards::directors::next_directors_meeting;
+    let today = Date::from_unix_ms_cst(state::now_ms() as i64);
+    let reading = StandardsRules::of(state::rules())
+        .unwrap_or_default()
+        .directors_meeting_week;
+    let m = next_directors_meeting(today, reading, &linli_core::calendar::Calendar::china())?;
+    Some((
+        fill(Std::DirectorsMeeting.text(lang), &[&m.date.to_string()]),
+        m.holiday
+            .map(|h| fill(Std::DirectorsHoliday.text(lang), &[&h])),
+    ))
+}
+
 #[component]
 pub fn DueList(lang: Lang) -> impl IntoView {
     let ui = state::ui().expect("state installed");
@@ -110,6 +126,10 @@ pub fn DueList(lang: Lang) -> impl IntoView {
     view! {
         <section class="card" data-testid="due-list">
             <h2>{tr(Std::DueTitle)}</h2>
+            {directors_line(lang).map(|(line, holiday)| view! {
+                <p data-testid="directors-meeting">{line}
+                    {holiday.map(|h| view! { " · " <span class="warn">{h}</span> })}</p>
+            })}
             <ul class="list">
                 {move || list.get().into_iter().take(if all.get() { usize::MAX } else { FIRST_DUTIES }).map(|d| view! {
                     <li data-testid="duty" data-id=d.id.clone() data-overdue=d.overdue.is_some().to_string()>

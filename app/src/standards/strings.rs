@@ -93,6 +93,10 @@ strings! {
         RecordsMeetings => ("查看计入的会议", "The meetings counted"),
         FromLog => ("由台账计算", "from the log"),
         OpLogEntry => ("活动/会议记录", "Activity or meeting record"),
+        // M5: {0} the date.
+        DirectorsMeeting => ("社区主任例会（每月第四周周五）：{0}（周五）09:00", "Directors' meeting (Friday of the 4th week): {0} (Friday) 09:00"),
+        // {0} the holiday.
+        DirectorsHoliday => ("逢{0}，时间另行通知", "falls on {0}: the day will be notified"),
         // Shanghai's application forms (申报表, 附件1–5).
         ShanghaiForms => ("申报表（附件1–5，打印后逐级签署）", "Application forms (1–5, printed and signed in turn)"),
         ShanghaiFormN => ("附件{0}", "Form {0}"),

@@ -25,6 +25,7 @@
 
 pub mod api;
 pub mod catalogue;
+pub mod directors;
 pub mod entries;
 pub mod evaluate;
 pub mod forms;

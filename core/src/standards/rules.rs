@@ -7,6 +7,7 @@
 //! field (`standards.thresholds.SIX-99`, `standards.fire_gate`). Absent, every default holds.
 
 use super::catalogue::{self, Catalogue, Kind};
+use super::directors::FourthWeek;
 use super::logs::{Log, LogTypes, is_type_id};
 use crate::error::{ErrorCode, RuleError};
 use crate::exact::Exact;
@@ -50,6 +51,8 @@ pub struct StandardsRules {
     /// The types of the activities and meetings logs and the rows each feeds (`logs.rs`); a list given
     /// replaces that log's default list.
     pub log_types: LogTypes,
+    /// M5: how "the Friday of the 4th week" is read (`directors.rs`).
+    pub directors_meeting_week: FourthWeek,
 }
 
 impl Default for StandardsRules {
@@ -62,6 +65,7 @@ impl Default for StandardsRules {
             six_type_weights: BTreeMap::new(),
             six_type_pass_score: None,
             log_types: LogTypes::default(),
+            directors_meeting_week: FourthWeek::CalendarWeek,
         }
     }
 }
