@@ -43,6 +43,9 @@ test('a volunteer registered offline is approved after sync; hours recorded, con
   await uiLogin(page, server.url, 'admin', ADMIN_PASSWORD);
   await page.click('[data-testid=volunteers-link]');
   await ready(page);
+  // The volunteers' pages are a chunk of their own, fetched when first opened: the form shows once it is in
+  // (`ready` is the shell's, already set before the click).
+  await page.locator('input[name=volunteer-name]').waitFor();
 
   // Offline (a basement, no signal): the registration is kept and shown as waiting to be sent.
   await ctx.setOffline(true);
