@@ -3,6 +3,20 @@
 // `cargo xtask build`): the staff app on every page but `/v/…`, the resident's small voting entry there.
 // The service worker is registered only once the app runs, so its install never downloads a file the page
 // is still downloading; it then offers a new version when one is waiting.
+// A voting slip's link: the household's login is asked for at once, while the Wasm is still on its way (one
+// round trip fewer before the ballot on a slow line); the voting page takes the answer (`renovation::resident`).
+const slip = location.pathname.match(/^\/v\/([^/?#]+)/);
+if (slip) {
+  try {
+    const code = decodeURIComponent(slip[1]);
+    const answer = fetch('/api/vote/login', {
+      method: 'POST', cache: 'no-store',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ code }),
+    }).then((r) => r.text().then((text) => ({ status: r.status, text }))).catch(() => null);
+    window.__linliLogin = { code, answer };
+  } catch (e) { /* a malformed address: the page says so */ }
+}
 const js = document.querySelector('link[rel=modulepreload]').getAttribute('href');
 const wasm = document.querySelector('link[rel=preload][as=fetch]').getAttribute('href');
 const fail = (e) => { document.getElementById('app').textContent = '无法启动 / Cannot start: ' + e; };

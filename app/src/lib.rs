@@ -25,14 +25,14 @@ pub mod standards;
 pub mod surveys;
 pub mod volunteers;
 
-use data::{state, store};
-use renovation::resident;
-use shell::router;
+use data::store;
 use shell::strings::Shell;
 use wasm_bindgen::prelude::*;
+#[cfg(not(feature = "vote"))]
+use {data::state, shell::router};
 
-/// Runs when the module is initialised: opens the store, mounts the app (the staff app, or with the `vote`
-/// feature only the resident's voting page), and starts syncing (staff).
+/// Runs when the module is initialised: opens the store, and mounts the staff app and starts syncing, or with
+/// the `vote` feature shows only the resident's voting page (`renovation::vote`, no Leptos).
 #[wasm_bindgen(start)]
 pub fn start() {
     wasm_bindgen_futures::spawn_local(async {
@@ -63,23 +63,10 @@ pub fn start() {
                 return;
             }
         };
-        let lang = local.lang;
-        let logged_in = local.session.is_some();
-        state::install(db, local);
-        resident::install();
-        state::set_html_lang(lang);
-        router::install();
-        #[cfg(not(feature = "vote"))]
-        let root_view = shell::app::App;
         #[cfg(feature = "vote")]
-        let root_view = renovation::vote::VoteEntry;
-        match root {
-            Some(root) => {
-                root.set_inner_html("");
-                leptos::mount::mount_to(root, root_view).forget();
-            }
-            None => leptos::mount::mount_to_body(root_view),
-        }
+        renovation::vote::start(db, local.lang).await;
+        #[cfg(not(feature = "vote"))]
+        start_staff(db, local, root);
         if let Some(el) = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.document_element())
@@ -89,12 +76,28 @@ pub fn start() {
                 .dataset()
                 .set("ready", "1");
         }
-        #[cfg(not(feature = "vote"))]
-        data::sync::start();
-        if logged_in {
-            state::request_persistence();
-        }
     });
+}
+
+/// The staff app: its state, router and root component, then the sync client.
+#[cfg(not(feature = "vote"))]
+fn start_staff(db: store::Db, local: data::model::Local, root: Option<web_sys::HtmlElement>) {
+    let lang = local.lang;
+    let logged_in = local.session.is_some();
+    state::install(db, local);
+    state::set_html_lang(lang);
+    router::install();
+    match root {
+        Some(root) => {
+            root.set_inner_html("");
+            leptos::mount::mount_to(root, shell::app::App).forget();
+        }
+        None => leptos::mount::mount_to_body(shell::app::App),
+    }
+    data::sync::start();
+    if logged_in {
+        state::request_persistence();
+    }
 }
 
 #[cfg(test)]
@@ -112,6 +115,9 @@ mod tests {
             crate::volunteers::strings::Volunteers
         ));
         faults.extend(linli_core::catalogue_problems!(Reno));
+        faults.extend(linli_core::catalogue_problems!(
+            crate::renovation::strings::Ballot
+        ));
         assert!(faults.is_empty(), "{faults:#?}");
         assert!(Shell::ALL.len() > 40 && Roster::ALL.len() > 20 && Reno::ALL.len() > 100);
     }

@@ -139,8 +139,51 @@ pub fn fraction_words(f: Fraction, lang: Lang) -> String {
     }
 }
 
+/// `x` with `places` decimals (at most 6), rounded half away from zero: `fixed(2.0 / 3.0, 1)` is "0.7".
+/// Integer arithmetic, not the float formatter: `{:.1}` brings about 30 KB of Wasm (`Display for f64`
+/// and its algorithms) into every module that says a percentage (issue 8).
+pub fn fixed(x: f64, places: u32) -> String {
+    let places = places.min(6);
+    let scale = 10u64.pow(places);
+    let n = (x.abs() * scale as f64).round();
+    if !n.is_finite() || n >= u64::MAX as f64 {
+        return if x.is_nan() {
+            "NaN".into()
+        } else {
+            "∞".into()
+        };
+    }
+    let n = n as u64;
+    let sign = if x < 0.0 && n != 0 { "-" } else { "" };
+    let (int, frac) = (n / scale, n % scale);
+    if places == 0 {
+        return format!("{sign}{int}");
+    }
+    let frac = frac.to_string();
+    let pad = "0".repeat(places as usize - frac.len());
+    format!("{sign}{int}.{pad}{frac}")
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn fixed_decimals_match_the_formatter() {
+        use super::fixed;
+        assert_eq!(fixed(2.0 / 3.0 * 100.0, 1), "66.7");
+        assert_eq!(fixed(0.5, 0), "1");
+        assert_eq!(fixed(1250.5, 2), "1250.50");
+        assert_eq!(fixed(0.07, 4), "0.0700");
+        assert_eq!(fixed(-0.004, 2), "0.00");
+        assert_eq!(fixed(-3.25, 1), "-3.3");
+        assert_eq!(fixed(600000.0, 0), "600000");
+        // Agrees with `{:.N}` away from exact ties.
+        for i in 0..2000 {
+            let x = i as f64 * 0.0137 + 0.00011;
+            assert_eq!(fixed(x, 1), format!("{x:.1}"), "{x}");
+            assert_eq!(fixed(x, 4), format!("{x:.4}"), "{x}");
+        }
+    }
+
     use super::*;
 
     crate::catalogue! {

@@ -336,6 +336,33 @@ test('(8) an answer whose reply was lost is sent again with the same id and coun
   await ctx.close();
 });
 
+test('(9) a slip\'s link logs in once, while the page loads; opened again, the saved household shows and is brought up to date', async () => {
+  const p = await seedProject(server.url, admin, seed.ids.compound, { name: '一次登录项目' });
+  const codes = await issueCodes(server.url, admin, p.id);
+  const ctx = await phone(browser);
+  const page = await ctx.newPage();
+  const asked = [];
+  page.on('request', (r) => { if (r.url().includes('/api/vote/')) asked.push(new URL(r.url()).pathname); });
+  await openVote(page, codes['301']);
+  assert.match(await page.textContent('[data-testid=vote-household]'), /301/);
+  await page.waitForSelector('[data-testid=start-ballot]');
+  // boot.js asked for the login as the page started; the voting page took that answer instead of asking again.
+  assert.deepEqual(asked, ['/api/vote/login']);
+  // Opened again: the household is on the phone; the login made as the page opened brings it up to date.
+  asked.length = 0;
+  await openVote(page, codes['301']);
+  await page.waitForSelector('[data-testid=start-ballot]');
+  assert.deepEqual(asked, ['/api/vote/login']);
+  // A wrong code is named, in the resident's words, with the way back to typing it.
+  await page.goto(`${server.url}/v/AAAA-BBBB-CCCC-DDDD`);
+  await page.waitForSelector('[data-testid=code-error]', { timeout: 15000 });
+  assert.ok((await page.textContent('[data-testid=code-error]')).length > 4);
+  await page.click('a[href="/v"]');
+  await page.waitForSelector('input[name=code]');
+  assert.equal(new URL(page.url()).pathname, '/v');
+  await ctx.close();
+});
+
 test('the store opens a version-1 database without losing its data', async () => {
   const ctx = await phone(browser);
   const page = await ctx.newPage();

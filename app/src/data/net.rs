@@ -113,8 +113,13 @@ pub async fn call_text(
     if (200..300).contains(&status) {
         return Ok(text);
     }
+    Err(error_of(status, &text))
+}
+
+/// The error an answer with `status` (not 2xx) and body `text` means.
+pub fn error_of(status: u16, text: &str) -> ApiError {
     // A proxy or captive portal may answer without our JSON error; keep the status so 401 still means "log in".
-    Err(match serde_json::from_str::<ErrorBody>(&text) {
+    match serde_json::from_str::<ErrorBody>(text) {
         Ok(b) => ApiError::Http {
             status,
             code: b.error.code,
@@ -133,6 +138,16 @@ pub async fn call_text(
             message: format!("HTTP {status}"),
             field: None,
         },
+    }
+}
+
+/// Reads a successful answer's JSON.
+pub fn parse<R: DeserializeOwned>(text: &str) -> Result<R, ApiError> {
+    serde_json::from_str(text).map_err(|e| ApiError::Http {
+        status: 200,
+        code: "invalid_response".into(),
+        message: e.to_string(),
+        field: None,
     })
 }
 
@@ -157,13 +172,7 @@ pub async fn call_js_body<R: DeserializeOwned>(
     lang: Lang,
     body: Option<JsValue>,
 ) -> Result<R, ApiError> {
-    let text = call_text(method, path, token, lang, body).await?;
-    serde_json::from_str(&text).map_err(|e| ApiError::Http {
-        status: 200,
-        code: "invalid_response".into(),
-        message: e.to_string(),
-        field: None,
-    })
+    parse(&call_text(method, path, token, lang, body).await?)
 }
 
 /// Fetches `path` (a file the server makes, e.g. an XLSX export) and returns the answer's body as a blob.

@@ -54,8 +54,9 @@ pub fn label(w: Words, lang: Lang) -> String {
     match lang {
         Lang::En => {
             let mut c = t.chars();
+            // The core's English words are ASCII (and Unicode's case tables are 16 KB of Wasm).
             c.next()
-                .map(|f| f.to_uppercase().chain(c).collect())
+                .map(|f| std::iter::once(f.to_ascii_uppercase()).chain(c).collect())
                 .unwrap_or_default()
         }
         Lang::Zh => t.to_string(),
@@ -85,9 +86,9 @@ pub fn matter_label(m: Matter, lang: Lang) -> String {
 /// A sum of money in yuan, without needless decimals.
 pub fn yuan(v: f64, lang: Lang) -> String {
     let n = if v.fract() == 0.0 {
-        format!("{v:.0}")
+        linli_core::i18n::fixed(v, 0)
     } else {
-        format!("{v:.2}")
+        linli_core::i18n::fixed(v, 2)
     };
     // Thousands grouped as staff write amounts: 600,000 元, ¥1,250.50.
     let (int, frac) = n

@@ -7,7 +7,7 @@ use crate::data::state::{self, SaveError};
 use crate::renovation::common::{self, class_label};
 use crate::renovation::nav::ProjectNav;
 use crate::renovation::results;
-use crate::renovation::strings::Reno;
+use crate::renovation::strings::{Ballot, Reno};
 use crate::shell::field::FormError;
 use crate::shell::strings::Shell;
 use leptos::prelude::*;
@@ -128,7 +128,7 @@ pub fn DoorPage(lang: Lang, id: Uuid) -> impl IntoView {
             // R5: coverage of the answers the server accepted, against the rule set's line; the answers
             // still on this phone are shown apart.
             {results::tally(id).map(|(t, waiting)| results::coverage_view(&t.coverage, waiting, lang))}
-            {(!p.is_open(state::now_ms())).then(|| view! { <p class="warn" role="alert">{tr(Reno::SurveyNotOpenNow)}</p> })}
+            {(!p.is_open(state::now_ms())).then(|| view! { <p class="warn" role="alert">{Ballot::SurveyNotOpenNow.text(lang)}</p> })}
             <label class="field door-filter">
                 <span>{tr(Reno::FindDoor)}</span>
                 <input type="search" inputmode="numeric" data-testid="door-filter" prop:value=move || filter.get_untracked()
@@ -155,7 +155,7 @@ pub fn DoorPage(lang: Lang, id: Uuid) -> impl IntoView {
                             None => tr(Reno::NotYet).to_string(),
                             Some((agree, ch, _)) => format!(
                                 "{} · {}{}",
-                                if agree { tr(Reno::Agree) } else { tr(Reno::Disagree) },
+                                if agree { Ballot::Agree.text(lang) } else { Ballot::Disagree.text(lang) },
                                 if ch == BallotChannel::Staff { tr(Reno::ByStaff) } else { tr(Reno::ByResident) },
                                 match &status {
                                     Some(RowStatus::Pending) => format!(" · {}", Shell::StatusPending.text(lang)),
@@ -276,20 +276,20 @@ fn BallotForm(
         <p class="sub">{tr(Reno::PaperBallot)}</p>
         <div hidden=move || reviewing.get()>
             <fieldset class="choice">
-                <legend>{tr(Reno::AgreeQuestion)}</legend>
+                <legend>{Ballot::AgreeQuestion.text(lang)}</legend>
                 <label class="check big">
                     <input type="radio" name="agree" value="yes" prop:checked=move || agree.get() == Some(true)
                         on:change=move |_| agree.set(Some(true)) />
-                    <span>{tr(Reno::Agree)}</span>
+                    <span>{Ballot::Agree.text(lang)}</span>
                 </label>
                 <label class="check big">
                     <input type="radio" name="agree" value="no" prop:checked=move || agree.get() == Some(false)
                         on:change=move |_| { agree.set(Some(false)); items.set(Vec::new()); } />
-                    <span>{tr(Reno::Disagree)}</span>
+                    <span>{Ballot::Disagree.text(lang)}</span>
                 </label>
             </fieldset>
             <fieldset class="choice">
-                <legend>{tr(Reno::ItemsQuestion)}</legend>
+                <legend>{Ballot::ItemsQuestion.text(lang)}</legend>
                 <Show when=move || agree.get() == Some(false)>
                     <p class="sub" data-testid="no-items-if-disagree">{tr(Reno::FormsItemsNote)}</p>
                 </Show>
@@ -297,20 +297,20 @@ fn BallotForm(
             </fieldset>
             <button type="button" class="btn primary wide" data-testid="review-ballot"
                 disabled=move || agree.get().is_none() on:click=move |_| reviewing.set(true)>
-                {tr(Reno::Review)}
+                {Ballot::Review.text(lang)}
             </button>
         </div>
         <Show when=move || reviewing.get()>
             <div class="card review" data-testid="ballot-review">
-                <h2>{tr(Reno::ReviewTitle)}</h2>
-                <p class="big">{move || if agree.get() == Some(true) { tr(Reno::Agree) } else { tr(Reno::Disagree) }}</p>
+                <h2>{Ballot::ReviewTitle.text(lang)}</h2>
+                <p class="big">{move || if agree.get() == Some(true) { Ballot::Agree.text(lang) } else { Ballot::Disagree.text(lang) }}</p>
                 <ul>
                     {
                         let names = names.clone();
                         move || {
                             let v = items.get();
                             if v.is_empty() {
-                                return view! { <li>{tr(Reno::NoItemsChosen)}</li> }.into_any();
+                                return view! { <li>{Ballot::NoItemsChosen.text(lang)}</li> }.into_any();
                             }
                             v.iter().map(|i| view! { <li>{names.get(i).cloned().unwrap_or_default()}</li> }).collect_view().into_any()
                         }
@@ -319,7 +319,7 @@ fn BallotForm(
                 <button type="button" class="btn primary wide" data-testid="confirm-ballot" disabled=move || busy.get() on:click=confirm>
                     {tr(Reno::ConfirmSave)}
                 </button>
-                <button type="button" class="btn wide" on:click=move |_| reviewing.set(false)>{tr(Reno::ChangeAnswers)}</button>
+                <button type="button" class="btn wide" on:click=move |_| reviewing.set(false)>{Ballot::ChangeAnswers.text(lang)}</button>
             </div>
         </Show>
         <FormError lang=lang error=error fields=&[] />

@@ -7,7 +7,7 @@ use crate::data::state;
 use crate::renovation::codes::{Slip, reissue};
 use crate::renovation::common::{self, class_label, yuan};
 use crate::renovation::nav::ProjectNav;
-use crate::renovation::strings::Reno;
+use crate::renovation::strings::{Ballot, Reno};
 use leptos::prelude::*;
 use linli_core::Lang;
 use linli_core::renovation::{Electorate, MenuItem, Words};
@@ -156,7 +156,7 @@ fn PaperForm(
             <p class="big">{project.1} " · " {project.0}</p>
             <p class="big form-place">{format!("{} {} {}", slip.building, slip.unit, slip.door)}</p>
             <h3>{tr(Reno::FormsQuestionAgree)}</h3>
-            <p class="big">"☐ " {tr(Reno::Agree)} "　　☐ " {tr(Reno::Disagree)}</p>
+            <p class="big">"☐ " {Ballot::Agree.text(lang)} "　　☐ " {Ballot::Disagree.text(lang)}</p>
             <h3>{tr(Reno::FormsQuestionItems)}</h3>
             <p class="sub">{tr(Reno::FormsItemsNote)}</p>
             <table class="table form-menu">

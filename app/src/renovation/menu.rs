@@ -4,7 +4,7 @@
 use crate::data::forms;
 use crate::data::state::{self, SaveError};
 use crate::renovation::common::{self, class_label, field_error, matter_label, save, yuan};
-use crate::renovation::strings::Reno;
+use crate::renovation::strings::{Ballot, Reno};
 use crate::shell::field::{Check, FormError, Input};
 use leptos::prelude::*;
 use linli_core::renovation::{
@@ -187,7 +187,7 @@ pub fn MenuEditor(lang: Lang, id: Uuid) -> impl IntoView {
                                     })}
                                     <p class="sub">{f.description.clone()}</p>
                                     <p>
-                                        {tr(Reno::Cost)} {crate::shell::i18n::colon(lang)} {yuan(f.cost_yuan, lang)}
+                                        {Ballot::Cost.text(lang)} {crate::shell::i18n::colon(lang)} {yuan(f.cost_yuan, lang)}
                                         {f.share_per_household_yuan.map(|s| view! { " · " {tr(Reno::Share)} {crate::shell::i18n::colon(lang)} {yuan(s, lang)} })}
                                     </p>
                                     <div class="row-actions">

@@ -8,6 +8,7 @@
 
 pub mod codes;
 pub mod common;
+pub mod dom;
 pub mod door;
 pub mod forms;
 pub mod menu;
@@ -55,7 +56,6 @@ crate::split!(
                 Route::Forms(id) => view! { <forms::FormsPage lang=lang id=id /> }.into_any(),
                 Route::Results(id) => view! { <results::ResultsPage lang=lang id=id /> }.into_any(),
                 Route::Notice(id) => view! { <notice::NoticePage lang=lang id=id /> }.into_any(),
-                Route::Vote(code) => view! { <vote::VotePage lang=lang code=code /> }.into_any(),
                 _ => ().into_any(),
             }
         })

@@ -1,6 +1,6 @@
 //! The links between a project's screens (project, door to door, codes, results, public notice).
 
-use crate::renovation::strings::Reno;
+use crate::renovation::strings::{Ballot, Reno};
 use leptos::prelude::*;
 use linli_core::Lang;
 use uuid::Uuid;
@@ -16,7 +16,7 @@ pub fn ProjectNav(lang: Lang, id: Uuid) -> impl IntoView {
             <a class="btn" data-testid="codes-link" href=format!("/project/{id}/codes")>{tr(Reno::Codes)}</a>
             <a class="btn" data-testid="slips-nav-link" href=format!("/project/{id}/slips")>{tr(Reno::Slips)}</a>
             <a class="btn" data-testid="forms-link" href=format!("/project/{id}/forms")>{tr(Reno::PaperForms)}</a>
-            <a class="btn" data-testid="results-link" href=format!("/project/{id}/results")>{tr(Reno::Results)}</a>
+            <a class="btn" data-testid="results-link" href=format!("/project/{id}/results")>{Ballot::Results.text(lang)}</a>
             <a class="btn" data-testid="notice-link" href=format!("/project/{id}/notice")>{tr(Reno::PublicNotice)}</a>
         </nav>
     }

@@ -5,7 +5,7 @@ use crate::data::state;
 use crate::renovation::common::{self, class_label, pct, yuan};
 use crate::renovation::nav::ProjectNav;
 use crate::renovation::results::{art278_view, coverage_view, tally};
-use crate::renovation::strings::Reno;
+use crate::renovation::strings::{Ballot, Reno};
 use leptos::prelude::*;
 use linli_core::Lang;
 use linli_core::renovation::notice_end;
@@ -45,7 +45,7 @@ pub fn NoticePage(lang: Lang, id: Uuid) -> impl IntoView {
                 <h1>{tr(Reno::NoticeTitle)}</h1>
                 <p class="big">{compound.map(|c| c.fields.name).unwrap_or_default()} " · " {p.name.clone()}</p>
                 <p>{common::kind_label(p.kind, lang)}</p>
-                <p>{tr(Reno::Survey)} {crate::shell::i18n::colon(lang)} {p.survey_opens.to_string()} " – " {p.survey_closes.to_string()}</p>
+                <p>{Ballot::Survey.text(lang)} {crate::shell::i18n::colon(lang)} {p.survey_opens.to_string()} " – " {p.survey_closes.to_string()}</p>
                 {end.map(|(posted, end, official)| view! {
                     <p>{tr(Reno::NoticePeriod)} {crate::shell::i18n::colon(lang)} {posted.to_string()} " – " <b data-testid="notice-end">{end.to_string()}</b>
                         " " <span data-testid="notice-days">{linli_core::i18n::fill(tr(Reno::WorkingDays), &[&rules.notice_min_working_days.to_string()])}</span>
@@ -75,7 +75,7 @@ pub fn NoticePage(lang: Lang, id: Uuid) -> impl IntoView {
                 </div>
                 <h2>{tr(Reno::Coverage)}</h2>
                 {coverage_view(&t.coverage, waiting, lang)}
-                <p>{format!("{}：{} ({})", tr(Reno::AgreeHouseholds), t.agreement.households, pct(t.agreement.households_ratio))}</p>
+                <p>{format!("{}：{} ({})", Ballot::AgreeHouseholds.text(lang), t.agreement.households, pct(t.agreement.households_ratio))}</p>
                 {art278_view(&t.art278, lang, "overall".into())}
                 <footer class="notice-foot" data-testid="notice-foot">
                     <p>{tr(Reno::Objections)} {crate::shell::i18n::colon(lang)} <span data-testid="notice-contact">{move || contact.get()}</span></p>

@@ -6,7 +6,7 @@ use crate::data::state::{self, SaveError};
 use crate::renovation::common::{self, kind_label, parse_date, save};
 use crate::renovation::menu::MenuEditor;
 use crate::renovation::nav::ProjectNav;
-use crate::renovation::strings::Reno;
+use crate::renovation::strings::{Ballot, Reno};
 use crate::shell::field::{FormError, Input};
 use crate::shell::strings::Shell;
 use leptos::prelude::*;
@@ -81,11 +81,11 @@ fn Facts(lang: Lang, id: Uuid) -> impl IntoView {
                         view! { <span class="sub">{tr(Reno::PriorityNo)}</span> }.into_any()
                     }}
                 </dd>
-                <dt>{tr(Reno::Survey)}</dt>
+                <dt>{Ballot::Survey.text(lang)}</dt>
                 <dd>
                     {p.survey_opens.to_string()} " – " {p.survey_closes.to_string()} " "
                     <span class=if open { "badge" } else { "badge pending" } data-testid="survey-state" data-open=open.to_string()>
-                        {if open { tr(Reno::SurveyOpen) } else { tr(Reno::SurveyNotOpenNow) }}
+                        {if open { Ballot::SurveyOpen.text(lang) } else { Ballot::SurveyNotOpenNow.text(lang) }}
                     </span>
                     <br />
                     <span class="sub">{format!("{} {}", tr(Reno::GraceDays), p.grace_days)}</span>

@@ -2,24 +2,23 @@
 //! answer and the receipt in IndexedDB (`resident` store), and send the answer — saved on the phone first,
 //! re-sent with the same id until the server answers (accepted, duplicate or rejected).
 //!
-//! No staff login is involved; nothing here touches the staff outbox.
+//! This is the resident's entry (feature `vote`), which has no Leptos (issue 8: a resident's first load is
+//! ≤ 100 KB): its state is one [`Screen`] in this thread, and every change of it draws the page again
+//! ([`crate::renovation::vote::render`]). No staff login is involved; nothing here touches the staff outbox.
 
 use crate::data::net::{self, ApiError};
-use crate::data::state;
-use crate::data::store;
-use crate::renovation::strings::Reno;
+use crate::data::store::{self, Db};
+use crate::renovation::strings::Ballot;
 use gloo_events::EventListener;
 use gloo_timers::callback::Interval;
-use leptos::prelude::*;
 use linli_core::Lang;
 use linli_core::protocol::OpStatus;
 use linli_core::renovation::api::{
     BallotAnswer, CodeLogin, MyBallot, Receipt, VoteBallot, VoteLoginResponse, VoteMeResponse,
-    VoteResults,
 };
-use linli_core::renovation::{BallotChannel, SurveyPhase};
+use linli_core::renovation::{BallotChannel, SurveyPhase, Tally};
 use serde::{Deserialize, Serialize};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use uuid::Uuid;
 use wasm_bindgen::prelude::*;
 
@@ -46,8 +45,10 @@ pub struct ResidentRecord {
     pub receipt: Option<Receipt>,
     #[serde(default)]
     pub refused: Option<Refusal>,
+    /// The aggregate results (`GET /api/vote/results`), read as the tally it holds: the project and menu
+    /// beside it are the login's already.
     #[serde(default)]
-    pub results: Option<VoteResults>,
+    pub results: Option<Tally>,
 }
 
 /// A code as typed or printed, in the form used as the key (the same form the server looks it up by).
@@ -55,37 +56,97 @@ pub fn normalise(code: &str) -> String {
     linli_core::renovation::canonical_code(code)
 }
 
-/// The resident screen's signals (made once at start, outside any component).
-#[derive(Clone, Copy)]
-pub struct Sigs {
-    pub rec: RwSignal<Option<ResidentRecord>>,
+/// One screen at a time (one task per screen).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Step {
+    #[default]
+    Home,
+    Menu,
+    Agree,
+    Items,
+    Review,
+}
+
+/// Everything the resident's page shows.
+#[derive(Clone, Debug, Default)]
+pub struct Screen {
+    pub lang: Lang,
+    /// `None` on `/v` (type the code), else the code of `/v/<code>` as it came.
+    pub code: Option<String>,
+    pub rec: Option<ResidentRecord>,
     /// A login problem (wrong code, too many attempts, no network on the first visit).
-    pub error: RwSignal<Option<String>>,
-    pub busy: RwSignal<bool>,
-    pub sending: RwSignal<bool>,
+    pub error: Option<String>,
+    pub sending: bool,
+    pub step: Step,
+    /// The answer being made: agree or not, and the chosen items.
+    pub agree: Option<bool>,
+    pub items: Vec<Uuid>,
+    /// The last code used on this phone, offered on `/v`.
+    pub last: Option<String>,
+    /// The code being typed on `/v`.
+    pub typed: String,
 }
 
 thread_local! {
-    static SIGS: Cell<Option<Sigs>> = const { Cell::new(None) };
+    static SCREEN: RefCell<Screen> = RefCell::new(Screen::default());
+    static DB: RefCell<Option<Db>> = const { RefCell::new(None) };
     static TIMER: Cell<bool> = const { Cell::new(false) };
 }
 
-pub fn install() {
-    let s = Sigs {
-        rec: RwSignal::new(None),
-        error: RwSignal::new(None),
-        busy: RwSignal::new(false),
-        sending: RwSignal::new(false),
-    };
-    SIGS.with(|c| c.set(Some(s)));
+/// Reads the screen's state.
+pub fn with<R>(f: impl FnOnce(&Screen) -> R) -> R {
+    SCREEN.with(|s| f(&s.borrow()))
 }
 
-pub fn sigs() -> Sigs {
-    SIGS.with(|c| c.get()).expect("resident signals installed")
+/// Changes the screen's state without drawing the page again (what the page already shows: a ticked box).
+pub fn with_mut(f: impl FnOnce(&mut Screen)) {
+    SCREEN.with(|s| f(&mut s.borrow_mut()));
+}
+
+/// Changes the screen's state and draws the page again.
+pub fn update(f: impl FnOnce(&mut Screen)) {
+    SCREEN.with(|s| f(&mut s.borrow_mut()));
+    crate::renovation::vote::render();
+}
+
+pub fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+fn lang() -> Lang {
+    with(|s| s.lang)
+}
+
+fn db() -> Option<Db> {
+    DB.with(|d| d.borrow().clone())
+}
+
+/// Keeps the opened store and the language it holds.
+pub fn install(db: Db, lang: Lang) {
+    DB.with(|d| *d.borrow_mut() = Some(db));
+    SCREEN.with(|s| s.borrow_mut().lang = lang);
+}
+
+/// Changes the language, on the page and on the phone.
+pub async fn set_lang(lang: Lang) {
+    update(|s| s.lang = lang);
+    set_html_lang(lang);
+    if let Some(db) = db() {
+        let _ = db.set_meta("lang", &lang).await;
+    }
+}
+
+pub fn set_html_lang(lang: Lang) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = el.set_attribute("lang", if lang == Lang::Zh { "zh-CN" } else { "en" });
+    }
 }
 
 async fn store(rec: &ResidentRecord) {
-    let Some(db) = state::db() else { return };
+    let Some(db) = db() else { return };
     let (Ok(v), Ok(last)) = (store::to_js(rec), store::to_js(&rec.code)) else {
         return;
     };
@@ -97,19 +158,23 @@ async fn store(rec: &ResidentRecord) {
     }
 }
 
-/// Changes the record in memory and on the phone.
+fn record() -> Option<ResidentRecord> {
+    with(|s| s.rec.clone())
+}
+
+/// Changes the record on the phone, then on the page.
 async fn change(f: impl FnOnce(&mut ResidentRecord)) -> Option<ResidentRecord> {
-    let s = sigs();
-    let mut rec = s.rec.get_untracked()?;
+    let mut rec = record()?;
     f(&mut rec);
     store(&rec).await;
-    s.rec.set(Some(rec.clone()));
+    let kept = rec.clone();
+    update(|s| s.rec = Some(kept));
     Some(rec)
 }
 
 /// The last code used on this phone, if any.
 pub async fn last_code() -> Option<String> {
-    state::db()?.resident_get::<String>("last").await.ok()?
+    db()?.resident_get::<String>("last").await.ok()?
 }
 
 async fn login_online(code: &str, lang: Lang) -> Result<VoteLogin, ApiError> {
@@ -119,11 +184,39 @@ async fn login_online(code: &str, lang: Lang) -> Result<VoteLogin, ApiError> {
     net::call("POST", "/api/vote/login", None, lang, Some(&req)).await
 }
 
+/// The login `boot.js` asked for while the Wasm was loading, when it is for `code` (taken once): `None`
+/// when there is none, else the server's answer (`Network` when the request failed).
+async fn prefetched_login(code: &str) -> Option<Result<VoteLogin, ApiError>> {
+    let w: JsValue = web_sys::window()?.into();
+    let key = JsValue::from_str("__linliLogin");
+    let started = js_sys::Reflect::get(&w, &key)
+        .ok()
+        .filter(|v| v.is_object())?;
+    let _ = js_sys::Reflect::delete_property(w.unchecked_ref::<js_sys::Object>(), &key);
+    let of = |name: &str| js_sys::Reflect::get(&started, &JsValue::from_str(name)).ok();
+    if normalise(&of("code")?.as_string()?) != code {
+        return None;
+    }
+    let answer = of("answer")?.dyn_into::<js_sys::Promise>().ok()?;
+    let answer = wasm_bindgen_futures::JsFuture::from(answer).await.ok()?;
+    if !answer.is_object() {
+        return Some(Err(ApiError::Network));
+    }
+    let get = |name: &str| js_sys::Reflect::get(&answer, &JsValue::from_str(name)).ok();
+    let status = get("status")?.as_f64()? as u16;
+    let text = get("text")?.as_string()?;
+    Some(if (200..300).contains(&status) {
+        net::parse(&text)
+    } else {
+        Err(net::error_of(status, &text))
+    })
+}
+
 fn login_message(e: &ApiError, lang: Lang) -> String {
     match e {
-        ApiError::Network => Reno::FirstVisitNeedsNetwork.text(lang).to_string(),
+        ApiError::Network => Ballot::FirstVisitNeedsNetwork.text(lang).to_string(),
         ApiError::Http { code, .. } if code == "too_many_attempts" => {
-            Reno::TooManyAttempts.text(lang).to_string()
+            Ballot::TooManyAttempts.text(lang).to_string()
         }
         e => e.message(lang),
     }
@@ -131,30 +224,37 @@ fn login_message(e: &ApiError, lang: Lang) -> String {
 
 /// Opens the household of `code`: from the phone first (works offline), then refreshed from the server.
 pub async fn open(code: String) {
-    let s = sigs();
-    let lang = state::lang();
+    let lang = lang();
     let key = normalise(&code);
     if key.is_empty() {
         return;
     }
-    s.error.set(None);
-    if s.rec.get_untracked().is_some_and(|r| r.code == key) {
+    if record().is_some_and(|r| r.code == key) {
+        update(|s| s.error = None);
         refresh().await;
         return;
     }
-    s.busy.set(true);
-    let saved = match state::db() {
+    let saved = match db() {
         Some(db) => db.resident_get::<ResidentRecord>(&key).await.ok().flatten(),
         None => None,
     };
     if let Some(rec) = saved {
-        s.rec.set(Some(rec));
-        s.busy.set(false);
+        update(|s| {
+            s.error = None;
+            s.rec = Some(rec);
+        });
         refresh().await;
         return;
     }
-    s.rec.set(None);
-    match login_online(&key, lang).await {
+    update(|s| {
+        s.error = None;
+        s.rec = None;
+    });
+    let login = match prefetched_login(&key).await {
+        Some(answer) => answer,
+        None => login_online(&key, lang).await,
+    };
+    match login {
         Ok(login) => {
             let rec = ResidentRecord {
                 code: key,
@@ -164,25 +264,19 @@ pub async fn open(code: String) {
                 refused: None,
                 results: None,
             };
+            // Shown first, then kept: nothing of the resident's is in it yet, and a strict write is a
+            // flush to disk on a slow phone.
+            update(|s| s.rec = Some(rec.clone()));
             store(&rec).await;
-            s.rec.set(Some(rec));
-            s.busy.set(false);
             after_open().await;
         }
-        Err(e) => {
-            s.busy.set(false);
-            s.error.set(Some(login_message(&e, lang)));
-        }
+        Err(e) => update(|s| s.error = Some(login_message(&e, lang))),
     }
 }
 
 async fn after_open() {
     install_triggers();
-    if sigs()
-        .rec
-        .get_untracked()
-        .is_some_and(|r| r.pending.is_some())
-    {
+    if record().is_some_and(|r| r.pending.is_some()) {
         send().await;
     }
     fetch_results().await;
@@ -190,16 +284,21 @@ async fn after_open() {
 
 /// Brings the stored login up to date (`/api/vote/me`; a new login with the code when the token is gone).
 async fn refresh() {
-    let s = sigs();
     // A waiting answer goes first: after a survey's close the server believes an answer's cast time only
     // from a login not in touch since the close, and reading the login's view is a contact.
-    if s.rec.get_untracked().is_some_and(|r| r.pending.is_some()) {
+    if record().is_some_and(|r| r.pending.is_some()) {
         send().await;
     }
-    let Some(rec) = s.rec.get_untracked() else {
+    let Some(rec) = record() else {
         return;
     };
-    let lang = state::lang();
+    let lang = lang();
+    // A login made as the page opened (`boot.js`) is the freshest view; else the stored login's.
+    if let Some(Ok(l)) = prefetched_login(&rec.code).await {
+        change(|r| r.login = l).await;
+        after_open().await;
+        return;
+    }
     let me: Result<VoteMeResponse, ApiError> =
         net::call::<(), _>("GET", "/api/vote/me", Some(&rec.login.token), lang, None).await;
     let fresh = match me {
@@ -211,7 +310,7 @@ async fn refresh() {
         Err(e) if e.is_auth() => match login_online(&rec.code, lang).await {
             Ok(l) => Some(l),
             Err(e @ ApiError::Http { .. }) if !e.is_retryable() => {
-                s.error.set(Some(login_message(&e, lang)));
+                update(|s| s.error = Some(login_message(&e, lang)));
                 None
             }
             Err(_) => None,
@@ -230,7 +329,7 @@ pub async fn cast(agree: bool, items: Vec<Uuid>) {
         id: Uuid::now_v7(),
         agree,
         items,
-        cast_at_ms: state::now_ms(),
+        cast_at_ms: now_ms(),
     };
     change(|r| {
         r.pending = Some(b);
@@ -242,18 +341,17 @@ pub async fn cast(agree: bool, items: Vec<Uuid>) {
 
 /// Sends the waiting answer, if any (same id every time: the server answers a re-send `duplicate`).
 pub async fn send() {
-    let s = sigs();
-    if s.sending.get_untracked() {
+    if with(|s| s.sending) {
         return;
     }
-    let Some(rec) = s.rec.get_untracked() else {
+    let Some(rec) = record() else {
         return;
     };
     let Some(p) = rec.pending.clone() else {
         return;
     };
-    s.sending.set(true);
-    let lang = state::lang();
+    SCREEN.with(|s| s.borrow_mut().sending = true);
+    let lang = lang();
     let mut token = rec.login.token.clone();
     let mut answer = post_ballot(&token, &p, lang).await;
     if matches!(&answer, Err(e) if e.is_auth()) {
@@ -274,7 +372,7 @@ pub async fn send() {
                 agree: p.agree,
                 items: p.items.clone(),
                 cast_at_ms: p.cast_at_ms,
-                received_at_ms: state::now_ms(),
+                received_at_ms: now_ms(),
             });
             change(|r| {
                 r.login.view.my_ballot = Some(MyBallot {
@@ -315,7 +413,7 @@ pub async fn send() {
             .await;
         }
     }
-    s.sending.set(false);
+    SCREEN.with(|s| s.borrow_mut().sending = false);
     fetch_results().await;
 }
 
@@ -326,18 +424,19 @@ async fn post_ballot(token: &str, p: &PendingBallot, lang: Lang) -> Result<Ballo
 /// Fetches the aggregate results when the project may show them (closed, or running results shown;
 /// the server applies the core's `results_visibility`, which also asks for a minimum of answers).
 async fn fetch_results() {
-    let Some(rec) = sigs().rec.get_untracked() else {
+    let Some(rec) = record() else {
         return;
     };
     let p = &rec.login.view.project;
-    if !(p.show_running_results || p.survey_status(state::now_ms()).phase == SurveyPhase::Closed) {
+    if !(p.show_running_results || p.survey_status(now_ms()).phase == SurveyPhase::Closed) {
         return;
     }
-    let r: Result<VoteResults, ApiError> = net::call::<(), _>(
+    // `VoteResults` is the tally with the project and menu beside it; the tally is what is shown.
+    let r: Result<Tally, ApiError> = net::call::<(), _>(
         "GET",
         "/api/vote/results",
         Some(&rec.login.token),
-        state::lang(),
+        lang(),
         None,
     )
     .await;
@@ -348,11 +447,7 @@ async fn fetch_results() {
 
 /// Sends the waiting answer, if any, in the background.
 fn kick() {
-    if sigs()
-        .rec
-        .get_untracked()
-        .is_some_and(|r| r.pending.is_some())
-    {
+    if record().is_some_and(|r| r.pending.is_some()) {
         wasm_bindgen_futures::spawn_local(send());
     }
 }

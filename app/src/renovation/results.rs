@@ -6,7 +6,7 @@ use crate::data::downloads;
 use crate::data::state;
 use crate::renovation::common::{self, bar, matter_label, pct};
 use crate::renovation::nav::ProjectNav;
-use crate::renovation::strings::Reno;
+use crate::renovation::strings::{Ballot, Reno};
 use leptos::prelude::*;
 use linli_core::Lang;
 use linli_core::i18n::fill;
@@ -135,12 +135,12 @@ pub fn ResultsPage(lang: Lang, id: Uuid) -> impl IntoView {
             }
         }).collect_view();
         view! {
-            <h1>{p.name.clone()} " · " {tr(Reno::Results)}</h1>
+            <h1>{p.name.clone()} " · " {Ballot::Results.text(lang)}</h1>
             <p class="sub">{tr(Reno::ComputedHere)}</p>
             <h2>{tr(Reno::Coverage)}</h2>
             {coverage_view(&t.coverage, waiting, lang)}
             <h2>{tr(Reno::Agreement)}</h2>
-            <p>{format!("{}{}{} ({}) · {}", tr(Reno::AgreeHouseholds), crate::shell::i18n::colon(lang), crate::shell::i18n::households(t.agreement.households, lang), pct(t.agreement.households_ratio), pct(t.agreement.households_ratio_of_responded))} " " {tr(Reno::OfResponded)}</p>
+            <p>{format!("{}{}{} ({}) · {}", Ballot::AgreeHouseholds.text(lang), crate::shell::i18n::colon(lang), crate::shell::i18n::households(t.agreement.households, lang), pct(t.agreement.households_ratio), pct(t.agreement.households_ratio_of_responded))} " " {tr(Reno::OfResponded)}</p>
             {bar(t.agreement.households_ratio, None, "agree-households-bar", true)}
             <p>{format!("{}：{:.2} m² ({})", tr(Reno::AgreeArea), t.agreement.area_m2, pct(t.agreement.area_ratio))}</p>
             {bar(t.agreement.area_ratio, None, "agree-area-bar", true)}

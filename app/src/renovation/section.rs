@@ -4,7 +4,7 @@
 use crate::data::forms;
 use crate::data::state::{self, SaveError};
 use crate::renovation::common::{self, field_error, kind_label, parse_date, save};
-use crate::renovation::strings::Reno;
+use crate::renovation::strings::{Ballot, Reno};
 use crate::shell::field::{Check, FormError, Input};
 use leptos::prelude::*;
 use linli_core::renovation::{ProjectFields, RenovationKind, Words};
@@ -95,7 +95,7 @@ pub fn ProjectsSection(lang: Lang, compound_id: Uuid, year_built: Option<u16>) -
                                         </span>
                                         " "
                                         <span class=if open { "badge" } else { "badge pending" }>
-                                            {if open { tr(Reno::SurveyOpen) } else { tr(Reno::SurveyNotOpenNow) }}
+                                            {if open { Ballot::SurveyOpen.text(lang) } else { Ballot::SurveyNotOpenNow.text(lang) }}
                                         </span>
                                     </a>
                                 </li>

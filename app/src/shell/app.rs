@@ -51,8 +51,15 @@ pub fn App() -> impl IntoView {
         let surv = move |r: Route| chunk::show(move || surveys::page(r.clone(), lang), lang);
         match (route.get(), logged_in.get()) {
             (Route::Login, _) => view! { <LoginPage lang=lang /> }.into_any(),
-            // Residents vote with their household's code, without a staff login.
-            (r @ Route::Vote(_), _) => reno(r),
+            // Residents vote with their household's code, without a staff login, on their own small entry
+            // (`vote.html`, the server's answer to `/v…`): the page is loaded anew.
+            (Route::Vote(_), _) => {
+                if let Some(w) = web_sys::window() {
+                    let path = w.location().pathname().unwrap_or_else(|_| "/v".into());
+                    let _ = w.location().assign(&path);
+                }
+                ().into_any()
+            }
             // Anyone handed a certificate may check it.
             (Route::Verify, _) => vol(V::Verify),
             // A volunteer registers at their community's link; a phone that is already theirs shows their record.

@@ -270,7 +270,12 @@ pub struct ResidentView {
 }
 
 /// `POST /api/vote/login` → the token (scoped to one household of one project) and the view.
+///
+/// The view's fields are at the top level. They are read through [`ViewWire`], a plain struct: serde's
+/// `flatten` reads through a buffer of every value, about 50 KB of Wasm in the resident's entry
+/// (issue 8), for the same JSON.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ViewWire")]
 pub struct VoteLoginResponse {
     pub token: String,
     pub expires_at: u64,
@@ -280,10 +285,59 @@ pub struct VoteLoginResponse {
 
 /// `GET /api/vote/me` → the view, without the token.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(from = "ViewWire")]
 pub struct VoteMeResponse {
     pub expires_at: u64,
     #[serde(flatten)]
     pub view: ResidentView,
+}
+
+/// The JSON of [`VoteLoginResponse`] and [`VoteMeResponse`] as it is read: the view's fields beside the
+/// token (the login's answer only) and the expiry.
+#[derive(Deserialize)]
+struct ViewWire {
+    #[serde(default)]
+    token: Option<String>,
+    expires_at: u64,
+    project: ResidentProject,
+    compound: CompoundRef,
+    household: ResidentHousehold,
+    menu: Vec<MenuEntry>,
+    open: bool,
+    my_ballot: Option<MyBallot>,
+}
+
+impl ViewWire {
+    fn split(self) -> (Option<String>, u64, ResidentView) {
+        let view = ResidentView {
+            project: self.project,
+            compound: self.compound,
+            household: self.household,
+            menu: self.menu,
+            open: self.open,
+            my_ballot: self.my_ballot,
+        };
+        (self.token, self.expires_at, view)
+    }
+}
+
+impl TryFrom<ViewWire> for VoteLoginResponse {
+    type Error = &'static str;
+    fn try_from(w: ViewWire) -> Result<Self, Self::Error> {
+        let (token, expires_at, view) = w.split();
+        Ok(VoteLoginResponse {
+            token: token.ok_or("missing field `token`")?,
+            expires_at,
+            view,
+        })
+    }
+}
+
+impl From<ViewWire> for VoteMeResponse {
+    fn from(w: ViewWire) -> Self {
+        let (_, expires_at, view) = w.split();
+        VoteMeResponse { expires_at, view }
+    }
 }
 
 /// `POST /api/vote/ballot`: the resident's answer.
@@ -352,7 +406,7 @@ pub struct Receipt {
 /// A ballot's short reference (回执号), for a resident to quote to staff: the last 8 hex digits of its id
 /// (random bits of the UUIDv7), upper case, as `XXXX-XXXX`.
 pub fn receipt_reference(ballot_id: Uuid) -> String {
-    let hex = ballot_id.simple().to_string().to_uppercase();
+    let hex = ballot_id.simple().to_string().to_ascii_uppercase();
     format!("{}-{}", &hex[24..28], &hex[28..32])
 }
 
@@ -558,7 +612,30 @@ mod tests {
         assert!(v.as_object().unwrap().contains_key("my_ballot"));
         assert!(v.get("token").is_none());
         assert_eq!(v["household"]["area_m2"].to_string(), "80.0");
-        assert_eq!(serde_json::from_value::<VoteMeResponse>(v).unwrap(), me);
+        assert_eq!(
+            serde_json::from_value::<VoteMeResponse>(v.clone()).unwrap(),
+            me
+        );
+        // The login's answer is the same JSON with the token; read through the plain `ViewWire`.
+        let login = VoteLoginResponse {
+            token: "t-1".into(),
+            expires_at: 7,
+            view: me.view.clone(),
+        };
+        let lv = serde_json::to_value(&login).unwrap();
+        assert_eq!(lv["token"], "t-1");
+        assert_eq!(lv["household"], v["household"]);
+        assert_eq!(
+            serde_json::from_value::<VoteLoginResponse>(lv).unwrap(),
+            login
+        );
+        let no_token = serde_json::from_value::<VoteLoginResponse>(v);
+        assert!(
+            no_token
+                .unwrap_err()
+                .to_string()
+                .contains("missing field `token`")
+        );
         let status = CodeStatus {
             household_id: Uuid::from_u128(3),
             building: "1号楼".into(),

@@ -64,8 +64,12 @@ pub enum ElectorateScope {
 
 /// The households that decide a menu item (its electorate): the whole compound, or one building or unit
 /// of it. Lift installation (加装电梯) is decided by the households of its unit.
+///
+/// JSON `{"scope": "compound"}`, `{"scope": "building", "id": …}`, `{"scope": "unit", "id": …}`. It is read
+/// through [`ElectorateWire`], a plain struct: an internally tagged enum is read through a buffer of every
+/// value (serde's `Content`), which costs about 20 KB of Wasm in each module that reads a menu (issue 8).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "scope", rename_all = "snake_case")]
+#[serde(tag = "scope", rename_all = "snake_case", try_from = "ElectorateWire")]
 pub enum Electorate {
     #[default]
     Compound,
@@ -75,6 +79,26 @@ pub enum Electorate {
     Unit {
         id: Uuid,
     },
+}
+
+/// [`Electorate`]'s JSON as it is read.
+#[derive(Deserialize)]
+struct ElectorateWire {
+    scope: ElectorateScope,
+    #[serde(default)]
+    id: Option<Uuid>,
+}
+
+impl TryFrom<ElectorateWire> for Electorate {
+    type Error = &'static str;
+    fn try_from(w: ElectorateWire) -> Result<Self, Self::Error> {
+        Ok(match (w.scope, w.id) {
+            (ElectorateScope::Compound, _) => Electorate::Compound,
+            (ElectorateScope::Building, Some(id)) => Electorate::Building { id },
+            (ElectorateScope::Unit, Some(id)) => Electorate::Unit { id },
+            (_, None) => return Err("missing field `id`"),
+        })
+    }
 }
 
 impl Electorate {
@@ -213,7 +237,8 @@ pub fn canonical_code(input: &str) -> String {
     input
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
-        .flat_map(char::to_uppercase)
+        // ASCII only: a code is letters and digits, and Unicode's case tables are 16 KB of Wasm.
+        .map(|c| c.to_ascii_uppercase())
         .map(|c| match c {
             'O' => '0',
             'I' | 'L' => '1',
@@ -361,6 +386,38 @@ impl BallotFields {
 mod tests {
     use super::*;
     use crate::rules::RuleSet;
+
+    #[test]
+    fn an_electorate_reads_and_writes_the_same_json() {
+        let id = Uuid::from_u128(7);
+        for (e, json) in [
+            (
+                Electorate::Compound,
+                serde_json::json!({"scope": "compound"}),
+            ),
+            (
+                Electorate::Building { id },
+                serde_json::json!({"scope": "building", "id": id}),
+            ),
+            (
+                Electorate::Unit { id },
+                serde_json::json!({"scope": "unit", "id": id}),
+            ),
+        ] {
+            assert_eq!(serde_json::to_value(e).unwrap(), json);
+            assert_eq!(serde_json::from_value::<Electorate>(json).unwrap(), e);
+        }
+        let no_id = serde_json::from_value::<Electorate>(serde_json::json!({"scope": "unit"}));
+        assert!(
+            no_id
+                .unwrap_err()
+                .to_string()
+                .contains("missing field `id`")
+        );
+        assert!(
+            serde_json::from_value::<Electorate>(serde_json::json!({"scope": "street"})).is_err()
+        );
+    }
 
     fn project() -> ProjectFields {
         ProjectFields {

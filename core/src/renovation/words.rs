@@ -133,7 +133,7 @@ impl RenovationKind {
 
 /// A ratio as a percentage with one decimal: "66.7%".
 pub fn pct(x: f64) -> String {
-    format!("{:.1}%", x * 100.0)
+    format!("{}%", crate::i18n::fixed(x * 100.0, 1))
 }
 
 impl Coverage {
