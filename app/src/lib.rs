@@ -26,7 +26,7 @@ pub mod surveys;
 pub mod volunteers;
 
 use data::store;
-use shell::strings::Shell;
+use shell::strings::Basic;
 use wasm_bindgen::prelude::*;
 #[cfg(not(feature = "vote"))]
 use {data::state, shell::router};
@@ -55,8 +55,8 @@ pub fn start() {
                     root.set_inner_html("");
                     root.set_text_content(Some(&format!(
                         "{} / {} ({})",
-                        Shell::StoreFailed.text(linli_core::Lang::Zh),
-                        Shell::StoreFailed.text(linli_core::Lang::En),
+                        Basic::StoreFailed.text(linli_core::Lang::Zh),
+                        Basic::StoreFailed.text(linli_core::Lang::En),
                         e.0
                     )));
                 }
@@ -110,6 +110,9 @@ mod tests {
         use crate::roster::strings::Roster;
         use crate::shell::strings::Shell;
         let mut faults = linli_core::catalogue_problems!(Shell);
+        faults.extend(linli_core::catalogue_problems!(
+            crate::shell::strings::Basic
+        ));
         faults.extend(linli_core::catalogue_problems!(Roster));
         faults.extend(linli_core::catalogue_problems!(
             crate::volunteers::strings::Volunteers

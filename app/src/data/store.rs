@@ -396,6 +396,8 @@ impl Tx {
 #[derive(Clone)]
 pub struct Db {
     db: IdbDatabase,
+    /// Made by this opening (the phone's first visit): nothing is in it yet, so nothing need be read.
+    pub fresh: bool,
 }
 
 impl Db {
@@ -406,8 +408,11 @@ impl Db {
             .indexed_db()?
             .ok_or_else(|| StoreError("IndexedDB is not available".into()))?;
         let req: IdbOpenDbRequest = factory.open_with_u32(DB_NAME, DB_VERSION)?;
-        let on_upgrade = EventListener::new(&req, "upgradeneeded", |ev| {
+        let fresh = std::rc::Rc::new(std::cell::Cell::new(false));
+        let created = fresh.clone();
+        let on_upgrade = EventListener::new(&req, "upgradeneeded", move |ev| {
             let ev = ev.unchecked_ref::<IdbVersionChangeEvent>();
+            created.set(ev.old_version() == 0.0);
             let Some(req) = ev
                 .target()
                 .and_then(|t| t.dyn_into::<IdbOpenDbRequest>().ok())
@@ -440,7 +445,10 @@ impl Db {
             }
         })
         .forget();
-        Ok(Db { db })
+        Ok(Db {
+            db,
+            fresh: fresh.get(),
+        })
     }
 
     /// Starts a readwrite transaction over all stores, durability "strict".
@@ -678,7 +686,10 @@ impl Db {
     /// no staff records; their vote is in the `resident` store). Spares that entry the staff data's code.
     pub async fn load_resident(&self) -> Result<Local> {
         // A language that no longer parses is the default, as in `meta_map`.
-        let lang = self.get::<Lang>(META, "lang").await.ok().flatten();
+        let lang = match self.fresh {
+            true => None,
+            false => self.get::<Lang>(META, "lang").await.ok().flatten(),
+        };
         Ok(Local {
             lang: lang.unwrap_or_default(),
             ..Local::default()

@@ -91,6 +91,7 @@ thread_local! {
     static SCREEN: RefCell<Screen> = RefCell::new(Screen::default());
     static DB: RefCell<Option<Db>> = const { RefCell::new(None) };
     static TIMER: Cell<bool> = const { Cell::new(false) };
+    static OPENED: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Reads the screen's state.
@@ -234,7 +235,9 @@ pub async fn open(code: String) {
         refresh().await;
         return;
     }
-    let saved = match db() {
+    // A store made as this page opened holds nothing yet when the first household is opened.
+    let first = !OPENED.with(|o| o.replace(true));
+    let saved = match db().filter(|db| !(db.fresh && first)) {
         Some(db) => db.resident_get::<ResidentRecord>(&key).await.ok().flatten(),
         None => None,
     };

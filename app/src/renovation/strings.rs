@@ -175,6 +175,7 @@ strings! {
     /// a catalogue of their own, so the resident's entry carries only these (issue 8).
     pub enum Ballot {
         Back => ("上一步", "Back"),
+        Loading => ("正在打开…", "Opening…"),
         BallotRefused => ("您的意见没有被接受", "Your answer was not accepted"),
         BallotWaiting => ("已保存在手机上，联网后自动发送", "Saved on this phone; it will be sent automatically when online"),
         ChangeBallot => ("修改我的意见", "Change my answer"),

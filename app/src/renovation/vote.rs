@@ -13,7 +13,6 @@ use crate::renovation::dom::{El, closest, el, svg};
 use crate::renovation::resident::{self, ResidentRecord, Screen, Step};
 use crate::renovation::strings::Ballot;
 use crate::shell::i18n::{colon, format_time, households};
-use crate::shell::strings::Shell;
 use gloo_events::{EventListener, EventListenerOptions};
 use linli_core::Lang;
 use linli_core::renovation::SurveyPhase;
@@ -272,7 +271,7 @@ fn page(s: &Screen) -> El {
                     .attr("href", "/v")
                     .text(tr(Ballot::TypeCode)),
             ),
-        (None, None) => section.child(el("p").class("loading").text(Shell::Loading.text(lang))),
+        (None, None) => section.child(el("p").class("loading").text(Ballot::Loading.text(lang))),
     }
 }
 

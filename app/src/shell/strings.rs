@@ -15,10 +15,6 @@ strings! {
             "This page is not on this phone yet; open it again with a connection.",
         ),
         TryAgain => ("再试一次", "Try again"),
-        StoreFailed => (
-            "无法打开本机存储，请不要使用无痕模式",
-            "Cannot open this device's storage; please do not use private browsing",
-        ),
         Online => ("在线", "Online"),
         Offline => ("离线", "Offline"),
         Waiting => ("未发送", "Not sent"),
@@ -84,22 +80,33 @@ strings! {
         SaveFailed => ("保存失败，请重试", "Could not save; please try again"),
         Saved => ("已保存在本机", "Saved on this device"),
         // The server's error codes whose own message is not shown as given.
+    }
+}
+
+strings! {
+    /// What the server's error codes and a store that cannot open mean, in words: the data layer's messages,
+    /// shared by both entries, in a catalogue of their own so the resident's entry carries only these.
+    pub enum Basic {
         CodeUnauthorized => ("用户名或密码不正确", "The username or password is not correct"),
         CodeTokenExpired => ("登录已过期，请重新登录", "Your login has expired; please log in again"),
         CodeForbidden => ("没有权限", "You are not allowed to do this"),
         CodeBatchTooLarge => ("一次发送的修改太多", "Too many changes sent at once"),
         CodeNetwork => ("无法连接服务器", "Cannot reach the server"),
+        StoreFailed => (
+            "无法打开本机存储，请不要使用无痕模式",
+            "Cannot open this device's storage; please do not use private browsing",
+        ),
     }
 }
 
 /// Messages for the server's error codes, when its own message should not be shown as given.
 pub fn server_code_message(code: &str, lang: Lang) -> Option<&'static str> {
     let key = match code {
-        "unauthorized" => Shell::CodeUnauthorized,
-        "token_expired" => Shell::CodeTokenExpired,
-        "forbidden" => Shell::CodeForbidden,
-        "batch_too_large" => Shell::CodeBatchTooLarge,
-        "network" => Shell::CodeNetwork,
+        "unauthorized" => Basic::CodeUnauthorized,
+        "token_expired" => Basic::CodeTokenExpired,
+        "forbidden" => Basic::CodeForbidden,
+        "batch_too_large" => Basic::CodeBatchTooLarge,
+        "network" => Basic::CodeNetwork,
         _ => return None,
     };
     Some(key.text(lang))
