@@ -140,8 +140,15 @@ fn dispatch(request: &Value) -> Result<Value, RuleError> {
             serde_json::to_value(crate::surveys::api::survey_coverage(args)?)
                 .expect("Coverage serialises"),
         ),
+        #[cfg(feature = "embed-standards")]
         "standards.catalog" => crate::standards::api::catalog(args),
+        #[cfg(feature = "embed-standards")]
         "standards.evaluate" => crate::standards::api::evaluate(args),
+        #[cfg(not(feature = "embed-standards"))]
+        "standards.catalog" | "standards.evaluate" => {
+            Err(RuleError::field(ErrorCode::UnknownFunction, "fn")
+                .with_detail("standards.* is in the module of dist/core-standards"))
+        }
         other => Err(RuleError::field(ErrorCode::UnknownFunction, "fn")
             .with_detail(other.chars().take(64).collect::<String>())),
     }
@@ -498,6 +505,7 @@ mod tests {
     /// 10 %: value 0.09, ⌈0.1 × 200⌉ − 18 = 2 volunteers short; SIX-68a (≥ 2 events a month) as of
     /// 10 April: January 2, February 1, March 0 → 3 short in February and March, April (1) shown.
     #[test]
+    #[cfg(feature = "embed-standards")]
     fn standards_evaluate_example() {
         let r = call(
             r#"{"fn":"standards.evaluate","args":{"standard":"six-type","rule_set":"default","year":2026,"as_of":"2026-04-10","inputs":{"SIX-29":{"num":18,"den":200},"SIX-68a":{"dates":["2026-01-05","2026-01-25","2026-02-14","2026-04-02"]}}}}"#,
@@ -551,6 +559,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "embed-standards")]
     fn standards_catalog_shape() {
         let r = call(r#"{"fn":"standards.catalog","args":{"standard":"learning"}}"#);
         let ok = &r["ok"];
@@ -590,6 +599,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "embed-standards")]
     fn standards_errors_name_the_input() {
         let ev = |args: &str| {
             let r = call(&format!(
@@ -697,5 +707,13 @@ mod tests {
             r#"{"fn":"calendar.working_days_between","args":{"from":"1900-01-01","to":"2200-12-31"}}"#,
         );
         assert_eq!(r["error"]["code"], "out_of_range");
+    }
+
+    #[test]
+    #[cfg(not(feature = "embed-standards"))]
+    fn the_module_without_standards_says_where_they_are() {
+        let r = call(r#"{"fn":"standards.catalog","args":{"standard":"learning"}}"#);
+        assert_eq!(r["error"]["code"], "unknown_function");
+        assert_eq!(r["error"]["field"], "fn");
     }
 }

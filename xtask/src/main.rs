@@ -194,34 +194,52 @@ pub fn build_app(optimise: bool) -> Result<PathBuf> {
             )?,
         ));
     }
-    steps.step("cargo build linli-core --features wasm (wasm32)", || {
-        run(cargo()
-            .args([
+    // The embeddable core twice: `dist/core` without the `standards.*` commands (their catalogue is most
+    // of the module), `dist/core-standards` with them. Each is bound right after its build (both builds
+    // write the same output file).
+    let core_wasm = core_target.join("wasm32-unknown-unknown/wasm/linli_core.wasm");
+    let mut cores = Vec::new();
+    for (name, dir, standards) in [
+        ("linli_core", "core", false),
+        ("linli_core_standards", "core-standards", true),
+    ] {
+        steps.step(&format!("cargo build {name} (wasm32)"), || {
+            let mut c = cargo();
+            c.args([
                 "build",
                 "-p",
                 "linli-core",
                 "--lib",
-                "--features",
-                "wasm",
                 "--target",
                 "wasm32-unknown-unknown",
-            ])
-            .args(["--profile", "wasm", "--target-dir"])
-            .arg(&core_target))
-    })?;
-    let core_cache = bind_and_optimise(
-        &mut steps,
-        &core_target.join("wasm32-unknown-unknown/wasm/linli_core.wasm"),
-        "linli_core",
-        &bindgen_version,
-        optimise,
-        false,
-    )?;
+            ]);
+            if standards {
+                c.args(["--features", "wasm"]);
+            } else {
+                c.args(["--no-default-features", "--features", "wasm"]);
+            }
+            run(c
+                .args(["--profile", "wasm", "--target-dir"])
+                .arg(&core_target))
+        })?;
+        let cache = bind_and_optimise(
+            &mut steps,
+            &core_wasm,
+            name,
+            &bindgen_version,
+            optimise,
+            false,
+        )?;
+        cores.push((cache, dir));
+    }
     if dist.exists() {
         std::fs::remove_dir_all(&dist).map_err(|e| format!("clearing dist/: {e}"))?;
     }
     steps.step("copy linli_core", || {
-        copy_flat(&core_cache, &dist.join("core"))
+        for (cache, dir) in &cores {
+            copy_flat(cache, &dist.join(dir))?;
+        }
+        Ok(())
     })?;
     // The app's files get content-hashed names (`/pkg/linli_app-<hash>.js`): the server lets browsers keep
     // them for a year, and a new build is new names. The HTML entry points name them.
