@@ -8,7 +8,7 @@ use crate::shell::chunk;
 use crate::shell::router::{self, Route};
 use crate::shell::status_bar::StatusBar;
 use crate::shell::strings::Shell;
-use crate::shell::{login::LoginPage, settings::SettingsPage};
+use crate::shell::{login::LoginPage, settings};
 use crate::volunteers::Page as V;
 use crate::{renovation, standards, surveys, volunteers};
 use leptos::prelude::*;
@@ -64,7 +64,7 @@ pub fn App() -> impl IntoView {
             (Route::Verify, _) => vol(V::Verify),
             // A volunteer registers at their community's link; a phone that is already theirs shows their record.
             (Route::Join(c), _) if volunteer.get().is_none() => vol(V::Join(c)),
-            (Route::Settings, true) => view! { <SettingsPage lang=lang /> }.into_any(),
+            (Route::Settings, true) => chunk::show(move || settings::page(lang), lang),
             (Route::CheckIn(a), _) if volunteer.get().is_some() => vol(V::CheckIn(a)),
             (Route::Certificate(n), true) if volunteer.get().is_some() => vol(V::Certificate(n)),
             (_, true) if let Some(me) = volunteer.get() => vol(V::Own(me)),

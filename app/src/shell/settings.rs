@@ -61,3 +61,13 @@ pub fn SettingsPage(lang: Lang) -> impl IntoView {
         </section>
     }
 }
+
+#[cfg(not(feature = "vote"))]
+crate::split!(
+    settings,
+    /// The settings page, a Wasm chunk of its own (issue 8): no part of the first load, which is the login
+    /// page's.
+    pub fn page(lang: Lang) -> crate::shell::chunk::Loaded<AnyView> {
+        Ok(view! { <SettingsPage lang=lang /> }.into_any())
+    }
+);
