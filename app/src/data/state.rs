@@ -424,14 +424,7 @@ pub async fn set_lang(lang: Lang) {
     set_html_lang(lang);
 }
 
-pub fn set_html_lang(lang: Lang) {
-    if let Some(el) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-    {
-        let _ = el.set_attribute("lang", if lang == Lang::Zh { "zh-CN" } else { "en" });
-    }
-}
+pub use crate::shell::i18n::set_html_lang;
 
 /// Saves every unsent change (pending and refused) to a JSON file the server's push endpoint imports as is.
 pub async fn export_file() -> Result<usize, StoreError> {

@@ -137,14 +137,7 @@ pub async fn set_lang(lang: Lang) {
     }
 }
 
-pub fn set_html_lang(lang: Lang) {
-    if let Some(el) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-    {
-        let _ = el.set_attribute("lang", if lang == Lang::Zh { "zh-CN" } else { "en" });
-    }
-}
+pub use crate::shell::i18n::set_html_lang;
 
 async fn store(rec: &ResidentRecord) {
     let Some(db) = db() else { return };

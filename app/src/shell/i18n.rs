@@ -19,6 +19,16 @@ pub fn colon(lang: Lang) -> &'static str {
     }
 }
 
+/// Says the page's language to the browser (`<html lang>`: fonts, hyphenation, screen readers).
+pub fn set_html_lang(lang: Lang) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = el.set_attribute("lang", if lang == Lang::Zh { "zh-CN" } else { "en" });
+    }
+}
+
 /// A number of households: 「3 户」, "1 household", "3 households".
 pub fn households(n: u64, lang: Lang) -> String {
     match (lang, n) {
