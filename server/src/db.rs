@@ -101,6 +101,51 @@ struct Sqlite {
     path: Option<PathBuf>,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
+    /// Wakes the checkpointer thread (file databases): a write is under way.
+    checkpoint: Option<std::sync::mpsc::SyncSender<()>>,
+}
+
+impl Sqlite {
+    /// The writer connection, locked; the checkpointer is told a write is coming.
+    fn writer(&self) -> MutexGuard<'_, Connection> {
+        let guard = lock(&self.writer);
+        if let Some(tx) = &self.checkpoint {
+            // Full: a wake-up is pending already.
+            let _ = tx.try_send(());
+        }
+        guard
+    }
+}
+
+/// How long the checkpointer waits after a write before it copies the log into the database file, so
+/// that one checkpoint covers the writes of a busy moment.
+const CHECKPOINT_DELAY: Duration = Duration::from_millis(100);
+
+/// The write-ahead log's size, in pages, at which the writer connection checkpoints by itself: only if
+/// the checkpointer thread has fallen far behind (SQLite's default is 1,000).
+const WRITER_CHECKPOINT_PAGES: i64 = 20_000;
+
+/// Copies the write-ahead log into the database file on a thread of its own (`PRAGMA
+/// wal_checkpoint(PASSIVE)`, which never blocks the writer), shortly after writes; SQLite would
+/// otherwise do it inside a commit of the writer connection, on the sync writer's thread, every 1,000
+/// pages. Ends when the database handle is dropped.
+fn start_checkpointer(path: &Path) -> Result<std::sync::mpsc::SyncSender<()>, DbError> {
+    let conn = Connection::open(path)?;
+    configure(&conn, false)?;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<()>(1);
+    std::thread::Builder::new()
+        .name("linli-checkpoint".into())
+        .spawn(move || {
+            while rx.recv().is_ok() {
+                std::thread::sleep(CHECKPOINT_DELAY);
+                while rx.try_recv().is_ok() {}
+                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                    tracing::warn!(error = %e, "checkpoint failed; the next one tries again");
+                }
+            }
+        })
+        .map_err(|e| DbError::Unavailable(format!("starting the checkpointer: {e}")))?;
+    Ok(tx)
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -172,11 +217,19 @@ impl Db {
         };
         configure(&writer, true)?;
         migrate(&mut writer)?;
+        let checkpoint = match &path {
+            Some(p) => {
+                writer.pragma_update(None, "wal_autocheckpoint", WRITER_CHECKPOINT_PAGES)?;
+                Some(start_checkpointer(p)?)
+            }
+            None => None,
+        };
         Ok(Db {
             inner: Arc::new(Inner::Sqlite(Sqlite {
                 path,
                 writer: Mutex::new(writer),
                 readers: Mutex::new(Vec::new()),
+                checkpoint,
             })),
         })
     }
@@ -200,7 +253,7 @@ impl Db {
     /// every batch.
     pub fn sqlite_writer(&self) -> Option<MutexGuard<'_, Connection>> {
         match &*self.inner {
-            Inner::Sqlite(s) => Some(lock(&s.writer)),
+            Inner::Sqlite(s) => Some(s.writer()),
             Inner::Postgres(_) => None,
         }
     }
@@ -251,7 +304,7 @@ impl Db {
     /// Runs `f` on a connection that may write, each statement committed on its own (blocking).
     pub fn write<T>(&self, f: impl FnOnce(&mut Conn<'_>) -> DbResult<T>) -> DbResult<T> {
         match &*self.inner {
-            Inner::Sqlite(s) => f(&mut Conn::Sqlite(&lock(&s.writer))),
+            Inner::Sqlite(s) => f(&mut Conn::Sqlite(&s.writer())),
             Inner::Postgres(p) => p.with(|c| f(&mut Conn::Pg(c))),
         }
     }
@@ -264,7 +317,7 @@ impl Db {
     ) -> DbResult<Result<T, E>> {
         match &*self.inner {
             Inner::Sqlite(s) => {
-                let mut w = lock(&s.writer);
+                let mut w = s.writer();
                 let tx = w.transaction()?;
                 let out = f(&mut Conn::Sqlite(&tx))?;
                 if out.is_ok() {
