@@ -154,6 +154,68 @@ async fn acknowledged_pushes_survive_kill_9() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refusal_and_an_acceptance_keep_their_answers_across_a_restart() {
+    // The writer keeps the refused ids in memory (read at start) and finds re-sent accepted ones by
+    // their insert: after a restart, a re-sent batch still gets the first answers, and nothing is
+    // stored twice.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("linli.db");
+    let (mut child, url) = start(&db).await;
+    let http = reqwest::Client::new();
+    let c = Client::login(&http, &url, "admin", PASSWORD).await.unwrap();
+    let community = c.login.clone().unwrap().community;
+    let mut d = Device::new("admin", &community);
+    let (unit, mut ops) = d.place();
+    ops.push(d.household(unit, "101", 80.0).1);
+    // A household of a unit the server does not have yet: refused (not_found). Once the unit is
+    // there, the same operation sent again still gets its first answer.
+    let building = match &ops[2].body {
+        linli_core::Body::UnitPut(u) => u.building_id,
+        other => panic!("{other:?}"),
+    };
+    let (later_unit, later_unit_op) = d.unit(building, "2单元");
+    ops.push(d.household(later_unit, "101", 80.0).1);
+    let req = d.push_request(ops);
+    let first = c.push(&req).await.unwrap();
+    let answers = |r: &linli_core::protocol::PushResponse| {
+        r.results
+            .iter()
+            .map(|x| (x.status, x.code.clone()))
+            .collect::<Vec<_>>()
+    };
+    use OpStatus::*;
+    assert_eq!(
+        answers(&first),
+        [
+            (Accepted, None),
+            (Accepted, None),
+            (Accepted, None),
+            (Accepted, None),
+            (Rejected, Some("not_found".to_string()))
+        ]
+    );
+    let r = c.push(&d.push_request(vec![later_unit_op])).await.unwrap();
+    assert_eq!(answers(&r), [(Accepted, None)]);
+    child.start_kill().unwrap();
+    child.wait().await.unwrap();
+
+    let (_child, url) = start(&db).await;
+    let c = Client::login(&http, &url, "admin", PASSWORD).await.unwrap();
+    let again = c.push(&req).await.unwrap();
+    assert_eq!(
+        answers(&again),
+        [
+            (Duplicate, None),
+            (Duplicate, None),
+            (Duplicate, None),
+            (Duplicate, None),
+            (Rejected, Some("not_found".to_string()))
+        ]
+    );
+    assert_eq!(c.pull_all(0).await.unwrap().len(), 5);
+}
+
 /// Peak resident memory of a process (VmHWM), in MiB, from /proc.
 fn peak_rss_mib(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
