@@ -863,7 +863,9 @@ fn process(
             }
         }
     }
+    let committing = Instant::now();
     tx.commit()?;
+    tracing::debug!(micros = committing.elapsed().as_micros() as u64, "commit");
     Ok(all)
 }
 
