@@ -17,6 +17,14 @@ async fn start(db: &std::path::Path) -> (Child, String) {
     start_command(db, Command::new(BIN)).await
 }
 
+/// [`start`], then the admin's login: the server, the admin's client and community.
+async fn start_as_admin(db: &std::path::Path, http: &reqwest::Client) -> (Child, Client, String) {
+    let (child, url) = start(db).await;
+    let c = Client::login(http, &url, "admin", PASSWORD).await.unwrap();
+    let community = c.login.clone().unwrap().community;
+    (child, c, community)
+}
+
 /// As [`start`], with the server's open-file limit (soft and hard) set to `nofile` first.
 async fn start_with_fd_limit(db: &std::path::Path, nofile: u32) -> (Child, String) {
     let mut c = Command::new("sh");
@@ -59,10 +67,8 @@ async fn start_command(db: &std::path::Path, mut command: Command) -> (Child, St
 async fn acknowledged_pushes_survive_kill_9() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("linli.db");
-    let (mut child, url) = start(&db).await;
     let http = reqwest::Client::new();
-    let c = Client::login(&http, &url, "admin", PASSWORD).await.unwrap();
-    let community = c.login.clone().unwrap().community;
+    let (mut child, c, community) = start_as_admin(&db, &http).await;
 
     let mut d = Device::new("admin", &community);
     let (unit, place) = d.place();
@@ -161,10 +167,8 @@ async fn a_refusal_and_an_acceptance_keep_their_answers_across_a_restart() {
     // stored twice.
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("linli.db");
-    let (mut child, url) = start(&db).await;
     let http = reqwest::Client::new();
-    let c = Client::login(&http, &url, "admin", PASSWORD).await.unwrap();
-    let community = c.login.clone().unwrap().community;
+    let (mut child, c, community) = start_as_admin(&db, &http).await;
     let mut d = Device::new("admin", &community);
     let (unit, mut ops) = d.place();
     ops.push(d.household(unit, "101", 80.0).1);
