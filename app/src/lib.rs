@@ -85,7 +85,7 @@ fn start_staff(db: store::Db, local: data::model::Local, root: Option<web_sys::H
     let lang = local.lang;
     let logged_in = local.session.is_some();
     state::install(db, local);
-    state::set_html_lang(lang);
+    shell::i18n::set_html_lang(lang);
     router::install();
     match root {
         Some(root) => {

@@ -12,6 +12,7 @@ use crate::data::downloads;
 use crate::data::model::{Local, OutboxEntry, Session};
 use crate::data::net::{self, ApiError};
 use crate::data::store::{Db, StoreError};
+use crate::shell::i18n::set_html_lang;
 use crate::shell::strings::Shell;
 use leptos::prelude::*;
 use linli_core::protocol::{LoginRequest, LoginResponse, PushRequest};
@@ -423,8 +424,6 @@ pub async fn set_lang(lang: Lang) {
     }
     set_html_lang(lang);
 }
-
-pub use crate::shell::i18n::set_html_lang;
 
 /// Saves every unsent change (pending and refused) to a JSON file the server's push endpoint imports as is.
 pub async fn export_file() -> Result<usize, StoreError> {

@@ -9,6 +9,7 @@
 use crate::data::net::{self, ApiError};
 use crate::data::store::{self, Db};
 use crate::renovation::strings::Ballot;
+use crate::shell::i18n::set_html_lang;
 use gloo_events::EventListener;
 use gloo_timers::callback::Interval;
 use linli_core::Lang;
@@ -136,8 +137,6 @@ pub async fn set_lang(lang: Lang) {
         let _ = db.set_meta("lang", &lang).await;
     }
 }
-
-pub use crate::shell::i18n::set_html_lang;
 
 async fn store(rec: &ResidentRecord) {
     let Some(db) = db() else { return };

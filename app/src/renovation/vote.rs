@@ -24,7 +24,7 @@ use wasm_bindgen::{JsCast, JsValue};
 /// Starts the resident's entry: the store, the language, the page, and its listeners.
 pub async fn start(db: Db, lang: Lang) {
     resident::install(db, lang);
-    resident::set_html_lang(lang);
+    crate::shell::i18n::set_html_lang(lang);
     let Some(root) = root() else { return };
     listen(&root);
     let Some(w) = web_sys::window() else { return };

@@ -733,6 +733,17 @@ fn load_rejected(db: &Db) -> Option<HashSet<Uuid>> {
     }
 }
 
+/// The community whose operation `ops` holds under `id`, if any (`find_op`: `SELECT community FROM ops
+/// WHERE id = ?1`).
+fn stored_in(
+    find_op: &mut rusqlite::CachedStatement<'_>,
+    id: &str,
+) -> rusqlite::Result<Option<String>> {
+    find_op
+        .query_row([id], |r| r.get::<_, String>(0))
+        .optional()
+}
+
 /// Whether `e` is a constraint's refusal (here: an id `ops` holds already).
 fn is_constraint(e: &rusqlite::Error) -> bool {
     e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation)
@@ -820,10 +831,7 @@ fn process(
                                     outcomes.push(Outcome::Accepted);
                                 }
                                 Err(e) if is_constraint(&e) => {
-                                    match find_op
-                                        .query_row([&id], |r| r.get::<_, String>(0))
-                                        .optional()?
-                                    {
+                                    match stored_in(&mut find_op, &id)? {
                                         Some(c) => outcomes.push(stored(c)),
                                         None => return Err(e),
                                     }
@@ -832,10 +840,7 @@ fn process(
                             }
                         }
                         Err(e) => {
-                            if let Some(c) = find_op
-                                .query_row([&id], |r| r.get::<_, String>(0))
-                                .optional()?
-                            {
+                            if let Some(c) = stored_in(&mut find_op, &id)? {
                                 outcomes.push(stored(c));
                                 continue;
                             }
