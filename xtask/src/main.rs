@@ -177,7 +177,7 @@ pub fn build_app(optimise: bool) -> Result<PathBuf> {
             // and proc macros are untouched; both entries alike, so neither build evicts the other's).
             c.env(
                 "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
-                "-Clink-args=--emit-relocs",
+                paths::wasm_rustflags("-Clink-args=--emit-relocs", None),
             );
             run(c.arg("--target-dir").arg(&app_target))
         })?;
@@ -218,6 +218,10 @@ pub fn build_app(optimise: bool) -> Result<PathBuf> {
             } else {
                 c.args(["--no-default-features", "--features", "wasm"]);
             }
+            c.env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+                paths::wasm_rustflags("", None),
+            );
             run(c
                 .args(["--profile", "wasm", "--target-dir"])
                 .arg(&core_target))

@@ -75,6 +75,36 @@ pub fn target_dir_with(root: &Path, cmd: &mut Command) -> Result<PathBuf> {
         .ok_or_else(|| "cargo metadata gave no target_directory".into())
 }
 
+/// The compiler flags for the Wasm builds: `extra`, then one `--remap-path-prefix` per crate registry's source
+/// folder (`$CARGO_HOME/registry/src/<index>` becomes `<index>`), so the panic locations a shipped module
+/// keeps name no folder of the machine that built it (and are shorter). A folder whose path has a space is
+/// left as it is: the variable these flags go in is split at spaces.
+pub fn wasm_rustflags(extra: &str, cargo_home: Option<&Path>) -> String {
+    let mut flags = extra.to_string();
+    let home = cargo_home.map(Path::to_path_buf).or_else(|| {
+        std::env::var_os("CARGO_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+    });
+    let Some(src) = home.map(|h| h.join("registry/src")) else {
+        return flags;
+    };
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&src)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    dirs.sort();
+    for dir in dirs {
+        let (Some(path), Some(name)) = (dir.to_str(), dir.file_name().and_then(|n| n.to_str()))
+        else {
+            continue;
+        };
+        if !path.contains(' ') {
+            flags.push_str(&format!(" --remap-path-prefix={path}={name}"));
+        }
+    }
+    flags.trim_start().to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,5 +156,25 @@ mod tests {
             .env_remove("CARGO_TARGET_DIR")
             .env_remove("CARGO_BUILD_TARGET_DIR");
         assert_eq!(target_dir_with(&ws, &mut plain).unwrap(), ws.join("target"));
+    }
+
+    #[test]
+    fn wasm_flags_remap_each_registry_folder_to_its_name() {
+        let home = std::env::temp_dir().join(format!("linli-cargo-home-{}", std::process::id()));
+        for index in ["index.example-1", "index.example-2"] {
+            std::fs::create_dir_all(home.join("registry/src").join(index)).unwrap();
+        }
+        let src = home.join("registry/src");
+        assert_eq!(
+            wasm_rustflags("-Clink-args=--emit-relocs", Some(&home)),
+            format!(
+                "-Clink-args=--emit-relocs --remap-path-prefix={0}/index.example-1=index.example-1 \
+                 --remap-path-prefix={0}/index.example-2=index.example-2",
+                src.display()
+            )
+        );
+        // No registry yet (a machine that has fetched nothing): the flags as given.
+        assert_eq!(wasm_rustflags("", Some(&home.join("none"))), "");
+        std::fs::remove_dir_all(&home).unwrap();
     }
 }
