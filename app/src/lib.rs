@@ -28,11 +28,10 @@ pub mod volunteers;
 use data::store;
 use shell::strings::Basic;
 use wasm_bindgen::prelude::*;
-#[cfg(not(feature = "vote"))]
-use {data::state, shell::router};
 
-/// Runs when the module is initialised: opens the store, and mounts the staff app and starts syncing, or with
-/// the `vote` feature shows only the resident's voting page (`renovation::vote`, no Leptos).
+/// Runs when the module is initialised: opens the store, and starts the staff app (`shell::start`: the login
+/// page alone, or the logged-in app from its chunk), or with the `vote` feature shows only the resident's
+/// voting page (`renovation::vote`, no Leptos).
 #[wasm_bindgen(start)]
 pub fn start() {
     wasm_bindgen_futures::spawn_local(async {
@@ -42,13 +41,19 @@ pub fn start() {
             .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
         let opened = match store::Db::open().await {
             #[cfg(not(feature = "vote"))]
-            Ok(db) => db.load().await.map(|l| (db, l)),
+            Ok(db) => shell::start::start(db, root.clone()).await,
             #[cfg(feature = "vote")]
-            Ok(db) => db.load_resident().await.map(|l| (db, l)),
+            Ok(db) => match db.load_resident().await {
+                Ok(local) => {
+                    renovation::vote::start(db, local.lang).await;
+                    Ok(())
+                }
+                Err(e) => Err(e),
+            },
             Err(e) => Err(e),
         };
-        let (db, local) = match opened {
-            Ok(x) => x,
+        match opened {
+            Ok(()) => {}
             Err(e) => {
                 web_sys::console::error_1(&JsValue::from_str(&e.0));
                 if let Some(root) = &root {
@@ -62,11 +67,7 @@ pub fn start() {
                 }
                 return;
             }
-        };
-        #[cfg(feature = "vote")]
-        renovation::vote::start(db, local.lang).await;
-        #[cfg(not(feature = "vote"))]
-        start_staff(db, local, root);
+        }
         if let Some(el) = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.document_element())
@@ -77,27 +78,6 @@ pub fn start() {
                 .set("ready", "1");
         }
     });
-}
-
-/// The staff app: its state, router and root component, then the sync client.
-#[cfg(not(feature = "vote"))]
-fn start_staff(db: store::Db, local: data::model::Local, root: Option<web_sys::HtmlElement>) {
-    let lang = local.lang;
-    let logged_in = local.session.is_some();
-    state::install(db, local);
-    shell::i18n::set_html_lang(lang);
-    router::install();
-    match root {
-        Some(root) => {
-            root.set_inner_html("");
-            leptos::mount::mount_to(root, shell::app::App).forget();
-        }
-        None => leptos::mount::mount_to_body(shell::app::App),
-    }
-    data::sync::start();
-    if logged_in {
-        state::request_persistence();
-    }
 }
 
 #[cfg(test)]

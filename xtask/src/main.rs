@@ -253,7 +253,13 @@ pub fn build_app(optimise: bool) -> Result<PathBuf> {
             let (entry, split) = copy_hashed(cache, name, &dist.join("pkg"))?;
             names.extend(entry);
             if *name == "linli_app" {
-                chunks.extend(split.into_iter().map(|c| format!("/pkg/{c}")));
+                let loader =
+                    std::fs::read_to_string(cache.join("__wasm_split.js")).unwrap_or_default();
+                chunks.extend(
+                    precache_order(&loader, split)
+                        .into_iter()
+                        .map(|c| format!("/pkg/{c}")),
+                );
             }
         }
         Ok(())
@@ -480,6 +486,33 @@ fn copy_hashed(from: &Path, name: &str, to: &Path) -> Result<(Vec<Renamed>, Vec<
     Ok((entry, chunks))
 }
 
+/// The order in which the service worker keeps the staff app's chunks: first the files of the logged-in
+/// app (split point `staff`: what a phone on the login page needs next) and the loader, then the rest
+/// as they come.
+/// wasm-split's loader (`loader`, `__wasm_split.js`) names each shared chunk's users in a comment above it.
+fn precache_order(loader: &str, chunks: Vec<String>) -> Vec<String> {
+    let mut staff: Vec<String> = vec!["__wasm_split.js".into(), "split_staff.wasm".into()];
+    let mut users: Option<&str> = None;
+    for line in loader.lines() {
+        let line = line.trim();
+        if let Some(list) = line.strip_prefix("/*").and_then(|l| l.strip_suffix("*/")) {
+            users = Some(list);
+        } else if let Some(rest) = line.split("new URL(\"./").nth(1)
+            && let Some(file) = rest.split('"').next()
+        {
+            if users.is_some_and(|u| u.split(',').any(|n| n.trim() == "staff")) {
+                staff.push(file.to_string());
+            }
+            users = None;
+        }
+    }
+    let first = |c: &String| !staff.iter().any(|f| c.ends_with(&format!("/{f}")));
+    let mut ordered = chunks;
+    // A stable sort: within each group the files keep their order.
+    ordered.sort_by_key(first);
+    ordered
+}
+
 /// FNV-1a, 64 bits: a stable hash of a file's bytes (std's hasher may change between Rust versions).
 pub fn fnv1a(bytes: &[u8]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
@@ -598,6 +631,54 @@ fn test() -> Result {
 
 #[cfg(test)]
 mod tests {
+    use super::precache_order;
+
+    /// The logged-in app's files come first, in their order; the others follow in theirs.
+    #[test]
+    fn the_logged_in_apps_chunks_are_precached_first() {
+        let loader = r#"
+/* renovation, staff */
+const __chunk_1 = makeLoad(() => {
+    const src = fetch(new URL("./chunk_1.wasm", import.meta.url));
+}, []);
+/* renovation, surveys */
+const __chunk_2 = makeLoad(() => {
+    const src = fetch(new URL("./chunk_2.wasm", import.meta.url));
+}, []);
+/* staff */
+const __chunk_3 = makeLoad(() => {
+    const src = fetch(new URL("./chunk_3.wasm", import.meta.url));
+}, []);
+const __split_renovation = makeLoad(() => {
+    const src = fetch(new URL("./split_renovation.wasm", import.meta.url));
+}, [__chunk_1, __chunk_2]);
+"#;
+        let chunks = [
+            "__wasm_split.js",
+            "chunk_1.wasm",
+            "chunk_2.wasm",
+            "chunk_3.wasm",
+            "split_renovation.wasm",
+            "split_staff.wasm",
+        ]
+        .map(|f| format!("linli_app-abc/{f}"))
+        .to_vec();
+        let order: Vec<String> = precache_order(loader, chunks)
+            .into_iter()
+            .map(|c| c.trim_start_matches("linli_app-abc/").to_string())
+            .collect();
+        assert_eq!(
+            order,
+            [
+                "__wasm_split.js",
+                "chunk_1.wasm",
+                "chunk_3.wasm",
+                "split_staff.wasm",
+                "chunk_2.wasm",
+                "split_renovation.wasm"
+            ]
+        );
+    }
     /// The linker's sections go; every other section stays, byte for byte and in order.
     #[test]
     fn strips_only_the_linker_sections() {

@@ -1,4 +1,8 @@
 //! The functions exported to JavaScript as `window.linli` (used by the browser tests and the benchmarks).
+//!
+//! Each export is a thin call into the chunk of the logged-in app (`shell::start`, issue 8), which runs the
+//! function of that name here ([`run`]): their bodies reach the sync client and the store, which a phone on
+//! the login page does not download.
 
 use crate::data::model::{OutboxEntry, OutboxStatus};
 use crate::data::state::{self, SaveError};
@@ -18,8 +22,7 @@ fn save_err(e: SaveError) -> JsValue {
 }
 
 /// Runs one full sync; resolves with `{pushed, pulled, rejected}`.
-#[wasm_bindgen]
-pub async fn sync_now() -> Result<JsValue, JsValue> {
+async fn sync_now() -> Result<JsValue, JsValue> {
     match sync::sync_once().await {
         Ok(r) => {
             let o = js_sys::Object::new();
@@ -44,8 +47,7 @@ pub async fn sync_now() -> Result<JsValue, JsValue> {
 
 /// Folds the store's pages of confirmed operations into one snapshot of records (what a device does on
 /// its own once the pages hold many more operations than records).
-#[wasm_bindgen]
-pub async fn compact_store() -> Result<(), JsValue> {
+async fn compact_store() -> Result<(), JsValue> {
     sync::compact()
         .await
         .map(drop)
@@ -53,8 +55,7 @@ pub async fn compact_store() -> Result<(), JsValue> {
 }
 
 /// Changes waiting to be sent (status pending), read from IndexedDB.
-#[wasm_bindgen]
-pub async fn pending_count() -> Result<u32, JsValue> {
+async fn pending_count() -> Result<u32, JsValue> {
     let db = state::db().ok_or_else(|| js_err("store not open"))?;
     let outbox = db.outbox().await.map_err(|e| js_err(e.0))?;
     Ok(outbox
@@ -64,8 +65,7 @@ pub async fn pending_count() -> Result<u32, JsValue> {
 }
 
 /// Turns the automatic syncs (timer, after saves, `online`) on or off, for benchmarks that time one sync.
-#[wasm_bindgen]
-pub fn set_auto_sync(on: bool) {
+fn set_auto_sync(on: bool) {
     sync::set_auto(on);
 }
 
@@ -144,8 +144,7 @@ fn bench_household(unit: Uuid, i: u32) -> Body {
 
 /// `n` timed single saves through the real save path (check, then outbox entry + clock in one strict
 /// transaction); returns each latency in milliseconds. Turns automatic syncs off for this page.
-#[wasm_bindgen]
-pub async fn bench_local_save(n: u32) -> Result<Vec<f64>, JsValue> {
+async fn bench_local_save(n: u32) -> Result<Vec<f64>, JsValue> {
     // Benchmarks time their own syncs: no background sync may take the queue meanwhile.
     sync::set_auto(false);
     let unit = bench_unit().await?;
@@ -168,8 +167,7 @@ pub async fn bench_local_save(n: u32) -> Result<Vec<f64>, JsValue> {
 
 /// Queues `n` valid household operations quickly (checked, then written in large transactions).
 /// Turns automatic syncs off for this page, so that the next `sync_now` pushes them all.
-#[wasm_bindgen]
-pub async fn bench_fill_outbox(n: u32) -> Result<(), JsValue> {
+async fn bench_fill_outbox(n: u32) -> Result<(), JsValue> {
     sync::set_auto(false);
     let unit = bench_unit().await?;
     let db = state::db().ok_or_else(|| js_err("store not open"))?;
@@ -201,8 +199,7 @@ pub async fn bench_fill_outbox(n: u32) -> Result<(), JsValue> {
 
 /// Forgets the confirmed data and the cursor (the outbox is kept), then times one full sync: the pull of
 /// everything into an empty device. Resolves with `{ms, ops}`. Turns automatic syncs off for this page.
-#[wasm_bindgen]
-pub async fn bench_pull_fresh() -> Result<JsValue, JsValue> {
+async fn bench_pull_fresh() -> Result<JsValue, JsValue> {
     sync::set_auto(false);
     let r = sync::sync_from_empty()
         .await
@@ -212,4 +209,85 @@ pub async fn bench_pull_fresh() -> Result<JsValue, JsValue> {
     js_sys::Reflect::set(&o, &"ops".into(), &r.pulled.into())?;
     js_sys::Reflect::set(&o, &"total_ms".into(), &(r.push_ms + r.pull_ms).into())?;
     Ok(o.into())
+}
+
+/// Runs the export `name` (with `n` where it takes a number), in the chunk of the logged-in app; the promise
+/// resolves with the function's result.
+pub fn run(name: String, n: u32) -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(async move {
+        match name.as_str() {
+            "sync_now" => sync_now().await,
+            "compact_store" => compact_store().await.map(|()| JsValue::UNDEFINED),
+            "pending_count" => pending_count().await.map(JsValue::from),
+            "set_auto_sync" => {
+                set_auto_sync(n != 0);
+                Ok(JsValue::UNDEFINED)
+            }
+            "bench_local_save" => bench_local_save(n)
+                .await
+                .map(|t| js_sys::Float64Array::from(&t[..]).into()),
+            "bench_fill_outbox" => bench_fill_outbox(n).await.map(|()| JsValue::UNDEFINED),
+            "bench_pull_fresh" => bench_pull_fresh().await,
+            _ => Err(js_err(format!("no export {name}"))),
+        }
+    })
+}
+
+/// The main module's side of an export: fetches the chunk (once) and awaits the function's promise.
+pub mod bound {
+    use super::js_err;
+    use wasm_bindgen::prelude::*;
+
+    async fn run(name: &str, n: u32) -> Result<JsValue, JsValue> {
+        use crate::shell::start::{Done, Job, run};
+        let done = run(Job::Export(name.to_string(), n))
+            .await
+            .map_err(|_| js_err("the app's chunk could not be fetched"))?;
+        match done.await {
+            Done::Exported(promise) => wasm_bindgen_futures::JsFuture::from(promise).await,
+            _ => Err(js_err("not an export")),
+        }
+    }
+
+    /// Runs one full sync; resolves with `{pushed, pulled, rejected, push_ms, pull_ms}`.
+    #[wasm_bindgen]
+    pub async fn sync_now() -> Result<JsValue, JsValue> {
+        run("sync_now", 0).await
+    }
+
+    /// Folds the store's pages of confirmed operations into one snapshot of records.
+    #[wasm_bindgen]
+    pub async fn compact_store() -> Result<(), JsValue> {
+        run("compact_store", 0).await.map(drop)
+    }
+
+    /// Changes waiting to be sent (status pending), read from IndexedDB.
+    #[wasm_bindgen]
+    pub async fn pending_count() -> Result<u32, JsValue> {
+        Ok(run("pending_count", 0).await?.as_f64().unwrap_or(0.0) as u32)
+    }
+
+    /// Turns the automatic syncs on or off for this page.
+    #[wasm_bindgen]
+    pub async fn set_auto_sync(on: bool) -> Result<(), JsValue> {
+        run("set_auto_sync", on as u32).await.map(drop)
+    }
+
+    /// Times `n` local saves (record + outbox, strict); resolves with their milliseconds.
+    #[wasm_bindgen]
+    pub async fn bench_local_save(n: u32) -> Result<JsValue, JsValue> {
+        run("bench_local_save", n).await
+    }
+
+    /// Queues `n` households in the outbox, in batches, without syncing.
+    #[wasm_bindgen]
+    pub async fn bench_fill_outbox(n: u32) -> Result<(), JsValue> {
+        run("bench_fill_outbox", n).await.map(drop)
+    }
+
+    /// Times the pull of everything into an empty device; resolves with `{ms, ops, total_ms}`.
+    #[wasm_bindgen]
+    pub async fn bench_pull_fresh() -> Result<JsValue, JsValue> {
+        run("bench_pull_fresh", 0).await
+    }
 }

@@ -246,6 +246,9 @@ pub async fn staff_call<B: serde::Serialize, R: serde::de::DeserializeOwned>(
 pub async fn reload() -> Result<(), StoreError> {
     let db = db().ok_or_else(|| StoreError("not open".into()))?;
     let fresh = db.load().await?;
+    if let Some(r) = fresh.rules.clone() {
+        set_rules(r);
+    }
     set_stale(false);
     update(|l| *l = fresh);
     if let Some(ui) = ui() {
@@ -364,15 +367,26 @@ impl LoginError {
 
 /// Logs in online. Unsent changes of another staff member block it; a different account starts from empty
 /// confirmed data (its community's), but the outbox is never dropped.
-pub async fn login(username: String, password: String) -> Result<(), LoginError> {
-    let db = db().ok_or_else(|| LoginError::Store("not open".into()))?;
+///
+/// In two steps, so that a device nobody is logged in on needs only the first one's code (issue 8): the
+/// server's answer ([`login_request`], in the main module), then keeping it ([`finish_login`], in the chunk
+/// of the logged-in app, `shell::start`).
+pub async fn login_request(
+    username: String,
+    password: String,
+) -> Result<LoginResponse, LoginError> {
     let req = LoginRequest {
         username: username.trim().to_string(),
         password,
     };
-    let resp: LoginResponse = net::call("POST", "/api/auth/login", None, lang(), Some(&req))
+    net::call("POST", "/api/auth/login", None, lang(), Some(&req))
         .await
-        .map_err(LoginError::Api)?;
+        .map_err(LoginError::Api)
+}
+
+/// Keeps a login the server has answered: refused if the outbox holds another staff member's changes.
+pub async fn finish_login(resp: LoginResponse) -> Result<(), LoginError> {
+    let db = db().ok_or_else(|| LoginError::Store("not open".into()))?;
     // Re-read the outbox from IndexedDB: another tab may have queued changes.
     let outbox = db.outbox().await.map_err(|e| LoginError::Store(e.0))?;
     if outbox.iter().any(|e| e.op.author != resp.username) {

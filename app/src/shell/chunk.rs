@@ -1,8 +1,8 @@
 //! A feature's pages as a lazily loaded Wasm chunk (issue 8): each feature has one split function
 //! (`renovation::page`, `volunteers::page`, …, marked with [`split!`]) that `cargo xtask build` cuts into a
 //! chunk of its own with wasm-split, fetched the first time one of its pages opens (and precached by the
-//! service worker after the first load, so every page opens offline). The shell, login, roster, status bar,
-//! store and sync are the main module.
+//! service worker after the first load, so every page opens offline). The main module is the login page
+//! and what it needs; the logged-in app is a chunk too (`shell::start`).
 
 use crate::shell::strings::Shell;
 use leptos::prelude::*;

@@ -28,7 +28,7 @@ pub fn LoginPage(lang: Lang) -> impl IntoView {
         error.set(None);
         let (u, p) = (username.get_untracked(), password.get_untracked());
         wasm_bindgen_futures::spawn_local(async move {
-            match state::login(u, p).await {
+            match crate::shell::start::log_in(u, p).await {
                 Ok(()) => router::navigate("/", false),
                 Err(e) => {
                     error.set(Some(e.message(state::lang())));

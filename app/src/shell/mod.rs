@@ -13,10 +13,13 @@ pub mod app;
 pub mod chunk;
 pub mod field;
 pub mod i18n;
+#[cfg(not(feature = "vote"))]
 pub mod login;
 pub mod qr;
 pub mod router;
 pub mod settings;
+#[cfg(not(feature = "vote"))]
+pub mod start;
 #[cfg(not(feature = "vote"))]
 pub mod status_bar;
 pub mod strings;
