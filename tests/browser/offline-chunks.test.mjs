@@ -99,3 +99,35 @@ test('a page whose chunk cannot be fetched says so and opens when tried again', 
   await page.screenshot({ path: join(process.env.SHOTS || '/tmp', 'standards-after-retry.png') });
   await ctx.close();
 });
+
+test('a login whose app chunk cannot be fetched says it needs a connection, keeps the form, and succeeds when tried again', async () => {
+  // The login page is the main module alone; the logged-in app (`split_staff`) comes at the login. With that
+  // file refused (the signal went between the page and the login), the person is told, nothing is kept
+  // half-done, and the same form logs in once the file can be fetched.
+  const ctx = await browser.newContext({ viewport: { width: 360, height: 640 }, locale: 'zh-CN', serviceWorkers: 'block' });
+  const refuse = (route) => route.abort('internetdisconnected');
+  await ctx.route(/split_staff/, refuse);
+  const page = await ctx.newPage();
+  await page.goto(server.url + '/login');
+  await ready(page);
+  await page.fill('input[name=username]', 'admin');
+  await page.fill('input[name=password]', ADMIN_PASSWORD);
+  await page.click('button[type=submit]');
+  const error = page.locator('[data-testid=login-error]');
+  await error.waitFor({ timeout: 15000 });
+  assert.equal((await error.textContent()).trim(), '登录需要联网，请连接网络后再试');
+  assert.equal(new URL(page.url()).pathname, '/login');
+  assert.equal(await page.inputValue('input[name=username]'), 'admin');
+  // Tried again with the file reachable: the app replaces the login page, on the compounds list.
+  await ctx.unroute(/split_staff/, refuse);
+  await page.click('button[type=submit]');
+  await page.waitForURL((u) => u.pathname === '/', { timeout: 15000 });
+  await page.waitForSelector('[data-testid=settings-link]', { timeout: 15000 });
+  assert.equal(await page.locator('input[name=password]').count(), 0);
+  // Reloaded, the phone keeps the session: the app opens without the login page.
+  await page.reload();
+  await ready(page);
+  await page.waitForSelector('[data-testid=settings-link]', { timeout: 15000 });
+  assert.equal(new URL(page.url()).pathname, '/');
+  await ctx.close();
+});
