@@ -1,8 +1,9 @@
 //! The functions exported to JavaScript as `window.linli` (used by the browser tests and the benchmarks).
 //!
-//! Each export is a thin call into the chunk of the logged-in app (`shell::start`, issue 8), which runs the
-//! function of that name here ([`run`]): their bodies reach the sync client and the store, which a phone on
-//! the login page does not download.
+//! The bodies are here, in the chunk of the logged-in app (issue 8), run through [`run`]: they reach the sync
+//! client and the store, which a phone on the login page does not download. The exported functions
+//! themselves are thin calls into that chunk, in `shell::start` (the data layer imports no shell module but
+//! its leaves).
 
 use crate::data::model::{OutboxEntry, OutboxStatus};
 use crate::data::state::{self, SaveError};
@@ -211,83 +212,33 @@ async fn bench_pull_fresh() -> Result<JsValue, JsValue> {
     Ok(o.into())
 }
 
-/// Runs the export `name` (with `n` where it takes a number), in the chunk of the logged-in app; the promise
-/// resolves with the function's result.
-pub fn run(name: String, n: u32) -> js_sys::Promise {
-    wasm_bindgen_futures::future_to_promise(async move {
-        match name.as_str() {
-            "sync_now" => sync_now().await,
-            "compact_store" => compact_store().await.map(|()| JsValue::UNDEFINED),
-            "pending_count" => pending_count().await.map(JsValue::from),
-            "set_auto_sync" => {
-                set_auto_sync(n != 0);
-                Ok(JsValue::UNDEFINED)
-            }
-            "bench_local_save" => bench_local_save(n)
-                .await
-                .map(|t| js_sys::Float64Array::from(&t[..]).into()),
-            "bench_fill_outbox" => bench_fill_outbox(n).await.map(|()| JsValue::UNDEFINED),
-            "bench_pull_fresh" => bench_pull_fresh().await,
-            _ => Err(js_err(format!("no export {name}"))),
-        }
-    })
+/// An export of `window.linli`, as the chunk of the logged-in app runs it ([`run`]).
+pub enum Export {
+    SyncNow,
+    CompactStore,
+    PendingCount,
+    SetAutoSync(bool),
+    BenchLocalSave(u32),
+    BenchFillOutbox(u32),
+    BenchPullFresh,
 }
 
-/// The main module's side of an export: fetches the chunk (once) and awaits the function's promise.
-pub mod bound {
-    use super::js_err;
-    use wasm_bindgen::prelude::*;
-
-    async fn run(name: &str, n: u32) -> Result<JsValue, JsValue> {
-        use crate::shell::start::{Done, Job, run};
-        let done = run(Job::Export(name.to_string(), n))
-            .await
-            .map_err(|_| js_err("the app's chunk could not be fetched"))?;
-        match done.await {
-            Done::Exported(promise) => wasm_bindgen_futures::JsFuture::from(promise).await,
-            _ => Err(js_err("not an export")),
+/// Runs `export` in the chunk of the logged-in app; the promise resolves with the function's result.
+pub fn run(export: Export) -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(async move {
+        match export {
+            Export::SyncNow => sync_now().await,
+            Export::CompactStore => compact_store().await.map(|()| JsValue::UNDEFINED),
+            Export::PendingCount => pending_count().await.map(JsValue::from),
+            Export::SetAutoSync(on) => {
+                set_auto_sync(on);
+                Ok(JsValue::UNDEFINED)
+            }
+            Export::BenchLocalSave(n) => bench_local_save(n)
+                .await
+                .map(|t| js_sys::Float64Array::from(&t[..]).into()),
+            Export::BenchFillOutbox(n) => bench_fill_outbox(n).await.map(|()| JsValue::UNDEFINED),
+            Export::BenchPullFresh => bench_pull_fresh().await,
         }
-    }
-
-    /// Runs one full sync; resolves with `{pushed, pulled, rejected, push_ms, pull_ms}`.
-    #[wasm_bindgen]
-    pub async fn sync_now() -> Result<JsValue, JsValue> {
-        run("sync_now", 0).await
-    }
-
-    /// Folds the store's pages of confirmed operations into one snapshot of records.
-    #[wasm_bindgen]
-    pub async fn compact_store() -> Result<(), JsValue> {
-        run("compact_store", 0).await.map(drop)
-    }
-
-    /// Changes waiting to be sent (status pending), read from IndexedDB.
-    #[wasm_bindgen]
-    pub async fn pending_count() -> Result<u32, JsValue> {
-        Ok(run("pending_count", 0).await?.as_f64().unwrap_or(0.0) as u32)
-    }
-
-    /// Turns the automatic syncs on or off for this page.
-    #[wasm_bindgen]
-    pub async fn set_auto_sync(on: bool) -> Result<(), JsValue> {
-        run("set_auto_sync", on as u32).await.map(drop)
-    }
-
-    /// Times `n` local saves (record + outbox, strict); resolves with their milliseconds.
-    #[wasm_bindgen]
-    pub async fn bench_local_save(n: u32) -> Result<JsValue, JsValue> {
-        run("bench_local_save", n).await
-    }
-
-    /// Queues `n` households in the outbox, in batches, without syncing.
-    #[wasm_bindgen]
-    pub async fn bench_fill_outbox(n: u32) -> Result<(), JsValue> {
-        run("bench_fill_outbox", n).await.map(drop)
-    }
-
-    /// Times the pull of everything into an empty device; resolves with `{ms, ops, total_ms}`.
-    #[wasm_bindgen]
-    pub async fn bench_pull_fresh() -> Result<JsValue, JsValue> {
-        run("bench_pull_fresh", 0).await
-    }
+    })
 }

@@ -1,6 +1,7 @@
 //! The shell: the root component and its route table (`app`), the router, the status bar, the common form
-//! components (`field`), the staff's login and settings pages, and the one translation mechanism (`i18n`)
-//! with the shell's catalogue (`strings`).
+//! components (`field`), the staff's login and settings pages, how the staff app starts (`start`: the login
+//! page alone, or the logged-in app's chunk), and the one translation mechanism (`i18n`) with the shell's
+//! catalogue (`strings`).
 //!
 //! Dependencies: the shell uses the data layer; it names the features only at its dispatch points (the route
 //! table in `app`, the op-description dispatch in `status_bar`). `i18n` and `strings` are leaves (they import

@@ -5,6 +5,7 @@
 //!
 //! Measured with `cargo xtask build`: the main module went from 1,218 KB (362 KB brotli) to 398 KB (126 KB).
 
+use crate::data::exports::Export;
 use crate::data::model::Local;
 use crate::data::state::{self, LoginError};
 use crate::data::store::{Db, StoreError};
@@ -19,7 +20,6 @@ use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
-use wasm_bindgen::JsCast;
 
 /// Work done in the `staff` chunk, handed back to the main module to await.
 type Later<T> = Pin<Box<dyn Future<Output = T>>>;
@@ -31,6 +31,8 @@ thread_local! {
     static OPENING: Cell<bool> = const { Cell::new(false) };
     /// Whether the logged-in app is mounted.
     static APP_MOUNTED: Cell<bool> = const { Cell::new(false) };
+    /// Where the app is mounted (`#app`, else the body), chosen once at start.
+    static ROOT: RefCell<Option<web_sys::HtmlElement>> = const { RefCell::new(None) };
 }
 
 /// Starts the staff app on an opened store: the login page alone when nobody is logged in here, else the
@@ -58,6 +60,7 @@ pub async fn start(db: Db, root: Option<web_sys::HtmlElement>) -> Result<(), Sto
     }) else {
         return Ok(());
     };
+    ROOT.with(|r| *r.borrow_mut() = Some(root.clone()));
     if logged_in || public(&router::route().get_untracked()) {
         open(root).await
     } else {
@@ -153,8 +156,8 @@ pub enum Job {
     Open(web_sys::HtmlElement),
     /// Keep a login the server has answered, and mount the app if only the login page was.
     Login(LoginResponse),
-    /// Run the export `name` of `window.linli` (`data::exports`), with `n` where it takes a number.
-    Export(String, u32),
+    /// Run an export of `window.linli` (its body is in `data::exports`).
+    Export(Export),
 }
 
 /// What a [`Job`] came to.
@@ -169,18 +172,14 @@ crate::split!(
     /// Runs `job` in the chunk of the logged-in app; the returned future is the job's work.
     pub fn run(job: Job) -> Loaded<Later<Done>> {
         Ok(match job {
-            Job::Open(root) => Box::pin(async move {
-                Done::Opened(match state::reload().await {
-                    Ok(()) => {
-                        mount_app(root);
-                        Ok(())
-                    }
-                    Err(e) => Err(e),
-                })
-            }),
+            Job::Open(root) => {
+                Box::pin(
+                    async move { Done::Opened(state::reload().await.map(|()| mount_app(root))) },
+                )
+            }
             Job::Login(resp) => Box::pin(async move { Done::LoggedIn(finish_login(resp).await) }),
-            Job::Export(name, n) => {
-                let promise = crate::data::exports::run(name, n);
+            Job::Export(export) => {
+                let promise = crate::data::exports::run(export);
                 Box::pin(async move { Done::Exported(promise) })
             }
         })
@@ -190,11 +189,7 @@ crate::split!(
 /// Keeps a login the server has answered, and mounts the logged-in app if only the login page was.
 async fn finish_login(resp: LoginResponse) -> Result<(), LoginError> {
     state::finish_login(resp).await?;
-    let root = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("app"))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(root) = root {
+    if let Some(root) = ROOT.with(|r| r.borrow().clone()) {
         mount_app(root);
     }
     Ok(())
@@ -212,5 +207,64 @@ fn mount_app(root: web_sys::HtmlElement) {
     crate::data::sync::start();
     if state::with(|l| l.session.is_some()) {
         state::request_persistence();
+    }
+}
+
+/// `window.linli`: each export fetches the chunk of the logged-in app (once) and awaits its body there.
+pub mod exports {
+    use super::{Done, Job, run};
+    use crate::data::exports::Export;
+    use wasm_bindgen::prelude::*;
+
+    async fn call(export: Export) -> Result<JsValue, JsValue> {
+        let done = run(Job::Export(export)).await.map_err(|_| {
+            JsValue::from(js_sys::Error::new("the app's chunk could not be fetched"))
+        })?;
+        match done.await {
+            Done::Exported(promise) => wasm_bindgen_futures::JsFuture::from(promise).await,
+            _ => Err(js_sys::Error::new("not an export").into()),
+        }
+    }
+
+    /// Runs one full sync; resolves with `{pushed, pulled, rejected, push_ms, pull_ms}`.
+    #[wasm_bindgen]
+    pub async fn sync_now() -> Result<JsValue, JsValue> {
+        call(Export::SyncNow).await
+    }
+
+    /// Folds the store's pages of confirmed operations into one snapshot of records.
+    #[wasm_bindgen]
+    pub async fn compact_store() -> Result<(), JsValue> {
+        call(Export::CompactStore).await.map(drop)
+    }
+
+    /// Changes waiting to be sent (status pending), read from IndexedDB.
+    #[wasm_bindgen]
+    pub async fn pending_count() -> Result<u32, JsValue> {
+        Ok(call(Export::PendingCount).await?.as_f64().unwrap_or(0.0) as u32)
+    }
+
+    /// Turns the automatic syncs on or off for this page.
+    #[wasm_bindgen]
+    pub async fn set_auto_sync(on: bool) -> Result<(), JsValue> {
+        call(Export::SetAutoSync(on)).await.map(drop)
+    }
+
+    /// Times `n` local saves (record + outbox, strict); resolves with their milliseconds.
+    #[wasm_bindgen]
+    pub async fn bench_local_save(n: u32) -> Result<JsValue, JsValue> {
+        call(Export::BenchLocalSave(n)).await
+    }
+
+    /// Queues `n` households in the outbox, in batches, without syncing.
+    #[wasm_bindgen]
+    pub async fn bench_fill_outbox(n: u32) -> Result<(), JsValue> {
+        call(Export::BenchFillOutbox(n)).await.map(drop)
+    }
+
+    /// Times the pull of everything into an empty device; resolves with `{ms, ops, total_ms}`.
+    #[wasm_bindgen]
+    pub async fn bench_pull_fresh() -> Result<JsValue, JsValue> {
+        call(Export::BenchPullFresh).await
     }
 }
