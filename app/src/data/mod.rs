@@ -2,6 +2,7 @@
 //!
 //! - `model` — the device's state as plain types (confirmed replica, outbox, local view); no I/O.
 //! - `store` — IndexedDB (database `linli`, migrations, strict transactions).
+//! - `json` — JSON text (`serde_json` for staff; a small reader and writer for the resident's entry).
 //! - `net` — HTTP calls to the server's API, errors sorted.
 //! - `state` — this tab's state, the UI's signals, and the actions (save, discard, log in and out…).
 //! - `sync` — the sync client (push, pull, Web Lock, back-off, other tabs).
@@ -18,6 +19,7 @@ pub mod downloads;
 #[cfg(not(feature = "vote"))]
 pub mod exports;
 pub mod forms;
+pub mod json;
 pub mod model;
 pub mod net;
 pub mod state;

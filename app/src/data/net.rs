@@ -1,6 +1,7 @@
 //! HTTP calls to the server's API through `fetch` (`gloo-net`), with its errors sorted into what the app does
 //! about them.
 
+use crate::data::json;
 use crate::shell::strings::server_code_message;
 use gloo_net::http::{Method, RequestBuilder};
 use linli_core::Lang;
@@ -119,7 +120,7 @@ pub async fn call_text(
 /// The error an answer with `status` (not 2xx) and body `text` means.
 pub fn error_of(status: u16, text: &str) -> ApiError {
     // A proxy or captive portal may answer without our JSON error; keep the status so 401 still means "log in".
-    match serde_json::from_str::<ErrorBody>(text) {
+    match json::from_str::<ErrorBody>(text) {
         Ok(b) => ApiError::Http {
             status,
             code: b.error.code,
@@ -143,7 +144,7 @@ pub fn error_of(status: u16, text: &str) -> ApiError {
 
 /// Reads a successful answer's JSON.
 pub fn parse<R: DeserializeOwned>(text: &str) -> Result<R, ApiError> {
-    serde_json::from_str(text).map_err(|e| ApiError::Http {
+    json::from_str(text).map_err(|e| ApiError::Http {
         status: 200,
         code: "invalid_response".into(),
         message: e.to_string(),
@@ -159,7 +160,7 @@ pub async fn call<B: Serialize, R: DeserializeOwned>(
     lang: Lang,
     body: Option<&B>,
 ) -> Result<R, ApiError> {
-    let body = body.map(|b| JsValue::from_str(&serde_json::to_string(b).unwrap_or_default()));
+    let body = body.map(|b| JsValue::from_str(&json::to_string(b).unwrap_or_default()));
     call_js_body(method, path, token, lang, body).await
 }
 

@@ -448,7 +448,7 @@ pub async fn export_file() -> Result<usize, StoreError> {
         device_id,
         ops: outbox.iter().map(|e| e.op.clone()).collect(),
     };
-    let json = serde_json::to_string_pretty(&req)?;
+    let json = serde_json::to_string_pretty(&req).map_err(|e| StoreError(e.to_string()))?;
     let d = js_sys::Date::new_0();
     let name = format!(
         "linli-unsent-{}{:02}{:02}-{:02}{:02}.json",

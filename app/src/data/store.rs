@@ -35,6 +35,7 @@
 //! requests are issued without awaiting each, then the transaction's completion is awaited.
 //! Uses web-sys directly: the `idb` crate cannot ask for a durability.
 
+use crate::data::json;
 use crate::data::model::{Local, OutboxEntry, Session};
 use gloo_events::EventListener;
 use js_sys::{Array, JSON, Promise};
@@ -104,8 +105,8 @@ impl From<JsValue> for StoreError {
     }
 }
 
-impl From<serde_json::Error> for StoreError {
-    fn from(e: serde_json::Error) -> Self {
+impl From<json::Error> for StoreError {
+    fn from(e: json::Error) -> Self {
         StoreError(e.to_string())
     }
 }
@@ -143,7 +144,7 @@ fn migrate(db: &IdbDatabase, old: u32, new: u32) -> std::result::Result<(), JsVa
 /// Converts a Rust value into what IndexedDB stores: its JSON text. A string is much cheaper to store than
 /// a tree of JS objects (structured clone), which matters when 10,000 records arrive at once.
 pub fn to_js<T: Serialize>(v: &T) -> Result<JsValue> {
-    Ok(JsValue::from_str(&serde_json::to_string(v)?))
+    Ok(JsValue::from_str(&json::to_string(v)?))
 }
 
 /// Reads a stored value back (JSON text; a structured value, as tools may write, is accepted too).
@@ -152,7 +153,7 @@ pub fn from_js<T: DeserializeOwned>(v: &JsValue) -> Result<T> {
         Some(s) => s,
         None => String::from(JSON::stringify(v)?),
     };
-    Ok(serde_json::from_str(&text)?)
+    Ok(json::from_str(&text)?)
 }
 
 /// Reads many stored values at once: when all are JSON text (as [`to_js`] writes them), they are joined in
@@ -162,7 +163,7 @@ pub fn all_from_js<T: DeserializeOwned>(values: &Array) -> Result<Vec<T>> {
         let mut text = String::from("[");
         text.push_str(&String::from(values.join(",")));
         text.push(']');
-        return Ok(serde_json::from_str(&text)?);
+        return Ok(json::from_str(&text)?);
     }
     values.iter().map(|v| from_js(&v)).collect()
 }

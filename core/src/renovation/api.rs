@@ -180,11 +180,9 @@ impl MenuEntry {
         }
         if lang == crate::Lang::En
             && let Some(c) = &self.catalogue
-            && let Some(item) = crate::renovation::project::catalogue()
-                .into_iter()
-                .find(|i| &i.id == c && i.zh == self.name)
+            && let Some(en) = crate::renovation::project::catalogue_english(c, &self.name)
         {
-            return item.en;
+            return en.to_string();
         }
         self.name.clone()
     }

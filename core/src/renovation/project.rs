@@ -112,6 +112,17 @@ struct CatalogueFile {
     items: Vec<CatalogueItem>,
 }
 
+include!(concat!(env!("OUT_DIR"), "/catalogue_names.rs"));
+
+/// The English name of the R2 catalogue item `id` whose Chinese name is `zh`, from [`CATALOGUE_NAMES`]
+/// (no JSON read: the resident's ballot calls it).
+pub fn catalogue_english(id: &str, zh: &str) -> Option<&'static str> {
+    CATALOGUE_NAMES
+        .iter()
+        .find(|(i, z, _)| *i == id && *z == zh)
+        .map(|(_, _, en)| *en)
+}
+
 /// The 20-item catalogue of R2, from `core/data/renovation-catalogue.json`.
 pub fn catalogue() -> Vec<CatalogueItem> {
     serde_json::from_str::<CatalogueFile>(CATALOGUE_JSON)
@@ -464,6 +475,22 @@ mod tests {
             5
         );
         assert!(c.iter().all(|i| (1..=20).contains(&i.no)));
+    }
+
+    #[test]
+    fn the_name_table_agrees_with_the_catalogue() {
+        let names: Vec<(String, String, String)> = catalogue()
+            .into_iter()
+            .map(|i| (i.id, i.zh, i.en))
+            .collect();
+        let table: Vec<(String, String, String)> = CATALOGUE_NAMES
+            .iter()
+            .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+            .collect();
+        assert_eq!(table, names);
+        assert_eq!(catalogue_english("road", "路面"), Some("Road surface"));
+        // Renamed by staff: no longer the catalogue's item, so no catalogue English.
+        assert_eq!(catalogue_english("road", "小区主路"), None);
     }
 
     #[test]
