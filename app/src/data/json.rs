@@ -239,6 +239,24 @@ pub mod small {
             })
         }
 
+        /// Skips one value of any kind.
+        #[inline(never)]
+        fn skip(&mut self) -> Result<(), Error> {
+            if let Tok::Open(c) = self.token()? {
+                let close = if c == b'[' { b']' } else { b'}' };
+                let mut first = true;
+                while self.more(&mut first, close)? {
+                    if close == b'}' {
+                        self.string()?;
+                        self.eat(b':')?;
+                    }
+                    self.skip()?;
+                }
+                self.i += 1;
+            }
+            Ok(())
+        }
+
         /// Between a collection's items: `true` when another item follows.
         #[inline(never)]
         fn more(&mut self, first: &mut bool, close: u8) -> Result<bool, Error> {
@@ -267,6 +285,15 @@ pub mod small {
         F64(f64),
         /// `[` or `{`, taken.
         Open(u8),
+    }
+
+    /// The other number kinds read as `u64` does (the visitor converts and checks the range).
+    macro_rules! numbers {
+        ($de:lifetime; $($method:ident)*) => {$(
+            fn $method<V: Visitor<$de>>(self, v: V) -> Result<V::Value, Error> {
+                self.deserialize_u64(v)
+            }
+        )*};
     }
 
     impl<'de> de::Deserializer<'de> for &mut De<'de> {
@@ -337,10 +364,99 @@ pub mod small {
             Ok(r)
         }
 
-        serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit
-            unit_struct seq tuple tuple_struct map struct identifier ignored_any
+        // Each kind of value below calls only the visitor method it can need, so a type's reader keeps
+        // only that (a struct's reader has no code for being read from a list, as `deserialize_any`
+        // would give it).
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            _: &'static [&'static str],
+            v: V,
+        ) -> Result<V::Value, Error> {
+            self.deserialize_map(v)
         }
+
+        fn deserialize_map<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
+            self.eat(b'{')?;
+            let r = v.visit_map(Items {
+                d: &mut *self,
+                first: true,
+            })?;
+            self.eat(b'}')?;
+            Ok(r)
+        }
+
+        fn deserialize_seq<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
+            self.eat(b'[')?;
+            let r = v.visit_seq(Items {
+                d: &mut *self,
+                first: true,
+            })?;
+            self.eat(b']')?;
+            Ok(r)
+        }
+
+        fn deserialize_tuple<V: Visitor<'de>>(self, _: usize, v: V) -> Result<V::Value, Error> {
+            self.deserialize_seq(v)
+        }
+
+        fn deserialize_tuple_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            _: usize,
+            v: V,
+        ) -> Result<V::Value, Error> {
+            self.deserialize_seq(v)
+        }
+
+        fn deserialize_str<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
+            match self.string()? {
+                Str::Borrowed(s) => v.visit_borrowed_str(s),
+                Str::Owned(s) => v.visit_string(s),
+            }
+        }
+
+        fn deserialize_string<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
+            self.deserialize_str(v)
+        }
+
+        fn deserialize_identifier<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
+            self.deserialize_str(v)
+        }
+
+        fn deserialize_bool<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
+            match self.token()? {
+                Tok::Bool(b) => v.visit_bool(b),
+                _ => self.err(),
+            }
+        }
+
+        fn deserialize_unit<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
+            self.word("null")?;
+            v.visit_unit()
+        }
+
+        /// Skips a value of any kind (an unknown field), with one copy of the code for every type.
+        fn deserialize_ignored_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
+            self.skip()?;
+            v.visit_unit()
+        }
+
+        serde::forward_to_deserialize_any! {
+            i128 u128 char bytes byte_buf unit_struct
+        }
+
+        fn deserialize_u64<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
+            match self.token()? {
+                Tok::U64(n) => v.visit_u64(n),
+                Tok::I64(n) => v.visit_i64(n),
+                Tok::F64(n) => v.visit_f64(n),
+                _ => self.err(),
+            }
+        }
+
+        numbers! { 'de; deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64 deserialize_u8
+        deserialize_u16 deserialize_u32 deserialize_f32 deserialize_f64 }
     }
 
     struct Items<'a, 'de> {
@@ -879,7 +995,8 @@ mod tests {
         // `/api/vote/results` sends the tally's fields with the project and menu beside them.
         let mut answer = serde_json::to_value(&t).unwrap();
         answer["households"] = 3.into();
-        answer["project"] = serde_json::json!({"name": "P", "nested": [1, {"x": null}]});
+        answer["project"] =
+            serde_json::json!({"name": "]}\",", "nested": [1, -2.5e-3, {"x": [null, true]}]});
         let read: Tally = small::from_str(&answer.to_string()).unwrap();
         assert_eq!(read, t);
         assert_eq!(read.coverage.responded, 2);
