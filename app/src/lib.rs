@@ -43,13 +43,11 @@ pub fn start() {
             #[cfg(not(feature = "vote"))]
             Ok(db) => shell::start::start(db, root.clone()).await,
             #[cfg(feature = "vote")]
-            Ok(db) => match db.load_resident().await {
-                Ok(local) => {
-                    renovation::vote::start(db, local.lang).await;
-                    Ok(())
-                }
-                Err(e) => Err(e),
-            },
+            Ok(db) => {
+                let lang = db.resident_lang().await;
+                renovation::vote::start(db, lang).await;
+                Ok(())
+            }
             Err(e) => Err(e),
         };
         match opened {

@@ -4,6 +4,7 @@ mod bench;
 mod chaos;
 mod city;
 mod compress;
+mod css;
 mod paths;
 mod postgres;
 mod tools;
@@ -154,12 +155,28 @@ pub fn build_app(optimise: bool) -> Result<PathBuf> {
     let core_target = target.join("embeddable-core");
     // The staff app, then the resident's entry (feature `vote`: only the voting page). The second build
     // overwrites the first one's output file, so each is bound and optimised before the next build.
-    let app_wasm = app_target.join("wasm32-unknown-unknown/wasm/linli_app.wasm");
     let bindgen_version = tools::wasm_bindgen_version();
+    // The resident's entry is built with the pinned nightly's size options when it can be installed.
+    let size_toolchain =
+        steps.step(
+            "size toolchain check",
+            || Ok(tools::ensure_size_toolchain()),
+        )?;
     let mut entries = Vec::new();
     for (name, features) in [("linli_app", None), ("linli_vote", Some("vote"))] {
+        let nightly = features.is_some() && size_toolchain;
+        // Its own target directory: another compiler and standard library.
+        let target_dir = if nightly {
+            app_target.join("vote-nightly")
+        } else {
+            app_target.clone()
+        };
         steps.step(&format!("cargo build {name} (wasm32)"), || {
-            let mut c = cargo();
+            let mut c = if nightly {
+                tools::size_cargo()
+            } else {
+                cargo()
+            };
             c.args([
                 "build",
                 "-p",
@@ -175,18 +192,24 @@ pub fn build_app(optimise: bool) -> Result<PathBuf> {
             }
             // The relocations wasm-split reads to cut the module (only for the Wasm target: build scripts
             // and proc macros are untouched; both entries alike, so neither build evicts the other's).
+            let mut flags = String::from("-Clink-args=--emit-relocs");
+            if nightly {
+                c.args(tools::SIZE_CARGO_ARGS);
+                flags.push(' ');
+                flags.push_str(&tools::size_rustflags());
+            }
             c.env(
                 "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
-                paths::wasm_rustflags("-Clink-args=--emit-relocs", None),
+                paths::wasm_rustflags(&flags, None),
             );
-            run(c.arg("--target-dir").arg(&app_target))
+            run(c.arg("--target-dir").arg(&target_dir))
         })?;
         entries.push((
             name,
             // The resident's entry has no lazy functions: cut, it would only keep every function alive.
             bind_and_optimise(
                 &mut steps,
-                &app_wasm,
+                &target_dir.join("wasm32-unknown-unknown/wasm/linli_app.wasm"),
                 name,
                 &bindgen_version,
                 optimise,
@@ -266,12 +289,16 @@ pub fn build_app(optimise: bool) -> Result<PathBuf> {
     })?;
     steps.step("static files and service worker", || {
         copy_dir(&root.join("public"), &dist)?;
+        if optimise {
+            tools::minify_js(&dist.join("boot.js"))?;
+        }
         // The resident's entry page is the staff one naming the voting entry's files.
         let index = std::fs::read_to_string(dist.join("index.html")).map_err(|e| e.to_string())?;
         let vote = index.replace("/pkg/linli_app", "/pkg/linli_vote").replace(
             "正在打开… / Opening…",
             "正在打开投票页… / Opening the ballot…",
         );
+        let vote = resident_page(&vote, &dist)?;
         std::fs::write(dist.join("vote.html"), vote).map_err(|e| e.to_string())?;
         for html in ["index.html", "vote.html"] {
             let path = dist.join(html);
@@ -290,6 +317,47 @@ pub fn build_app(optimise: bool) -> Result<PathBuf> {
     eprintln!("xtask: app built into {}", dist.display());
     steps.print();
     Ok(dist)
+}
+
+/// The resident's page with what the staff page fetches as files written into it: the style rules it can
+/// use (`css::subset`) and the icon (a `data:` address). A voting slip's first load is then the page, the
+/// boot script, the entry's two files and the login (issue 8: ≤ 100 KB).
+fn resident_page(page: &str, dist: &Path) -> Result<String> {
+    let read = |p: &Path| std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()));
+    let mut used = css::words(&read(&root().join("app/src/renovation/vote.rs"))?);
+    used.extend(css::words(page));
+    used.extend(css::tags(page));
+    let style = css::subset(&read(&dist.join("styles.css"))?, &used);
+    let icon: String = read(&dist.join("icons/icon.svg"))?
+        .trim()
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b' ' | b'=' | b'/' | b':' | b'.' | b'-' => {
+                (b as char).to_string()
+            }
+            b'"' => "'".to_string(),
+            b => format!("%{b:02X}"),
+        })
+        .collect();
+    let mut out = page.to_string();
+    for (link, inline) in [
+        (
+            r#"<link rel="stylesheet" href="/styles.css">"#,
+            format!("<style>{style}</style>"),
+        ),
+        (
+            r#"<link rel="icon" href="/icons/icon.svg" type="image/svg+xml">"#,
+            format!(r#"<link rel="icon" href="data:image/svg+xml,{icon}" type="image/svg+xml">"#),
+        ),
+    ] {
+        if !out.contains(link) {
+            return Err(format!(
+                "index.html no longer has {link}: update resident_page"
+            ));
+        }
+        out = out.replace(link, &inline);
+    }
+    Ok(out)
 }
 
 /// Runs wasm-bindgen (and wasm-opt when `optimise`) on `input` into `<target>/xtask-cache/<name>`, unless
@@ -362,6 +430,12 @@ fn bind_and_optimise(
         run(c.arg("--out-dir").arg(&cache).arg(&main_wasm))
     })?;
     if optimise {
+        // The glue only: `__wasm_split.js` keeps its comments, which name each chunk's users
+        // (`precache_order`).
+        let glue = cache.join(format!("{name}.js"));
+        steps.step(&format!("terser {}", glue.display()), || {
+            tools::minify_js(&glue)
+        })?;
         let mut wasm: Vec<PathBuf> = std::fs::read_dir(&cache)
             .map_err(|e| e.to_string())?
             .flatten()

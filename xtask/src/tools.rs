@@ -1,4 +1,4 @@
-//! Installs what a fresh machine lacks: the wasm32 target, wasm-bindgen-cli at Cargo.lock's version, Chromium, npm packages.
+//! Installs what a fresh machine lacks: the wasm32 target, the resident entry's pinned nightly, wasm-bindgen-cli at Cargo.lock's version, Chromium, npm packages.
 
 use crate::{Result, root, run};
 use std::path::{Path, PathBuf};
@@ -43,6 +43,87 @@ pub fn wasm_bindgen() -> PathBuf {
 /// What `wasm-bindgen --version` prints (part of the build cache key).
 pub fn wasm_bindgen_version() -> String {
     output(Command::new(wasm_bindgen()).arg("--version"))
+}
+
+/// The toolchain that builds the resident's entry (`linli_vote`): a pinned nightly, for two size options
+/// stable Rust lacks — the standard library rebuilt for size (`-Zbuild-std`, `optimize_for_size`) and
+/// panics that abort at once, with no message formatting (`-Cpanic=immediate-abort`). They take ~10 KB
+/// (brotli) off a voting slip's first load (issue 8; ARCHITECTURE.md, "Decisions").
+pub const SIZE_TOOLCHAIN: &str = "nightly-2026-05-20";
+/// Cargo's arguments for the size build.
+pub const SIZE_CARGO_ARGS: &[&str] = &[
+    "-Zbuild-std=std,panic_abort",
+    "-Zbuild-std-features=optimize_for_size",
+];
+/// The compiler's flags for the size build.
+pub const SIZE_RUSTFLAGS: &str = "-Zunstable-options -Cpanic=immediate-abort";
+
+/// Installs [`SIZE_TOOLCHAIN`] with the standard library's source and the Wasm target, when missing.
+/// `false` when it cannot be installed (offline): the resident's entry is then built with stable Rust,
+/// larger, and a warning says so.
+pub fn ensure_size_toolchain() -> bool {
+    if size_toolchain_ready() {
+        return true;
+    }
+    let installed = run(Command::new("rustup").args([
+        "toolchain",
+        "install",
+        SIZE_TOOLCHAIN,
+        "--profile",
+        "minimal",
+        "--component",
+        "rust-src",
+        "--target",
+        "wasm32-unknown-unknown",
+    ]));
+    if installed.is_ok() && size_toolchain_ready() {
+        return true;
+    }
+    eprintln!(
+        "xtask: WARNING: {SIZE_TOOLCHAIN} could not be installed; the resident's entry is built with \
+         stable Rust and is about 10 KB larger than its budget allows"
+    );
+    false
+}
+
+/// [`SIZE_RUSTFLAGS`], and the rebuilt standard library's source folder named `library` in the Wasm
+/// (not this machine's path).
+pub fn size_rustflags() -> String {
+    format!(
+        "{SIZE_RUSTFLAGS} --remap-path-prefix={}=library",
+        size_sysroot()
+            .join("lib/rustlib/src/rust/library")
+            .display()
+    )
+}
+
+fn size_sysroot() -> PathBuf {
+    let sysroot =
+        output(Command::new("rustup").args(["run", SIZE_TOOLCHAIN, "rustc", "--print", "sysroot"]));
+    PathBuf::from(sysroot.trim())
+}
+
+fn size_toolchain_ready() -> bool {
+    let root = size_sysroot();
+    !root.as_os_str().is_empty()
+        && root.join("lib/rustlib/src/rust/library").exists()
+        && root.join("lib/rustlib/wasm32-unknown-unknown").exists()
+}
+
+/// Cargo of [`SIZE_TOOLCHAIN`] (through rustup, whatever toolchain runs xtask).
+pub fn size_cargo() -> Command {
+    let mut c = Command::new("rustup");
+    c.args(["run", SIZE_TOOLCHAIN, "cargo"]);
+    for var in [
+        "CARGO",
+        "RUSTC",
+        "RUSTDOC",
+        "RUSTUP_TOOLCHAIN",
+        "RUSTC_WRAPPER",
+    ] {
+        c.env_remove(var);
+    }
+    c
 }
 
 pub fn ensure_wasm_toolchain() -> Result {
@@ -98,6 +179,24 @@ pub fn wasm_opt() -> Result<Command> {
     Ok(cmd)
 }
 
+/// Minifies a JavaScript module in place with terser (from the npm registry, pinned in
+/// tests/browser/package-lock.json): what a phone downloads has no comments, indentation or long local
+/// names. Exported names and property names are kept.
+pub fn minify_js(file: &Path) -> Result {
+    let js = root().join("tests/browser/node_modules/terser/bin/terser");
+    if !js.exists() {
+        return Err(format!(
+            "{} is missing: run npm ci in tests/browser",
+            js.display()
+        ));
+    }
+    run(Command::new("node")
+        .arg(js)
+        .arg(file)
+        .args(["--module", "--compress", "--mangle", "--output"])
+        .arg(file))
+}
+
 /// Debian's Chromium and ChromeDriver (and binaryen for wasm-opt), when missing.
 pub fn ensure_browser() -> Result {
     if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
@@ -128,9 +227,18 @@ pub fn apt_install(packages: &[&str]) -> Result {
     apt(&install)
 }
 
-/// `npm ci` in a folder with a package-lock.json, when its node_modules is missing.
+/// `npm ci` in a folder with a package-lock.json, when its node_modules is missing or lacks a package
+/// the lock names at the top level (one added since it was installed).
 pub fn ensure_npm_packages(dir: &Path) -> Result {
-    if dir.join("node_modules").exists() {
+    let lock = std::fs::read_to_string(dir.join("package-lock.json")).unwrap_or_default();
+    let installed = dir.join("node_modules").exists()
+        && lock
+            .split("\"node_modules/")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .filter(|name| !name.contains("/node_modules/"))
+            .all(|name| dir.join("node_modules").join(name).exists());
+    if installed {
         return Ok(());
     }
     let verb = if dir.join("package-lock.json").exists() {

@@ -685,16 +685,17 @@ impl Db {
 
     /// What the resident's entry needs of the device's state: only the language (a resident's phone holds
     /// no staff records; their vote is in the `resident` store). Spares that entry the staff data's code.
-    pub async fn load_resident(&self) -> Result<Local> {
+    pub async fn resident_lang(&self) -> Lang {
         // A language that no longer parses is the default, as in `meta_map`.
-        let lang = match self.fresh {
-            true => None,
-            false => self.get::<Lang>(META, "lang").await.ok().flatten(),
-        };
-        Ok(Local {
-            lang: lang.unwrap_or_default(),
-            ..Local::default()
-        })
+        match self.fresh {
+            true => Lang::default(),
+            false => self
+                .get::<Lang>(META, "lang")
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_default(),
+        }
     }
 
     /// Stores one small meta value on its own.

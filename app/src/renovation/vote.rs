@@ -17,7 +17,6 @@ use gloo_events::{EventListener, EventListenerOptions};
 use linli_core::Lang;
 use linli_core::renovation::SurveyPhase;
 use linli_core::renovation::api::receipt_reference;
-use std::collections::HashMap;
 use uuid::Uuid;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -374,16 +373,27 @@ fn btn(class: &str, act: &str, text: &str) -> El {
         .text(text)
 }
 
+/// The menu items' names in the page's language, by id (a menu is a few dozen items at most: a list,
+/// which keeps a hash table's code out of the resident's download).
+struct Names(Vec<(Uuid, String)>);
+
+impl Names {
+    fn get(&self, id: &Uuid) -> Option<&String> {
+        self.0.iter().find(|(i, _)| i == id).map(|(_, n)| n)
+    }
+}
+
 fn ballot(s: &Screen, rec: &ResidentRecord, section: El) -> El {
     let lang = s.lang;
     let tr = |k: Ballot| k.text(lang);
-    let names: HashMap<Uuid, String> = rec
-        .login
-        .view
-        .menu
-        .iter()
-        .map(|m| (m.id, m.display_name(lang)))
-        .collect();
+    let names = Names(
+        rec.login
+            .view
+            .menu
+            .iter()
+            .map(|m| (m.id, m.display_name(lang)))
+            .collect(),
+    );
     let name = |id: &Uuid| names.get(id).cloned().unwrap_or_default();
     match s.step {
         Step::Home => home(s, rec, &names, section),
@@ -503,7 +513,7 @@ fn ballot(s: &Screen, rec: &ResidentRecord, section: El) -> El {
 
 /// The first screen: the household, the project, whether the survey is open, the answer's state, the
 /// results when they may be shown.
-fn home(s: &Screen, rec: &ResidentRecord, names: &HashMap<Uuid, String>, section: El) -> El {
+fn home(s: &Screen, rec: &ResidentRecord, names: &Names, section: El) -> El {
     let lang = s.lang;
     let tr = |k: Ballot| k.text(lang);
     let l = &rec.login.view;
@@ -620,7 +630,7 @@ fn home(s: &Screen, rec: &ResidentRecord, names: &HashMap<Uuid, String>, section
 }
 
 /// The aggregate results, when the project shows them to residents.
-fn results(r: &linli_core::renovation::Tally, names: &HashMap<Uuid, String>, lang: Lang) -> El {
+fn results(r: &linli_core::renovation::Tally, names: &Names, lang: Lang) -> El {
     let tr = |k: Ballot| k.text(lang);
     let c = &r.coverage;
     let rows = r.items.iter().map(|i| {
