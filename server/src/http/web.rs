@@ -90,19 +90,27 @@ form-action 'self'; manifest-src 'self'; worker-src 'self'";
 /// opened as a page. The full policy is 300 bytes of header a phone would receive on every file (issue 8).
 pub const CSP_NOT_A_PAGE: &str = "default-src 'none'; frame-ancestors 'none'";
 
+/// Whether `path` is answered with a page (any address but the API's and the build's files, which have a
+/// file extension; `.html` ones are pages) or is the service worker's script. Decided by the address, not
+/// by the answer's type: a `304 Not Modified` has no type, and its headers replace the kept answer's.
+pub fn is_page_or_worker(path: &str) -> bool {
+    if path.starts_with("/api/") || path == "/api" {
+        return false;
+    }
+    let last = path.rsplit('/').next().unwrap_or_default();
+    match last.rsplit_once('.') {
+        None => true,
+        Some((_, ext)) => ext == "html" || last == "sw.js",
+    }
+}
+
 /// Middleware: security headers on every answer (the full Content-Security-Policy on pages and the service
 /// worker), and `Cache-Control: no-store` on API answers (they carry
 /// tokens, voting codes and results, which no cache or shared computer should keep).
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api");
-    let is_sw = req.uri().path().ends_with("/sw.js");
+    let page = is_page_or_worker(req.uri().path());
     let mut resp = next.run(req).await;
-    let page = is_sw
-        || resp
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("text/html"));
     let h = resp.headers_mut();
     let mut set = |name: header::HeaderName, value: &'static str| {
         if !h.contains_key(&name) {
@@ -121,4 +129,34 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
         set(header::CACHE_CONTROL, "no-store");
     }
     resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_page_or_worker;
+
+    #[test]
+    fn pages_and_the_worker_get_the_full_policy_files_and_the_api_do_not() {
+        for page in [
+            "/",
+            "/login",
+            "/v/AB12-CD34",
+            "/compound/0190a0b0-0000-7000",
+            "/vote.html",
+            "/sw.js",
+        ] {
+            assert!(is_page_or_worker(page), "{page}");
+        }
+        for file in [
+            "/api/health",
+            "/api/vote/login",
+            "/boot.js",
+            "/styles.css",
+            "/pkg/linli_app-0123/linli_app_bg.wasm",
+            "/icons/icon.svg",
+            "/manifest.webmanifest",
+        ] {
+            assert!(!is_page_or_worker(file), "{file}");
+        }
+    }
 }
