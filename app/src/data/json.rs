@@ -61,7 +61,11 @@ pub mod small {
 
     /// Reads `T` from JSON text; nothing but white space may follow the value.
     pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
-        let mut d = De { s: text, i: 0 };
+        let mut d = De {
+            s: text,
+            i: 0,
+            depth: 0,
+        };
         let v =
             T::deserialize(&mut d).map_err(|e| if e.0 == usize::MAX { Error(d.i) } else { e })?;
         d.ws();
@@ -78,9 +82,13 @@ pub mod small {
         Ok(out)
     }
 
+    /// How deep lists and objects may nest (as `serde_json`): deeper is an error, not a stack overflow.
+    const MAX_DEPTH: u32 = 128;
+
     struct De<'a> {
         s: &'a str,
         i: usize,
+        depth: u32,
     }
 
     impl<'a> De<'a> {
@@ -213,6 +221,7 @@ pub mod small {
                 b'"' => Tok::Str(self.string()?),
                 b'[' | b'{' => {
                     self.i += 1;
+                    self.enter()?;
                     Tok::Open(c)
                 }
                 b'-' | b'0'..=b'9' => {
@@ -252,8 +261,29 @@ pub mod small {
                     }
                     self.skip()?;
                 }
-                self.i += 1;
+                self.close(close)?;
             }
+            Ok(())
+        }
+
+        fn enter(&mut self) -> Result<(), Error> {
+            self.depth += 1;
+            if self.depth > MAX_DEPTH {
+                return self.err();
+            }
+            Ok(())
+        }
+
+        /// Takes `[` or `{`, one level deeper.
+        fn open(&mut self, c: u8) -> Result<(), Error> {
+            self.eat(c)?;
+            self.enter()
+        }
+
+        /// Takes `]` or `}`, one level up.
+        fn close(&mut self, c: u8) -> Result<(), Error> {
+            self.eat(c)?;
+            self.depth -= 1;
             Ok(())
         }
 
@@ -313,7 +343,7 @@ pub mod small {
                         d: &mut *self,
                         first: true,
                     })?;
-                    self.eat(b']')?;
+                    self.close(b']')?;
                     Ok(r)
                 }
                 Tok::Open(_) => {
@@ -321,7 +351,7 @@ pub mod small {
                         d: &mut *self,
                         first: true,
                     })?;
-                    self.eat(b'}')?;
+                    self.close(b'}')?;
                     Ok(r)
                 }
             }
@@ -358,9 +388,9 @@ pub mod small {
                 };
                 return v.visit_enum(name.into_deserializer());
             }
-            self.eat(b'{')?;
+            self.open(b'{')?;
             let r = v.visit_enum(Variant { d: &mut *self })?;
-            self.eat(b'}')?;
+            self.close(b'}')?;
             Ok(r)
         }
 
@@ -377,22 +407,22 @@ pub mod small {
         }
 
         fn deserialize_map<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
-            self.eat(b'{')?;
+            self.open(b'{')?;
             let r = v.visit_map(Items {
                 d: &mut *self,
                 first: true,
             })?;
-            self.eat(b'}')?;
+            self.close(b'}')?;
             Ok(r)
         }
 
         fn deserialize_seq<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
-            self.eat(b'[')?;
+            self.open(b'[')?;
             let r = v.visit_seq(Items {
                 d: &mut *self,
                 first: true,
             })?;
-            self.eat(b']')?;
+            self.close(b']')?;
             Ok(r)
         }
 
@@ -1045,6 +1075,15 @@ mod tests {
         assert!(small::from_str::<u32>("-1").is_err());
         assert!(small::from_str::<Receipt>(r#"{"ballot_id":"not a uuid"}"#).is_err());
         assert!(small::from_str::<VoteLogin>("").is_err());
+        // Nesting deeper than 128 is refused, not a stack overflow; 128 is read.
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert_eq!(
+            small::from_str::<serde::de::IgnoredAny>(&deep(129)),
+            Err(super::Error(129))
+        );
+        assert!(small::from_str::<serde::de::IgnoredAny>(&deep(128)).is_ok());
+        let deep_field = format!(r#"{{"status":"accepted","x":{}}}"#, deep(100_000));
+        assert!(small::from_str::<BallotAnswer>(&deep_field).is_err());
         assert!(small::from_str::<VoteLogin>(&LOGIN[..LOGIN.len() - 2]).is_err());
     }
 
