@@ -274,6 +274,20 @@ pub mod small {
             Ok(())
         }
 
+        /// A list's items, its `[` taken.
+        fn list<V: Visitor<'a>>(&mut self, v: V) -> Result<V::Value, Error> {
+            let r = v.visit_seq(Items::of(self))?;
+            self.close(b']')?;
+            Ok(r)
+        }
+
+        /// An object's entries, its `{` taken.
+        fn object<V: Visitor<'a>>(&mut self, v: V) -> Result<V::Value, Error> {
+            let r = v.visit_map(Items::of(self))?;
+            self.close(b'}')?;
+            Ok(r)
+        }
+
         /// Takes `[` or `{`, one level deeper.
         fn open(&mut self, c: u8) -> Result<(), Error> {
             self.eat(c)?;
@@ -338,22 +352,8 @@ pub mod small {
                 Tok::U64(n) => v.visit_u64(n),
                 Tok::I64(n) => v.visit_i64(n),
                 Tok::F64(n) => v.visit_f64(n),
-                Tok::Open(b'[') => {
-                    let r = v.visit_seq(Items {
-                        d: &mut *self,
-                        first: true,
-                    })?;
-                    self.close(b']')?;
-                    Ok(r)
-                }
-                Tok::Open(_) => {
-                    let r = v.visit_map(Items {
-                        d: &mut *self,
-                        first: true,
-                    })?;
-                    self.close(b'}')?;
-                    Ok(r)
-                }
+                Tok::Open(b'[') => self.list(v),
+                Tok::Open(_) => self.object(v),
             }
         }
 
@@ -408,22 +408,12 @@ pub mod small {
 
         fn deserialize_map<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
             self.open(b'{')?;
-            let r = v.visit_map(Items {
-                d: &mut *self,
-                first: true,
-            })?;
-            self.close(b'}')?;
-            Ok(r)
+            self.object(v)
         }
 
         fn deserialize_seq<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
             self.open(b'[')?;
-            let r = v.visit_seq(Items {
-                d: &mut *self,
-                first: true,
-            })?;
-            self.close(b']')?;
-            Ok(r)
+            self.list(v)
         }
 
         fn deserialize_tuple<V: Visitor<'de>>(self, _: usize, v: V) -> Result<V::Value, Error> {
@@ -494,16 +484,34 @@ pub mod small {
         first: bool,
     }
 
+    impl<'a, 'de> Items<'a, 'de> {
+        fn of(d: &'a mut De<'de>) -> Self {
+            Items { d, first: true }
+        }
+
+        /// The next item of a list, or key of an object (`close` says which); `None` at the end.
+        fn next<T: DeserializeSeed<'de>>(
+            &mut self,
+            seed: T,
+            close: u8,
+        ) -> Result<Option<T::Value>, Error> {
+            if !self.d.more(&mut self.first, close)? {
+                return Ok(None);
+            }
+            if close == b'}' && self.d.peek()? != b'"' {
+                return self.d.err();
+            }
+            seed.deserialize(&mut *self.d).map(Some)
+        }
+    }
+
     impl<'de> de::SeqAccess<'de> for Items<'_, 'de> {
         type Error = Error;
         fn next_element_seed<T: DeserializeSeed<'de>>(
             &mut self,
-            seed: T,
+            s: T,
         ) -> Result<Option<T::Value>, Error> {
-            if !self.d.more(&mut self.first, b']')? {
-                return Ok(None);
-            }
-            seed.deserialize(&mut *self.d).map(Some)
+            self.next(s, b']')
         }
     }
 
@@ -511,15 +519,9 @@ pub mod small {
         type Error = Error;
         fn next_key_seed<K: DeserializeSeed<'de>>(
             &mut self,
-            seed: K,
+            s: K,
         ) -> Result<Option<K::Value>, Error> {
-            if !self.d.more(&mut self.first, b'}')? {
-                return Ok(None);
-            }
-            if self.d.peek()? != b'"' {
-                return self.d.err();
-            }
-            seed.deserialize(&mut *self.d).map(Some)
+            self.next(s, b'}')
         }
         fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
             self.d.eat(b':')?;
@@ -651,6 +653,15 @@ pub mod small {
         variant: bool,
     }
 
+    /// Integers are written in decimal.
+    macro_rules! integers {
+        ($($method:ident: $t:ty),*) => {$(
+            fn $method(self, v: $t) -> Result<(), Error> {
+                self.int(v)
+            }
+        )*};
+    }
+
     impl<'a, 'b> ser::Serializer for &'a mut Ser<'b> {
         type Ok = ();
         type Error = Error;
@@ -666,29 +677,9 @@ pub mod small {
             self.0.push_str(if v { "true" } else { "false" });
             Ok(())
         }
-        fn serialize_i8(self, v: i8) -> Result<(), Error> {
-            self.int(v)
-        }
-        fn serialize_i16(self, v: i16) -> Result<(), Error> {
-            self.int(v)
-        }
-        fn serialize_i32(self, v: i32) -> Result<(), Error> {
-            self.int(v)
-        }
-        fn serialize_i64(self, v: i64) -> Result<(), Error> {
-            self.int(v)
-        }
-        fn serialize_u8(self, v: u8) -> Result<(), Error> {
-            self.int(v)
-        }
-        fn serialize_u16(self, v: u16) -> Result<(), Error> {
-            self.int(v)
-        }
-        fn serialize_u32(self, v: u32) -> Result<(), Error> {
-            self.int(v)
-        }
-        fn serialize_u64(self, v: u64) -> Result<(), Error> {
-            self.int(v)
+        integers! {
+            serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
+            serialize_u8: u8, serialize_u16: u16, serialize_u32: u32, serialize_u64: u64
         }
         fn serialize_f32(self, v: f32) -> Result<(), Error> {
             self.serialize_f64(v as f64)
@@ -815,49 +806,28 @@ pub mod small {
         }
     }
 
-    impl ser::SerializeSeq for Coll<'_> {
-        type Ok = ();
-        type Error = Error;
-        fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
-            self.m.item(v)
-        }
-        fn end(self) -> Result<(), Error> {
-            self.m.close(self.variant)
-        }
+    /// The list-like collections: each item written after a comma.
+    macro_rules! list_like {
+        ($($collection:ident :: $item:ident),*) => {$(
+            impl ser::$collection for Coll<'_> {
+                type Ok = ();
+                type Error = Error;
+                fn $item<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
+                    self.m.item(v)
+                }
+                fn end(self) -> Result<(), Error> {
+                    self.m.close(self.variant)
+                }
+            }
+        )*};
     }
 
-    impl ser::SerializeTuple for Coll<'_> {
-        type Ok = ();
-        type Error = Error;
-        fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
-            self.m.item(v)
-        }
-        fn end(self) -> Result<(), Error> {
-            self.m.close(self.variant)
-        }
-    }
-
-    impl ser::SerializeTupleStruct for Coll<'_> {
-        type Ok = ();
-        type Error = Error;
-        fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
-            self.m.item(v)
-        }
-        fn end(self) -> Result<(), Error> {
-            self.m.close(self.variant)
-        }
-    }
-
-    impl ser::SerializeTupleVariant for Coll<'_> {
-        type Ok = ();
-        type Error = Error;
-        fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
-            self.m.item(v)
-        }
-        fn end(self) -> Result<(), Error> {
-            self.m.close(self.variant)
-        }
-    }
+    list_like!(
+        SerializeSeq::serialize_element,
+        SerializeTuple::serialize_element,
+        SerializeTupleStruct::serialize_field,
+        SerializeTupleVariant::serialize_field
+    );
 
     /// A map's key is written as a string: a string key as it is, any other key as its JSON text.
     impl ser::SerializeMap for Coll<'_> {
@@ -883,35 +853,27 @@ pub mod small {
         }
     }
 
-    impl ser::SerializeStruct for Coll<'_> {
-        type Ok = ();
-        type Error = Error;
-        fn serialize_field<T: Serialize + ?Sized>(
-            &mut self,
-            k: &'static str,
-            v: &T,
-        ) -> Result<(), Error> {
-            self.m.field(k, v)
-        }
-        fn end(self) -> Result<(), Error> {
-            self.m.close(self.variant)
-        }
+    /// The struct-like collections: `"name":value` after a comma.
+    macro_rules! struct_like {
+        ($($collection:ident),*) => {$(
+            impl ser::$collection for Coll<'_> {
+                type Ok = ();
+                type Error = Error;
+                fn serialize_field<T: Serialize + ?Sized>(
+                    &mut self,
+                    k: &'static str,
+                    v: &T,
+                ) -> Result<(), Error> {
+                    self.m.field(k, v)
+                }
+                fn end(self) -> Result<(), Error> {
+                    self.m.close(self.variant)
+                }
+            }
+        )*};
     }
 
-    impl ser::SerializeStructVariant for Coll<'_> {
-        type Ok = ();
-        type Error = Error;
-        fn serialize_field<T: Serialize + ?Sized>(
-            &mut self,
-            k: &'static str,
-            v: &T,
-        ) -> Result<(), Error> {
-            self.m.field(k, v)
-        }
-        fn end(self) -> Result<(), Error> {
-            self.m.close(self.variant)
-        }
-    }
+    struct_like!(SerializeStruct, SerializeStructVariant);
 }
 
 #[cfg(test)]
@@ -942,20 +904,15 @@ mod tests {
                     owners: 1,
                 })
                 .collect(),
-            ballots: vec![
-                Ballot {
-                    household_id: "a".into(),
-                    agree: true,
-                    items: vec!["road".into()],
-                    cast_at: CastAt::Ms(1),
-                },
-                Ballot {
-                    household_id: "b".into(),
-                    agree: false,
-                    items: vec![],
-                    cast_at: CastAt::Ms(2),
-                },
-            ],
+            ballots: [("a", true, 1), ("b", false, 2)]
+                .into_iter()
+                .map(|(id, agree, ms)| Ballot {
+                    household_id: id.into(),
+                    agree,
+                    items: if agree { vec!["road".into()] } else { vec![] },
+                    cast_at: CastAt::Ms(ms),
+                })
+                .collect(),
             items: vec!["road".into()],
             matter: Default::default(),
             item_matters: Default::default(),
