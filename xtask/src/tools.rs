@@ -227,18 +227,27 @@ pub fn apt_install(packages: &[&str]) -> Result {
     apt(&install)
 }
 
+/// Whether `dir/node_modules` holds every top-level package its package-lock.json names (an optional
+/// one, which may be another system's, aside).
+fn npm_packages_installed(dir: &Path) -> bool {
+    let lock: serde_json::Value = std::fs::read_to_string(dir.join("package-lock.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
+    dir.join("node_modules").exists()
+        && lock["packages"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter_map(|(path, p)| Some((path.strip_prefix("node_modules/")?, p)))
+            .filter(|(name, p)| !name.contains("/node_modules/") && p["optional"] != true)
+            .all(|(name, _)| dir.join("node_modules").join(name).exists())
+}
+
 /// `npm ci` in a folder with a package-lock.json, when its node_modules is missing or lacks a package
 /// the lock names at the top level (one added since it was installed).
 pub fn ensure_npm_packages(dir: &Path) -> Result {
-    let lock = std::fs::read_to_string(dir.join("package-lock.json")).unwrap_or_default();
-    let installed = dir.join("node_modules").exists()
-        && lock
-            .split("\"node_modules/")
-            .skip(1)
-            .filter_map(|rest| rest.split('"').next())
-            .filter(|name| !name.contains("/node_modules/"))
-            .all(|name| dir.join("node_modules").join(name).exists());
-    if installed {
+    if npm_packages_installed(dir) {
         return Ok(());
     }
     let verb = if dir.join("package-lock.json").exists() {
@@ -249,4 +258,26 @@ pub fn ensure_npm_packages(dir: &Path) -> Result {
     run(Command::new("npm")
         .args([verb, "--no-audit", "--no-fund"])
         .current_dir(dir))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::npm_packages_installed;
+
+    #[test]
+    fn npm_packages_count_as_installed_only_when_every_locked_one_is_there() {
+        let dir = std::env::temp_dir().join(format!("xtask-npm-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("node_modules/binaryen")).unwrap();
+        let lock = r#"{"packages": {"": {}, "node_modules/binaryen": {},
+            "node_modules/terser": {}, "node_modules/terser/node_modules/x": {},
+            "node_modules/fsevents": {"optional": true}}}"#;
+        std::fs::write(dir.join("package-lock.json"), lock).unwrap();
+        // terser was added to the lock after node_modules was made: not installed.
+        assert!(!npm_packages_installed(&dir));
+        std::fs::create_dir_all(dir.join("node_modules/terser")).unwrap();
+        // Nested and optional packages are npm's business.
+        assert!(npm_packages_installed(&dir));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
