@@ -381,7 +381,8 @@ fn bind_and_optimise(
         "{:016x}-{}-{}-{}",
         fnv1a(&bytes),
         bindgen_version.trim(),
-        if optimise { "opt" } else { "plain" },
+        // `opt-min`: wasm-opt and terser (an older cache, made before terser, is not taken).
+        if optimise { "opt-min" } else { "plain" },
         if split { "split" } else { "whole" }
     );
     let cache = target_dir().join("xtask-cache").join(name);
