@@ -11,12 +11,19 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+/// Why JSON text could not be read or written: `serde_json`'s error (with its message) in the staff app,
+/// the small format's offset in the resident's entry.
+#[cfg(not(feature = "vote"))]
+pub use serde_json::Error;
+#[cfg(feature = "vote")]
+pub use small::Error;
+
 /// Reads `T` from JSON text.
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
     #[cfg(feature = "vote")]
     return small::from_str(text);
     #[cfg(not(feature = "vote"))]
-    return serde_json::from_str(text).map_err(|e| Error(e.column()));
+    return serde_json::from_str(text);
 }
 
 /// Writes `v` as JSON text.
@@ -24,28 +31,27 @@ pub fn to_string<T: Serialize + ?Sized>(v: &T) -> Result<String, Error> {
     #[cfg(feature = "vote")]
     return small::to_string(v);
     #[cfg(not(feature = "vote"))]
-    return serde_json::to_string(v).map_err(|_| Error(0));
+    return serde_json::to_string(v);
 }
-
-/// JSON that is not what was expected; the byte offset (or column) where reading stopped.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Error(pub usize);
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("invalid JSON at ")?;
-        f.write_str(&self.0.to_string())
-    }
-}
-
-impl std::error::Error for Error {}
 
 /// The small JSON reader and writer (RFC 8259), serde-compatible, with errors that carry no message.
 pub mod small {
-    use super::Error;
     use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, Visitor};
     use serde::ser::{self, Serialize};
     use std::fmt::Display;
+
+    /// JSON that is not what was expected; the byte offset where reading stopped.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Error(pub usize);
+
+    impl std::fmt::Display for Error {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("invalid JSON at ")?;
+            f.write_str(&self.0.to_string())
+        }
+    }
+
+    impl std::error::Error for Error {}
 
     impl de::Error for Error {
         fn custom<T: Display>(_: T) -> Self {
@@ -1020,13 +1026,13 @@ mod tests {
 
     #[test]
     fn bad_json_is_an_error_at_its_place() {
-        assert_eq!(small::from_str::<Vec<u32>>("[1,2,]"), Err(super::Error(5)));
-        assert_eq!(small::from_str::<Vec<u32>>("[1,2] x"), Err(super::Error(6)));
-        assert_eq!(small::from_str::<String>("\"open"), Err(super::Error(5)));
-        assert_eq!(small::from_str::<String>("\"a\\qb\""), Err(super::Error(4)));
+        assert_eq!(small::from_str::<Vec<u32>>("[1,2,]"), Err(small::Error(5)));
+        assert_eq!(small::from_str::<Vec<u32>>("[1,2] x"), Err(small::Error(6)));
+        assert_eq!(small::from_str::<String>("\"open"), Err(small::Error(5)));
+        assert_eq!(small::from_str::<String>("\"a\\qb\""), Err(small::Error(4)));
         assert_eq!(
             small::from_str::<String>("\"\\ud83c\""),
-            Err(super::Error(7))
+            Err(small::Error(7))
         );
         assert!(small::from_str::<u8>("300").is_err());
         assert!(small::from_str::<u32>("-1").is_err());
@@ -1036,7 +1042,7 @@ mod tests {
         let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
         assert_eq!(
             small::from_str::<serde::de::IgnoredAny>(&deep(129)),
-            Err(super::Error(129))
+            Err(small::Error(129))
         );
         assert!(small::from_str::<serde::de::IgnoredAny>(&deep(128)).is_ok());
         let deep_field = format!(r#"{{"status":"accepted","x":{}}}"#, deep(100_000));
