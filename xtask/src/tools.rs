@@ -91,22 +91,35 @@ pub fn ensure_size_toolchain() -> bool {
 pub fn size_rustflags() -> String {
     format!(
         "{SIZE_RUSTFLAGS} --remap-path-prefix={}=library",
-        size_sysroot()
-            .join("lib/rustlib/src/rust/library")
-            .display()
+        size_library(size_sysroot()).display()
     )
 }
 
+/// The sysroot of [`SIZE_TOOLCHAIN`], empty when it is not installed. Asked of rustup once it is
+/// found (xtask needs it two or three times a build); a missing one is asked again, as it may have
+/// been installed since.
 fn size_sysroot() -> PathBuf {
+    static FOUND: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    if let Some(found) = FOUND.get() {
+        return found.clone();
+    }
     let sysroot =
         output(Command::new("rustup").args(["run", SIZE_TOOLCHAIN, "rustc", "--print", "sysroot"]));
-    PathBuf::from(sysroot.trim())
+    let sysroot = PathBuf::from(sysroot.trim());
+    if sysroot.as_os_str().is_empty() {
+        return sysroot;
+    }
+    FOUND.get_or_init(|| sysroot).clone()
+}
+
+fn size_library(sysroot: PathBuf) -> PathBuf {
+    sysroot.join("lib/rustlib/src/rust/library")
 }
 
 fn size_toolchain_ready() -> bool {
     let root = size_sysroot();
     !root.as_os_str().is_empty()
-        && root.join("lib/rustlib/src/rust/library").exists()
+        && size_library(root.clone()).exists()
         && root.join("lib/rustlib/wasm32-unknown-unknown").exists()
 }
 
@@ -167,7 +180,22 @@ pub fn ensure_wasm_toolchain() -> Result {
 /// binaryen's wasm-opt from the npm registry (version 132, pinned in tests/browser/package-lock.json).
 /// Debian's wasm-opt 108 produces a module that fails to start for this app ("WebAssembly.Table.set").
 pub fn wasm_opt() -> Result<Command> {
-    let js = root().join("tests/browser/node_modules/binaryen/bin/wasm-opt");
+    npm_tool("binaryen/bin/wasm-opt")
+}
+
+/// Minifies a JavaScript module in place with terser (from the npm registry, pinned in
+/// tests/browser/package-lock.json): what a phone downloads has no comments, indentation or long local
+/// names. Exported names and property names are kept.
+pub fn minify_js(file: &Path) -> Result {
+    run(npm_tool("terser/bin/terser")?
+        .arg(file)
+        .args(["--module", "--compress", "--mangle", "--output"])
+        .arg(file))
+}
+
+/// `node` running the script `bin` of a package installed in tests/browser/node_modules.
+fn npm_tool(bin: &str) -> Result<Command> {
+    let js = root().join("tests/browser/node_modules").join(bin);
     if !js.exists() {
         return Err(format!(
             "{} is missing: run npm ci in tests/browser",
@@ -177,24 +205,6 @@ pub fn wasm_opt() -> Result<Command> {
     let mut cmd = Command::new("node");
     cmd.arg(js);
     Ok(cmd)
-}
-
-/// Minifies a JavaScript module in place with terser (from the npm registry, pinned in
-/// tests/browser/package-lock.json): what a phone downloads has no comments, indentation or long local
-/// names. Exported names and property names are kept.
-pub fn minify_js(file: &Path) -> Result {
-    let js = root().join("tests/browser/node_modules/terser/bin/terser");
-    if !js.exists() {
-        return Err(format!(
-            "{} is missing: run npm ci in tests/browser",
-            js.display()
-        ));
-    }
-    run(Command::new("node")
-        .arg(js)
-        .arg(file)
-        .args(["--module", "--compress", "--mangle", "--output"])
-        .arg(file))
 }
 
 /// Debian's Chromium and ChromeDriver (and binaryen for wasm-opt), when missing.

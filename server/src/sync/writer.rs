@@ -874,6 +874,54 @@ fn process(
     Ok(all)
 }
 
+/// The statements of a PostgreSQL push, prepared once per connection (`PgConn::prepare` keeps them).
+struct PushStatements {
+    lock_head: postgres::Statement,
+    find_ops: postgres::Statement,
+    find_rejections: postgres::Statement,
+    insert_ops: postgres::Statement,
+    move_head: postgres::Statement,
+    insert_rejections: postgres::Statement,
+}
+
+impl PushStatements {
+    fn prepare(conn: &mut PgConn) -> DbResult<PushStatements> {
+        Ok(PushStatements {
+            // The upsert makes the row exist; its lock serialises the community's writers.
+            lock_head: conn.prepare(
+                "INSERT INTO sync_heads (community, seq) VALUES (?1, 0)
+                 ON CONFLICT (community) DO UPDATE SET seq = sync_heads.seq RETURNING seq",
+            )?,
+            // One index probe per id (`ops_id`, `rejections_op`), whatever the planner believes of the
+            // table: `id = ANY(..)` with 2,000 ids was planned as a sequential scan of `ops` while its
+            // statistics were not yet gathered (a growing table), and every push grew slower with it.
+            // The push's own community's row first, if two communities hold the id.
+            find_ops: conn.prepare(
+                "SELECT q.id, o.community FROM unnest(?1::text[]) AS q(id)
+                 CROSS JOIN LATERAL (SELECT community FROM ops WHERE ops.id = q.id
+                                     ORDER BY community <> ?2 LIMIT 1) AS o",
+            )?,
+            find_rejections: conn.prepare(
+                "SELECT q.id, r.community, r.error FROM unnest(?1::text[]) AS q(id)
+                 CROSS JOIN LATERAL (SELECT community, error FROM rejections WHERE rejections.op_id = q.id
+                                     ORDER BY community <> ?2 LIMIT 1) AS r",
+            )?,
+            insert_ops: conn.prepare(
+                "INSERT INTO ops (community, seq, id, device_id, author, entity_kind, entity_id, json, received_at_ms)
+                 SELECT ?1, s, i, d, a, k, e, j, ?2
+                 FROM unnest(?3::bigint[], ?4::text[], ?5::text[], ?6::text[], ?7::text[], ?8::text[], ?9::text[])
+                      AS t(s, i, d, a, k, e, j)",
+            )?,
+            move_head: conn.prepare("UPDATE sync_heads SET seq = ?2 WHERE community = ?1")?,
+            insert_rejections: conn.prepare(
+                "INSERT INTO rejections (community, op_id, code, field, error, json, at_ms)
+                 SELECT ?1, i, c, f, e, j, ?2
+                 FROM unnest(?3::text[], ?4::text[], ?5::text[], ?6::text[], ?7::text[]) AS t(i, c, f, e, j)",
+            )?,
+        })
+    }
+}
+
 /// PostgreSQL's [`process`]: for each community of `batch` (in order of id), locks its `sync_heads`
 /// row, brings the replica up to the head, answers duplicates and earlier refusals from the tables
 /// (looked up for the whole job at once), checks and applies the rest, and inserts the accepted ones with
@@ -884,6 +932,10 @@ fn process_pg(
     rules: &RuleSet,
     now: u64,
 ) -> DbResult<Vec<Vec<Outcome>>> {
+    // Where a group's time goes, for the log (`RUST_LOG=linli_server::sync::writer=debug`).
+    let started = Instant::now();
+    let (mut lookup, mut check, mut insert) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+    let st = PushStatements::prepare(conn)?;
     let mut tx = conn.client.transaction()?;
     let mut all = Vec::with_capacity(batch.iter().map(|(_, jobs)| jobs.len()).sum());
     let now_ms = now as i64;
@@ -891,13 +943,7 @@ fn process_pg(
         let Some(community) = jobs.first().map(|j| j.community.as_str()) else {
             continue;
         };
-        let head: i64 = tx
-            .query_one(
-                "INSERT INTO sync_heads (community, seq) VALUES ($1, 0)
-                 ON CONFLICT (community) DO UPDATE SET seq = sync_heads.seq RETURNING seq",
-                &[&community],
-            )?
-            .get(0);
+        let head: i64 = tx.query_one(&st.lock_head, &[&community])?.get(0);
         if head < cached.seq {
             return Err(DbError::Column(
                 0,
@@ -907,22 +953,22 @@ fn process_pg(
         if head > cached.seq {
             catch_up(&mut tx, community, cached)?;
         }
+        let step = Instant::now();
         let ids: Vec<String> = jobs
             .iter()
             .flat_map(|j| j.ops.iter().map(|p| p.op.id.to_string()))
             .collect();
         // Every id this transaction knows: stored before (any community), or decided just now.
         let mut known_ops: HashMap<String, String> = HashMap::new();
-        for r in tx.query("SELECT id, community FROM ops WHERE id = ANY($1)", &[&ids])? {
+        for r in tx.query(&st.find_ops, &[&ids, &community])? {
             known_ops.insert(r.get(0), r.get(1));
         }
         let mut known_rejections: HashMap<String, (String, String)> = HashMap::new();
-        for r in tx.query(
-            "SELECT op_id, community, error FROM rejections WHERE op_id = ANY($1)",
-            &[&ids],
-        )? {
+        for r in tx.query(&st.find_rejections, &[&ids, &community])? {
             known_rejections.insert(r.get(0), (r.get(1), r.get(2)));
         }
+        lookup += step.elapsed();
+        let step = Instant::now();
         let mut seq = head;
         let (mut o_seq, mut o_id, mut o_dev, mut o_author, mut o_kind, mut o_entity, mut o_json) =
             (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
@@ -982,30 +1028,39 @@ fn process_pg(
             }
             all.push(outcomes);
         }
+        check += step.elapsed();
+        let step = Instant::now();
         if !o_id.is_empty() {
             tx.execute(
-                "INSERT INTO ops (community, seq, id, device_id, author, entity_kind, entity_id, json, received_at_ms)
-                 SELECT $1, s, i, d, a, k, e, j, $2
-                 FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
-                      AS t(s, i, d, a, k, e, j)",
-                &[&community, &now_ms, &o_seq, &o_id, &o_dev, &o_author, &o_kind, &o_entity, &o_json],
+                &st.insert_ops,
+                &[
+                    &community, &now_ms, &o_seq, &o_id, &o_dev, &o_author, &o_kind, &o_entity,
+                    &o_json,
+                ],
             )?;
-            tx.execute(
-                "UPDATE sync_heads SET seq = $2 WHERE community = $1",
-                &[&community, &seq],
-            )?;
+            tx.execute(&st.move_head, &[&community, &seq])?;
         }
         if !r_id.is_empty() {
             tx.execute(
-                "INSERT INTO rejections (community, op_id, code, field, error, json, at_ms)
-                 SELECT $1, i, c, f, e, j, $2
-                 FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS t(i, c, f, e, j)",
-                &[&community, &now_ms, &r_id, &r_code, &r_field, &r_error, &r_digest],
+                &st.insert_rejections,
+                &[
+                    &community, &now_ms, &r_id, &r_code, &r_field, &r_error, &r_digest,
+                ],
             )?;
         }
+        insert += step.elapsed();
         cached.seq = seq;
     }
+    let committing = Instant::now();
     tx.commit()?;
+    tracing::debug!(
+        total_us = started.elapsed().as_micros() as u64,
+        lookup_us = lookup.as_micros() as u64,
+        check_us = check.as_micros() as u64,
+        insert_us = insert.as_micros() as u64,
+        commit_us = committing.elapsed().as_micros() as u64,
+        "PostgreSQL group"
+    );
     Ok(all)
 }
 
