@@ -116,6 +116,7 @@ fn dispatch(request: &Value) -> Result<Value, RuleError> {
             let tally = input.tally(&crate::rules::RuleSet::default().renovation)?;
             Ok(serde_json::to_value(tally).expect("Tally serialises"))
         }
+        #[cfg(feature = "embed-volunteers")]
         "volunteer.stats" => {
             let (input, rule_set) = crate::volunteers::StatsInput::from_args(args)?;
             let rules = crate::rules::RuleSet::named(&rule_set).ok_or_else(|| {
@@ -128,6 +129,7 @@ fn dispatch(request: &Value) -> Result<Value, RuleError> {
             let stats = crate::volunteers::volunteer_stats(&input, &rules.volunteers)?;
             Ok(serde_json::to_value(stats).expect("VolunteerStats serialises"))
         }
+        #[cfg(feature = "embed-surveys")]
         "survey.validate" => {
             let lang = match obj.get("lang").and_then(Value::as_str) {
                 Some("en") => Lang::En,
@@ -136,6 +138,7 @@ fn dispatch(request: &Value) -> Result<Value, RuleError> {
             let v = crate::surveys::api::survey_validate(args, lang)?;
             Ok(serde_json::to_value(v).expect("Validation serialises"))
         }
+        #[cfg(feature = "embed-surveys")]
         "survey.coverage" => Ok(
             serde_json::to_value(crate::surveys::api::survey_coverage(args)?)
                 .expect("Coverage serialises"),
@@ -148,6 +151,14 @@ fn dispatch(request: &Value) -> Result<Value, RuleError> {
         "standards.catalog" | "standards.evaluate" => {
             Err(RuleError::field(ErrorCode::UnknownFunction, "fn")
                 .with_detail("standards.* is in the module of dist/core-standards"))
+        }
+        #[cfg(not(feature = "embed-volunteers"))]
+        "volunteer.stats" => Err(RuleError::field(ErrorCode::UnknownFunction, "fn")
+            .with_detail("volunteer.* is not in this build (feature embed-volunteers)")),
+        #[cfg(not(feature = "embed-surveys"))]
+        "survey.validate" | "survey.coverage" => {
+            Err(RuleError::field(ErrorCode::UnknownFunction, "fn")
+                .with_detail("survey.* is not in this build (feature embed-surveys)"))
         }
         other => Err(RuleError::field(ErrorCode::UnknownFunction, "fn")
             .with_detail(other.chars().take(64).collect::<String>())),
@@ -296,6 +307,7 @@ mod tests {
     /// e3 (660), 660 in February: 1,260 min = 21 h ≥ 20 h, so the one party member meets V4; v2's 90
     /// minutes are pending only; January's and February's active: v1 alone, 1 of 3.
     #[test]
+    #[cfg(feature = "embed-volunteers")]
     fn volunteer_stats_example() {
         let req = r#"{"fn":"volunteer.stats","args":{"as_of":"2026-02-28","population":20,"rule_set":"shanghai","volunteers":[{"id":"v1","registered_on":"2026-01-05","status":"active","party_member":true,"student":false},{"id":"v2","registered_on":"2026-01-05","status":"active"},{"id":"v3","registered_on":"2026-02-01","status":"active"}],"entries":[{"id":"e1","volunteer_id":"v1","date":"2026-01-10","minutes":600,"status":"confirmed"},{"id":"e2","volunteer_id":"v1","date":"2026-02-10","minutes":720,"status":"confirmed"},{"id":"e3","volunteer_id":"v1","date":"2026-02-10","minutes":660,"status":"confirmed","corrects":"e2"},{"id":"e4","volunteer_id":"v2","date":"2026-02-11","minutes":90,"status":"pending"}]}}"#;
         let r = call(req);
@@ -323,6 +335,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "embed-volunteers")]
     fn volunteer_stats_errors_name_the_field() {
         let r = call(
             r#"{"fn":"volunteer.stats","args":{"as_of":"2026-02-28","population":0},"lang":"en"}"#,
@@ -365,8 +378,10 @@ mod tests {
         assert_eq!(r["error"]["field"], "entries[0].minutes");
     }
 
+    #[cfg(feature = "embed-surveys")]
     const VALIDATE_FORM: &str = r#"{"id":"f1","version":3,"questions":[{"id":"age","type":"number","required":true,"min":0,"max":120},{"id":"alone","type":"yesno","required":true},{"id":"care","type":"single","required":true,"choices":["meals","nurse"],"show_if":{"all":[{"q":"age","op":"gt","value":64},{"q":"alone","op":"eq","value":true}]}}]}"#;
 
+    #[cfg(feature = "embed-surveys")]
     fn validate_call(answers: &str, lang: &str) -> Value {
         call(&format!(
             r#"{{"fn":"survey.validate","lang":"{lang}","args":{{"form":{VALIDATE_FORM},"answers":{answers}}}}}"#
@@ -376,6 +391,7 @@ mod tests {
     /// The module table's example, and each error code (issue 11): `care` is shown only to someone over
     /// 64 living alone; a hidden question is never required, and an answer to it is `not_shown`.
     #[test]
+    #[cfg(feature = "embed-surveys")]
     fn survey_validate_example_and_codes() {
         assert_eq!(
             validate_call(r#"{"age":70,"alone":false,"care":"meals"}"#, "zh"),
@@ -412,6 +428,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "embed-surveys")]
     fn survey_validate_bad_input_names_the_field() {
         let r = call(r#"{"fn":"survey.validate","args":{"answers":{}}}"#);
         assert_eq!(
@@ -454,6 +471,7 @@ mod tests {
     /// vacant): visited 3, outstanding 1 (the not-at-home), coverage 1 / (3 − 1) = 0.5; building 2's one
     /// door is not visited: outstanding 1, coverage 0 / 1 = 0; in total 1 / (4 − 1) = 1/3.
     #[test]
+    #[cfg(feature = "embed-surveys")]
     fn survey_coverage_example() {
         let r = call(
             r#"{"fn":"survey.coverage","args":{"households":[{"id":"101","building":"1号楼","status":"answered"},{"id":"102","building":"1号楼","status":"not_home"},{"id":"103","building":"1号楼","status":"vacant"},{"id":"201","building":"2号楼","status":"not_visited"}]}}"#,
@@ -478,6 +496,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "embed-surveys")]
     fn survey_coverage_bad_input_names_the_field() {
         let r = call(r#"{"fn":"survey.coverage","args":{}}"#);
         assert_eq!(
@@ -707,6 +726,16 @@ mod tests {
             r#"{"fn":"calendar.working_days_between","args":{"from":"1900-01-01","to":"2200-12-31"}}"#,
         );
         assert_eq!(r["error"]["code"], "out_of_range");
+    }
+
+    #[test]
+    #[cfg(not(any(feature = "embed-volunteers", feature = "embed-surveys")))]
+    fn a_build_without_volunteers_and_surveys_says_so() {
+        for f in ["volunteer.stats", "survey.validate", "survey.coverage"] {
+            let r = call(&format!(r#"{{"fn":"{f}","args":{{}}}}"#));
+            assert_eq!(r["error"]["code"], "unknown_function", "{f}");
+            assert_eq!(r["error"]["field"], "fn", "{f}");
+        }
     }
 
     #[test]

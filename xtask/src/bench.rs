@@ -83,6 +83,39 @@ pub fn wait_for(url: &str) -> Result {
     Err(format!("{url} did not answer within 30 s"))
 }
 
+/// The embeddable core with only the API it had when issue 8 was filed (`calendar.*` and
+/// `renovation.tally`: no `volunteer.*`, `survey.*` or `standards.*`), built, bound and optimised as
+/// `dist/core` is. Returns the gzip size of its Wasm, the measure the issue's starting figure (88 KB
+/// gzip of 205 KB) used, so the module is compared like for like although its API has grown since.
+fn first_api_core_gzip() -> Result<u64> {
+    let target = target_dir().join("bench-core-first-api");
+    run(cargo()
+        .args([
+            "build",
+            "-p",
+            "linli-core",
+            "--lib",
+            "--no-default-features",
+        ])
+        .args(["--features", "wasm", "--target", "wasm32-unknown-unknown"])
+        .args(["--profile", "wasm", "--target-dir"])
+        .arg(&target)
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+            crate::paths::wasm_rustflags("", None),
+        ))?;
+    let name = "linli_core_first_api";
+    let bound = crate::bind_and_optimise(
+        &mut crate::Steps::new(),
+        &target.join("wasm32-unknown-unknown/wasm/linli_core.wasm"),
+        name,
+        &tools::wasm_bindgen_version(),
+        true,
+        false,
+    )?;
+    gzip_size(&bound.join(format!("{name}_bg.wasm")))
+}
+
 fn gzip_size(path: &Path) -> Result<u64> {
     let out = Command::new("gzip")
         .args(["-9", "-c"])
@@ -453,6 +486,21 @@ pub fn bench() -> Result {
                     peer: None,
                 });
             }
+            // The embeddable core with the API it had when the issue was filed, beside that day's size
+            // (what it shares with the other commands, the error catalogue above all, has grown since).
+            let first = first_api_core_gzip().map(|b| b as f64 / 1024.0);
+            if let Err(e) = &first {
+                eprintln!("xtask: building the first-API core failed: {e}");
+            }
+            rows.push(Row {
+                what: "embeddable core, the issue's API only (calendar.*, renovation.tally), Wasm gzip",
+                budget: "(reported; 88 KB when the issue was filed)".into(),
+                measured: first.as_ref().ok().copied(),
+                worst: None,
+                unit: "KB",
+                pass: first.ok().map(|_| true),
+                peer: None,
+            });
             // The embeddable core as the server sends it (its brotli copies), without and with the
             // standards commands.
             for (what, dir) in [

@@ -239,7 +239,11 @@ pub fn build_app(optimise: bool) -> Result<PathBuf> {
             if standards {
                 c.args(["--features", "wasm"]);
             } else {
-                c.args(["--no-default-features", "--features", "wasm"]);
+                c.args([
+                    "--no-default-features",
+                    "--features",
+                    "wasm,embed-volunteers,embed-surveys",
+                ]);
             }
             c.env(
                 "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
