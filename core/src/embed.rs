@@ -113,7 +113,7 @@ fn dispatch(request: &Value) -> Result<Value, RuleError> {
                 .map_err(|e| {
                     RuleError::field(ErrorCode::InvalidRequest, "args").with_detail(e.to_string())
                 })?;
-            let tally = input.tally(&crate::rules::RuleSet::default().renovation)?;
+            let tally = input.tally(&crate::rules::RenovationRules::national())?;
             Ok(serde_json::to_value(tally).expect("Tally serialises"))
         }
         #[cfg(feature = "embed-volunteers")]

@@ -277,6 +277,21 @@ fn lay_over(base: &mut serde_json::Value, top: serde_json::Value) {
     }
 }
 
+impl RenovationRules {
+    /// The national defaults' renovation section alone, read without the rest of the rule set: the
+    /// embeddable core's `renovation.tally` then carries no reader of the other sections (12 KB of Wasm
+    /// in a module with the calendar and the tally only).
+    pub fn national() -> RenovationRules {
+        #[derive(Deserialize)]
+        struct Only {
+            renovation: RenovationRules,
+        }
+        serde_json::from_str::<Only>(DEFAULT_RULES_JSON)
+            .expect("embedded rule set is valid (tested)")
+            .renovation
+    }
+}
+
 impl Default for RuleSet {
     /// The national defaults of `core/data/rules-default.json`.
     fn default() -> Self {
@@ -286,6 +301,14 @@ impl Default for RuleSet {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_national_renovation_section_alone_is_the_default_rule_sets() {
+        assert_eq!(
+            super::RenovationRules::national(),
+            super::RuleSet::default().renovation
+        );
+    }
+
     #[test]
     fn default_rules_load() {
         let r = super::RuleSet::default();

@@ -156,12 +156,19 @@ pub fn build_app(optimise: bool) -> Result<PathBuf> {
     // The staff app, then the resident's entry (feature `vote`: only the voting page). The second build
     // overwrites the first one's output file, so each is bound and optimised before the next build.
     let bindgen_version = tools::wasm_bindgen_version();
-    // The resident's entry is built with the pinned nightly's size options when it can be installed.
+    // The resident's entry and the embeddable core are built with the pinned nightly's size options when
+    // it can be installed.
     let size_toolchain =
         steps.step(
             "size toolchain check",
             || Ok(tools::ensure_size_toolchain()),
         )?;
+    // The embeddable core too: its own target directory with the nightly (another standard library).
+    let core_target = if size_toolchain {
+        target.join("embeddable-core-nightly")
+    } else {
+        core_target
+    };
     let mut entries = Vec::new();
     for (name, features) in [("linli_app", None), ("linli_vote", Some("vote"))] {
         let nightly = features.is_some() && size_toolchain;
@@ -227,31 +234,12 @@ pub fn build_app(optimise: bool) -> Result<PathBuf> {
         ("linli_core_standards", "core-standards", true),
     ] {
         steps.step(&format!("cargo build {name} (wasm32)"), || {
-            let mut c = cargo();
-            c.args([
-                "build",
-                "-p",
-                "linli-core",
-                "--lib",
-                "--target",
-                "wasm32-unknown-unknown",
-            ]);
-            if standards {
-                c.args(["--features", "wasm"]);
+            let features = if standards {
+                "wasm,embed-standards,embed-volunteers,embed-surveys"
             } else {
-                c.args([
-                    "--no-default-features",
-                    "--features",
-                    "wasm,embed-volunteers,embed-surveys",
-                ]);
-            }
-            c.env(
-                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
-                paths::wasm_rustflags("", None),
-            );
-            run(c
-                .args(["--profile", "wasm", "--target-dir"])
-                .arg(&core_target))
+                "wasm,embed-volunteers,embed-surveys"
+            };
+            run(&mut core_build(size_toolchain, features, &core_target))
         })?;
         let cache = bind_and_optimise(
             &mut steps,
@@ -372,6 +360,37 @@ fn resident_page(page: &str, dist: &Path) -> Result<String> {
 /// main module is bound (keeping the linker's exports, which the chunks import), and each chunk
 /// (`split_*.wasm`, `chunk_*.wasm`) is loaded by `__wasm_split.js` when its function is first called. Every
 /// Wasm file is then optimised.
+/// `cargo build` of the embeddable core for wasm32 with exactly `features` (no defaults), into `target`:
+/// with the pinned nightly's size options when `nightly` (as the resident's entry), else stable.
+fn core_build(nightly: bool, features: &str, target: &Path) -> Command {
+    let mut c = if nightly {
+        tools::size_cargo()
+    } else {
+        cargo()
+    };
+    c.args([
+        "build",
+        "-p",
+        "linli-core",
+        "--lib",
+        "--target",
+        "wasm32-unknown-unknown",
+    ])
+    .args(["--no-default-features", "--features", features])
+    .args(["--profile", "wasm", "--target-dir"])
+    .arg(target);
+    let mut flags = String::new();
+    if nightly {
+        c.args(tools::SIZE_CARGO_ARGS);
+        flags = tools::size_rustflags();
+    }
+    c.env(
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+        paths::wasm_rustflags(&flags, None),
+    );
+    c
+}
+
 fn bind_and_optimise(
     steps: &mut Steps,
     input: &Path,
