@@ -179,37 +179,18 @@ pub fn build_app(optimise: bool) -> Result<PathBuf> {
             app_target.clone()
         };
         steps.step(&format!("cargo build {name} (wasm32)"), || {
-            let mut c = if nightly {
-                tools::size_cargo()
-            } else {
-                cargo()
-            };
-            c.args([
-                "build",
-                "-p",
+            // The relocations wasm-split reads to cut the module (only for the Wasm target: build scripts
+            // and proc macros are untouched; both entries alike, so neither build evicts the other's).
+            let mut c = wasm_build(
+                nightly,
                 "linli-app",
-                "--lib",
-                "--target",
-                "wasm32-unknown-unknown",
-                "--profile",
-                "wasm",
-            ]);
+                &target_dir,
+                "-Clink-args=--emit-relocs",
+            );
             if let Some(f) = features {
                 c.args(["--features", f]);
             }
-            // The relocations wasm-split reads to cut the module (only for the Wasm target: build scripts
-            // and proc macros are untouched; both entries alike, so neither build evicts the other's).
-            let mut flags = String::from("-Clink-args=--emit-relocs");
-            if nightly {
-                c.args(tools::SIZE_CARGO_ARGS);
-                flags.push(' ');
-                flags.push_str(&tools::size_rustflags());
-            }
-            c.env(
-                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
-                paths::wasm_rustflags(&flags, None),
-            );
-            run(c.arg("--target-dir").arg(&target_dir))
+            run(&mut c)
         })?;
         entries.push((
             name,
@@ -352,17 +333,10 @@ fn resident_page(page: &str, dist: &Path) -> Result<String> {
     Ok(out)
 }
 
-/// Runs wasm-bindgen (and wasm-opt when `optimise`) on `input` into `<target>/xtask-cache/<name>`, unless
-/// that directory already holds the result for these exact bytes. Returns the directory.
-///
-/// With `split`, the module is first cut at its `#[lazy]` functions by wasm-split (the
-/// `wasm_split_cli_support` crate that cargo-leptos runs; the input was linked with `--emit-relocs`): the
-/// main module is bound (keeping the linker's exports, which the chunks import), and each chunk
-/// (`split_*.wasm`, `chunk_*.wasm`) is loaded by `__wasm_split.js` when its function is first called. Every
-/// Wasm file is then optimised.
-/// `cargo build` of the embeddable core for wasm32 with exactly `features` (no defaults), into `target`:
-/// with the pinned nightly's size options when `nightly` (as the resident's entry), else stable.
-fn core_build(nightly: bool, features: &str, target: &Path) -> Command {
+/// `cargo build` of `package`'s library for wasm32 with the `wasm` profile into `target`: with the pinned
+/// nightly's size options when `nightly` (the resident's entry, the embeddable core), else stable.
+/// `flags` are the compiler's flags for the Wasm target besides those.
+fn wasm_build(nightly: bool, package: &str, target: &Path, flags: &str) -> Command {
     let mut c = if nightly {
         tools::size_cargo()
     } else {
@@ -371,26 +345,40 @@ fn core_build(nightly: bool, features: &str, target: &Path) -> Command {
     c.args([
         "build",
         "-p",
-        "linli-core",
+        package,
         "--lib",
         "--target",
         "wasm32-unknown-unknown",
     ])
-    .args(["--no-default-features", "--features", features])
     .args(["--profile", "wasm", "--target-dir"])
     .arg(target);
-    let mut flags = String::new();
+    let mut flags = flags.to_string();
     if nightly {
         c.args(tools::SIZE_CARGO_ARGS);
-        flags = tools::size_rustflags();
+        flags = format!("{flags} {}", tools::size_rustflags());
     }
     c.env(
         "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
-        paths::wasm_rustflags(&flags, None),
+        paths::wasm_rustflags(flags.trim(), None),
     );
     c
 }
 
+/// `cargo build` of the embeddable core for wasm32 with exactly `features` (no defaults), into `target`.
+fn core_build(nightly: bool, features: &str, target: &Path) -> Command {
+    let mut c = wasm_build(nightly, "linli-core", target, "");
+    c.args(["--no-default-features", "--features", features]);
+    c
+}
+
+/// Runs wasm-bindgen (and wasm-opt when `optimise`) on `input` into `<target>/xtask-cache/<name>`, unless
+/// that directory already holds the result for these exact bytes. Returns the directory.
+///
+/// With `split`, the module is first cut at its `#[lazy]` functions by wasm-split (the
+/// `wasm_split_cli_support` crate that cargo-leptos runs; the input was linked with `--emit-relocs`): the
+/// main module is bound (keeping the linker's exports, which the chunks import), and each chunk
+/// (`split_*.wasm`, `chunk_*.wasm`) is loaded by `__wasm_split.js` when its function is first called. Every
+/// Wasm file is then optimised.
 fn bind_and_optimise(
     steps: &mut Steps,
     input: &Path,
