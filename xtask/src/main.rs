@@ -152,7 +152,6 @@ pub fn build_app(optimise: bool) -> Result<PathBuf> {
     let target = target_dir();
     let dist = root.join("dist");
     let app_target = target.clone();
-    let core_target = target.join("embeddable-core");
     // The staff app, then the resident's entry (feature `vote`: only the voting page). The second build
     // overwrites the first one's output file, so each is bound and optimised before the next build.
     let bindgen_version = tools::wasm_bindgen_version();
@@ -163,12 +162,12 @@ pub fn build_app(optimise: bool) -> Result<PathBuf> {
             "size toolchain check",
             || Ok(tools::ensure_size_toolchain()),
         )?;
-    // The embeddable core too: its own target directory with the nightly (another standard library).
-    let core_target = if size_toolchain {
-        target.join("embeddable-core-nightly")
+    // The embeddable core's own target directory; with the nightly, another (another standard library).
+    let core_target = target.join(if size_toolchain {
+        "embeddable-core-nightly"
     } else {
-        core_target
-    };
+        "embeddable-core"
+    });
     let mut entries = Vec::new();
     for (name, features) in [("linli_app", None), ("linli_vote", Some("vote"))] {
         let nightly = features.is_some() && size_toolchain;

@@ -91,7 +91,7 @@ pub fn ensure_size_toolchain() -> bool {
 pub fn size_rustflags() -> String {
     format!(
         "{SIZE_RUSTFLAGS} --remap-path-prefix={}=library",
-        size_library(size_sysroot()).display()
+        size_library(&size_sysroot()).display()
     )
 }
 
@@ -112,14 +112,14 @@ fn size_sysroot() -> PathBuf {
     FOUND.get_or_init(|| sysroot).clone()
 }
 
-fn size_library(sysroot: PathBuf) -> PathBuf {
+fn size_library(sysroot: &Path) -> PathBuf {
     sysroot.join("lib/rustlib/src/rust/library")
 }
 
 fn size_toolchain_ready() -> bool {
     let root = size_sysroot();
     !root.as_os_str().is_empty()
-        && size_library(root.clone()).exists()
+        && size_library(&root).exists()
         && root.join("lib/rustlib/wasm32-unknown-unknown").exists()
 }
 
